@@ -1,0 +1,79 @@
+"""Staff accounts (工会干部账号): one scope organization and one role each."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.functional import cached_property
+
+from smartunion.accounts.roles import ACTIONS, ROLE_ACTIONS, Role
+
+
+class User(AbstractUser):
+    """A staff account. It sees and changes only the subtree of ``scope_org``.
+
+    Superusers (operators) see everything; every other account needs a scope organization.
+    """
+
+    scope_org = models.ForeignKey(
+        "orgs.Organization",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name="管理范围（工会组织）",
+    )
+    role = models.CharField("角色", max_length=32, choices=Role.choices, default=Role.VIEWER)
+    full_name = models.CharField("姓名", max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = "工作人员账号"
+        verbose_name_plural = "工作人员账号"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(is_superuser=True) | models.Q(scope_org__isnull=False),
+                name="staff_has_scope",
+                violation_error_message="工作人员账号必须指定管理范围（工会组织）。",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role__in=[r.value for r in Role]),
+                name="staff_role_valid",
+                violation_error_message="角色不正确。",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @cached_property
+    def scope_path(self) -> str:
+        return self.scope_org.path if self.scope_org_id else ""
+
+    def can(self, action: str) -> bool:
+        if action not in ACTIONS:
+            raise ValueError(f"unknown action {action!r}")
+        if not self.is_active:
+            return False
+        if self.is_superuser:
+            return True
+        return action in ROLE_ACTIONS.get(self.role, frozenset())
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.username
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API: only its SHA-256 is stored; it expires."""
+
+    user = models.ForeignKey(User, models.CASCADE, related_name="api_tokens")
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "API 令牌"
+        verbose_name_plural = "API 令牌"
+
+    def __str__(self) -> str:
+        return f"token of {self.user} until {self.expires_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,26 @@
+"""The REST API at /api/v1/ (django-ninja); OpenAPI at /api/v1/openapi.json.
+
+Each app contributes a router from its own ``api.py``; authentication, scoping and error
+shapes are shared (smartunion/core/api.py).
+"""
+
+from ninja import NinjaAPI
+
+from smartunion.accounts.api import router as auth_router
+from smartunion.core.api import install_error_handlers, session_or_token
+from smartunion.members.api import router as members_router
+from smartunion.orgs.api import router as orgs_router
+from smartunion.regions.api import router as regions_router
+
+api = NinjaAPI(
+    title="智慧工会平台 API",
+    version="1",
+    urls_namespace="api",
+    auth=session_or_token,
+    docs_url="/docs",
+)
+install_error_handlers(api)
+api.add_router("/auth", auth_router)
+api.add_router("/regions", regions_router)
+api.add_router("/orgs", orgs_router)
+api.add_router("/members", members_router)

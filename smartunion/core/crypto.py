@@ -1,0 +1,132 @@
+"""Encryption at rest and blind indexes for personal information (个人信息).
+
+Ciphertext format: ``<key id>$<base64(nonce ‖ ciphertext ‖ tag)>``. The key id travels with
+each value so keys can rotate: the first key of SMARTUNION_PII_KEYS encrypts, every listed key
+decrypts, and `manage.py rotate_pii_keys` re-encrypts old rows.
+
+Algorithms (ARCHITECTURE.md, 密评 GB/T 39786): SM4-GCM with a 128-bit key and HMAC-SM3 by
+default; AES-256-GCM and HMAC-SHA256 with ``SMARTUNION_CRYPTO=aes``.
+
+A blind index is an HMAC of the normalized value under a separate key: equal inputs give equal
+indexes, so uniqueness and exact lookup work without storing or decrypting the plaintext.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hmac as std_hmac
+import os
+from dataclasses import dataclass
+from functools import cache
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives import hmac as crypto_hmac
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+NONCE_BYTES = 12
+TAG_BYTES = 16
+
+
+class DecryptionError(Exception):
+    """A stored value cannot be decrypted with any configured key."""
+
+
+@dataclass(frozen=True)
+class Keyring:
+    algorithm: str  # "sm4" or "aes"
+    current_id: str
+    keys: dict[str, bytes]
+    index_key: bytes
+
+
+def _b64key(raw: str, name: str) -> bytes:
+    try:
+        return base64.b64decode(raw, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise ImproperlyConfigured(f"{name}: not valid base64") from exc
+
+
+def parse_keys(spec: str, algorithm: str) -> tuple[str, dict[str, bytes]]:
+    keys: dict[str, bytes] = {}
+    order: list[str] = []
+    for part in spec.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        if ":" not in part:
+            raise ImproperlyConfigured("SMARTUNION_PII_KEYS: each key is 'id:base64key'")
+        kid, raw = part.split(":", 1)
+        if not kid.isalnum() or kid in keys:
+            raise ImproperlyConfigured(f"SMARTUNION_PII_KEYS: bad or repeated key id {kid!r}")
+        key = _b64key(raw, "SMARTUNION_PII_KEYS")
+        if len(key) < 32:
+            raise ImproperlyConfigured("SMARTUNION_PII_KEYS: keys must be 32 random bytes")
+        keys[kid] = key
+        order.append(kid)
+    if not order:
+        raise ImproperlyConfigured("SMARTUNION_PII_KEYS is empty")
+    return order[0], keys
+
+
+@cache
+def keyring() -> Keyring:
+    current, keys = parse_keys(settings.SMARTUNION_PII_KEYS, settings.SMARTUNION_CRYPTO)
+    index_key = _b64key(settings.SMARTUNION_INDEX_KEY, "SMARTUNION_INDEX_KEY")
+    if len(index_key) < 32:
+        raise ImproperlyConfigured("SMARTUNION_INDEX_KEY must be 32 random bytes")
+    return Keyring(settings.SMARTUNION_CRYPTO, current, keys, index_key)
+
+
+def _seal(algorithm: str, key: bytes, nonce: bytes, data: bytes) -> bytes:
+    if algorithm == "sm4":
+        # SM4 has a 128-bit key: the first 16 bytes of the 32-byte secret.
+        enc = Cipher(algorithms.SM4(key[:16]), modes.GCM(nonce)).encryptor()
+        return enc.update(data) + enc.finalize() + enc.tag
+    return AESGCM(key[:32]).encrypt(nonce, data, None)
+
+
+def _open(algorithm: str, key: bytes, nonce: bytes, sealed: bytes) -> bytes:
+    if algorithm == "sm4":
+        body, tag = sealed[:-TAG_BYTES], sealed[-TAG_BYTES:]
+        dec = Cipher(algorithms.SM4(key[:16]), modes.GCM(nonce, tag)).decryptor()
+        return dec.update(body) + dec.finalize()
+    return AESGCM(key[:32]).decrypt(nonce, sealed, None)
+
+
+def encrypt(plaintext: str) -> str:
+    ring = keyring()
+    nonce = os.urandom(NONCE_BYTES)
+    sealed = _seal(ring.algorithm, ring.keys[ring.current_id], nonce, plaintext.encode("utf-8"))
+    return f"{ring.current_id}${base64.b64encode(nonce + sealed).decode('ascii')}"
+
+
+def decrypt(token: str) -> str:
+    ring = keyring()
+    kid, _, body = token.partition("$")
+    key = ring.keys.get(kid)
+    if key is None:
+        raise DecryptionError(f"unknown key id {kid!r}")
+    try:
+        raw = base64.b64decode(body, validate=True)
+        return _open(ring.algorithm, key, raw[:NONCE_BYTES], raw[NONCE_BYTES:]).decode("utf-8")
+    except (InvalidTag, binascii.Error, ValueError) as exc:
+        raise DecryptionError(f"cannot decrypt value under key {kid!r}") from exc
+
+
+def key_id_of(token: str) -> str:
+    return token.partition("$")[0]
+
+
+def blind_index(value: str) -> str:
+    """HMAC of an already-normalized value, hex encoded (64 characters)."""
+    ring = keyring()
+    if ring.algorithm == "sm4":
+        mac = crypto_hmac.HMAC(ring.index_key, hashes.SM3())
+        mac.update(value.encode("utf-8"))
+        return mac.finalize().hex()
+    return std_hmac.new(ring.index_key, value.encode("utf-8"), "sha256").hexdigest()

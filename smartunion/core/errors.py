@@ -1,0 +1,10 @@
+"""Errors the services raise; views and the API turn them into pages and JSON."""
+
+from django.http import Http404
+
+
+class NotInScope(Http404):
+    """The object lies outside the actor's subtree: to the actor it does not exist (404)."""
+
+    def __init__(self, what: str = "记录"):
+        super().__init__(f"{what}不存在或不在您的管理范围内。")

@@ -1,0 +1,43 @@
+"""Scoped querysets: every query a user can reach goes through ``visible_to``.
+
+A staff account sees the subtree of its scope organization (ARCHITECTURE.md invariant 1).
+Each scoped model names, in ``scope_path_lookup``, the lookup that leads from a row to the
+materialized path of the organization it belongs to; the subtree is then one indexed prefix
+filter. Anonymous and inactive users see nothing; superusers see everything.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class ScopedQuerySet(models.QuerySet):
+    def visible_to(self, user, action: str = "view") -> ScopedQuerySet:
+        if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if not user.can(action):
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        path = user.scope_path
+        if not path:
+            return self.none()
+        return self.filter(self.model.scope_q(path))
+
+
+class ScopedModel(models.Model):
+    """Abstract base of everything that belongs to one organization's subtree."""
+
+    scope_path_lookup: str = "org__path"
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def scope_q(cls, path: str) -> models.Q:
+        return models.Q(**{f"{cls.scope_path_lookup}__startswith": path})
+
+    def is_visible_to(self, user, action: str = "view") -> bool:
+        return type(self).objects.visible_to(user, action).filter(pk=self.pk).exists()

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MembersConfig(AppConfig):
+    name = "smartunion.members"
+    verbose_name = "会员实名制"

@@ -1,0 +1,343 @@
+"""会员实名制: persons (one per ID number), their memberships and the events of each."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from smartunion.core.codes import (
+    Education,
+    EmploymentStatus,
+    Ethnicity,
+    Gender,
+    HukouType,
+    NewFormType,
+    PoliticalStatus,
+    SkillLevel,
+)
+from smartunion.core.fields import EncryptedTextField
+from smartunion.core.querysets import ScopedModel, ScopedQuerySet
+
+
+class Person(ScopedModel):
+    """实名人员: one real person, identified by their 居民身份证号码.
+
+    The number itself is stored encrypted; ``id_hash`` (a blind index) makes it unique and
+    findable; ``id_masked`` is what pages show. Gender and birth date come from the number.
+    ``org`` is the union that holds the person's current membership, or the last one that did
+    (or the one they applied to): it decides which staff see the person.
+    """
+
+    scope_path_lookup = "org__path"
+
+    name = models.CharField("姓名", max_length=64)
+    name_pinyin = models.CharField("姓名全拼", max_length=128, db_index=True, editable=False)
+    name_initials = models.CharField("姓名首字母", max_length=32, db_index=True, editable=False)
+    id_type = models.CharField(
+        "证件类型", max_length=2, default="01", editable=False
+    )  # 01 居民身份证
+    id_number = EncryptedTextField("身份证号码")
+    id_hash = models.CharField(max_length=64, unique=True, editable=False)
+    id_masked = models.CharField("身份证号码", max_length=18, editable=False)
+    gender = models.CharField("性别", max_length=1, choices=Gender.choices, editable=False)
+    birth_date = models.DateField("出生日期", editable=False)
+    phone = EncryptedTextField("手机号码", blank=True, default="")
+    phone_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    phone_masked = models.CharField("手机号码", max_length=20, blank=True, editable=False)
+    ethnicity = models.CharField("民族", max_length=3, choices=Ethnicity.choices, blank=True)
+    education = models.CharField("学历", max_length=2, choices=Education.choices, blank=True)
+    political_status = models.CharField(
+        "政治面貌", max_length=2, choices=PoliticalStatus.choices, blank=True
+    )
+    hukou_type = models.CharField("户籍类型", max_length=1, choices=HukouType.choices, blank=True)
+    is_migrant_worker = models.BooleanField("是否农民工", default=False)
+    employment_status = models.CharField(
+        "就业状况",
+        max_length=2,
+        choices=EmploymentStatus.choices,
+        default=EmploymentStatus.EMPLOYED,
+    )
+    skill_level = models.CharField("技术等级", max_length=1, choices=SkillLevel.choices, blank=True)
+    occupation = models.CharField("工种", max_length=64, blank=True)
+    professional_title = models.CharField("职称", max_length=64, blank=True)
+    new_form_type = models.CharField(
+        "新就业形态劳动者类型", max_length=2, choices=NewFormType.choices, blank=True
+    )
+    is_model_worker = models.BooleanField("是否劳模", default=False)
+    org = models.ForeignKey(
+        "orgs.Organization", models.PROTECT, related_name="persons", verbose_name="所在工会"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name_pinyin", "id"]
+        verbose_name = "会员"
+        verbose_name_plural = "会员"
+        indexes = [
+            models.Index(fields=["org", "name"], name="person_org_name_idx"),
+            models.Index(fields=["name"], name="person_name_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(gender__in=["1", "2"]),
+                name="person_gender_valid",
+                violation_error_message="性别不正确。",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def audit_org_path(self) -> str:
+        return self.org.path
+
+
+class MembershipStatus(models.TextChoices):
+    APPLIED = "applied", "申请中"
+    ACTIVE = "active", "在籍"
+    RETAINED = "retained", "保留会籍"
+    ENDED = "ended", "已终止"
+    REJECTED = "rejected", "未批准"
+
+
+CURRENT_STATUSES = (MembershipStatus.ACTIVE, MembershipStatus.RETAINED)
+
+
+class EndType(models.TextChoices):
+    TRANSFERRED = "transferred", "转出"
+    LEFT = "left", "退会"
+    EXPELLED = "expelled", "除名"
+
+
+class ApplicationChannel(models.TextChoices):
+    WRITTEN = "written", "书面申请"
+    ORAL = "oral", "口头申请"
+    ONLINE = "online", "网上申请"
+    PAPER_RECORD = "record", "补录（已批准的纸质材料）"
+
+
+class MembershipQuerySet(ScopedQuerySet):
+    def current(self) -> MembershipQuerySet:
+        return self.filter(status__in=CURRENT_STATUSES)
+
+
+class Membership(ScopedModel):
+    """会籍: one person's membership of one union, over a period.
+
+    A transfer ends the old membership and opens a new one in the receiving union with the
+    same 会员证号, so the history stays with each union. At most one membership per person is
+    current (在籍 or 保留会籍) — a conditional unique constraint — and at most one is applied for.
+    """
+
+    person = models.ForeignKey(
+        Person, models.PROTECT, related_name="memberships", verbose_name="会员"
+    )
+    org = models.ForeignKey(
+        "orgs.Organization", models.PROTECT, related_name="memberships", verbose_name="工会"
+    )
+    status = models.CharField("会籍状态", max_length=16, choices=MembershipStatus.choices)
+    channel = models.CharField(
+        "申请方式",
+        max_length=16,
+        choices=ApplicationChannel.choices,
+        default=ApplicationChannel.WRITTEN,
+    )
+    applied_on = models.DateField("申请日期", null=True, blank=True)
+    joined_on = models.DateField("入会日期", null=True, blank=True)
+    card_no = models.CharField("会员证号", max_length=20, blank=True)
+    retained_on = models.DateField("保留会籍日期", null=True, blank=True)
+    ended_on = models.DateField("终止日期", null=True, blank=True)
+    end_type = models.CharField("终止方式", max_length=16, choices=EndType.choices, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = "会籍"
+        verbose_name_plural = "会籍"
+        indexes = [
+            models.Index(fields=["org", "status", "id"], name="membership_org_status_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=models.Q(status__in=["active", "retained"]),
+                name="membership_one_current_per_person",
+                violation_error_message="此人已是会员（每人只能有一个有效会籍）。",
+            ),
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=models.Q(status="applied"),
+                name="membership_one_application_per_person",
+                violation_error_message="此人已有一份待审批的入会申请。",
+            ),
+            models.UniqueConstraint(
+                fields=["card_no"],
+                condition=models.Q(status__in=["active", "retained"]) & ~models.Q(card_no=""),
+                name="membership_card_no_unique",
+                violation_error_message="会员证号重复。",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=[s.value for s in MembershipStatus]),
+                name="membership_status_valid",
+                violation_error_message="会籍状态不正确。",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status__in=["active", "retained"])
+                | models.Q(joined_on__isnull=False),
+                name="membership_current_has_join_date",
+                violation_error_message="有效会籍必须有入会日期。",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} @ {self.org}"
+
+    @property
+    def audit_org_path(self) -> str:
+        return self.org.path
+
+    @property
+    def is_current(self) -> bool:
+        return self.status in CURRENT_STATUSES
+
+
+class ChangeType(models.TextChoices):
+    """会籍变动类型: the six national types first, then our workflow steps."""
+
+    JOIN = "join", "入会"
+    TRANSFER_IN = "transfer_in", "转入"
+    RETAIN = "retain", "保留"
+    TRANSFER_OUT = "transfer_out", "转出"
+    REMOVE = "remove", "除名"
+    LEAVE = "leave", "退会"
+    APPLY = "apply", "申请入会"
+    REJECT = "reject", "不予批准"
+    RESTORE = "restore", "恢复会籍"
+    TRANSFER_SENT = "transfer_sent", "发起转会"
+    TRANSFER_CANCELLED = "transfer_cancelled", "转会撤回/退回"
+
+
+class ChangeReason(models.TextChoices):
+    """会籍变动原因 (national list), plus the reasons retention and restoration need."""
+
+    LABOR_RELATION = "labor_relation", "劳动关系变化"
+    LAID_OFF = "laid_off", "下岗待岗"
+    UNEMPLOYED = "unemployed", "失业"
+    BANKRUPTCY = "bankruptcy", "企业破产"
+    PERSONAL = "personal", "个人要求退会"
+    CRIME = "crime", "因犯罪被开除"
+    RETIRED = "retired", "退休"
+    EARLY_RETIRED = "early_retired", "内退"
+    REEMPLOYED = "reemployed", "重新就业"
+    APPLICATION = "application", "本人申请"
+
+
+RETAIN_REASONS = (
+    ChangeReason.RETIRED,
+    ChangeReason.EARLY_RETIRED,
+    ChangeReason.UNEMPLOYED,
+    ChangeReason.LAID_OFF,
+    ChangeReason.BANKRUPTCY,
+)
+
+
+class MembershipEvent(ScopedModel):
+    """会籍变动记录: one step in a person's membership history, never edited."""
+
+    person = models.ForeignKey(Person, models.PROTECT, related_name="events", verbose_name="会员")
+    membership = models.ForeignKey(
+        Membership, models.PROTECT, related_name="events", verbose_name="会籍"
+    )
+    org = models.ForeignKey(
+        "orgs.Organization", models.PROTECT, related_name="+", verbose_name="工会"
+    )
+    change_type = models.CharField("变动类型", max_length=24, choices=ChangeType.choices)
+    reason = models.CharField("变动原因", max_length=24, choices=ChangeReason.choices, blank=True)
+    occurred_on = models.DateField("变动日期")
+    note = models.CharField("说明", max_length=200, blank=True)
+    actor_id = models.BigIntegerField(null=True, blank=True)
+    actor_name = models.CharField("经办人", max_length=150, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["occurred_on", "id"]
+        verbose_name = "会籍变动"
+        verbose_name_plural = "会籍变动"
+        indexes = [models.Index(fields=["person", "id"], name="event_person_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.get_change_type_display()} {self.occurred_on}"
+
+
+class TransferStatus(models.TextChoices):
+    PENDING = "pending", "待接收"
+    ACCEPTED = "accepted", "已接收"
+    REJECTED = "rejected", "已退回"
+    CANCELLED = "cancelled", "已撤回"
+
+
+class Transfer(ScopedModel):
+    """转会: sent by the old union, accepted (or refused) by the new one.
+
+    Until it is accepted the person stays a member of the old union, so nobody is ever
+    without a union or in two. Staff of either side see it.
+    """
+
+    scope_path_lookup = "from_org__path"
+
+    membership = models.ForeignKey(
+        Membership, models.PROTECT, related_name="transfers", verbose_name="会籍"
+    )
+    person = models.ForeignKey(
+        Person, models.PROTECT, related_name="transfers", verbose_name="会员"
+    )
+    from_org = models.ForeignKey(
+        "orgs.Organization", models.PROTECT, related_name="transfers_out", verbose_name="转出工会"
+    )
+    to_org = models.ForeignKey(
+        "orgs.Organization", models.PROTECT, related_name="transfers_in", verbose_name="转入工会"
+    )
+    status = models.CharField(
+        "状态", max_length=16, choices=TransferStatus.choices, default=TransferStatus.PENDING
+    )
+    reason = models.CharField(
+        "转会原因", max_length=24, choices=ChangeReason.choices, default=ChangeReason.LABOR_RELATION
+    )
+    note = models.CharField("说明", max_length=200, blank=True)
+    sent_on = models.DateField("发起日期")
+    decided_on = models.DateField("处理日期", null=True, blank=True)
+    sent_by_name = models.CharField("发起人", max_length=150, blank=True)
+    decided_by_name = models.CharField("处理人", max_length=150, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = "转会"
+        verbose_name_plural = "转会"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["membership"],
+                condition=models.Q(status="pending"),
+                name="transfer_one_pending_per_membership",
+                violation_error_message="该会员已有一笔待接收的转会。",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(from_org=models.F("to_org")),
+                name="transfer_to_other_org",
+                violation_error_message="转入工会不能与转出工会相同。",
+            ),
+        ]
+
+    @classmethod
+    def scope_q(cls, path: str) -> models.Q:
+        return models.Q(from_org__path__startswith=path) | models.Q(to_org__path__startswith=path)
+
+    @property
+    def audit_org_path(self) -> str:
+        return self.from_org.path

@@ -1,0 +1,617 @@
+"""Membership lifecycle (会籍管理, DOMAIN.md §3): every write is one of these verbs.
+
+Each verb runs in one transaction, locks the rows it reads to change, checks the actor's
+scope, writes a MembershipEvent with the national change type and reason, keeps the member
+counters, and appends to the audit log. Errors are ValidationErrors with Chinese messages
+keyed by field, so forms, the API and imports show them the same way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from smartunion.core import audit, crypto
+from smartunion.core.errors import NotInScope
+from smartunion.core.idnumber import IdNumber, age_on, mask_phone, parse_id_number, validate_phone
+from smartunion.core.pinyin import name_pinyin
+from smartunion.members.models import (
+    CURRENT_STATUSES,
+    RETAIN_REASONS,
+    ApplicationChannel,
+    ChangeReason,
+    ChangeType,
+    EndType,
+    Membership,
+    MembershipEvent,
+    MembershipStatus,
+    Person,
+    Transfer,
+    TransferStatus,
+)
+from smartunion.orgs.models import Organization
+from smartunion.regions.models import known_region_codes
+
+PERSON_FIELDS = (
+    "ethnicity",
+    "education",
+    "political_status",
+    "hukou_type",
+    "is_migrant_worker",
+    "employment_status",
+    "skill_level",
+    "occupation",
+    "professional_title",
+    "new_form_type",
+    "is_model_worker",
+)
+
+STALE = "该会员的会籍已发生变化（可能刚被他人处理），请刷新页面后重试。"
+
+
+@dataclass
+class PersonData:
+    """What a form, an API call or an import row says about a person."""
+
+    name: str
+    id_number: str
+    phone: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def id_blind_index(number: str) -> str:
+    return crypto.blind_index("id:" + number)
+
+
+def phone_blind_index(phone: str) -> str:
+    return crypto.blind_index("phone:" + phone)
+
+
+def check_id_number(raw: str) -> IdNumber:
+    """Parse an ID number, raising ValidationError on the ``id_number`` field."""
+    try:
+        return parse_id_number(raw, known_regions=known_region_codes() or None)
+    except ValidationError as exc:
+        raise ValidationError({"id_number": exc.messages}) from None
+
+
+def check_join_age(ident: IdNumber, on: dt.date) -> None:
+    age = age_on(ident.birth_date, on)
+    low, high = settings.SMARTUNION_MIN_JOIN_AGE, settings.SMARTUNION_MAX_JOIN_AGE
+    if not low <= age <= high:
+        raise ValidationError(
+            {"id_number": f"入会时年龄应在{low}至{high}周岁之间，按身份证号码计算为{age}周岁。"}
+        )
+
+
+def find_person_by_id_number(number: str) -> Person | None:
+    """Exact lookup through the blind index (the caller scopes the result)."""
+    return Person.objects.filter(id_hash=id_blind_index(number)).first()
+
+
+def _fresh_org(org: Organization, actor, *, action: str, field_name: str) -> Organization:
+    """Re-read the union (the caller's copy may be stale), within the actor's scope."""
+    fresh = Organization.objects.visible_to(actor, action).filter(pk=org.pk).first()
+    if fresh is None:
+        if field_name == "org":
+            raise NotInScope("工会组织")
+        raise ValidationError({field_name: "工会不存在或不在您的管理范围内。"})
+    _require_active_org(fresh, field_name)
+    return fresh
+
+
+def _require_active_org(org: Organization, field_name: str = "org") -> None:
+    if not org.is_active:
+        raise ValidationError(
+            {field_name: f"“{org.name}”已{org.get_status_display()}，不能接收会员。"}
+        )
+
+
+def _event(membership, change_type, *, actor, on, reason="", note="", org=None) -> MembershipEvent:
+    return MembershipEvent.objects.create(
+        person_id=membership.person_id,
+        membership=membership,
+        org=org or membership.org,
+        change_type=change_type,
+        reason=reason,
+        occurred_on=on,
+        note=note,
+        actor_id=getattr(actor, "pk", None),
+        actor_name=actor.get_username() if actor is not None and actor.pk else "system",
+    )
+
+
+def _count(org_id: int, delta: int) -> None:
+    Organization.objects.filter(pk=org_id).update(member_count=F("member_count") + delta)
+
+
+def _save_unique(obj) -> None:
+    """Save, turning a unique-constraint race into the constraint's Chinese message."""
+    try:
+        with transaction.atomic():
+            obj.save()
+    except IntegrityError as exc:
+        text = str(exc)
+        for constraint in type(obj)._meta.constraints:
+            if constraint.name in text:
+                raise ValidationError(constraint.violation_error_message) from None
+        if "id_hash" in text:
+            raise ValidationError(
+                {"id_number": "该身份证号码已登记，不能重复登记同一个人。"}
+            ) from None
+        raise ValidationError(STALE) from None
+
+
+def _new_person(data: PersonData, org: Organization, ident: IdNumber) -> Person:
+    name = (data.name or "").strip()
+    if not name:
+        raise ValidationError({"name": "请填写姓名。"})
+    if len(name) > 64:
+        raise ValidationError({"name": "姓名不能超过64个字。"})
+    phone = validate_phone(data.phone) if data.phone else ""
+    id_hash = id_blind_index(ident.number)
+    if Person.objects.filter(id_hash=id_hash).exists():
+        raise ValidationError({"id_number": "该身份证号码已登记，不能重复登记同一个人。"})
+    pinyin, initials = name_pinyin(name)
+    person = Person(
+        name=name,
+        name_pinyin=pinyin,
+        name_initials=initials,
+        id_number=ident.number,
+        id_hash=id_hash,
+        id_masked=ident.masked,
+        gender=ident.gender,
+        birth_date=ident.birth_date,
+        phone=phone,
+        phone_hash=phone_blind_index(phone) if phone else "",
+        phone_masked=mask_phone(phone) if phone else "",
+        org=org,
+        **{k: v for k, v in data.extra.items() if k in PERSON_FIELDS},
+    )
+    person.full_clean(exclude=["org", "id_number", "phone"], validate_constraints=False)
+    _save_unique(person)
+    return person
+
+
+def _phone_error(exc: ValidationError) -> ValidationError:
+    return ValidationError({"phone": exc.messages})
+
+
+@transaction.atomic
+def register_member(
+    data: PersonData,
+    org: Organization,
+    *,
+    actor,
+    joined_on: dt.date | None = None,
+    card_no: str = "",
+) -> Membership:
+    """Record a member already approved on paper: a new person with a current membership."""
+    org = _fresh_org(org, actor, action="change", field_name="org")
+    joined_on = joined_on or today()
+    if joined_on > today():
+        raise ValidationError({"joined_on": "入会日期不能晚于今天。"})
+    ident = check_id_number(data.id_number)
+    check_join_age(ident, joined_on)
+    try:
+        person = _new_person(data, org, ident)
+    except ValidationError as exc:
+        if getattr(exc, "code", None) == "phone":
+            raise _phone_error(exc) from None
+        raise
+    membership = Membership(
+        person=person,
+        org=org,
+        status=MembershipStatus.ACTIVE,
+        channel=ApplicationChannel.PAPER_RECORD,
+        applied_on=joined_on,
+        joined_on=joined_on,
+        card_no=card_no,
+    )
+    _save_unique(membership)
+    if not card_no:
+        membership.card_no = issue_card_no(membership)
+        membership.save(update_fields=["card_no"])
+    _event(membership, ChangeType.JOIN, actor=actor, on=joined_on, reason=ChangeReason.APPLICATION)
+    _count(org.pk, +1)
+    audit.record(
+        actor, "member.register", person, changes={"org": org.pk, "id_number": ident.masked}
+    )
+    return membership
+
+
+def issue_card_no(membership: Membership) -> str:
+    """会员证号: province code and the approving membership's number, unique for ever."""
+    return f"{settings.SMARTUNION_PROVINCE}{membership.pk:010d}"
+
+
+@transaction.atomic
+def apply_for_membership(
+    data: PersonData | Person,
+    org: Organization,
+    *,
+    actor,
+    channel: str = ApplicationChannel.WRITTEN,
+    applied_on: dt.date | None = None,
+) -> Membership:
+    """入会申请: a new person, or a known person who is not a current member (rejoining)."""
+    org = _fresh_org(org, actor, action="change", field_name="org")
+    applied_on = applied_on or today()
+    if isinstance(data, Person):
+        person = Person.objects.select_for_update().get(pk=data.pk)
+        ident = check_id_number(person.id_number)
+    else:
+        ident = check_id_number(data.id_number)
+        existing = Person.objects.filter(id_hash=id_blind_index(ident.number)).first()
+        if existing is not None:
+            if existing.memberships.filter(status__in=CURRENT_STATUSES).exists():
+                raise ValidationError(
+                    {"id_number": "此人已是会员（每人只能有一个有效会籍），如已换工作请办理转会。"}
+                )
+            raise ValidationError({"id_number": "该身份证号码已登记，请在其会员页面办理重新入会。"})
+        check_join_age(ident, applied_on)
+        try:
+            person = _new_person(data, org, ident)
+        except ValidationError as exc:
+            if getattr(exc, "code", None) == "phone":
+                raise _phone_error(exc) from None
+            raise
+    check_join_age(ident, applied_on)
+    if person.memberships.filter(status__in=CURRENT_STATUSES).exists():
+        raise ValidationError("此人已是会员（每人只能有一个有效会籍），如已换工作请办理转会。")
+    membership = Membership(
+        person=person,
+        org=org,
+        status=MembershipStatus.APPLIED,
+        channel=channel,
+        applied_on=applied_on,
+    )
+    _save_unique(membership)
+    if person.org_id != org.pk:
+        person.org = org
+        person.save(update_fields=["org", "updated_at"])
+    _event(
+        membership, ChangeType.APPLY, actor=actor, on=applied_on, reason=ChangeReason.APPLICATION
+    )
+    audit.record(actor, "member.apply", membership, changes={"org": org.pk, "channel": channel})
+    return membership
+
+
+def _lock(membership: Membership, actor, *, expect: tuple[str, ...]) -> Membership:
+    locked = (
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("org", "person")
+        .visible_to(actor, "change")
+        .filter(pk=membership.pk)
+        .first()
+    )
+    if locked is None:
+        raise NotInScope("会员")
+    if locked.status not in expect:
+        raise ValidationError(STALE)
+    return locked
+
+
+@transaction.atomic
+def approve_application(membership: Membership, *, actor, on: dt.date | None = None) -> Membership:
+    """批准入会: membership counts from the approval date; a 会员证号 is issued."""
+    m = _lock(membership, actor, expect=(MembershipStatus.APPLIED,))
+    _require_active_org(m.org)
+    on = on or today()
+    m.status = MembershipStatus.ACTIVE
+    m.joined_on = on
+    _save_unique(m)
+    m.card_no = issue_card_no(m)
+    m.save(update_fields=["card_no", "updated_at"])
+    _event(m, ChangeType.JOIN, actor=actor, on=on, reason=ChangeReason.APPLICATION)
+    _count(m.org_id, +1)
+    audit.record(
+        actor, "member.approve", m, changes={"status": ["applied", "active"], "card_no": m.card_no}
+    )
+    return m
+
+
+@transaction.atomic
+def reject_application(membership: Membership, *, actor, note: str = "") -> Membership:
+    m = _lock(membership, actor, expect=(MembershipStatus.APPLIED,))
+    m.status = MembershipStatus.REJECTED
+    m.ended_on = today()
+    m.save(update_fields=["status", "ended_on", "updated_at"])
+    _event(m, ChangeType.REJECT, actor=actor, on=m.ended_on, note=note)
+    audit.record(
+        actor, "member.reject", m, changes={"status": ["applied", "rejected"], "note": note}
+    )
+    return m
+
+
+@transaction.atomic
+def send_transfer(
+    membership: Membership,
+    to_org: Organization,
+    *,
+    actor,
+    reason: str = ChangeReason.LABOR_RELATION,
+    note: str = "",
+) -> Transfer:
+    """发起转会 from the old union. The person stays a member there until it is accepted."""
+    m = _lock(membership, actor, expect=(MembershipStatus.ACTIVE, MembershipStatus.RETAINED))
+    to_org = _fresh_org(to_org, actor, action="view", field_name="to_org")
+    if to_org.pk == m.org_id:
+        raise ValidationError({"to_org": "转入工会不能与当前所在工会相同。"})
+    transfer = Transfer(
+        membership=m,
+        person_id=m.person_id,
+        from_org_id=m.org_id,
+        to_org=to_org,
+        reason=reason,
+        note=note,
+        sent_on=today(),
+        sent_by_name=actor.get_username(),
+    )
+    _save_unique(transfer)
+    _event(
+        m,
+        ChangeType.TRANSFER_SENT,
+        actor=actor,
+        on=transfer.sent_on,
+        reason=reason,
+        note=f"转入{to_org.name}",
+    )
+    audit.record(
+        actor, "member.transfer_send", m, changes={"to_org": to_org.pk, "transfer": transfer.pk}
+    )
+    return transfer
+
+
+@transaction.atomic
+def accept_transfer(transfer: Transfer, *, actor) -> Membership:
+    """接收转会: ends the old membership and opens the new one in the same transaction."""
+    t = (
+        Transfer.objects.select_for_update(of=("self",))
+        .select_related("to_org")
+        .filter(pk=transfer.pk)
+        .first()
+    )
+    if (
+        t is None
+        or not Organization.objects.visible_to(actor, "change").filter(pk=t.to_org_id).exists()
+    ):
+        raise NotInScope("转会记录")
+    if t.status != TransferStatus.PENDING:
+        raise ValidationError("该转会已处理，请刷新页面。")
+    _require_active_org(t.to_org, "to_org")
+    old = Membership.objects.select_for_update().select_related("person").get(pk=t.membership_id)
+    if old.status not in CURRENT_STATUSES or old.org_id != t.from_org_id:
+        raise ValidationError(STALE)
+    on = today()
+    old.status = MembershipStatus.ENDED
+    old.end_type = EndType.TRANSFERRED
+    old.ended_on = on
+    old.save(update_fields=["status", "end_type", "ended_on", "updated_at"])
+    new = Membership(
+        person_id=old.person_id,
+        org=t.to_org,
+        # Moving with a new job: a retained member becomes active again in the new union.
+        status=MembershipStatus.ACTIVE,
+        channel=old.channel,
+        applied_on=old.applied_on,
+        joined_on=old.joined_on,
+        card_no=old.card_no,
+    )
+    _save_unique(new)
+    t.status = TransferStatus.ACCEPTED
+    t.decided_on = on
+    t.decided_by_name = actor.get_username()
+    t.save(update_fields=["status", "decided_on", "decided_by_name"])
+    _event(
+        old,
+        ChangeType.TRANSFER_OUT,
+        actor=actor,
+        on=on,
+        reason=t.reason,
+        note=f"转入{t.to_org.name}",
+    )
+    _event(
+        new,
+        ChangeType.TRANSFER_IN,
+        actor=actor,
+        on=on,
+        reason=t.reason,
+        note=f"自{old.org.name}转入",
+    )
+    _count(old.org_id, -1)
+    _count(new.org_id, +1)
+    Person.objects.filter(pk=old.person_id).update(org=t.to_org, updated_at=timezone.now())
+    audit.record(
+        actor, "member.transfer_accept", new, changes={"from_org": old.org_id, "to_org": new.org_id}
+    )
+    return new
+
+
+@transaction.atomic
+def decline_transfer(transfer: Transfer, *, actor, note: str = "") -> Transfer:
+    """退回 (by the receiving union) or 撤回 (by the sending union) a pending transfer."""
+    t = Transfer.objects.select_for_update(of=("self",)).filter(pk=transfer.pk).first()
+    if t is None or not Transfer.objects.visible_to(actor, "change").filter(pk=t.pk).exists():
+        raise NotInScope("转会记录")
+    if t.status != TransferStatus.PENDING:
+        raise ValidationError("该转会已处理，请刷新页面。")
+    sender_side = Organization.objects.visible_to(actor, "change").filter(pk=t.from_org_id).exists()
+    t.status = TransferStatus.CANCELLED if sender_side else TransferStatus.REJECTED
+    t.decided_on = today()
+    t.decided_by_name = actor.get_username()
+    t.note = (t.note + " " + note).strip()[:200]
+    t.save(update_fields=["status", "decided_on", "decided_by_name", "note"])
+    _event(t.membership, ChangeType.TRANSFER_CANCELLED, actor=actor, on=t.decided_on, note=note)
+    audit.record(
+        actor,
+        "member.transfer_decline",
+        t.membership,
+        changes={"transfer": t.pk, "status": t.status},
+    )
+    return t
+
+
+def transfer_membership(
+    membership: Membership,
+    to_org: Organization,
+    *,
+    actor,
+    reason: str = ChangeReason.LABOR_RELATION,
+    note: str = "",
+) -> Membership:
+    """转会 in one step, for an actor in charge of both unions (their scope holds both)."""
+    with transaction.atomic():
+        to_org = _fresh_org(to_org, actor, action="change", field_name="to_org")
+        transfer = send_transfer(membership, to_org, actor=actor, reason=reason, note=note)
+        return accept_transfer(transfer, actor=actor)
+
+
+@transaction.atomic
+def retain_membership(
+    membership: Membership, *, actor, reason: str, on: dt.date | None = None
+) -> Membership:
+    """保留会籍 on retirement, 内退, unemployment or the employer closing: no dues, no vote."""
+    if reason not in RETAIN_REASONS:
+        raise ValidationError(
+            {"reason": "保留会籍的原因应为退休、内退、失业、下岗待岗或企业破产。"}
+        )
+    m = _lock(membership, actor, expect=(MembershipStatus.ACTIVE,))
+    m.status = MembershipStatus.RETAINED
+    m.retained_on = on or today()
+    m.save(update_fields=["status", "retained_on", "updated_at"])
+    _event(m, ChangeType.RETAIN, actor=actor, on=m.retained_on, reason=reason)
+    audit.record(
+        actor, "member.retain", m, changes={"status": ["active", "retained"], "reason": reason}
+    )
+    return m
+
+
+@transaction.atomic
+def restore_membership(membership: Membership, *, actor, on: dt.date | None = None) -> Membership:
+    """恢复会籍 when the person is employed again (to move union too, send a transfer)."""
+    m = _lock(membership, actor, expect=(MembershipStatus.RETAINED,))
+    _require_active_org(m.org)
+    m.status = MembershipStatus.ACTIVE
+    m.retained_on = None
+    m.save(update_fields=["status", "retained_on", "updated_at"])
+    _event(m, ChangeType.RESTORE, actor=actor, on=on or today(), reason=ChangeReason.REEMPLOYED)
+    audit.record(actor, "member.restore", m, changes={"status": ["retained", "active"]})
+    return m
+
+
+def _end(membership, *, actor, end_type, change_type, reason, on, note, action) -> Membership:
+    m = _lock(membership, actor, expect=CURRENT_STATUSES)
+    if Transfer.objects.filter(membership=m, status=TransferStatus.PENDING).exists():
+        raise ValidationError("该会员有一笔待接收的转会，请先撤回转会。")
+    before = m.status
+    m.status = MembershipStatus.ENDED
+    m.end_type = end_type
+    m.ended_on = on or today()
+    m.save(update_fields=["status", "end_type", "ended_on", "updated_at"])
+    _event(m, change_type, actor=actor, on=m.ended_on, reason=reason, note=note)
+    _count(m.org_id, -1)
+    audit.record(
+        actor, action, m, changes={"status": [before, "ended"], "reason": reason, "note": note}
+    )
+    return m
+
+
+@transaction.atomic
+def leave_union(
+    membership: Membership, *, actor, on: dt.date | None = None, note: str = ""
+) -> Membership:
+    """退会: on the member's written request, approved by the union committee."""
+    return _end(
+        membership,
+        actor=actor,
+        end_type=EndType.LEFT,
+        change_type=ChangeType.LEAVE,
+        reason=ChangeReason.PERSONAL,
+        on=on,
+        note=note,
+        action="member.leave",
+    )
+
+
+@transaction.atomic
+def expel_member(
+    membership: Membership, *, actor, on: dt.date | None = None, note: str = ""
+) -> Membership:
+    """开除会籍 (除名) after a criminal penalty, by decision of the union committee."""
+    return _end(
+        membership,
+        actor=actor,
+        end_type=EndType.EXPELLED,
+        change_type=ChangeType.REMOVE,
+        reason=ChangeReason.CRIME,
+        on=on,
+        note=note,
+        action="member.expel",
+    )
+
+
+@transaction.atomic
+def update_person(person: Person, changes: dict[str, Any], *, actor) -> Person:
+    """Edit a person's own fields (not the ID number: a wrong one means a new registration)."""
+    p = (
+        Person.objects.select_for_update(of=("self",))
+        .visible_to(actor, "change")
+        .filter(pk=person.pk)
+        .first()
+    )
+    if p is None:
+        raise NotInScope("会员")
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    if "name" in changes:
+        name = (changes["name"] or "").strip()
+        if not name:
+            raise ValidationError({"name": "请填写姓名。"})
+        if name != p.name:
+            before["name"], after["name"] = p.name, name
+            p.name = name
+            p.name_pinyin, p.name_initials = name_pinyin(name)
+    if "phone" in changes:
+        try:
+            phone = validate_phone(changes["phone"]) if changes["phone"] else ""
+        except ValidationError as exc:
+            raise _phone_error(exc) from None
+        if phone != p.phone:
+            before["phone"], after["phone"] = p.phone_masked, mask_phone(phone) if phone else ""
+            p.phone = phone
+            p.phone_hash = phone_blind_index(phone) if phone else ""
+            p.phone_masked = mask_phone(phone) if phone else ""
+    for key in PERSON_FIELDS:
+        if key in changes and changes[key] != getattr(p, key):
+            before[key], after[key] = getattr(p, key), changes[key]
+            setattr(p, key, changes[key])
+    p.full_clean(
+        exclude=["org", "id_number", "phone"], validate_unique=False, validate_constraints=False
+    )
+    p.save()
+    if after:
+        audit.record(actor, "member.update", p, changes={k: [before[k], after[k]] for k in after})
+    return p
+
+
+def reveal_person_pii(person: Person, *, actor, field_name: str) -> str:
+    """Show an ID number or phone in full: needs the permission, writes an access-log row."""
+    if field_name not in ("id_number", "phone"):
+        raise ValueError(field_name)
+    if not Person.objects.visible_to(actor, "reveal_pii").filter(pk=person.pk).exists():
+        raise NotInScope("会员")
+    with transaction.atomic():
+        audit.record(actor, "pii.reveal", person, changes={"field": field_name})
+    return getattr(person, field_name)

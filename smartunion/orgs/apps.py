@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OrgsConfig(AppConfig):
+    name = "smartunion.orgs"
+    verbose_name = "工会组织"

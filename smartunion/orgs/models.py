@@ -1,0 +1,178 @@
+"""工会组织: the tree of union organizations, from the province federation down."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from smartunion.core.codes import Industry, UnitCategory
+from smartunion.core.fields import EncryptedTextField
+from smartunion.core.idnumber import mask_phone
+from smartunion.core.querysets import ScopedModel, ScopedQuerySet
+
+# Each ancestor contributes a fixed-width segment (its id in 8 hex digits) to the path, so a
+# subtree is one prefix filter on an indexed column and no separator can make prefixes clash.
+SEGMENT = 8
+
+
+def path_segment(pk: int) -> str:
+    return f"{pk:0{SEGMENT}x}"
+
+
+class Kind(models.TextChoices):
+    """组织类型."""
+
+    PROVINCE = "province", "省总工会"
+    CITY = "city", "市州总工会"
+    COUNTY = "county", "县区总工会"
+    TOWNSHIP = "township", "乡镇（街道）工会"
+    PARK = "park", "开发区（园区）工会"
+    INDUSTRY = "industry", "产业（系统）工会"
+    SINGLE = "single", "单独基层工会"
+    JOINT = "joint", "联合基层工会"
+
+
+GRASSROOTS_KINDS = (Kind.SINGLE, Kind.JOINT)
+# Unions that can hold members directly: grassroots unions, and the local higher-level unions
+# that keep the membership of workers whose employer has no union (DOMAIN.md §3).
+MEMBER_HOLDING_KINDS = tuple(Kind)
+
+
+class Status(models.TextChoices):
+    NORMAL = "normal", "正常"
+    DISSOLVED = "dissolved", "撤销"
+    MERGED = "merged", "合并"
+
+
+class OrganizationQuerySet(ScopedQuerySet):
+    def subtree(self, org: Organization) -> OrganizationQuerySet:
+        return self.filter(path__startswith=org.path)
+
+    def active(self) -> OrganizationQuerySet:
+        return self.filter(status=Status.NORMAL)
+
+
+class Organization(ScopedModel):
+    """一个工会组织 with the fields of 《工会组织基本信息采集表》 (DOMAIN.md §2)."""
+
+    scope_path_lookup = "path"
+
+    name = models.CharField("工会名称", max_length=128)
+    parent = models.ForeignKey(
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name="上级工会",
+    )
+    path = models.CharField("路径", max_length=255, unique=True, editable=False)
+    depth = models.PositiveSmallIntegerField("层级", default=0, editable=False)
+    kind = models.CharField("组织类型", max_length=16, choices=Kind.choices)
+    region = models.ForeignKey(
+        "regions.Region", models.PROTECT, related_name="organizations", verbose_name="行政区划"
+    )
+    uscc = models.CharField("工会统一社会信用代码", max_length=18, blank=True)
+    employer_name = models.CharField("单位名称", max_length=128, blank=True)
+    employer_uscc = models.CharField("单位统一社会信用代码", max_length=18, blank=True)
+    address = models.CharField("单位地址", max_length=200, blank=True)
+    industry = models.CharField(
+        "国民经济行业分类", max_length=1, choices=Industry.choices, blank=True
+    )
+    unit_category = models.CharField(
+        "单位类别", max_length=3, choices=UnitCategory.choices, blank=True
+    )
+    founded_on = models.DateField("建会日期", null=True, blank=True)
+    chair_name = models.CharField("工会主席", max_length=64, blank=True)
+    chair_phone = EncryptedTextField("主席联系电话", blank=True, default="")
+    chair_phone_masked = models.CharField(
+        "主席联系电话（脱敏）", max_length=20, blank=True, editable=False
+    )
+    employee_count = models.PositiveIntegerField("职工人数", default=0)
+    women_committee = models.BooleanField("已建立女职工委员会", default=False)
+    term_ends_on = models.DateField("本届任期届满日期", null=True, blank=True)
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.NORMAL)
+    dissolved_on = models.DateField("撤销/合并日期", null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self", models.PROTECT, null=True, blank=True, related_name="+", verbose_name="合并至"
+    )
+    # Kept by the membership services in the same transaction as each change, and recomputed
+    # from the records by `manage.py recount_members` (ARCHITECTURE.md invariant 5).
+    member_count = models.PositiveIntegerField("会员人数", default=0, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["path"]
+        verbose_name = "工会组织"
+        verbose_name_plural = "工会组织"
+        indexes = [
+            models.Index(fields=["parent", "name"], name="org_parent_name_idx"),
+            models.Index(fields=["region"], name="org_region_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["uscc"],
+                condition=~models.Q(uscc=""),
+                name="org_uscc_unique",
+                violation_error_message="该工会统一社会信用代码已被其他工会组织使用。",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=[s.value for s in Status]),
+                name="org_status_valid",
+                violation_error_message="状态不正确。",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=[k.value for k in Kind]),
+                name="org_kind_valid",
+                violation_error_message="组织类型不正确。",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(parent__isnull=True) | ~models.Q(parent=models.F("pk")),
+                name="org_not_own_parent",
+                violation_error_message="上级工会不能是自己。",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def audit_org_path(self) -> str:
+        return self.path
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == Status.NORMAL
+
+    @property
+    def is_grassroots(self) -> bool:
+        return self.kind in GRASSROOTS_KINDS
+
+    @property
+    def membership_rate(self) -> float | None:
+        """入会率 = members ÷ employees (None when employees are unknown)."""
+        if not self.employee_count:
+            return None
+        return self.member_count / self.employee_count
+
+    def ancestors(self) -> list[Organization]:
+        """From the root down to the parent, in one query."""
+        prefixes = [self.path[:i] for i in range(SEGMENT, len(self.path), SEGMENT)]
+        return list(Organization.objects.filter(path__in=prefixes).order_by("depth"))
+
+    def is_descendant_of(self, other: Organization) -> bool:
+        return self.path.startswith(other.path)
+
+    def set_chair_phone(self, phone: str) -> None:
+        self.chair_phone = phone
+        self.chair_phone_masked = mask_phone(phone) if phone else ""
+
+    def clean(self) -> None:
+        super().clean()
+        if self.parent_id and self.pk and self.path and self.parent.path.startswith(self.path):
+            raise ValidationError({"parent": "不能把工会组织移到它自己的下级组织之下。"})
+        if self.kind != Kind.PROVINCE and not self.parent_id:
+            raise ValidationError({"parent": "请选择上级工会。"})

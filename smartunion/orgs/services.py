@@ -1,0 +1,234 @@
+"""Writes to the organization tree: create, edit, move, dissolve (撤销), recount."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Q, Value
+from django.db.models.functions import Concat, Substr
+from django.utils import timezone
+from stdnum.cn import uscc as stdnum_uscc
+from stdnum.exceptions import ValidationError as StdnumError
+
+from smartunion.core import audit
+from smartunion.core.errors import NotInScope
+from smartunion.core.idnumber import mask_phone, validate_phone
+from smartunion.orgs.models import Kind, Organization, Status, path_segment
+
+EDITABLE_FIELDS = (
+    "name",
+    "kind",
+    "region",
+    "uscc",
+    "employer_name",
+    "employer_uscc",
+    "address",
+    "industry",
+    "unit_category",
+    "founded_on",
+    "chair_name",
+    "employee_count",
+    "women_committee",
+    "term_ends_on",
+)
+
+
+def clean_uscc(raw: str, *, field_name: str, union: bool) -> str:
+    """统一社会信用代码 checked with python-stdnum; a union's own code starts with 8 (工会)."""
+    value = (raw or "").strip().upper()
+    if not value:
+        return ""
+    label = "工会统一社会信用代码" if union else "单位统一社会信用代码"
+    try:
+        value = stdnum_uscc.validate(value)
+    except StdnumError:
+        raise ValidationError({field_name: f"{label}不正确（应为18位，且校验位正确）。"}) from None
+    if union and not value.startswith("8"):
+        raise ValidationError(
+            {field_name: "工会的统一社会信用代码应以8开头（登记管理部门为工会）。"}
+        )
+    return value
+
+
+def _clean(values: dict[str, Any]) -> dict[str, Any]:
+    out = dict(values)
+    if "uscc" in out:
+        out["uscc"] = clean_uscc(out["uscc"], field_name="uscc", union=True)
+    if "employer_uscc" in out:
+        out["employer_uscc"] = clean_uscc(
+            out["employer_uscc"], field_name="employer_uscc", union=False
+        )
+    if "name" in out:
+        out["name"] = (out["name"] or "").strip()
+        if not out["name"]:
+            raise ValidationError({"name": "请填写工会名称。"})
+    founded, term = out.get("founded_on"), out.get("term_ends_on")
+    if founded and founded > timezone.localdate():
+        raise ValidationError({"founded_on": "建会日期不能晚于今天。"})
+    if founded and term and term < founded:
+        raise ValidationError({"term_ends_on": "任期届满日期不能早于建会日期。"})
+    return out
+
+
+def _check_parent(parent: Organization | None, kind: str, actor) -> None:
+    if parent is None:
+        if kind != Kind.PROVINCE or not actor.is_superuser:
+            raise ValidationError({"parent": "请选择上级工会。"})
+        return
+    if not Organization.objects.visible_to(actor, "change").filter(pk=parent.pk).exists():
+        raise ValidationError({"parent": "上级工会不存在或不在您的管理范围内。"})
+    if not parent.is_active:
+        raise ValidationError(
+            {"parent": f"上级工会“{parent.name}”已{parent.get_status_display()}。"}
+        )
+
+
+def _save(org: Organization) -> None:
+    try:
+        with transaction.atomic():
+            org.save()
+    except IntegrityError as exc:
+        for constraint in Organization._meta.constraints:
+            if constraint.name in str(exc):
+                raise ValidationError(constraint.violation_error_message) from None
+        raise
+
+
+@transaction.atomic
+def create_org(
+    values: dict[str, Any], *, parent: Organization | None, actor, chair_phone: str = ""
+) -> Organization:
+    values = _clean(values)
+    _check_parent(parent, values.get("kind", ""), actor)
+    org = Organization(parent=parent, **{k: v for k, v in values.items() if k in EDITABLE_FIELDS})
+    if chair_phone:
+        try:
+            org.set_chair_phone(validate_phone(chair_phone))
+        except ValidationError as exc:
+            raise ValidationError({"chair_phone": exc.messages}) from None
+    # The path needs the new id: a placeholder unique to this insert, then the real one.
+    org.path = f"~{timezone.now().timestamp()}-{id(org)}"
+    org.depth = (parent.depth + 1) if parent else 0
+    org.full_clean(exclude=["path", "chair_phone"], validate_constraints=False)
+    _save(org)
+    org.path = (parent.path if parent else "") + path_segment(org.pk)
+    org.save(update_fields=["path"])
+    if not Organization.objects.visible_to(actor, "change").filter(pk=org.pk).exists():
+        raise NotInScope("工会组织")  # re-check after writing: rolls the insert back
+    audit.record(actor, "org.create", org, changes={k: str(v) for k, v in values.items()})
+    return org
+
+
+def _lock_org(org: Organization, actor) -> Organization:
+    locked = (
+        Organization.objects.select_for_update(of=("self",))
+        .visible_to(actor, "change")
+        .filter(pk=org.pk)
+        .first()
+    )
+    if locked is None:
+        raise NotInScope("工会组织")
+    return locked
+
+
+@transaction.atomic
+def update_org(
+    org: Organization, values: dict[str, Any], *, actor, chair_phone: str | None = None
+) -> Organization:
+    o = _lock_org(org, actor)
+    values = _clean(values)
+    changes: dict[str, Any] = {}
+    for key, value in values.items():
+        if key in EDITABLE_FIELDS and getattr(o, key) != value:
+            changes[key] = [str(getattr(o, key)), str(value)]
+            setattr(o, key, value)
+    if chair_phone is not None and chair_phone != o.chair_phone:
+        try:
+            phone = validate_phone(chair_phone) if chair_phone else ""
+        except ValidationError as exc:
+            raise ValidationError({"chair_phone": exc.messages}) from None
+        changes["chair_phone"] = [o.chair_phone_masked, mask_phone(phone) if phone else ""]
+        o.set_chair_phone(phone)
+    o.full_clean(exclude=["path", "chair_phone"], validate_constraints=False)
+    _save(o)
+    if changes:
+        audit.record(actor, "org.update", o, changes=changes)
+    return o
+
+
+@transaction.atomic
+def move_org(org: Organization, new_parent: Organization, *, actor) -> Organization:
+    """Put a union under another parent; its whole subtree moves with it (one UPDATE)."""
+    o = _lock_org(org, actor)
+    if o.parent_id is None:
+        raise ValidationError({"parent": "省总工会不能移动。"})
+    _check_parent(new_parent, o.kind, actor)
+    if new_parent.path.startswith(o.path):
+        raise ValidationError({"parent": "不能把工会组织移到它自己或它的下级组织之下。"})
+    if new_parent.pk == o.parent_id:
+        return o
+    old_path, new_path = o.path, new_parent.path + path_segment(o.pk)
+    depth_delta = new_parent.depth + 1 - o.depth
+    Organization.objects.filter(path__startswith=old_path).update(
+        path=Concat(Value(new_path), Substr("path", len(old_path) + 1)),
+        depth=F("depth") + depth_delta,
+    )
+    old_parent = o.parent_id
+    Organization.objects.filter(pk=o.pk).update(parent=new_parent)
+    o.refresh_from_db()
+    audit.record(actor, "org.move", o, changes={"parent": [old_parent, new_parent.pk]})
+    return o
+
+
+@transaction.atomic
+def dissolve_org(
+    org: Organization, *, actor, on: dt.date | None = None, merged_into: Organization | None = None
+) -> Organization:
+    """撤销 (or 合并 into another union): only once no current member and no active sub-union is left."""
+    o = _lock_org(org, actor)
+    if not o.is_active:
+        raise ValidationError(f"“{o.name}”已{o.get_status_display()}。")
+    if o.parent_id is None:
+        raise ValidationError("省总工会不能撤销。")
+    from smartunion.members.models import CURRENT_STATUSES, Membership
+
+    current = Membership.objects.filter(org=o, status__in=CURRENT_STATUSES).count()
+    if current:
+        raise ValidationError(f"该工会还有{current}名会员，请先为他们办理转会，再撤销。")
+    active_children = o.children.filter(status=Status.NORMAL).count()
+    if active_children:
+        raise ValidationError(
+            f"该工会还有{active_children}个正常状态的下级工会，请先撤销或移走它们。"
+        )
+    if merged_into is not None:
+        if (
+            not Organization.objects.visible_to(actor, "view")
+            .filter(pk=merged_into.pk, status=Status.NORMAL)
+            .exists()
+        ):
+            raise ValidationError({"merged_into": "合并目标工会不存在或不在您的管理范围内。"})
+        if merged_into.pk == o.pk:
+            raise ValidationError({"merged_into": "不能合并到自己。"})
+    o.status = Status.MERGED if merged_into else Status.DISSOLVED
+    o.merged_into = merged_into
+    o.dissolved_on = on or timezone.localdate()
+    o.save(update_fields=["status", "merged_into", "dissolved_on", "updated_at"])
+    audit.record(actor, "org.dissolve", o, changes={"status": ["normal", o.status]})
+    return o
+
+
+def recount_members(*, fix: bool = True) -> list[tuple[int, int, int]]:
+    """Recompute every member counter from the records; returns (org id, kept, actual) mismatches."""
+    from smartunion.members.models import CURRENT_STATUSES
+
+    actual = Organization.objects.annotate(
+        n=Count("memberships", filter=Q(memberships__status__in=CURRENT_STATUSES))
+    ).values_list("pk", "member_count", "n")
+    wrong = [(pk, kept, n) for pk, kept, n in actual if kept != n]
+    if fix:
+        for pk, _kept, n in wrong:
+            Organization.objects.filter(pk=pk).update(member_count=n)
+    return wrong

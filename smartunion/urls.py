@@ -1,0 +1,19 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from smartunion.api import api
+
+urlpatterns = [
+    path("", include("smartunion.core.urls")),
+    path("accounts/", include("smartunion.accounts.urls")),
+    path("orgs/", include("smartunion.orgs.urls")),
+    path("members/", include("smartunion.members.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
