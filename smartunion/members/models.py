@@ -16,6 +16,7 @@ from smartunion.core.codes import (
 )
 from smartunion.core.fields import EncryptedTextField
 from smartunion.core.querysets import ScopedModel, ScopedQuerySet
+from smartunion.members.querysets import PersonQuerySet
 
 
 class Person(ScopedModel):
@@ -68,6 +69,8 @@ class Person(ScopedModel):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PersonQuerySet.as_manager()
 
     class Meta:
         ordering = ["name_pinyin", "id"]
