@@ -1,0 +1,16 @@
+"""A pytest plugin loaded first (``-p smartunion.testenv``): test-time environment.
+
+It runs before pytest-django reads the settings, so tests get generated development keys
+(DEBUG=1, see settings.py) without anyone exporting variables by hand.
+"""
+
+import os
+
+os.environ.setdefault("DEBUG", "1")
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    # A fast hasher: argon2 would spend most of the suite's time hashing fixture passwords.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
