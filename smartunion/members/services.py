@@ -188,6 +188,35 @@ def _phone_error(exc: ValidationError) -> ValidationError:
     return ValidationError({"phone": exc.messages})
 
 
+def _person_for(data: PersonData, org: Organization, ident: IdNumber) -> Person:
+    """The person a join names: new, or known and rejoining (rejoining is allowed).
+
+    A person with a current membership elsewhere must be transferred, never joined twice; a
+    known number with another name is a typing error or a false identity, never merged.
+    """
+    existing = (
+        Person.objects.select_for_update().filter(id_hash=id_blind_index(ident.number)).first()
+    )
+    if existing is None:
+        try:
+            return _new_person(data, org, ident)
+        except ValidationError as exc:
+            if getattr(exc, "code", None) == "phone":
+                raise _phone_error(exc) from None
+            raise
+    if existing.memberships.filter(status__in=CURRENT_STATUSES).exists():
+        raise ValidationError(
+            {"id_number": "此人已是会员（每人只能有一个有效会籍），如已换工作请办理转会。"}
+        )
+    if existing.name != (data.name or "").strip():
+        raise ValidationError(
+            {"id_number": "该身份证号码已登记为另一姓名的人员，请核对姓名和号码。"}
+        )
+    existing.org = org
+    existing.save(update_fields=["org", "updated_at"])
+    return existing
+
+
 @transaction.atomic
 def register_member(
     data: PersonData,
@@ -204,12 +233,7 @@ def register_member(
         raise ValidationError({"joined_on": "入会日期不能晚于今天。"})
     ident = check_id_number(data.id_number)
     check_join_age(ident, joined_on)
-    try:
-        person = _new_person(data, org, ident)
-    except ValidationError as exc:
-        if getattr(exc, "code", None) == "phone":
-            raise _phone_error(exc) from None
-        raise
+    person = _person_for(data, org, ident)
     membership = Membership(
         person=person,
         org=org,
@@ -253,20 +277,8 @@ def apply_for_membership(
         ident = check_id_number(person.id_number)
     else:
         ident = check_id_number(data.id_number)
-        existing = Person.objects.filter(id_hash=id_blind_index(ident.number)).first()
-        if existing is not None:
-            if existing.memberships.filter(status__in=CURRENT_STATUSES).exists():
-                raise ValidationError(
-                    {"id_number": "此人已是会员（每人只能有一个有效会籍），如已换工作请办理转会。"}
-                )
-            raise ValidationError({"id_number": "该身份证号码已登记，请在其会员页面办理重新入会。"})
         check_join_age(ident, applied_on)
-        try:
-            person = _new_person(data, org, ident)
-        except ValidationError as exc:
-            if getattr(exc, "code", None) == "phone":
-                raise _phone_error(exc) from None
-            raise
+        person = _person_for(data, org, ident)
     check_join_age(ident, applied_on)
     if person.memberships.filter(status__in=CURRENT_STATUSES).exists():
         raise ValidationError("此人已是会员（每人只能有一个有效会籍），如已换工作请办理转会。")

@@ -54,10 +54,27 @@ def test_a_second_person_with_the_same_id_number_is_refused(world):
     number = world.member_a1.person.id_number
     with pytest.raises(ValidationError) as exc:
         services.register_member(
-            PersonData("张三", number), world.union_a2, actor=world.county_admin
+            PersonData("张珊", number), world.union_a2, actor=world.county_admin
         )
-    assert "已登记" in str(exc.value)
+    assert "已是会员" in str(exc.value)
+    services.leave_union(world.member_a1, actor=world.county_admin)
+    with pytest.raises(ValidationError) as exc:
+        services.register_member(
+            PersonData("张珊", number), world.union_a2, actor=world.county_admin
+        )
+    assert "已登记为另一姓名" in str(exc.value)
     assert Person.objects.count() == 3
+    assert Membership.objects.filter(org=world.union_a2).count() == 1
+
+
+def test_a_person_who_left_can_be_registered_again_elsewhere(world):
+    services.leave_union(world.member_a1, actor=world.county_admin)
+    person = world.member_a1.person
+    again = services.register_member(
+        PersonData("张三", person.id_number), world.union_a2, actor=world.county_admin
+    )
+    assert again.person_id == person.pk and again.status == MembershipStatus.ACTIVE
+    assert Person.objects.get(pk=person.pk).org == world.union_a2
 
 
 def test_a_current_member_cannot_apply_again(world):
