@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class VenuesConfig(AppConfig):
+    name = "smartunion.venues"
+    verbose_name = "工会阵地"

@@ -1,0 +1,74 @@
+"""Venue querysets: scope (through the owning union's path), filters and the nearest query."""
+
+from __future__ import annotations
+
+import math
+
+from django.db import models
+
+from smartunion.core.querysets import ScopedQuerySet
+from smartunion.venues.coords import EARTH_RADIUS_M, haversine_m
+
+# First search radius and growth factor of the expanding bounding box. 3 km holds ten stations
+# in a city; a remote county needs a few rounds (3, 12, 48, 192 km …).
+FIRST_RADIUS_M = 3_000.0
+GROWTH = 4.0
+MAX_RADIUS_M = 2_500_000.0
+_M_PER_DEG_LAT = math.pi * EARTH_RADIUS_M / 180.0
+
+
+def bbox_around(lng: float, lat: float, radius_m: float) -> tuple[float, float, float, float]:
+    """A lng/lat rectangle that contains every point within ``radius_m`` of the centre."""
+    d_lat = radius_m / _M_PER_DEG_LAT
+    far_lat = min(89.9, abs(lat) + d_lat)
+    cos_far = math.cos(math.radians(far_lat))
+    d_lng = 180.0 if cos_far <= 1e-6 else min(180.0, radius_m / (_M_PER_DEG_LAT * cos_far))
+    return lng - d_lng, max(-90.0, lat - d_lat), lng + d_lng, min(90.0, lat + d_lat)
+
+
+class VenueQuerySet(ScopedQuerySet):
+    def open(self) -> VenueQuerySet:
+        return self.filter(status="open")
+
+    def stations(self) -> VenueQuerySet:
+        return self.filter(kind="station")
+
+    def in_bbox(self, min_lng, min_lat, max_lng, max_lat) -> VenueQuerySet:
+        qs = self.filter(lat__gte=min_lat, lat__lte=max_lat)
+        if max_lng - min_lng >= 360.0:
+            return qs
+        if min_lng < -180.0 or max_lng > 180.0:  # the box crosses the antimeridian
+            west = models.Q(lng__gte=((min_lng + 540.0) % 360.0) - 180.0)
+            east = models.Q(lng__lte=((max_lng + 540.0) % 360.0) - 180.0)
+            return qs.filter(west | east)
+        return qs.filter(lng__gte=min_lng, lng__lte=max_lng)
+
+    def nearest(self, lng: float, lat: float, limit: int = 10) -> list[tuple[int, float]]:
+        """The ``limit`` nearest venues of this queryset as [(id, distance_m)], nearest first.
+
+        Open venues only. An indexed bounding box around the point grows until it holds
+        ``limit`` candidates; then one more box with the radius of the farthest candidate
+        makes the answer exact (a closer venue outside the first box is impossible). Exact
+        haversine distances are computed in Python on the few candidates.
+        """
+        base = self.open()
+        radius = FIRST_RADIUS_M
+        rows: list[tuple[int, float, float]] = []
+        while True:
+            rows = list(
+                base.in_bbox(*bbox_around(lng, lat, radius)).values_list("id", "lng", "lat")
+            )
+            if len(rows) >= limit or radius >= MAX_RADIUS_M:
+                break
+            radius *= GROWTH
+        ranked = sorted((haversine_m(lng, lat, x, y), pk) for pk, x, y in rows)
+        if len(ranked) >= limit and ranked[limit - 1][0] > radius:
+            # The box's corners reach further than its inscribed circle: re-query with the
+            # radius of the limit-th candidate so that no closer venue can be missing.
+            reach = ranked[limit - 1][0]
+            rows = list(base.in_bbox(*bbox_around(lng, lat, reach)).values_list("id", "lng", "lat"))
+            ranked = sorted((haversine_m(lng, lat, x, y), pk) for pk, x, y in rows)
+        elif len(ranked) < limit and radius >= MAX_RADIUS_M:
+            rows = list(base.values_list("id", "lng", "lat"))
+            ranked = sorted((haversine_m(lng, lat, x, y), pk) for pk, x, y in rows)
+        return [(pk, d) for d, pk in ranked[:limit]]
