@@ -1,3 +1,246 @@
-from ninja import Router
+"""工会组织 API: list, read, create, edit, move and dissolve unions within the user's subtree."""
 
-router = Router()
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema, Status
+
+from smartunion.core.api import StrictSchema, code_type, get_or_404, require, set_fields
+from smartunion.core.codes import Industry, UnitCategory
+from smartunion.orgs import services
+from smartunion.orgs.models import Kind, Organization
+from smartunion.orgs.models import Status as OrgStatus
+from smartunion.regions.models import Region
+
+router = Router(tags=["工会组织"])
+
+MAX_LIMIT = 200
+
+KindCode = code_type(Kind, blank=False)
+IndustryCode = code_type(Industry)
+UnitCategoryCode = code_type(UnitCategory)
+StatusCode = code_type(OrgStatus)
+
+
+class OrgOut(Schema):
+    """One union with the fields of 《工会组织基本信息采集表》; the chair's phone is masked."""
+
+    id: int
+    name: str
+    parent: int | None = Field(None, alias="parent_id")
+    parent_name: str | None
+    kind: str
+    kind_label: str
+    region: str = Field(alias="region_id")
+    region_name: str
+    uscc: str
+    employer_name: str
+    employer_uscc: str
+    address: str
+    industry: str
+    industry_label: str
+    unit_category: str
+    unit_category_label: str
+    founded_on: dt.date | None
+    chair_name: str
+    chair_phone: str
+    employee_count: int
+    member_count: int
+    membership_rate: float | None
+    women_committee: bool
+    term_ends_on: dt.date | None
+    term_overdue: bool
+    status: str
+    status_label: str
+    dissolved_on: dt.date | None
+    merged_into: int | None = Field(None, alias="merged_into_id")
+    depth: int
+
+    @staticmethod
+    def resolve_parent_name(obj: Organization) -> str | None:
+        return obj.parent.name if obj.parent_id else None
+
+    @staticmethod
+    def resolve_kind_label(obj: Organization) -> str:
+        return obj.get_kind_display()
+
+    @staticmethod
+    def resolve_region_name(obj: Organization) -> str:
+        return obj.region.name
+
+    @staticmethod
+    def resolve_industry_label(obj: Organization) -> str:
+        return obj.get_industry_display() if obj.industry else ""
+
+    @staticmethod
+    def resolve_unit_category_label(obj: Organization) -> str:
+        return obj.get_unit_category_display() if obj.unit_category else ""
+
+    @staticmethod
+    def resolve_chair_phone(obj: Organization) -> str:
+        return obj.chair_phone_masked
+
+    @staticmethod
+    def resolve_term_overdue(obj: Organization) -> bool:
+        return bool(obj.term_ends_on and obj.is_active and obj.term_ends_on < timezone.localdate())
+
+    @staticmethod
+    def resolve_status_label(obj: Organization) -> str:
+        return obj.get_status_display()
+
+
+class OrgPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[OrgOut]
+
+
+class OrgFilters(Schema):
+    parent: int | None = Field(None, description="只列出该工会的直属下级")
+    q: str = Field("", max_length=64, description="名称中的字，或统一社会信用代码")
+    status: StatusCode = Field("", description="normal 正常 / dissolved 撤销 / merged 合并")
+    limit: int = Field(50, ge=1, le=MAX_LIMIT)
+    offset: int = Field(0, ge=0)
+
+
+class OrgFieldsIn(StrictSchema):
+    name: str = Field(max_length=128)
+    kind: KindCode
+    region: str = Field(description="6位行政区划代码（GB/T 2260）")
+    uscc: str = ""
+    employer_name: str = Field("", max_length=128)
+    employer_uscc: str = ""
+    address: str = Field("", max_length=200)
+    industry: IndustryCode = ""
+    unit_category: UnitCategoryCode = ""
+    founded_on: dt.date | None = None
+    chair_name: str = Field("", max_length=64)
+    chair_phone: str = ""
+    employee_count: int = Field(0, ge=0)
+    women_committee: bool = False
+    term_ends_on: dt.date | None = None
+
+
+class OrgCreateIn(OrgFieldsIn):
+    parent: int = Field(description="上级工会的 id")
+
+
+class OrgUpdateIn(StrictSchema):
+    """Only the fields sent are changed."""
+
+    name: str | None = Field(None, max_length=128)
+    kind: KindCode | None = None
+    region: str | None = None
+    uscc: str | None = None
+    employer_name: str | None = Field(None, max_length=128)
+    employer_uscc: str | None = None
+    address: str | None = Field(None, max_length=200)
+    industry: IndustryCode | None = None
+    unit_category: UnitCategoryCode | None = None
+    founded_on: dt.date | None = None
+    chair_name: str | None = Field(None, max_length=64)
+    chair_phone: str | None = None
+    employee_count: int | None = Field(None, ge=0)
+    women_committee: bool | None = None
+    term_ends_on: dt.date | None = None
+
+
+class MoveIn(StrictSchema):
+    parent: int = Field(description="新的上级工会的 id")
+
+
+class DissolveIn(StrictSchema):
+    on: dt.date | None = Field(None, description="撤销（合并）日期，默认今天")
+    merged_into: int | None = Field(None, description="合并到的工会 id；不填为撤销")
+
+
+def _orgs():
+    return Organization.objects.select_related("region", "parent")
+
+
+def _region(code: str) -> Region:
+    region = Region.objects.filter(code=(code or "").strip()).first()
+    if region is None or not region.code.startswith(settings.SMARTUNION_PROVINCE):
+        raise ValidationError({"region": "行政区划代码不存在或不属于本省。"})
+    return region
+
+
+def _values(data: dict) -> dict:
+    if "region" in data:
+        data["region"] = _region(data["region"])
+    return data
+
+
+@router.get("", response=OrgPage)
+def list_orgs(request, filters: Query[OrgFilters]):
+    """Unions in the user's subtree, in tree order; ``parent`` gives one union's direct children."""
+    qs = _orgs().visible_to(request.user)
+    if filters.parent is not None:
+        parent = get_or_404(Organization.objects, request.user, filters.parent, what="工会组织")
+        qs = qs.filter(parent=parent)
+    if q := filters.q.strip():
+        qs = qs.filter(Q(name__contains=q) | Q(uscc=q.upper()))
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    # At most ~49,000 unions in a province: counting them is cheap, unlike members.
+    return {
+        "count": qs.count(),
+        "limit": filters.limit,
+        "offset": filters.offset,
+        "items": list(qs[filters.offset : filters.offset + filters.limit]),
+    }
+
+
+@router.get("/{int:org_id}", response=OrgOut)
+def get_org(request, org_id: int):
+    return get_or_404(_orgs(), request.user, org_id, what="工会组织")
+
+
+@router.post("", response={201: OrgOut})
+def create_org(request, payload: OrgCreateIn):
+    """Create a union under ``parent`` (which must lie in the user's subtree)."""
+    require(request.user, "change")
+    parent = get_or_404(Organization.objects, request.user, payload.parent, what="上级工会")
+    data = _values(payload.model_dump(exclude={"parent", "chair_phone"}))
+    org = services.create_org(
+        data, parent=parent, actor=request.user, chair_phone=payload.chair_phone
+    )
+    return Status(201, _orgs().get(pk=org.pk))
+
+
+@router.patch("/{int:org_id}", response=OrgOut)
+def update_org(request, org_id: int, payload: OrgUpdateIn):
+    require(request.user, "change")
+    org = get_or_404(Organization.objects, request.user, org_id, action="change", what="工会组织")
+    data = _values(set_fields(payload, nullable=("founded_on", "term_ends_on")))
+    chair_phone = data.pop("chair_phone", None)
+    services.update_org(org, data, actor=request.user, chair_phone=chair_phone)
+    return _orgs().get(pk=org.pk)
+
+
+@router.post("/{int:org_id}/move", response=OrgOut)
+def move_org(request, org_id: int, payload: MoveIn):
+    """Put a union (with its whole subtree) under another parent; never under itself."""
+    require(request.user, "change")
+    org = get_or_404(Organization.objects, request.user, org_id, action="change", what="工会组织")
+    parent = get_or_404(Organization.objects, request.user, payload.parent, what="上级工会")
+    services.move_org(org, parent, actor=request.user)
+    return _orgs().get(pk=org.pk)
+
+
+@router.post("/{int:org_id}/dissolve", response=OrgOut)
+def dissolve_org(request, org_id: int, payload: DissolveIn):
+    """撤销 (or 合并): only when no current member and no active sub-union is left."""
+    require(request.user, "change")
+    org = get_or_404(Organization.objects, request.user, org_id, action="change", what="工会组织")
+    merged_into = None
+    if payload.merged_into is not None:
+        merged_into = get_or_404(
+            Organization.objects, request.user, payload.merged_into, what="合并目标工会"
+        )
+    services.dissolve_org(org, actor=request.user, on=payload.on, merged_into=merged_into)
+    return _orgs().get(pk=org.pk)
