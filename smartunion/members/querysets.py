@@ -16,12 +16,17 @@ _ASCII_LETTERS = re.compile(r"^[a-z]+$")
 _ID_LIKE = re.compile(r"^[0-9０-９]{15,17}[0-9xX０-９ｘＸ]?$")
 
 
+def looks_like_id_number(q: str) -> bool:
+    """Whether a search text is an ID number (searched exactly, and kept out of URLs)."""
+    return bool(_ID_LIKE.match((q or "").strip().replace(" ", "")))
+
+
 class PersonQuerySet(ScopedQuerySet):
     def search(self, q: str) -> PersonQuerySet:
         q = (q or "").strip()
         if not q:
             return self
-        if _ID_LIKE.match(q.replace(" ", "")):
+        if looks_like_id_number(q):
             from smartunion.core.idnumber import normalize
             from smartunion.members.services import id_blind_index
 
@@ -29,6 +34,7 @@ class PersonQuerySet(ScopedQuerySet):
         lowered = q.lower().replace(" ", "")
         if _ASCII_LETTERS.match(lowered):
             return self.filter(
-                models.Q(name_initials__startswith=lowered) | models.Q(name_pinyin__startswith=lowered)
+                models.Q(name_initials__startswith=lowered)
+                | models.Q(name_pinyin__startswith=lowered)
             )
         return self.filter(name__startswith=q)

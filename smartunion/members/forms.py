@@ -1,0 +1,254 @@
+"""Forms of the member pages: what staff type for each membership action.
+
+Forms only collect and shape input; the rules live in members/services.py, whose Chinese
+ValidationErrors are put back on these forms field by field (core.forms.apply_service_errors).
+Gender and birth date are never fields: they come from the ID number.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from smartunion.core.codes import (
+    Education,
+    EmploymentStatus,
+    Ethnicity,
+    HukouType,
+    NewFormType,
+    PoliticalStatus,
+    SkillLevel,
+)
+from smartunion.members.models import RETAIN_REASONS, ApplicationChannel, ChangeReason
+from smartunion.members.services import PersonData
+from smartunion.orgs.models import Organization
+
+BLANK = [("", "—— 请选择 ——")]
+
+TRANSFER_REASONS = (
+    ChangeReason.LABOR_RELATION,
+    ChangeReason.LAID_OFF,
+    ChangeReason.UNEMPLOYED,
+    ChangeReason.BANKRUPTCY,
+)
+
+# The code-list and free-text fields of 《工会会员基本信息采集表》 a person form edits.
+CODE_FIELDS = (
+    "ethnicity",
+    "education",
+    "political_status",
+    "hukou_type",
+    "employment_status",
+    "skill_level",
+    "new_form_type",
+)
+TEXT_FIELDS = ("occupation", "professional_title")
+FLAG_FIELDS = ("is_migrant_worker", "is_model_worker")
+
+
+def _date_widget() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class PersonFieldsMixin(forms.Form):
+    """The person's own fields of DOMAIN.md §3 (except the ID number and the derived ones)."""
+
+    name = forms.CharField(
+        label="姓名",
+        max_length=64,
+        error_messages={"required": "请填写姓名。", "max_length": "姓名不能超过64个字。"},
+    )
+    phone = forms.CharField(
+        label="手机号码",
+        required=False,
+        max_length=32,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off", "inputmode": "tel"}),
+    )
+    ethnicity = forms.ChoiceField(label="民族", required=False, choices=BLANK + Ethnicity.choices)
+    education = forms.ChoiceField(label="学历", required=False, choices=BLANK + Education.choices)
+    political_status = forms.ChoiceField(
+        label="政治面貌", required=False, choices=BLANK + PoliticalStatus.choices
+    )
+    hukou_type = forms.ChoiceField(
+        label="户籍类型", required=False, choices=BLANK + HukouType.choices
+    )
+    is_migrant_worker = forms.BooleanField(label="农民工", required=False)
+    employment_status = forms.ChoiceField(
+        label="就业状况", choices=EmploymentStatus.choices, initial=EmploymentStatus.EMPLOYED
+    )
+    skill_level = forms.ChoiceField(
+        label="技术等级", required=False, choices=BLANK + SkillLevel.choices
+    )
+    occupation = forms.CharField(label="工种", required=False, max_length=64)
+    professional_title = forms.CharField(label="职称", required=False, max_length=64)
+    new_form_type = forms.ChoiceField(
+        label="新就业形态劳动者类型", required=False, choices=BLANK + NewFormType.choices
+    )
+    is_model_worker = forms.BooleanField(label="劳动模范", required=False)
+
+    def person_extra(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {key: data[key] for key in CODE_FIELDS + TEXT_FIELDS + FLAG_FIELDS}
+
+
+class NewPersonForm(PersonFieldsMixin):
+    """A person not yet in the registry: name, ID number, phone and the code lists."""
+
+    field_order = ["name", "id_number", "phone"]
+
+    # No max_length of 18 here: the service says how many characters were typed, and why
+    # (15-digit old numbers, full-width digits) better than a generic length message.
+    id_number = forms.CharField(
+        label="身份证号码",
+        max_length=40,
+        error_messages={"required": "请填写身份证号码。"},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        help_text="18位居民身份证号码；性别和出生日期由号码自动得出。",
+    )
+
+    def person_data(self) -> PersonData:
+        return PersonData(
+            name=self.cleaned_data["name"],
+            id_number=self.cleaned_data["id_number"],
+            phone=self.cleaned_data["phone"],
+            extra=self.person_extra(),
+        )
+
+
+class ApplyForm(NewPersonForm):
+    """入会申请 of a new person."""
+
+    channel = forms.ChoiceField(
+        label="申请方式",
+        choices=[c for c in ApplicationChannel.choices if c[0] != ApplicationChannel.PAPER_RECORD],
+        initial=ApplicationChannel.WRITTEN,
+    )
+    applied_on = forms.DateField(label="申请日期", required=False, widget=_date_widget())
+
+
+class RejoinForm(forms.Form):
+    """重新入会: an application of a person already in the registry (no person fields)."""
+
+    channel = ApplyForm.base_fields["channel"]
+    applied_on = forms.DateField(label="申请日期", required=False, widget=_date_widget())
+
+
+class RegisterForm(NewPersonForm):
+    """补录: a member already approved on paper."""
+
+    joined_on = forms.DateField(
+        label="入会日期", widget=_date_widget(), error_messages={"required": "请填写入会日期。"}
+    )
+    card_no = forms.CharField(
+        label="会员证号",
+        required=False,
+        max_length=20,
+        help_text="纸质会员证上的编号；留空则由系统发放。",
+    )
+
+
+class PersonEditForm(PersonFieldsMixin):
+    """修改会员信息. The phone is never pre-filled: pages do not show it in plaintext."""
+
+    clear_phone = forms.BooleanField(label="删除手机号码", required=False)
+
+    def __init__(self, *args, person, **kwargs):
+        initial = {key: getattr(person, key) for key in ("name",) + CODE_FIELDS + TEXT_FIELDS}
+        initial.update({key: getattr(person, key) for key in FLAG_FIELDS})
+        super().__init__(*args, initial=initial, **kwargs)
+        self.fields["phone"].help_text = (
+            f"当前：{person.phone_masked}。留空表示不修改。"
+            if person.phone_masked
+            else "当前未登记手机号码。"
+        )
+        if not person.phone_masked:
+            del self.fields["clear_phone"]
+
+    def changes(self) -> dict[str, Any]:
+        """What the service should change: the phone only when a new one was typed."""
+        data = self.cleaned_data
+        out: dict[str, Any] = {"name": data["name"], **self.person_extra()}
+        if data["phone"]:
+            out["phone"] = data["phone"]
+        elif data.get("clear_phone"):
+            out["phone"] = ""
+        return out
+
+
+class DateForm(forms.Form):
+    """One dated action (approve, restore)."""
+
+    on = forms.DateField(
+        label="日期", required=False, widget=_date_widget(), help_text="默认今天。"
+    )
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(
+        label="说明", required=False, max_length=200, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class RetainForm(DateForm):
+    reason = forms.ChoiceField(
+        label="保留原因",
+        choices=BLANK + [(r.value, r.label) for r in RETAIN_REASONS],
+        error_messages={"required": "请选择保留会籍的原因。"},
+    )
+    field_order = ["reason", "on"]
+
+
+class LeaveForm(DateForm):
+    note = NoteForm.base_fields["note"]
+
+
+class ExpelForm(DateForm):
+    note = forms.CharField(
+        label="处分决定及说明",
+        max_length=200,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "请填写开除会籍的决定（如判决书、委员会决议）。"},
+        help_text="开除会籍须经工会委员会决定。",
+    )
+
+
+class OrgChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Organization) -> str:
+        return obj.name
+
+
+class TransferForm(forms.Form):
+    """发起转会. Only active unions of the actor's subtree are valid targets."""
+
+    to_org = OrgChoiceField(
+        label="转入工会",
+        queryset=Organization.objects.none(),
+        empty_label="—— 请选择转入工会 ——",
+        error_messages={
+            "required": "请选择转入工会。",
+            "invalid_choice": "转入工会不存在、不在您的管理范围内或已撤销/合并，请重新选择。",
+        },
+    )
+    reason = forms.ChoiceField(
+        label="转会原因",
+        choices=[(r.value, r.label) for r in TRANSFER_REASONS],
+        initial=ChangeReason.LABOR_RELATION,
+    )
+    note = forms.CharField(label="说明", required=False, max_length=200)
+    complete_now = forms.BooleanField(
+        label="立即完成接收",
+        required=False,
+        help_text="转入工会也在您的管理范围内时，可以一步完成转出和接收。",
+    )
+
+    def __init__(self, *args, targets, shown: list[Organization], **kwargs):
+        """``targets`` validates the choice; ``shown`` is what the list offers.
+
+        A province holds ~49,000 unions: the page offers those near the member (or those
+        matching a name search), while any active union of the subtree stays a valid choice.
+        """
+        super().__init__(*args, **kwargs)
+        field = self.fields["to_org"]
+        field.queryset = targets
+        field.widget.choices = [("", field.empty_label)] + [(o.pk, o.name) for o in shown]
