@@ -146,6 +146,8 @@ class Page:
     has_next: bool = False
     next_cursor: str = ""
     params: dict[str, str] = field(default_factory=dict)
+    #: The query parameter holding the page number (two lists on one page use two names).
+    param: str = "page"
 
     @property
     def has_previous(self) -> bool:
@@ -158,16 +160,23 @@ class Page:
     @property
     def next_url(self) -> str:
         if self.next_cursor:
-            return self._url(after=self.next_cursor, page="")
-        return self._url(page=self.number + 1)
+            return self._url(after=self.next_cursor)
+        return self._url(**{self.param: self.number + 1})
 
     @property
     def previous_url(self) -> str:
-        return self._url(page=self.number - 1 if self.number > 2 else "", after="")
+        if self.next_cursor or self.param == "after":
+            return self.first_url
+        return self._url(**{self.param: self.number - 1 if self.number > 2 else ""})
+
+    @property
+    def previous_label(self) -> str:
+        """Keyset pages only know the way forward: "back" returns to the first page."""
+        return "回到第一页" if self.param == "after" else "上一页"
 
     @property
     def first_url(self) -> str:
-        return self._url(page="", after="")
+        return self._url(**{self.param: ""})
 
 
 def _page_size(page_size: int | None) -> int:
@@ -178,11 +187,13 @@ def _params(request, drop: tuple[str, ...]) -> dict[str, str]:
     return {k: v for k, v in request.GET.items() if k not in drop}
 
 
-def fetch_page(queryset: QuerySet, request, *, page_size: int | None = None) -> Page:
+def fetch_page(
+    queryset: QuerySet, request, *, page_size: int | None = None, param: str = "page"
+) -> Page:
     """Offset pagination by ``?page=N``: fetches page_size + 1 rows, never counts the list."""
     size = _page_size(page_size)
     try:
-        number = max(1, int(request.GET.get("page", "1")))
+        number = min(max(1, int(request.GET.get(param, "1"))), 10_000)
     except ValueError:
         number = 1
     start = (number - 1) * size
@@ -191,7 +202,8 @@ def fetch_page(queryset: QuerySet, request, *, page_size: int | None = None) -> 
         items=rows[:size],
         number=number,
         has_next=len(rows) > size,
-        params=_params(request, ("page", "after")),
+        params=_params(request, (param,)),
+        param=param,
     )
 
 
@@ -216,5 +228,6 @@ def keyset_page(queryset: QuerySet, request, *, page_size: int | None = None) ->
         number=number,
         has_next=has_next,
         next_cursor=str(items[-1].pk) if has_next else "",
-        params=_params(request, ("page", "after")),
+        params=_params(request, ("after",)),
+        param="after",
     )

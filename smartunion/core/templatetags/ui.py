@@ -1,0 +1,26 @@
+"""Small template filters for the staff pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def minutes(value) -> int:
+    """A timedelta in whole minutes (rounded up)."""
+    if not isinstance(value, dt.timedelta):
+        return 0
+    seconds = int(value.total_seconds())
+    return -(-seconds // 60)
+
+
+@register.filter
+def percent(value) -> str:
+    """0.873 → "87.3%"; None (unknown) → "—"."""
+    if value is None:
+        return "—"
+    return f"{value * 100:.1f}%"

@@ -1,0 +1,422 @@
+"""工会组织 pages: the tree, one union's page, and the forms that create, edit, move, dissolve."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Q, Sum
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils import timezone
+from django.views.generic import FormView, TemplateView
+
+from smartunion.core.forms import apply_service_errors
+from smartunion.core.views_mixins import ScopedViewMixin, fetch_page, keyset_page
+from smartunion.members.models import Membership, MembershipStatus, Person
+from smartunion.orgs import services
+from smartunion.orgs.forms import DissolveForm, MoveForm, OrgForm
+from smartunion.orgs.models import GRASSROOTS_KINDS, Kind, Organization, Status
+
+CHILDREN_PAGE_SIZE = 100
+SUBUNIONS_PAGE_SIZE = 20
+PICKER_SIZE = 20
+
+#: The member-status filter of a union's page: value → (label, statuses).
+MEMBER_FILTERS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "current": ("全部有效会员", (MembershipStatus.ACTIVE, MembershipStatus.RETAINED)),
+    "active": ("在籍", (MembershipStatus.ACTIVE,)),
+    "retained": ("保留会籍", (MembershipStatus.RETAINED,)),
+    "applied": ("申请中", (MembershipStatus.APPLIED,)),
+    "ended": ("已终止", (MembershipStatus.ENDED,)),
+}
+
+
+def with_has_children(queryset):
+    """Annotate ``has_children`` (an indexed EXISTS per row), for the tree's expand buttons."""
+    return queryset.annotate(
+        has_children=Exists(Organization.objects.filter(parent=OuterRef("pk")))
+    )
+
+
+class TreeFilters:
+    """The search and filters of the tree page (名称, 状态, 类型, 换届逾期, 女职工委员会)."""
+
+    STATUS_CHOICES = [("", "全部状态"), *Status.choices]
+    KIND_CHOICES = [("", "全部类型"), ("grassroots", "基层工会（单独+联合）"), *Kind.choices]
+
+    def __init__(self, params):
+        self.q = params.get("q", "").strip()[:64]
+        self.status = params.get("status", "") if params.get("status") in Status.values else ""
+        kind = params.get("kind", "")
+        self.kind = kind if kind in Kind.values or kind == "grassroots" else ""
+        self.overdue = params.get("overdue") == "1"
+        self.women_committee = params.get("women_committee", "")
+        if self.women_committee not in ("0", "1"):
+            self.women_committee = ""
+        self.employees_known = params.get("employees") == "known"
+
+    @property
+    def active(self) -> bool:
+        return bool(
+            self.q
+            or self.status
+            or self.kind
+            or self.overdue
+            or self.women_committee
+            or self.employees_known
+        )
+
+    def apply(self, queryset):
+        if self.q:
+            queryset = queryset.filter(name__contains=self.q)
+        if self.status:
+            queryset = queryset.filter(status=self.status)
+        if self.kind == "grassroots":
+            queryset = queryset.filter(kind__in=GRASSROOTS_KINDS)
+        elif self.kind:
+            queryset = queryset.filter(kind=self.kind)
+        if self.overdue:
+            queryset = queryset.filter(
+                status=Status.NORMAL, term_ends_on__lt=timezone.localdate()
+            )
+        if self.women_committee:
+            queryset = queryset.filter(
+                status=Status.NORMAL, women_committee=self.women_committee == "1"
+            )
+        if self.employees_known:
+            queryset = queryset.filter(status=Status.NORMAL, employee_count__gt=0)
+        return queryset
+
+    def descriptions(self) -> list[str]:
+        out = []
+        if self.overdue:
+            out.append("换届逾期（任期届满日期早于今天）")
+        if self.women_committee == "0":
+            out.append("未建立女职工委员会")
+        elif self.women_committee == "1":
+            out.append("已建立女职工委员会")
+        if self.employees_known:
+            out.append("已填写职工人数")
+        return out
+
+
+class TreeView(ScopedViewMixin, TemplateView):
+    """工会组织树: starts at the user's scope organization; children load on demand.
+
+    With a search or a filter the page lists the matching unions of the scope instead,
+    paginated without a count.
+    """
+
+    template_name = "orgs/tree.html"
+    partial_template_name = "orgs/_tree_results.html"
+    nav = "orgs"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        filters = TreeFilters(self.request.GET)
+        context["filters"] = filters
+        if filters.active:
+            results = filters.apply(
+                self.visible(Organization).select_related("parent", "region")
+            ).order_by("path")
+            context["page"] = fetch_page(results, self.request)
+        else:
+            if user.is_superuser:
+                roots = Organization.objects.filter(parent__isnull=True)
+            else:
+                roots = self.visible(Organization).filter(pk=user.scope_org_id)
+            roots = list(with_has_children(roots.select_related("region")))
+            context["roots"] = roots
+            # The top of the tree opens at once, so the first page shows real unions.
+            if len(roots) == 1:
+                context["root_children"] = fetch_page(
+                    with_has_children(self.visible(Organization).filter(parent=roots[0])),
+                    self.request,
+                    page_size=CHILDREN_PAGE_SIZE,
+                )
+        return context
+
+
+class ChildrenView(ScopedViewMixin, TemplateView):
+    """The sub-unions of one union, as tree nodes (the HTMX fragment behind each ▸)."""
+
+    template_name = "orgs/children_page.html"
+    partial_template_name = "orgs/_children.html"
+    nav = "orgs"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        org = self.get_org()
+        context["org"] = org
+        context["page"] = fetch_page(
+            with_has_children(self.visible(Organization).filter(parent=org)),
+            self.request,
+            page_size=CHILDREN_PAGE_SIZE,
+        )
+        return context
+
+
+def visible_ancestors(org: Organization, user) -> list[Organization]:
+    """The breadcrumb: the ancestors of ``org`` the user may see, from the top down."""
+    from smartunion.orgs.models import SEGMENT
+
+    prefixes = [org.path[:i] for i in range(SEGMENT, len(org.path), SEGMENT)]
+    if not prefixes:
+        return []
+    return list(
+        Organization.objects.visible_to(user).filter(path__in=prefixes).order_by("depth")
+    )
+
+
+class OrgDetailView(ScopedViewMixin, TemplateView):
+    """一个工会组织: its fields, sub-unions, member figures and its members."""
+
+    template_name = "orgs/detail.html"
+    nav = "orgs"
+
+    def get_template_names(self):
+        # Two parts of the page reload on their own: the member list and the sub-unions.
+        if self.is_partial:
+            target = self.request.htmx.target
+            if target == "members":
+                return ["orgs/_members.html"]
+            if target == "subunions":
+                return ["orgs/_subunions.html"]
+        return [self.template_name]
+
+    def members(self, org: Organization) -> dict:
+        params = self.request.GET
+        status = params.get("status", "current")
+        if status not in MEMBER_FILTERS:
+            status = "current"
+        q = params.get("q", "").strip()[:64]
+        include_sub = params.get("sub") == "1"
+        queryset = self.visible(Membership).filter(status__in=MEMBER_FILTERS[status][1])
+        if include_sub:
+            queryset = queryset.filter(org__path__startswith=org.path).select_related(
+                "person", "org"
+            )
+        else:
+            queryset = queryset.filter(org=org).select_related("person")
+        if q:
+            queryset = queryset.filter(person__in=Person.objects.search(q).values("pk"))
+        return {
+            "member_page": keyset_page(queryset, self.request),
+            "member_status": status,
+            "member_filters": [(k, label) for k, (label, _s) in MEMBER_FILTERS.items()],
+            "member_q": q,
+            "include_sub": include_sub,
+        }
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        org = self.get_org()
+        subtree = Organization.objects.filter(path__startswith=org.path)
+        totals = subtree.aggregate(
+            members=Sum("member_count", filter=Q(status=Status.NORMAL)),
+        )
+        subunions = self.visible(Organization).filter(parent=org)
+        context.update(
+            org=org,
+            ancestors=visible_ancestors(org, user),
+            subtree_members=totals["members"] or 0,
+            subunion_count=subunions.count(),
+            subunion_page=fetch_page(
+                subunions, self.request, page_size=SUBUNIONS_PAGE_SIZE, param="subpage"
+            ),
+            can_change=user.can("change"),
+            today=timezone.localdate(),
+            **self.members(org),
+        )
+        return context
+
+
+class OrgFormMixin(ScopedViewMixin):
+    action = "change"
+    nav = "orgs"
+
+    def dispatch(self, request, *args, **kwargs):
+        # The union of the URL is fetched (404 outside the change scope) before any form is
+        # read, so a forged POST for another county's union stops here.
+        if request.user.is_authenticated:
+            self.get_org()
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_org(self, pk=None, *, action=None):
+        if not hasattr(self, "_org"):
+            self._org = super().get_org(pk, action=action)
+        return self._org
+
+    def detail_url(self, org: Organization) -> str:
+        return reverse("orgs:detail", kwargs={"org_id": org.pk})
+
+    def run_service(self, form, call, success_message: str):
+        """Call the service; its Chinese errors land on the form's fields, nothing is saved."""
+        try:
+            org = call()
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, success_message.format(name=org.name))
+        return HttpResponseRedirect(self.detail_url(org))
+
+
+class OrgCreateView(OrgFormMixin, FormView):
+    """新建下级工会 under the union of the URL."""
+
+    template_name = "orgs/form.html"
+    form_class = OrgForm
+
+    def get_initial(self):
+        parent = self.get_org()
+        return {
+            "region": parent.region_id,
+            "kind": Kind.SINGLE,
+            "employee_count": 0,
+        }
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(parent=self.get_org(), title="新建下级工会")
+        return context
+
+    def form_valid(self, form):
+        parent = self.get_org()
+        return self.run_service(
+            form,
+            lambda: services.create_org(
+                form.service_values(),
+                parent=parent,
+                actor=self.request.user,
+                chair_phone=form.chair_phone_value(),
+            ),
+            "已新建工会组织“{name}”。",
+        )
+
+
+class OrgEditView(OrgFormMixin, FormView):
+    """编辑 a union's fields."""
+
+    template_name = "orgs/form.html"
+    form_class = OrgForm
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["org"] = self.get_org()
+        return kwargs
+
+    def get_initial(self):
+        return OrgForm.initial_for(self.get_org())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(org=self.get_org(), title="编辑工会组织")
+        return context
+
+    def form_valid(self, form):
+        return self.run_service(
+            form,
+            lambda: services.update_org(
+                self.get_org(),
+                form.service_values(),
+                actor=self.request.user,
+                chair_phone=form.chair_phone_value(),
+            ),
+            "已保存“{name}”的修改。",
+        )
+
+
+class OrgPickerMixin:
+    """The search behind the 上级工会 / 合并至 choices: an HTMX fragment of the same view."""
+
+    picker_field = "parent"
+
+    def picker_results(self, org: Organization) -> list[Organization]:
+        q = self.request.GET.get("q", "").strip()[:64]
+        queryset = (
+            self.visible(Organization, "change")
+            .filter(status=Status.NORMAL)
+            .exclude(path__startswith=org.path)
+            .select_related("region")
+        )
+        if q:
+            queryset = queryset.filter(name__contains=q)
+        else:
+            # Without a search, offer the unions above the grassroots level near this one.
+            queryset = queryset.exclude(kind__in=GRASSROOTS_KINDS)
+        return list(queryset.order_by("depth", "path")[:PICKER_SIZE])
+
+    def get_template_names(self):
+        if self.is_partial and self.request.htmx.target == "picker-results":
+            return ["orgs/_picker_results.html"]
+        return super().get_template_names()
+
+    def picker_context(self, form, org: Organization) -> dict:
+        selected = None
+        value = form[self.picker_field].value() if form.is_bound else None
+        if value:
+            selected = (
+                self.visible(Organization, "change").filter(pk=value).first()
+                if str(value).isdigit()
+                else None
+            )
+        return {
+            "picker_bound": form[self.picker_field],
+            "picker_field": self.picker_field,
+            "picker_results": self.picker_results(org),
+            "picker_selected": selected,
+            "picker_q": self.request.GET.get("q", ""),
+        }
+
+
+class OrgMoveView(OrgPickerMixin, OrgFormMixin, FormView):
+    """移动: put a union (with its whole subtree) under another parent."""
+
+    template_name = "orgs/move.html"
+    form_class = MoveForm
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        org = self.get_org()
+        context.update(org=org, **self.picker_context(context["form"], org))
+        return context
+
+    def form_valid(self, form):
+        return self.run_service(
+            form,
+            lambda: services.move_org(
+                self.get_org(), form.cleaned_data["parent"], actor=self.request.user
+            ),
+            "已将“{name}”移到新的上级工会之下。",
+        )
+
+
+class OrgDissolveView(OrgPickerMixin, OrgFormMixin, FormView):
+    """撤销 (or 合并): only a union without current members and active sub-unions."""
+
+    template_name = "orgs/dissolve.html"
+    form_class = DissolveForm
+    picker_field = "merged_into"
+
+    def get_initial(self):
+        return {"dissolved_on": timezone.localdate()}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        org = self.get_org()
+        context.update(org=org, **self.picker_context(context["form"], org))
+        return context
+
+    def form_valid(self, form):
+        return self.run_service(
+            form,
+            lambda: services.dissolve_org(
+                self.get_org(),
+                actor=self.request.user,
+                on=form.cleaned_data["dissolved_on"],
+                merged_into=form.cleaned_data.get("merged_into"),
+            ),
+            "已撤销“{name}”。",
+        )
