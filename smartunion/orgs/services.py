@@ -86,13 +86,34 @@ def _check_parent(parent: Organization | None, kind: str, actor) -> None:
         )
 
 
+_USCC_TAKEN = next(
+    c.violation_error_message for c in Organization._meta.constraints if c.name == "org_uscc_unique"
+)
+
+
+def _check_kind(kind: str, parent_id: int | None) -> None:
+    if kind == Kind.PROVINCE and parent_id is not None:
+        raise ValidationError({"kind": "只有最上级组织才能是省总工会。"})
+
+
+def _check_unique_uscc(org: Organization) -> None:
+    if org.uscc and Organization.objects.filter(uscc=org.uscc).exclude(pk=org.pk).exists():
+        raise ValidationError({"uscc": _USCC_TAKEN})
+
+
 def _save(org: Organization) -> None:
+    _check_unique_uscc(org)
     try:
         with transaction.atomic():
             org.save()
     except IntegrityError as exc:
+        # A concurrent insert can still win the race: the database's refusal names the
+        # constraint on PostgreSQL and the column on SQLite ("… failed: orgs_organization.uscc").
+        text = str(exc)
+        if "org_uscc_unique" in text or "orgs_organization.uscc" in text:
+            raise ValidationError({"uscc": _USCC_TAKEN}) from None
         for constraint in Organization._meta.constraints:
-            if constraint.name in str(exc):
+            if constraint.name in text:
                 raise ValidationError(constraint.violation_error_message) from None
         raise
 
@@ -103,6 +124,7 @@ def create_org(
 ) -> Organization:
     values = _clean(values)
     _check_parent(parent, values.get("kind", ""), actor)
+    _check_kind(values.get("kind", ""), parent.pk if parent else None)
     org = Organization(parent=parent, **{k: v for k, v in values.items() if k in EDITABLE_FIELDS})
     if chair_phone:
         try:
@@ -152,6 +174,7 @@ def update_org(
             raise ValidationError({"chair_phone": exc.messages}) from None
         changes["chair_phone"] = [o.chair_phone_masked, mask_phone(phone) if phone else ""]
         o.set_chair_phone(phone)
+    _check_kind(o.kind, o.parent_id)
     o.full_clean(exclude=["path", "chair_phone"], validate_constraints=False)
     _save(o)
     if changes:
@@ -165,6 +188,10 @@ def move_org(org: Organization, new_parent: Organization, *, actor) -> Organizat
     o = _lock_org(org, actor)
     if o.parent_id is None:
         raise ValidationError({"parent": "省总工会不能移动。"})
+    # The caller's copy of the new parent may predate another move: its path must be current.
+    new_parent = Organization.objects.filter(pk=new_parent.pk).first()
+    if new_parent is None:
+        raise ValidationError({"parent": "上级工会不存在或不在您的管理范围内。"})
     _check_parent(new_parent, o.kind, actor)
     if new_parent.path.startswith(o.path):
         raise ValidationError({"parent": "不能把工会组织移到它自己或它的下级组织之下。"})
@@ -193,11 +220,25 @@ def dissolve_org(
         raise ValidationError(f"“{o.name}”已{o.get_status_display()}。")
     if o.parent_id is None:
         raise ValidationError("省总工会不能撤销。")
-    from smartunion.members.models import CURRENT_STATUSES, Membership
+    from smartunion.members.models import (
+        CURRENT_STATUSES,
+        Membership,
+        MembershipStatus,
+        Transfer,
+        TransferStatus,
+    )
 
     current = Membership.objects.filter(org=o, status__in=CURRENT_STATUSES).count()
     if current:
         raise ValidationError(f"该工会还有{current}名会员，请先为他们办理转会，再撤销。")
+    # Pending work would otherwise land in a dissolved union: an approval or an accepted
+    # transfer would make members of a union that no longer exists.
+    applied = Membership.objects.filter(org=o, status=MembershipStatus.APPLIED).count()
+    if applied:
+        raise ValidationError(f"该工会还有{applied}份待审批的入会申请，请先审批或退回，再撤销。")
+    incoming = Transfer.objects.filter(to_org=o, status=TransferStatus.PENDING).count()
+    if incoming:
+        raise ValidationError(f"还有{incoming}笔转入该工会的转会待接收，请先接收或退回，再撤销。")
     active_children = o.children.filter(status=Status.NORMAL).count()
     if active_children:
         raise ValidationError(
