@@ -150,7 +150,31 @@ def _save_unique(obj) -> None:
             raise ValidationError(
                 {"id_number": "该身份证号码已登记，不能重复登记同一个人。"}
             ) from None
+        # SQLite names the columns, not the constraint ("UNIQUE constraint failed:
+        # members_membership.person_id" fits two of them): ask the constraints which one it is.
+        try:
+            obj.validate_constraints()
+        except ValidationError as found:
+            raise ValidationError(found.messages[0]) from None
         raise ValidationError(STALE) from None
+
+
+def _check_day(
+    on: dt.date,
+    field_name: str = "on",
+    *,
+    label: str = "日期",
+    not_before: tuple[tuple[str, dt.date | None], ...] = (),
+) -> None:
+    """A date of a membership step: never in the future, never before the step it follows.
+
+    ``not_before`` pairs the Chinese name of an earlier date with that date (None is skipped).
+    """
+    if on > today():
+        raise ValidationError({field_name: f"{label}不能晚于今天。"})
+    for name, earlier in not_before:
+        if earlier is not None and on < earlier:
+            raise ValidationError({field_name: f"{label}不能早于{name}。"})
 
 
 def _new_person(data: PersonData, org: Organization, ident: IdNumber) -> Person:
@@ -243,6 +267,8 @@ def register_member(
         joined_on=joined_on,
         card_no=card_no,
     )
+    if card_no and Membership.objects.current().filter(card_no=card_no).exists():
+        raise ValidationError({"card_no": "该会员证号已被其他会员使用，请核对。"})
     _save_unique(membership)
     if not card_no:
         membership.card_no = issue_card_no(membership)
@@ -272,8 +298,16 @@ def apply_for_membership(
     """入会申请: a new person, or a known person who is not a current member (rejoining)."""
     org = _fresh_org(org, actor, action="change", field_name="org")
     applied_on = applied_on or today()
+    _check_day(applied_on, "applied_on", label="申请日期")
     if isinstance(data, Person):
-        person = Person.objects.select_for_update().get(pk=data.pk)
+        person = (
+            Person.objects.select_for_update(of=("self",))
+            .visible_to(actor, "change")
+            .filter(pk=data.pk)
+            .first()
+        )
+        if person is None:
+            raise NotInScope("会员")
         ident = check_id_number(person.id_number)
     else:
         ident = check_id_number(data.id_number)
@@ -321,6 +355,7 @@ def approve_application(membership: Membership, *, actor, on: dt.date | None = N
     m = _lock(membership, actor, expect=(MembershipStatus.APPLIED,))
     _require_active_org(m.org)
     on = on or today()
+    _check_day(on, not_before=(("申请日期", m.applied_on),))
     m.status = MembershipStatus.ACTIVE
     m.joined_on = on
     _save_unique(m)
@@ -500,6 +535,7 @@ def retain_membership(
             {"reason": "保留会籍的原因应为退休、内退、失业、下岗待岗或企业破产。"}
         )
     m = _lock(membership, actor, expect=(MembershipStatus.ACTIVE,))
+    _check_day(on or today(), not_before=(("入会日期", m.joined_on),))
     m.status = MembershipStatus.RETAINED
     m.retained_on = on or today()
     m.save(update_fields=["status", "retained_on", "updated_at"])
@@ -515,6 +551,7 @@ def restore_membership(membership: Membership, *, actor, on: dt.date | None = No
     """恢复会籍 when the person is employed again (to move union too, send a transfer)."""
     m = _lock(membership, actor, expect=(MembershipStatus.RETAINED,))
     _require_active_org(m.org)
+    _check_day(on or today(), not_before=(("保留会籍日期", m.retained_on),))
     m.status = MembershipStatus.ACTIVE
     m.retained_on = None
     m.save(update_fields=["status", "retained_on", "updated_at"])
@@ -527,6 +564,7 @@ def _end(membership, *, actor, end_type, change_type, reason, on, note, action) 
     m = _lock(membership, actor, expect=CURRENT_STATUSES)
     if Transfer.objects.filter(membership=m, status=TransferStatus.PENDING).exists():
         raise ValidationError("该会员有一笔待接收的转会，请先撤回转会。")
+    _check_day(on or today(), not_before=(("入会日期", m.joined_on),))
     before = m.status
     m.status = MembershipStatus.ENDED
     m.end_type = end_type
