@@ -1,0 +1,148 @@
+"""首页: the figures of the user's scope, computed from the records and the member counters."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from smartunion.core.testing import new_id_number
+from smartunion.core.views import scope_figures
+from smartunion.members import services as member_services
+from smartunion.members.services import PersonData
+from smartunion.orgs import services as org_services
+from smartunion.orgs.models import Organization
+
+
+def figure(figures, label):
+    for group in (figures.headline, figures.todo, figures.by_kind, figures.by_status):
+        for f in group:
+            if f.label == label:
+                return f
+    raise AssertionError(f"no figure {label!r}")
+
+
+def test_a_county_admin_sees_the_figures_of_the_county_only(world):
+    figures = scope_figures(world.county_admin)
+    assert figure(figures, "工会组织（正常）").value == 3
+    assert figure(figures, "基层工会").value == 2
+    assert figure(figures, "会员人数").value == 2
+    assert figure(figures, "单独基层工会").value == 1
+    assert figure(figures, "联合基层工会").value == 1
+    assert figure(figures, "县区总工会").value == 1
+    assert figures.unions_total == 3
+
+
+def test_the_province_admin_sees_everything(world):
+    figures = scope_figures(world.province_admin)
+    assert figure(figures, "工会组织（正常）").value == 7
+    assert figure(figures, "会员人数").value == 3
+
+
+def test_the_membership_rate_counts_only_unions_whose_employees_are_known(world):
+    # union_a1: 300 employees, 1 member; union_a2 has no employee figure and 1 member.
+    figures = scope_figures(world.county_admin)
+    assert figures.membership_rate == pytest.approx(1 / 300)
+    assert figure(figures, "入会率").value == "0.3%"
+
+
+def test_overdue_elections_and_missing_womens_committees_are_counted(world):
+    org_services.update_org(
+        world.union_a1,
+        {"term_ends_on": dt.date.today() - dt.timedelta(days=1), "women_committee": True},
+        actor=world.county_admin,
+    )
+    org_services.update_org(
+        world.union_a2, {"term_ends_on": dt.date.today()}, actor=world.county_admin
+    )
+    figures = scope_figures(world.county_admin)
+    assert figure(figures, "换届逾期的工会").value == 1
+    assert figure(figures, "未建女职工委员会的工会").value == 2  # county_a and union_a2
+
+
+def test_dissolved_unions_count_by_status_but_not_as_active(world):
+    empty = org_services.create_org(
+        {"name": "空工会", "kind": "single", "region": world.union_a1.region},
+        parent=world.county_a,
+        actor=world.county_admin,
+    )
+    org_services.dissolve_org(empty, actor=world.county_admin)
+    figures = scope_figures(world.county_admin)
+    assert figure(figures, "撤销").value == 1
+    assert figure(figures, "工会组织（正常）").value == 3
+    assert figures.unions_total == 4
+
+
+def test_pending_applications_and_incoming_transfers_are_counted_for_the_subtree(world):
+    member_services.apply_for_membership(
+        PersonData(name="赵申请", id_number=new_id_number(), phone=""),
+        world.union_a2,
+        actor=world.county_admin,
+    )
+    member_services.send_transfer(world.member_b1, world.union_a1, actor=world.city_admin)
+    county = scope_figures(world.county_admin)
+    assert figure(county, "待审批的入会申请").value == 1
+    assert figure(county, "待接收的转会").value == 1
+    sibling = scope_figures(world.sibling_admin)
+    assert figure(sibling, "待审批的入会申请").value == 0
+    assert figure(sibling, "待接收的转会").value == 0  # it is their outgoing transfer
+
+
+def test_the_home_page_links_each_figure_to_its_list(client, world):
+    client.force_login(world.county_admin)
+    page = client.get(reverse("core:home")).content.decode()
+    tree = reverse("orgs:tree")
+    for link in (
+        f"{tree}?status=normal",
+        f"{tree}?kind=grassroots",
+        f"{tree}?overdue=1",
+        f"{tree}?women_committee=0",
+        f"{tree}?kind=single",
+        reverse("members:list"),
+        f"{reverse('members:list')}?status=applied",
+        reverse("members:transfers"),
+    ):
+        assert f'href="{link}' in page, link
+    assert "城关区总工会" in page and "七里河" not in page
+
+
+def test_the_linked_tree_filters_list_what_the_figures_count(client, world):
+    org_services.update_org(
+        world.union_a1,
+        {"term_ends_on": dt.date.today() - dt.timedelta(days=1)},
+        actor=world.county_admin,
+    )
+    client.force_login(world.county_admin)
+    overdue = client.get(reverse("orgs:tree"), {"overdue": "1"}).content.decode()
+    assert "兰州第一机械厂工会" in overdue and "城关区快递行业联合工会" not in overdue
+    grassroots = client.get(reverse("orgs:tree"), {"kind": "grassroots"}).content.decode()
+    results = grassroots.split('id="tree-results"')[1]
+    assert "兰州第一机械厂工会" in results and "城关区快递行业联合工会" in results
+    county_link = reverse("orgs:detail", kwargs={"org_id": world.county_a.pk})
+    assert f'href="{county_link}"' not in results
+
+
+def test_the_home_page_never_counts_all_memberships(client, world, django_assert_max_num_queries):
+    for i in range(30):
+        world.add_member(world.union_a1, f"成员{i}")
+    client.force_login(world.province_admin)
+    with CaptureQueriesContext(connection) as queries:
+        with django_assert_max_num_queries(6):
+            assert client.get(reverse("core:home")).status_code == 200
+    membership_counts = [
+        q["sql"]
+        for q in queries.captured_queries
+        if "members_membership" in q["sql"] and "COUNT(" in q["sql"].upper()
+    ]
+    # The only count over memberships is the one of pending applications.
+    assert len(membership_counts) == 1 and "applied" in membership_counts[0]
+    assert Organization.objects.get(pk=world.union_a1.pk).member_count == 31
+
+
+def test_a_user_without_a_scope_sees_nothing(world):
+    from smartunion.accounts.models import User
+
+    nobody = User(username="nobody", is_superuser=False, role="viewer", is_active=False)
+    figures = scope_figures(nobody)
+    assert figures.unions_total == 0
