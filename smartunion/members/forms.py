@@ -156,7 +156,8 @@ class PersonEditForm(PersonFieldsMixin):
     def __init__(self, *args, person, **kwargs):
         initial = {key: getattr(person, key) for key in ("name",) + CODE_FIELDS + TEXT_FIELDS}
         initial.update({key: getattr(person, key) for key in FLAG_FIELDS})
-        super().__init__(*args, initial=initial, **kwargs)
+        kwargs["initial"] = {**initial, **(kwargs.get("initial") or {})}
+        super().__init__(*args, **kwargs)
         self.fields["phone"].help_text = (
             f"当前：{person.phone_masked}。留空表示不修改。"
             if person.phone_masked
@@ -227,7 +228,7 @@ class TransferForm(forms.Form):
         empty_label="—— 请选择转入工会 ——",
         error_messages={
             "required": "请选择转入工会。",
-            "invalid_choice": "转入工会不存在、不在您的管理范围内或已撤销/合并，请重新选择。",
+            "invalid_choice": "转入工会不存在或不在您的管理范围内，请重新选择。",
         },
     )
     reason = forms.ChoiceField(
@@ -242,13 +243,15 @@ class TransferForm(forms.Form):
         help_text="转入工会也在您的管理范围内时，可以一步完成转出和接收。",
     )
 
-    def __init__(self, *args, targets, shown: list[Organization], **kwargs):
-        """``targets`` validates the choice; ``shown`` is what the list offers.
+    def __init__(self, *args, targets, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_org"].queryset = targets
+
+    def offer(self, shown: list[Organization]) -> None:
+        """What the list offers, while any union of ``targets`` stays a valid choice.
 
         A province holds ~49,000 unions: the page offers those near the member (or those
-        matching a name search), while any active union of the subtree stays a valid choice.
+        matching a name search) instead of sending them all.
         """
-        super().__init__(*args, **kwargs)
         field = self.fields["to_org"]
-        field.queryset = targets
         field.widget.choices = [("", field.empty_label)] + [(o.pk, o.name) for o in shown]

@@ -1,27 +1,28 @@
 """Member pages (会员实名制): search, the member page and a form for every membership action.
 
-Every object comes through ``get_for_user`` (404 outside the user's subtree, and for a change
-also without the role's permission); every write is a call to members/services.py, whose
-Chinese ValidationErrors land on the form field by field.
+Every view stands on core.views_mixins.ScopedViewMixin: login required, objects fetched
+within the user's subtree (404 outside it, and for a change also without the role's
+permission), HTMX requests answered with the fragment. Every write is one call to
+members/services.py, whose Chinese ValidationErrors land on the form field by field.
 """
 
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, Subquery
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.views import View
+from django.views.generic import FormView, TemplateView
 
 from smartunion.core.forms import apply_service_errors
 from smartunion.core.idnumber import parse_id_number
-from smartunion.core.scope import get_for_user
+from smartunion.core.views_mixins import ScopedViewMixin, fetch_page
 from smartunion.members import forms, services
 from smartunion.members.models import (
     CURRENT_STATUSES,
@@ -42,392 +43,355 @@ STATUS_FILTERS = (MembershipStatus.APPLIED, MembershipStatus.ACTIVE, MembershipS
 
 
 def in_scope(user, org: Organization) -> bool:
-    """Whether ``org`` lies in the user's subtree (an org already fetched for the page)."""
+    """Whether ``org`` (already fetched for the page) lies in the user's subtree."""
     return user.is_superuser or bool(user.scope_path) and org.path.startswith(user.scope_path)
 
 
-def page_number(request: HttpRequest) -> int:
-    try:
-        return max(1, int(request.GET.get("page") or 1))
-    except ValueError:
-        return 1
+def detail_url(person_id: int) -> str:
+    return reverse("members:detail", kwargs={"person_id": person_id})
 
 
-class MembersView(LoginRequiredMixin, View):
-    """Base of the member pages: login required; HTMX requests get the fragment."""
-
+class MembersMixin(ScopedViewMixin):
     nav = "members"
 
-    def render(
-        self, template: str, context: dict[str, Any], *, partial: str | None = None, status=200
-    ) -> HttpResponse:
-        context.setdefault("nav", self.nav)
-        if partial and self.request.htmx and not self.request.htmx.boosted:
-            return render(self.request, partial, context, status=status)
-        return render(self.request, template, context, status=status)
-
-    def get_membership(self, membership_id: int, action: str = "change") -> Membership:
-        return get_for_user(
-            Membership.objects.select_related("person", "org"),
-            self.request.user,
-            membership_id,
-            action=action,
-            what="会籍",
+    def get_person(self, person_id, action: str | None = None) -> Person:
+        return self.get_for_user(
+            Person.objects.select_related("org"), person_id, action=action, what="会员"
         )
 
-    def get_person(self, person_id: int, action: str = "view") -> Person:
-        return get_for_user(
-            Person.objects.select_related("org"),
-            self.request.user,
-            person_id,
-            action=action,
-            what="会员",
-        )
+    def get_org(self, pk=None, *, action=None) -> Organization:
+        if not hasattr(self, "_org"):
+            self._org = super().get_org(pk, action=action)
+        return self._org
 
-    def get_org(self, org_id: int, action: str = "change") -> Organization:
-        return get_for_user(
-            Organization.objects.all(), self.request.user, org_id, action=action, what="工会组织"
-        )
+    def get_membership(self) -> Membership:
+        if not hasattr(self, "_membership"):
+            self._membership = self.get_for_user(
+                Membership.objects.select_related("person", "org"),
+                self.kwargs["membership_id"],
+                what="会籍",
+            )
+        return self._membership
 
 
 # ---------------------------------------------------------------------------------------------
 # Search and the member page
 
 
-class MemberListView(MembersView):
+class MemberListView(MembersMixin, TemplateView):
     """会员查询: name prefix, pinyin initials, full pinyin or a full ID number, in scope."""
 
-    http_method_names = ["get", "options"]
+    template_name = "members/list.html"
+    partial_template_name = "members/_list_results.html"
+    http_method_names = ["get", "head", "options"]
 
-    def get(self, request: HttpRequest) -> HttpResponse:
-        q = (request.GET.get("q") or "").strip()[:64]
-        status = request.GET.get("status") or ""
-        if status not in STATUS_FILTERS:
-            status = ""
-        page = page_number(request)
-        latest_status = (
-            Membership.objects.filter(person=OuterRef("pk")).order_by("-id").values("status")[:1]
-        )
-        people = Person.objects.visible_to(request.user).search(q)
-        if status:
-            people = people.filter(memberships__status=status)
-        people = people.select_related("org").annotate(membership_status=Subquery(latest_status))
-        start = (page - 1) * PAGE_SIZE
-        # One row more than a page tells whether there is a next page, without a COUNT(*)
-        # over a scope that can hold 2.3 million people.
-        rows = list(people[start : start + PAGE_SIZE + 1])
-        has_next = len(rows) > PAGE_SIZE
-        rows = rows[:PAGE_SIZE]
-        labels = dict(MembershipStatus.choices)
-        for row in rows:
-            row.status_label = labels.get(row.membership_status, "—")
-        id_search = looks_like_id_number(q)
-        # An ID number is never put into a link: URLs end up in browser history and logs.
-        keep = {k: v for k, v in (("q", "" if id_search else q), ("status", status)) if v}
-        context = {
-            "q": q,
-            "status": status,
-            "status_choices": [(s.value, s.label) for s in STATUS_FILTERS],
-            "rows": rows,
-            "page": page,
-            "first_index": start + 1,
-            "last_index": start + len(rows),
-            "previous_url": "?" + urlencode({**keep, "page": page - 1}) if page > 1 else "",
-            "next_url": "?" + urlencode({**keep, "page": page + 1}) if has_next else "",
-            "id_search": id_search,
-        }
-        response = self.render("members/list.html", context, partial="members/_list_results.html")
-        if request.htmx and id_search:
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if self.is_partial and response.context_data["id_search"]:
             # An ID number must not land in the browser's history.
             response["HX-Push-Url"] = "false"
         return response
 
+    def get_context_data(self, **kwargs) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        q = (self.request.GET.get("q") or "").strip()[:64]
+        status = self.request.GET.get("status") or ""
+        if status not in STATUS_FILTERS:
+            status = ""
+        people = self.visible(Person).search(q)
+        if status:
+            people = people.filter(memberships__status=status)
+        latest_status = (
+            Membership.objects.filter(person=OuterRef("pk")).order_by("-id").values("status")[:1]
+        )
+        people = people.select_related("org").annotate(membership_status=Subquery(latest_status))
+        # fetch_page reads one row more than a page instead of counting a scope that can hold
+        # 2.3 million people.
+        page = fetch_page(people, self.request, page_size=PAGE_SIZE)
+        id_search = looks_like_id_number(q)
+        if id_search:
+            # Links never carry an ID number: URLs end up in browser history and server logs.
+            page.params.pop("q", None)
+        labels = dict(MembershipStatus.choices)
+        for row in page.items:
+            row.status_label = labels.get(row.membership_status, "—")
+        context.update(
+            q=q,
+            status=status,
+            status_choices=[(s.value, s.label) for s in STATUS_FILTERS],
+            p=page,
+            rows=page.items,
+            id_search=id_search,
+        )
+        return context
+
 
 def actions_for(user, membership: Membership | None, pending: list[Transfer]) -> list[str]:
-    """The lifecycle actions the page offers for the membership in its state."""
+    """The lifecycle actions the member page offers for the membership in its state."""
     if membership is None or not user.can("change"):
         return []
     if membership.status == MembershipStatus.APPLIED:
         return ["approve", "reject"]
     if membership.status not in CURRENT_STATUSES:
         return ["rejoin"]
-    actions = []
-    if not pending:
-        actions.append("transfer")
-    if membership.status == MembershipStatus.ACTIVE:
-        actions.append("retain")
-    else:
-        actions.append("restore")
+    actions = [] if pending else ["transfer"]
+    actions.append("retain" if membership.status == MembershipStatus.ACTIVE else "restore")
     if not pending:
         actions += ["leave", "expel"]
     return actions
 
 
-class MemberDetailView(MembersView):
+class MemberDetailView(MembersMixin, TemplateView):
     """会员信息: the person, the current membership with its actions, the history."""
 
-    http_method_names = ["get", "options"]
+    template_name = "members/detail.html"
+    http_method_names = ["get", "head", "options"]
+    revealed: dict[str, str] = {}
 
-    def get(self, request: HttpRequest, person_id: int) -> HttpResponse:
-        person = self.get_person(person_id)
-        return self.render("members/detail.html", self.context(person))
-
-    def context(self, person: Person, revealed: dict[str, str] | None = None) -> dict[str, Any]:
+    def get_context_data(self, **kwargs) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
         user = self.request.user
+        person = self.get_person(self.kwargs["person_id"])
         memberships = list(person.memberships.select_related("org").order_by("-id"))
-        membership = next((m for m in memberships if m.status in CURRENT_STATUSES), None)
-        membership = membership or next(
-            (m for m in memberships if m.status == MembershipStatus.APPLIED), None
+        # The membership the page is about: the current one, else a pending application,
+        # else the latest (ended or rejected).
+        membership = (
+            next((m for m in memberships if m.status in CURRENT_STATUSES), None)
+            or next((m for m in memberships if m.status == MembershipStatus.APPLIED), None)
+            or (memberships[0] if memberships else None)
         )
-        membership = membership or (memberships[0] if memberships else None)
         pending = list(
             Transfer.objects.filter(person=person, status=TransferStatus.PENDING).select_related(
                 "from_org", "to_org"
             )
         )
-        can_change = user.can("change")
         for transfer in pending:
-            transfer.can_accept = can_change and in_scope(user, transfer.to_org)
-            transfer.can_withdraw = can_change and in_scope(user, transfer.from_org)
-        events = list(person.events.select_related("org").order_by("-occurred_on", "-id"))
-        return {
-            "person": person,
-            "membership": membership,
-            "actions": actions_for(user, membership, pending),
-            "pending": pending,
-            "events": events,
-            "can_change": can_change,
-            "can_reveal": user.can("reveal_pii"),
-            "revealed": revealed or {},
-        }
+            transfer.can_accept = context["can_change"] and in_scope(user, transfer.to_org)
+            transfer.can_withdraw = context["can_change"] and in_scope(user, transfer.from_org)
+        context.update(
+            person=person,
+            membership=membership,
+            actions=actions_for(user, membership, pending),
+            pending=pending,
+            events=list(person.events.select_related("org").order_by("-occurred_on", "-id")),
+            can_reveal=self.can("reveal_pii"),
+            revealed=self.revealed,
+        )
+        return context
 
 
-class RevealView(MemberDetailView):
+class RevealView(MembersMixin, View):
     """显示完整号码: one field in full, for staff with the permission; always audited."""
 
+    action = "reveal_pii"
     http_method_names = ["post", "options"]
 
     def post(self, request: HttpRequest, person_id: int) -> HttpResponse:
-        person = self.get_person(person_id, action="reveal_pii")
+        person = self.get_person(person_id)
         field_name = request.POST.get("field")
         if field_name not in ("id_number", "phone"):
             return HttpResponse("请指定要显示的号码。", status=400)
         value = services.reveal_person_pii(person, actor=request.user, field_name=field_name)
-        if request.htmx:
+        if self.is_partial:
             response = render(
                 request, "members/_pii.html", {"field": field_name, "value": value or "未登记"}
             )
         else:
-            response = self.render(
-                "members/detail.html", self.context(person, revealed={field_name: value})
-            )
+            page = MemberDetailView(revealed={field_name: value})
+            page.setup(request, person_id=person_id)
+            response = page.get(request, person_id=person_id).render()
         add_never_cache_headers(response)
         return response
 
 
 # ---------------------------------------------------------------------------------------------
-# Forms for a person
+# Forms
 
 
 def id_warnings(raw: str) -> tuple[str, ...]:
+    """The warnings of a valid number (an unknown birthplace code), shown after saving."""
     try:
         return parse_id_number(raw, known_regions=known_region_codes() or None).warnings
     except ValidationError:
         return ()
 
 
-class ApplyView(MembersView):
-    """入会申请 to a union: a new person, or (``?person=``) a known one rejoining."""
+class ServiceFormView(MembersMixin, FormView):
+    """A form whose valid data goes to one service call; its errors come back on the form."""
 
-    def setup_objects(self, org_id: int):
-        org = self.get_org(org_id)
-        person_id = self.request.GET.get("person") or self.request.POST.get("person")
-        person = self.get_person(person_id, action="change") if person_id else None
-        return org, person
+    action = "change"
+    template_name = "members/action_form.html"
 
-    def form_for(self, person, data=None):
-        return forms.RejoinForm(data) if person else forms.ApplyForm(data)
+    def dispatch(self, request, *args, **kwargs):
+        # The object of the URL is fetched (404 outside the change scope) before any form is
+        # read, so a forged POST naming another county's record stops here.
+        if request.user.is_authenticated:
+            self.get_object()
+        return super().dispatch(request, *args, **kwargs)
 
-    def get(self, request: HttpRequest, org_id: int) -> HttpResponse:
-        org, person = self.setup_objects(org_id)
-        return self.page(org, person, self.form_for(person))
+    def get_object(self):
+        return self.get_membership()
 
-    def post(self, request: HttpRequest, org_id: int) -> HttpResponse:
-        org, person = self.setup_objects(org_id)
-        form = self.form_for(person, request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                membership = services.apply_for_membership(
-                    person or form.person_data(),
-                    org,
-                    actor=request.user,
-                    channel=data["channel"],
-                    applied_on=data["applied_on"],
-                )
-            except ValidationError as exc:
-                apply_service_errors(form, exc)
-            else:
-                messages.success(
-                    request, f"已登记{membership.person.name}的入会申请，待工会批准后生效。"
-                )
-                if person is None:
-                    for warning in id_warnings(data["id_number"]):
-                        messages.warning(request, warning)
-                return redirect("members:detail", person_id=membership.person_id)
-        return self.page(org, person, form, status=200)
+    def run(self, form) -> tuple[str, str]:
+        """Call the service; return (success message, URL to go to)."""
+        raise NotImplementedError
 
-    def page(self, org, person, form, status=200) -> HttpResponse:
-        return self.render(
-            "members/person_form.html",
-            {
-                "title": "重新入会申请" if person else "入会申请",
-                "org": org,
-                "person": person,
-                "rejoin": person is not None,
-                "form": form,
-                "submit": "提交入会申请",
-                "intro": "会籍自批准之日起计算。批准前此人不计入会员人数。",
-            },
-            status=status,
-        )
+    def form_valid(self, form):
+        try:
+            message, url = self.run(form)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, message)
+        return HttpResponseRedirect(url)
 
 
-class RegisterView(MembersView):
-    """补录会员: a member already approved on paper, with their 入会日期 and 会员证号."""
-
-    def get(self, request: HttpRequest, org_id: int) -> HttpResponse:
-        org = self.get_org(org_id)
-        return self.page(org, forms.RegisterForm())
-
-    def post(self, request: HttpRequest, org_id: int) -> HttpResponse:
-        org = self.get_org(org_id)
-        form = forms.RegisterForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                membership = services.register_member(
-                    form.person_data(),
-                    org,
-                    actor=request.user,
-                    joined_on=data["joined_on"],
-                    card_no=data["card_no"].strip(),
-                )
-            except ValidationError as exc:
-                apply_service_errors(form, exc)
-            else:
-                messages.success(
-                    request,
-                    f"已补录会员{membership.person.name}，会员证号 {membership.card_no}。",
-                )
-                for warning in id_warnings(data["id_number"]):
-                    messages.warning(request, warning)
-                return redirect("members:detail", person_id=membership.person_id)
-        return self.page(org, form, status=200)
-
-    def page(self, org, form, status=200) -> HttpResponse:
-        return self.render(
-            "members/person_form.html",
-            {
-                "title": "补录会员",
-                "org": org,
-                "form": form,
-                "submit": "保存",
-                "intro": "用于登记已经按纸质材料批准入会的会员。",
-            },
-            status=status,
-        )
-
-
-class EditPersonView(MembersView):
-    """修改会员信息 (the ID number cannot change: a wrong one means a new registration)."""
-
-    def get(self, request: HttpRequest, person_id: int) -> HttpResponse:
-        person = self.get_person(person_id, action="change")
-        return self.page(person, forms.PersonEditForm(person=person))
-
-    def post(self, request: HttpRequest, person_id: int) -> HttpResponse:
-        person = self.get_person(person_id, action="change")
-        form = forms.PersonEditForm(request.POST, person=person)
-        if form.is_valid():
-            try:
-                services.update_person(person, form.changes(), actor=request.user)
-            except ValidationError as exc:
-                apply_service_errors(form, exc)
-            else:
-                messages.success(request, f"已保存{form.cleaned_data['name']}的信息。")
-                return redirect("members:detail", person_id=person.pk)
-        return self.page(person, form, status=200)
-
-    def page(self, person, form, status=200) -> HttpResponse:
-        return self.render(
-            "members/person_form.html",
-            {
-                "title": "修改会员信息",
-                "org": person.org,
-                "person": person,
-                "form": form,
-                "submit": "保存",
-                "intro": "身份证号码不能修改；性别和出生日期由身份证号码得出。",
-            },
-            status=status,
-        )
-
-
-# ---------------------------------------------------------------------------------------------
-# Membership actions
-
-
-class MembershipActionView(MembersView):
-    """A form that runs one lifecycle service on one membership."""
+class MembershipActionView(ServiceFormView):
+    """A form that runs one lifecycle service on the membership of the URL."""
 
     title = ""
-    form_class: type = forms.DateForm
     allowed: tuple[str, ...] = CURRENT_STATUSES
     submit = "确定"
     danger = False
     intro = ""
 
-    def run(self, membership: Membership, data: dict[str, Any]) -> str:
-        """Call the service; return the success message."""
+    def get_context_data(self, **kwargs) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        membership = self.get_membership()
+        context.update(
+            title=self.title,
+            membership=membership,
+            person=membership.person,
+            submit=self.submit,
+            danger=self.danger,
+            intro=self.intro,
+            state_ok=membership.status in self.allowed,
+        )
+        return context
+
+    def run(self, form) -> tuple[str, str]:
+        membership = self.get_membership()
+        message = self.call(membership, form.cleaned_data)
+        return message, detail_url(membership.person_id)
+
+    def call(self, membership: Membership, data: dict[str, Any]) -> str:
         raise NotImplementedError
 
-    def make_form(self, membership, data=None):
-        return self.form_class(data)
 
-    def get(self, request: HttpRequest, membership_id: int) -> HttpResponse:
-        membership = self.get_membership(membership_id)
-        return self.page(membership, self.make_form(membership))
+class ApplyView(ServiceFormView):
+    """入会申请 to a union: a new person, or (``?person=``) a known one rejoining."""
 
-    def post(self, request: HttpRequest, membership_id: int) -> HttpResponse:
-        membership = self.get_membership(membership_id)
-        form = self.make_form(membership, request.POST)
-        if form.is_valid():
-            try:
-                message = self.run(membership, form.cleaned_data)
-            except ValidationError as exc:
-                apply_service_errors(form, exc)
-            else:
-                messages.success(request, message)
-                return redirect("members:detail", person_id=membership.person_id)
-        return self.page(membership, form, status=200)
+    template_name = "members/person_form.html"
 
-    def extra_context(self, membership) -> dict[str, Any]:
-        return {}
+    def get_object(self):
+        return self.get_org(), self.rejoining()
 
-    def page(self, membership, form, status=200) -> HttpResponse:
-        context = {
-            "title": self.title,
-            "membership": membership,
-            "person": membership.person,
-            "form": form,
-            "submit": self.submit,
-            "danger": self.danger,
-            "intro": self.intro,
-            "state_ok": membership.status in self.allowed,
-            **self.extra_context(membership),
-        }
-        return self.render("members/action_form.html", context, status=status)
+    def rejoining(self) -> Person | None:
+        if not hasattr(self, "_person"):
+            person_id = self.request.GET.get("person") or self.request.POST.get("person")
+            self._person = self.get_person(person_id) if person_id else None
+        return self._person
+
+    def get_form_class(self):
+        return forms.RejoinForm if self.rejoining() else forms.ApplyForm
+
+    def get_context_data(self, **kwargs) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        person = self.rejoining()
+        context.update(
+            title="重新入会申请" if person else "入会申请",
+            org=self.get_org(),
+            person=person,
+            rejoin=person is not None,
+            submit="提交入会申请",
+            intro="会籍自批准之日起计算；批准前不计入会员人数。",
+        )
+        return context
+
+    def run(self, form) -> tuple[str, str]:
+        data = form.cleaned_data
+        person = self.rejoining()
+        membership = services.apply_for_membership(
+            person or form.person_data(),
+            self.get_org(),
+            actor=self.request.user,
+            channel=data["channel"],
+            applied_on=data["applied_on"],
+        )
+        if person is None:
+            for warning in id_warnings(data["id_number"]):
+                messages.warning(self.request, warning)
+        return (
+            f"已登记{membership.person.name}的入会申请，待工会批准后生效。",
+            detail_url(membership.person_id),
+        )
+
+
+class RegisterView(ServiceFormView):
+    """补录会员: a member already approved on paper, with their 入会日期 and 会员证号."""
+
+    template_name = "members/person_form.html"
+    form_class = forms.RegisterForm
+
+    def get_object(self):
+        return self.get_org()
+
+    def get_context_data(self, **kwargs) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(
+            title="登记会员（补录）",
+            org=self.get_org(),
+            submit="保存",
+            intro="用于登记已经按纸质材料批准入会的会员。",
+        )
+        return context
+
+    def run(self, form) -> tuple[str, str]:
+        data = form.cleaned_data
+        membership = services.register_member(
+            form.person_data(),
+            self.get_org(),
+            actor=self.request.user,
+            joined_on=data["joined_on"],
+            card_no=data["card_no"].strip(),
+        )
+        for warning in id_warnings(data["id_number"]):
+            messages.warning(self.request, warning)
+        return (
+            f"已登记会员{membership.person.name}，会员证号 {membership.card_no}。",
+            detail_url(membership.person_id),
+        )
+
+
+class EditPersonView(ServiceFormView):
+    """修改会员信息 (the ID number cannot change: a wrong one means a new registration)."""
+
+    template_name = "members/person_form.html"
+    form_class = forms.PersonEditForm
+
+    def get_object(self) -> Person:
+        if not hasattr(self, "_person"):
+            self._person = self.get_person(self.kwargs["person_id"])
+        return self._person
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "person": self.get_object()}
+
+    def get_context_data(self, **kwargs) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        person = self.get_object()
+        context.update(
+            title="修改会员信息",
+            org=person.org,
+            person=person,
+            submit="保存",
+            intro="身份证号码不能修改；性别和出生日期由身份证号码得出。",
+        )
+        return context
+
+    def run(self, form) -> tuple[str, str]:
+        person = services.update_person(self.get_object(), form.changes(), actor=self.request.user)
+        return f"已保存{person.name}的信息。", detail_url(person.pk)
 
 
 class RetainView(MembershipActionView):
@@ -438,7 +402,7 @@ class RetainView(MembershipActionView):
         "退休、内退、失业、下岗待岗或企业破产时保留会籍；保留期间不交会费，不享有选举权和被选举权。"
     )
 
-    def run(self, membership, data) -> str:
+    def call(self, membership, data) -> str:
         services.retain_membership(
             membership, actor=self.request.user, reason=data["reason"], on=data["on"]
         )
@@ -449,9 +413,9 @@ class RestoreView(MembershipActionView):
     title = "恢复会籍"
     form_class = forms.DateForm
     allowed = (MembershipStatus.RETAINED,)
-    intro = "会员重新就业后恢复会籍。如果新单位有工会，请改为办理转会。"
+    intro = "会员重新就业后恢复会籍。如果新单位另有工会，请改为办理转会。"
 
-    def run(self, membership, data) -> str:
+    def call(self, membership, data) -> str:
         services.restore_membership(membership, actor=self.request.user, on=data["on"])
         return f"已恢复{membership.person.name}的会籍。"
 
@@ -460,9 +424,10 @@ class LeaveView(MembershipActionView):
     title = "退会"
     form_class = forms.LeaveForm
     danger = True
+    submit = "确认退会"
     intro = "会员书面提出退会，经工会委员会同意后办理。退会后可以重新申请入会。"
 
-    def run(self, membership, data) -> str:
+    def call(self, membership, data) -> str:
         services.leave_union(membership, actor=self.request.user, on=data["on"], note=data["note"])
         return f"{membership.person.name}已退会。"
 
@@ -471,9 +436,10 @@ class ExpelView(MembershipActionView):
     title = "开除会籍"
     form_class = forms.ExpelForm
     danger = True
+    submit = "确认开除会籍"
     intro = "会员因严重违法犯罪受到刑事处罚的，经工会委员会决定开除会籍。"
 
-    def run(self, membership, data) -> str:
+    def call(self, membership, data) -> str:
         services.expel_member(membership, actor=self.request.user, on=data["on"], note=data["note"])
         return f"已开除{membership.person.name}的会籍。"
 
@@ -485,22 +451,23 @@ class RejectView(MembershipActionView):
     danger = True
     submit = "不予批准"
 
-    def run(self, membership, data) -> str:
+    def call(self, membership, data) -> str:
         services.reject_application(membership, actor=self.request.user, note=data["note"])
         return f"{membership.person.name}的入会申请未获批准。"
 
 
-class ApproveView(MembersView):
+class ApproveView(MembersMixin, View):
     """批准入会 (a button on the member page): POST only."""
 
+    action = "change"
     http_method_names = ["post", "options"]
 
     def post(self, request: HttpRequest, membership_id: int) -> HttpResponse:
-        membership = self.get_membership(membership_id)
+        membership = self.get_membership()
         form = forms.DateForm(request.POST)
         try:
             if not form.is_valid():
-                raise ValidationError(list(form.errors.values())[0])
+                raise ValidationError(form.errors["on"])
             m = services.approve_application(
                 membership, actor=request.user, on=form.cleaned_data["on"]
             )
@@ -509,7 +476,7 @@ class ApproveView(MembersView):
                 messages.error(request, f"未能批准入会：{message}")
         else:
             messages.success(request, f"已批准{m.person.name}入会，会员证号 {m.card_no}。")
-        return redirect("members:detail", person_id=membership.person_id)
+        return redirect(detail_url(membership.person_id))
 
 
 class TransferView(MembershipActionView):
@@ -517,57 +484,66 @@ class TransferView(MembershipActionView):
 
     title = "转会"
     form_class = forms.TransferForm
-    submit = "发起转会"
+    template_name = "members/transfer_form.html"
+    partial_template_name = "members/_to_org_field.html"
+    submit = "办理转会"
     intro = "会籍随劳动关系转移：原工会转出，新工会接收；接收前会员仍属原工会。"
 
-    def targets(self):
-        return Organization.objects.visible_to(self.request.user, "change").active()
+    def get_template_names(self) -> list[str]:
+        if self.is_partial and self.request.htmx.target == "to-org-field":
+            return [self.partial_template_name]
+        return [self.template_name]
 
-    def home_path(self, membership: Membership) -> str:
-        """The county (or city) the member belongs to, within the user's subtree."""
-        org = membership.org
+    def home_path(self, org: Organization) -> str:
+        """The county (or city) of the member's union, narrowed to the user's subtree."""
         prefixes = [org.path[:i] for i in range(8, len(org.path) + 1, 8)]
         area = (
             Organization.objects.filter(path__in=prefixes, kind__in=(Kind.COUNTY, Kind.CITY))
             .order_by("-depth")
             .values_list("path", flat=True)
             .first()
-        )
+        ) or org.path
         scope = self.request.user.scope_path
-        return max(area or org.path, scope, key=len) if scope else (area or org.path)
+        return scope if len(scope) > len(area) else area
 
-    def make_form(self, membership, data=None):
-        org_q = ((data or self.request.GET).get("org_q") or "").strip()[:64]
-        targets = self.targets().exclude(pk=membership.org_id)
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        membership = self.get_membership()
+        data = kwargs.get("data") or self.request.GET
+        org_q = (data.get("org_q") or "").strip()[:64]
+        # Any union of the subtree is a valid choice, so the service can say why a dissolved
+        # one cannot take members; only active ones are offered.
+        targets = self.visible(Organization).exclude(pk=membership.org_id)
+        offered = targets.active().only("id", "name", "path").order_by("path")
         if org_q:
-            shown = targets.filter(name__contains=org_q)
+            offered = offered.filter(name__contains=org_q)
         else:
-            shown = targets.filter(path__startswith=self.home_path(membership))
-        shown = list(shown.order_by("path").only("id", "name", "path")[:TARGETS_SHOWN])
-        selected = (data or {}).get("to_org")
+            offered = offered.filter(path__startswith=self.home_path(membership.org))
+        shown = list(offered[:TARGETS_SHOWN])
+        selected = data.get("to_org")
         if selected and str(selected).isdigit() and all(str(o.pk) != selected for o in shown):
             shown += list(targets.filter(pk=selected).only("id", "name", "path"))
-        form = forms.TransferForm(data, targets=targets, shown=shown)
-        form.org_q = org_q
-        form.truncated = len(shown) >= TARGETS_SHOWN
+        self.org_q, self.truncated, self.shown = org_q, len(shown) >= TARGETS_SHOWN, shown
+        return {**kwargs, "targets": targets}
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        # Restricting the choices to the subtree (the mixin) resets what the list offers.
+        form.offer(self.shown)
         return form
 
-    def get(self, request: HttpRequest, membership_id: int) -> HttpResponse:
-        membership = self.get_membership(membership_id)
-        form = self.make_form(membership)
-        if request.htmx and request.htmx.target == "to-org-field":
-            return render(request, "members/_to_org_field.html", {"form": form})
-        return self.page(membership, form)
-
-    def extra_context(self, membership) -> dict[str, Any]:
-        return {
-            "transfer": True,
-            "pending": Transfer.objects.filter(
-                membership=membership, status=TransferStatus.PENDING
+    def get_context_data(self, **kwargs) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(
+            org_q=self.org_q,
+            truncated=self.truncated,
+            has_pending=Transfer.objects.filter(
+                membership=self.get_membership(), status=TransferStatus.PENDING
             ).exists(),
-        }
+        )
+        return context
 
-    def run(self, membership, data) -> str:
+    def call(self, membership, data) -> str:
         to_org = data["to_org"]
         kwargs = {"actor": self.request.user, "reason": data["reason"], "note": data["note"]}
         if data["complete_now"]:
@@ -581,15 +557,18 @@ class TransferView(MembershipActionView):
 # Transfers: inbox and outbox
 
 
-class TransferListView(MembersView):
+class TransferListView(MembersMixin, TemplateView):
     """转会办理: pending transfers into the user's subtree (to accept) and out of it."""
 
-    http_method_names = ["get", "options"]
+    template_name = "members/transfers.html"
+    nav = "transfers"
+    http_method_names = ["get", "head", "options"]
 
-    def get(self, request: HttpRequest) -> HttpResponse:
-        user = request.user
+    def get_context_data(self, **kwargs) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
         pending = (
-            Transfer.objects.visible_to(user)
+            self.visible(Transfer)
             .filter(status=TransferStatus.PENDING)
             .select_related("person", "from_org", "to_org")
             .order_by("-id")
@@ -601,31 +580,36 @@ class TransferListView(MembersView):
             outgoing = pending.filter(from_org__path__startswith=user.scope_path)
         incoming = list(incoming[: TRANSFER_LIST_LIMIT + 1])
         outgoing = list(outgoing[: TRANSFER_LIST_LIMIT + 1])
-        return self.render(
-            "members/transfers.html",
-            {
-                "incoming": incoming[:TRANSFER_LIST_LIMIT],
-                "outgoing": outgoing[:TRANSFER_LIST_LIMIT],
-                "more_incoming": len(incoming) > TRANSFER_LIST_LIMIT,
-                "more_outgoing": len(outgoing) > TRANSFER_LIST_LIMIT,
-                "can_change": user.can("change"),
-            },
+        context.update(
+            incoming=incoming[:TRANSFER_LIST_LIMIT],
+            outgoing=outgoing[:TRANSFER_LIST_LIMIT],
+            more_incoming=len(incoming) > TRANSFER_LIST_LIMIT,
+            more_outgoing=len(outgoing) > TRANSFER_LIST_LIMIT,
         )
+        return context
 
 
-class TransferAcceptView(MembersView):
+class TransferMixin(MembersMixin):
+    action = "change"
+    nav = "transfers"
+
+    def get_transfer(self) -> Transfer:
+        if not hasattr(self, "_transfer"):
+            self._transfer = self.get_for_user(
+                Transfer.objects.select_related("person", "from_org", "to_org"),
+                self.kwargs["transfer_id"],
+                what="转会记录",
+            )
+        return self._transfer
+
+
+class TransferAcceptView(TransferMixin, View):
     """接收转会: POST only, from the transfers page or the member page."""
 
     http_method_names = ["post", "options"]
 
     def post(self, request: HttpRequest, transfer_id: int) -> HttpResponse:
-        transfer = get_for_user(
-            Transfer.objects.select_related("person", "to_org"),
-            request.user,
-            transfer_id,
-            action="change",
-            what="转会记录",
-        )
+        transfer = self.get_transfer()
         try:
             services.accept_transfer(transfer, actor=request.user)
         except ValidationError as exc:
@@ -636,46 +620,25 @@ class TransferAcceptView(MembersView):
         return redirect("members:transfers")
 
 
-class TransferDeclineView(MembersView):
+class TransferDeclineView(TransferMixin, ServiceFormView):
     """退回 (receiving side) or 撤回 (sending side) a pending transfer, with a note."""
 
-    def get_transfer(self, transfer_id: int) -> Transfer:
-        return get_for_user(
-            Transfer.objects.select_related("person", "from_org", "to_org"),
-            self.request.user,
-            transfer_id,
-            action="change",
-            what="转会记录",
-        )
+    template_name = "members/transfer_decline.html"
+    form_class = forms.NoteForm
 
-    def get(self, request: HttpRequest, transfer_id: int) -> HttpResponse:
-        transfer = self.get_transfer(transfer_id)
-        return self.page(transfer, forms.NoteForm())
+    def get_object(self):
+        return self.get_transfer()
 
-    def post(self, request: HttpRequest, transfer_id: int) -> HttpResponse:
-        transfer = self.get_transfer(transfer_id)
-        form = forms.NoteForm(request.POST)
-        if form.is_valid():
-            try:
-                t = services.decline_transfer(
-                    transfer, actor=request.user, note=form.cleaned_data["note"]
-                )
-            except ValidationError as exc:
-                apply_service_errors(form, exc)
-            else:
-                verb = "撤回" if t.status == TransferStatus.CANCELLED else "退回"
-                messages.success(request, f"已{verb}{transfer.person.name}的转会。")
-                return redirect("members:transfers")
-        return self.page(transfer, form, status=200)
-
-    def page(self, transfer, form, status=200) -> HttpResponse:
+    def get_context_data(self, **kwargs) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        transfer = self.get_transfer()
         sender = in_scope(self.request.user, transfer.from_org)
-        return self.render(
-            "members/transfer_decline.html",
-            {
-                "transfer": transfer,
-                "form": form,
-                "verb": "撤回" if sender else "退回",
-            },
-            status=status,
+        context.update(transfer=transfer, verb="撤回" if sender else "退回")
+        return context
+
+    def run(self, form) -> tuple[str, str]:
+        transfer = services.decline_transfer(
+            self.get_transfer(), actor=self.request.user, note=form.cleaned_data["note"]
         )
+        verb = "撤回" if transfer.status == TransferStatus.CANCELLED else "退回"
+        return f"已{verb}{self.get_transfer().person.name}的转会。", reverse("members:transfers")

@@ -1,9 +1,17 @@
 """The member pages: search, the member page, revealing personal information, scope."""
 
+import datetime as dt
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from smartunion.core.idnumber import make_id_number
 from smartunion.core.models import AuditEntry
+from smartunion.core.testing import new_id_number
+from smartunion.members import services
+from smartunion.members.models import ChangeReason, Person, Transfer
 
 
 def login(client, user):
@@ -11,41 +19,248 @@ def login(client, user):
     return client
 
 
-def test_it_finds_a_member_by_pinyin_initials(client, world):
-    login(client, world.county_admin)
-    response = client.get(reverse("members:list"), {"q": "zs"})
-    assert response.status_code == 200
-    assert "张三" in response.content.decode()
+def url(name, **kwargs):
+    return reverse(f"members:{name}", kwargs=kwargs)
 
 
-def test_the_member_page_shows_masked_numbers(client, world):
+def page(response) -> str:
+    assert response.status_code == 200, response.status_code
+    return response.content.decode()
+
+
+# ---- search ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("q", ["zs", "ZS", "zhangsan", "zhang san", "张", "张三"])
+def test_it_finds_a_member_by_pinyin_initials_full_pinyin_or_name_prefix(client, world, q):
+    html = page(login(client, world.county_admin).get(url("list"), {"q": q}))
+    assert "张三" in html and "李四" not in html
+
+
+def test_it_finds_a_member_by_the_full_id_number_only(client, world):
+    person = world.member_a2.person
     login(client, world.county_admin)
+    assert "李四" in page(client.get(url("list"), {"q": person.id_number}))
+    assert "李四" not in page(client.get(url("list"), {"q": person.id_number[:17]}))
+
+
+def id_number_ending_in_x() -> str:
+    return next(
+        n
+        for n in (make_id_number("620102", dt.date(1985, 3, 9), seq) for seq in range(1, 999))
+        if n.endswith("X")
+    )
+
+
+def test_a_lower_case_x_and_full_width_digits_find_the_same_person(client, world):
+    number = id_number_ending_in_x()
+    world.add_member(world.union_a1, "钱七", id_number=number)
+    typed = number.translate(str.maketrans("0123456789X", "０１２３４５６７８９x"))
+    html = page(login(client, world.county_admin).get(url("list"), {"q": typed}))
+    assert "钱七" in html
+
+
+def test_it_hides_members_of_the_sibling_county(client, world):
+    login(client, world.county_admin)
+    assert "王五" not in page(client.get(url("list"), {"q": "ww"}))
+    assert "王五" not in page(client.get(url("list"), {"q": world.member_b1.person.id_number}))
+    assert "王五" in page(login(client, world.city_admin).get(url("list"), {"q": "ww"}))
+
+
+def test_rows_show_masked_numbers_union_and_status(client, world):
     person = world.member_a1.person
-    response = client.get(reverse("members:detail", kwargs={"person_id": person.pk}))
-    html = response.content.decode()
-    assert response.status_code == 200
+    html = page(login(client, world.county_admin).get(url("list"), {"q": "zs"}))
+    assert person.id_masked in html and person.phone_masked in html
+    assert person.id_number not in html and person.phone not in html
+    assert "兰州第一机械厂工会" in html and "在籍" in html and "男" in html
+
+
+def test_it_says_so_when_nothing_matches(client, world):
+    html = page(login(client, world.county_admin).get(url("list"), {"q": "xyz"}))
+    assert "没有找到与“xyz”匹配的会员" in html
+
+
+def test_an_id_number_search_stays_out_of_links_and_browser_history(client, world):
+    number = world.member_a1.person.id_number
+    login(client, world.county_admin)
+    response = client.get(url("list"), {"q": number}, headers={"HX-Request": "true"})
+    assert response["HX-Push-Url"] == "false"
+    assert "<html" not in page(response)  # the fragment only
+    assert "HX-Push-Url" not in client.get(url("list"), {"q": "zs"}, headers={"HX-Request": "true"})
+
+
+def test_the_list_pages_without_counting_the_scope(client, world):
+    for i in range(25):
+        world.add_member(world.union_a2, f"张{i:02d}")
+    login(client, world.county_admin)
+    with CaptureQueriesContext(connection) as queries:
+        first = page(client.get(url("list"), {"q": "zh"}))
+    assert not any("COUNT(" in q["sql"].upper() for q in queries.captured_queries)
+    assert first.count('class="member-link"') == 20 and "下一页" in first
+    second = page(client.get(url("list"), {"q": "zh", "page": 2}))
+    assert second.count('class="member-link"') == 6 and "下一页" not in second
+    assert "上一页" in second
+
+
+def test_the_status_filter_lists_pending_applications(client, world):
+    services.apply_for_membership(
+        services.PersonData("赵六", new_id_number()), world.union_a1, actor=world.county_admin
+    )
+    html = page(login(client, world.county_admin).get(url("list"), {"status": "applied"}))
+    assert "赵六" in html and "张三" not in html and "申请中" in html
+
+
+def test_the_list_costs_the_same_queries_for_3_or_30_members(client, world):
+    login(client, world.county_admin)
+
+    def queries_for_list():
+        with CaptureQueriesContext(connection) as queries:
+            page(client.get(url("list")))
+        return len(queries)
+
+    few = queries_for_list()
+    for i in range(27):
+        world.add_member(world.union_a1, f"周{i:02d}")
+    assert queries_for_list() == few <= 8
+
+
+# ---- the member page ------------------------------------------------------------------------
+
+
+def test_the_member_page_shows_every_field_with_code_labels(client, world):
+    person = world.member_a1.person
+    services.update_person(
+        person,
+        {
+            "ethnicity": "04",
+            "education": "20",
+            "political_status": "01",
+            "hukou_type": "2",
+            "skill_level": "2",
+            "new_form_type": "03",
+            "occupation": "钳工",
+            "professional_title": "工程师",
+            "is_model_worker": True,
+        },
+        actor=world.county_admin,
+    )
+    html = page(login(client, world.county_admin).get(url("detail", person_id=person.pk)))
+    for text in ("藏族", "大学本科", "中共党员", "非农业户口", "技师", "快递员", "钳工", "工程师"):
+        assert text in html
+    assert "1990年5月" in html and "男" in html and "居民身份证" in html
     assert person.id_masked in html and person.id_number not in html
+    assert person.phone_masked in html and person.phone not in html
+    m = world.member_a1
+    assert m.card_no in html and "兰州第一机械厂工会" in html and "入会日期" in html
 
 
-def test_revealing_an_id_number_writes_an_audit_row(client, world):
+def test_the_member_page_offers_the_actions_of_an_active_membership(client, world):
+    html = page(
+        login(client, world.county_admin).get(url("detail", person_id=world.member_a1.person_id))
+    )
+    m = world.member_a1.pk
+    for name in ("transfer", "retain", "leave", "expel"):
+        assert url(name, membership_id=m) in html
+    assert url("restore", membership_id=m) not in html
+    assert "显示完整号码" in html
+
+
+def test_a_viewer_sees_the_member_page_without_actions_or_reveal(client, world):
+    html = page(login(client, world.viewer).get(url("detail", person_id=world.member_a1.person_id)))
+    assert "张三" in html and "显示完整号码" not in html
+    assert url("transfer", membership_id=world.member_a1.pk) not in html
+
+
+def test_the_timeline_shows_each_change_with_its_union_reason_and_clerk(client, world):
+    m = services.retain_membership(
+        world.member_a1, actor=world.county_admin, reason=ChangeReason.RETIRED
+    )
+    html = page(login(client, world.county_admin).get(url("detail", person_id=m.person_id)))
+    timeline = html[html.index('id="timeline"') :]
+    assert "入会" in timeline and "保留" in timeline and "退休" in timeline
+    assert "经办人：county_admin" in timeline and "经办人：root" in timeline
+    assert url("restore", membership_id=m.pk) in html
+
+
+def test_the_member_page_shows_a_pending_transfer(client, world):
+    services.send_transfer(world.member_a1, world.union_a2, actor=world.county_admin)
+    html = page(
+        login(client, world.county_admin).get(url("detail", person_id=world.member_a1.person_id))
+    )
+    assert "待接收的转会" in html and "城关区快递行业联合工会" in html
+    transfer = Transfer.objects.get()
+    assert url("transfer_accept", transfer_id=transfer.pk) in html
+
+
+def test_the_member_page_is_404_outside_the_scope(client, world):
+    login(client, world.sibling_admin)
+    assert client.get(url("detail", person_id=world.member_a1.person_id)).status_code == 404
+
+
+def test_the_member_page_costs_the_same_queries_however_long_the_history(client, world):
+    login(client, world.county_admin)
+    m = world.member_a1
+
+    def queries_for_page():
+        with CaptureQueriesContext(connection) as queries:
+            page(client.get(url("detail", person_id=m.person_id)))
+        return len(queries)
+
+    short = queries_for_page()
+    for _ in range(5):
+        m = services.retain_membership(m, actor=world.county_admin, reason=ChangeReason.RETIRED)
+        m = services.restore_membership(m, actor=world.county_admin)
+    services.send_transfer(m, world.union_a2, actor=world.county_admin)
+    assert m.person.events.count() == 12
+    # The pending transfer adds nothing per row: its unions come with it.
+    assert queries_for_page() == short <= 10
+
+
+# ---- revealing personal information ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("field", ["id_number", "phone"])
+def test_revealing_a_number_shows_it_and_writes_an_audit_row(client, world, field):
     login(client, world.county_admin)
     person = world.member_a1.person
     response = client.post(
-        reverse("members:reveal", kwargs={"person_id": person.pk}),
-        {"field": "id_number"},
-        headers={"HX-Request": "true"},
+        url("reveal", person_id=person.pk), {"field": field}, headers={"HX-Request": "true"}
     )
-    assert response.status_code == 200
-    assert person.id_number in response.content.decode()
-    assert AuditEntry.objects.filter(action="pii.reveal", object_id=str(person.pk)).count() == 1
+    assert getattr(person, field) in page(response)
+    assert "no-store" in response["Cache-Control"]
+    entry = AuditEntry.objects.get(action="pii.reveal", object_id=str(person.pk))
+    assert entry.actor_name == "county_admin" and entry.changes == {"field": field}
+
+
+def test_revealing_without_htmx_shows_the_member_page_with_the_number(client, world):
+    login(client, world.grassroots_admin)
+    person = world.member_a1.person
+    html = page(client.post(url("reveal", person_id=person.pk), {"field": "id_number"}))
+    assert person.id_number in html and "基本信息" in html
+    assert AuditEntry.objects.filter(action="pii.reveal").count() == 1
 
 
 @pytest.mark.parametrize("persona", ["viewer", "sibling_admin"])
-def test_reveal_is_404_without_permission_or_scope(client, world, persona):
+def test_reveal_is_404_for_a_viewer_or_outside_the_scope_and_logs_nothing(client, world, persona):
     login(client, getattr(world, persona))
     person = world.member_a1.person
-    response = client.post(
-        reverse("members:reveal", kwargs={"person_id": person.pk}), {"field": "id_number"}
-    )
+    response = client.post(url("reveal", person_id=person.pk), {"field": "id_number"})
     assert response.status_code == 404
+    assert person.id_number not in response.content.decode()
     assert not AuditEntry.objects.filter(action="pii.reveal").exists()
+
+
+def test_reveal_refuses_other_fields_and_get(client, world):
+    login(client, world.county_admin)
+    person = world.member_a1.person
+    assert client.post(url("reveal", person_id=person.pk), {"field": "name"}).status_code == 400
+    assert client.get(url("reveal", person_id=person.pk)).status_code == 405
+    assert not AuditEntry.objects.filter(action="pii.reveal").exists()
+
+
+def test_pages_need_a_login(client, world):
+    response = client.get(url("detail", person_id=world.member_a1.person_id))
+    assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
+    assert Person.objects.filter(pk=world.member_a1.person_id).exists()
+    response = client.post(url("leave", membership_id=world.member_a1.pk), {})
+    assert response.status_code == 302
