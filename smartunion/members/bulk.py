@@ -1,0 +1,548 @@
+"""Bulk registration of members at database speed (imports, the province-scale seed).
+
+The per-row services (``members.services``) cost a dozen queries and one audit entry per
+member; at 2.3 million rows that is hours. This module takes records that are *already
+validated* (an import's validation step, or a generator that only makes valid data) and writes
+them in batches:
+
+- each person row is prepared in Python: ID number and phone encrypted with ``core.crypto``,
+  blind indexes (``services.id_blind_index`` / ``phone_blind_index``), masks, pinyin through
+  ``core.pinyin`` with a per-name cache, gender and birth date taken from the parsed ID number;
+- ids are reserved up front (a PostgreSQL sequence, or the SQLite write lock) so persons,
+  memberships and events reference each other without a round trip per row;
+- rows go in with ``COPY … FROM STDIN`` on PostgreSQL (psycopg 3 ``cursor.copy``) and one
+  ``executemany`` per table on SQLite, inside one transaction (savepoint) per batch;
+- member counters move with one statement batch per transaction, and one audit entry describes
+  the whole batch — never one per row.
+
+The database still guards every invariant: the unique blind index (one person per ID number),
+the conditional unique constraint (one current membership per person) and the unique current
+会员证号. Records whose ID number is already registered are skipped and reported, so running
+the same input twice creates nothing new.
+
+Measured cost (the shared 2-core machine, SM4 + HMAC-SM3, indexes in place, 50,000 members
+into one union, `DEBUG=1`): preparing a person row (two encryptions, two blind indexes, masks,
+cached pinyin) ≈ 25 µs; ``bulk_register`` end to end ≈ 104 µs per member on SQLite and
+≈ 183 µs on PostgreSQL (most of it the server maintaining eight indexes), against ≈ 7.0 ms
+and ≈ 9.4 ms per member through ``services.register_member`` — 67× and 51× faster.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import operator
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from itertools import islice
+from types import SimpleNamespace
+from typing import Any
+
+from django.db import IntegrityError, connection, models, transaction
+from django.utils import timezone
+
+from smartunion.core import audit, crypto
+from smartunion.core.idnumber import IdNumber, mask_phone
+from smartunion.core.pinyin import name_pinyin
+from smartunion.members.models import (
+    CURRENT_STATUSES,
+    ApplicationChannel,
+    ChangeReason,
+    ChangeType,
+    Membership,
+    MembershipEvent,
+    MembershipStatus,
+    Person,
+)
+from smartunion.members.services import (
+    PERSON_FIELDS,
+    id_blind_index,
+    issue_card_no,
+    phone_blind_index,
+)
+from smartunion.orgs.models import SEGMENT, Organization
+
+DEFAULT_BATCH = 5000
+# Any constant works: it names the PostgreSQL advisory lock that serializes bulk writers, so
+# two imports of overlapping files never both pass the "already registered?" check.
+_BULK_LOCK = 7_262_621
+# SQLite accepts up to 32,766 parameters per statement; stay far below it.
+_IN_CHUNK = 2000
+
+
+# --------------------------------------------------------------------------------------------
+# Tables: rows as tuples in the model's column order, written with COPY or executemany
+
+
+class Table:
+    """A model's concrete columns, and how to write tuples of them fast.
+
+    ``row(values)`` builds a tuple from a dict keyed by field attname; fields left out take the
+    model field's default, so a column added to the model later still gets a value.
+    """
+
+    def __init__(self, model: type[models.Model]):
+        self.model = model
+        self.fields = list(model._meta.concrete_fields)
+        self.names = [f.attname for f in self.fields]
+        self.columns = [f.column for f in self.fields]
+        self.defaults = {f.attname: f.get_default() for f in self.fields}
+        self.db_table = model._meta.db_table
+        self._pick = operator.itemgetter(*self.names)
+
+    def row(self, values: Mapping[str, Any]) -> tuple:
+        merged = self.defaults.copy()
+        merged.update(values)
+        return self._pick(merged)
+
+    def allocate_ids(self, n: int) -> list[int]:
+        """Reserve ``n`` primary keys. On SQLite call inside the writing transaction."""
+        if n <= 0:
+            return []
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                    [self.db_table, n],
+                )
+                return [r[0] for r in cursor.fetchall()]
+            # SQLite: the IMMEDIATE transaction holds the database's write lock, so nobody
+            # else can take these ids before we commit. AUTOINCREMENT never reuses an id, so
+            # look at sqlite_sequence as well as the current maximum.
+            qn = connection.ops.quote_name
+            cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {qn(self.db_table)}")
+            top = cursor.fetchone()[0]
+            cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [self.db_table])
+            seq = cursor.fetchone()
+            start = max(top, seq[0] if seq else 0) + 1
+            return list(range(start, start + n))
+
+    def write(self, rows: Iterable[tuple]) -> int:
+        """Insert the rows (ids included); returns how many were written."""
+        qn = connection.ops.quote_name
+        cols = ", ".join(qn(c) for c in self.columns)
+        count = 0
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                with cursor.copy(f"COPY {qn(self.db_table)} ({cols}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+                        count += 1
+                return count
+            adapters = self._sqlite_adapters()
+            params = ", ".join(["%s"] * len(self.columns))
+            sql = f"INSERT INTO {qn(self.db_table)} ({cols}) VALUES ({params})"
+            # Most dates and times repeat (the batch's timestamp): adapt each distinct one once.
+            seen: dict[Any, Any] = {}
+            prepared = []
+            for row in rows:
+                values = list(row)
+                for i, adapt in adapters:
+                    value = values[i]
+                    if value is not None:
+                        key = (i, value)
+                        hit = seen.get(key)
+                        if hit is None:
+                            hit = seen[key] = adapt(value)
+                        values[i] = hit
+                prepared.append(values)
+            if prepared:
+                cursor.executemany(sql, prepared)
+            return len(prepared)
+
+    def _sqlite_adapters(self) -> list[tuple[int, Callable[[Any], Any]]]:
+        # Python's sqlite3 default date adapters are deprecated; Django's own formats are what
+        # the ORM reads back.
+        ops = connection.ops
+        by_type = {
+            "DateTimeField": ops.adapt_datetimefield_value,
+            "DateField": ops.adapt_datefield_value,
+            "BooleanField": int,
+        }
+        return [
+            (i, by_type[f.get_internal_type()])
+            for i, f in enumerate(self.fields)
+            if f.get_internal_type() in by_type
+        ]
+
+
+# --------------------------------------------------------------------------------------------
+# Person rows
+
+
+class PinyinCache:
+    """Pinyin of names, computed once per distinct name (names repeat a lot)."""
+
+    def __init__(self) -> None:
+        self._cache: dict[str, tuple[str, str]] = {}
+
+    def __call__(self, name: str) -> tuple[str, str]:
+        hit = self._cache.get(name)
+        if hit is None:
+            hit = self._cache[name] = name_pinyin(name)
+        return hit
+
+
+def person_values(
+    *,
+    pk: int,
+    name: str,
+    ident: IdNumber,
+    phone: str,
+    org_id: int,
+    now: dt.datetime,
+    pinyin: PinyinCache,
+    extra: Mapping[str, Any] | None = None,
+    id_hash: str | None = None,
+) -> dict[str, Any]:
+    """The column values of one Person, with personal information encrypted and indexed."""
+    py, initials = pinyin(name)
+    values = {
+        "id": pk,
+        "name": name,
+        "name_pinyin": py,
+        "name_initials": initials,
+        "id_type": "01",
+        "id_number": crypto.encrypt(ident.number),
+        "id_hash": id_hash or id_blind_index(ident.number),
+        "id_masked": ident.masked,
+        "gender": ident.gender,
+        "birth_date": ident.birth_date,
+        "phone": crypto.encrypt(phone) if phone else "",
+        "phone_hash": phone_blind_index(phone) if phone else "",
+        "phone_masked": mask_phone(phone) if phone else "",
+        "org_id": org_id,
+        "created_at": now,
+        "updated_at": now,
+    }
+    if extra:
+        for key in PERSON_FIELDS:
+            if key in extra:
+                values[key] = extra[key]
+    return values
+
+
+def card_no_for(membership_id: int) -> str:
+    """The 会员证号 ``services.issue_card_no`` gives the membership with this id."""
+    return issue_card_no(SimpleNamespace(pk=membership_id))
+
+
+def add_member_counts(counts: Mapping[int, int]) -> None:
+    """Move the kept member counters by the given deltas (one batch of statements)."""
+    pairs = [(delta, org_id) for org_id, delta in counts.items() if delta]
+    if not pairs:
+        return
+    qn = connection.ops.quote_name
+    table = qn(Organization._meta.db_table)
+    column = qn(Organization._meta.get_field("member_count").column)
+    with connection.cursor() as cursor:
+        cursor.executemany(f"UPDATE {table} SET {column} = {column} + %s WHERE id = %s", pairs)
+
+
+def common_path(paths: Iterable[str]) -> str:
+    """The deepest organization path that contains every given path (segment aligned)."""
+    result: str | None = None
+    for path in paths:
+        if result is None:
+            result = path
+            continue
+        n = 0
+        limit = min(len(result), len(path))
+        while n < limit and result[n] == path[n]:
+            n += 1
+        result = result[: n - n % SEGMENT]
+        if not result:
+            break
+    return result or ""
+
+
+# --------------------------------------------------------------------------------------------
+# bulk_register: the import path
+
+
+@dataclass(frozen=True)
+class MemberRecord:
+    """One validated row: a new person with a current (在籍) membership of ``org_id``.
+
+    ``ident`` is the parsed ID number (``core.idnumber.parse_id_number``), ``phone`` the
+    normalized number (``validate_phone``) or ``""``; ``extra`` holds Person fields named in
+    ``services.PERSON_FIELDS``. ``row`` is the source row number, echoed in the report.
+    """
+
+    name: str
+    ident: IdNumber
+    org_id: int
+    phone: str = ""
+    joined_on: dt.date | None = None
+    card_no: str = ""
+    extra: Mapping[str, Any] = field(default_factory=dict)
+    row: int | None = None
+
+
+@dataclass(frozen=True)
+class Skipped:
+    row: int | None
+    field: str
+    message: str
+
+
+@dataclass
+class BatchResult:
+    created: list[tuple[int | None, int]]  # (source row, person id)
+    skipped: list[Skipped]
+
+
+@dataclass
+class BulkResult:
+    created: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+    batches: int = 0
+
+
+ALREADY_REGISTERED = "该身份证号码已登记，未重复创建（如此人换了工会，请办理转会）。"
+DUPLICATE_IN_INPUT = "与前面的行身份证号码重复，未重复创建。"
+CARD_TAKEN = "会员证号已被他人使用。"
+
+
+def _batches(items: Iterable, size: int) -> Iterator[list]:
+    it = iter(items)
+    while batch := list(islice(it, size)):
+        yield batch
+
+
+def _existing(model_filter: Callable[[list[str]], Iterable[str]], keys: list[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(keys), _IN_CHUNK):
+        found.update(model_filter(keys[start : start + _IN_CHUNK]))
+    return found
+
+
+def _register_batch(
+    records: Sequence[MemberRecord],
+    *,
+    actor,
+    action: str,
+    audit_changes: Mapping[str, Any],
+    pinyin: PinyinCache,
+    tables: dict[str, Table],
+) -> BatchResult:
+    today = timezone.localdate()
+    now = timezone.now()
+    hashes = [id_blind_index(r.ident.number) for r in records]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_BULK_LOCK])
+    registered = _existing(
+        lambda chunk: Person.objects.filter(id_hash__in=chunk).values_list("id_hash", flat=True),
+        hashes,
+    )
+    given_cards = [r.card_no for r in records if r.card_no]
+    cards_taken = _existing(
+        lambda chunk: Membership.objects.filter(
+            card_no__in=chunk, status__in=CURRENT_STATUSES
+        ).values_list("card_no", flat=True),
+        given_cards,
+    )
+    skipped: list[Skipped] = []
+    todo: list[tuple[MemberRecord, str]] = []
+    seen: set[str] = set()
+    seen_cards: set[str] = set()
+    for record, id_hash in zip(records, hashes, strict=True):
+        if id_hash in registered:
+            skipped.append(Skipped(record.row, "id_number", ALREADY_REGISTERED))
+        elif id_hash in seen:
+            skipped.append(Skipped(record.row, "id_number", DUPLICATE_IN_INPUT))
+        elif record.card_no and (record.card_no in cards_taken or record.card_no in seen_cards):
+            skipped.append(Skipped(record.row, "card_no", CARD_TAKEN))
+        else:
+            seen.add(id_hash)
+            if record.card_no:
+                seen_cards.add(record.card_no)
+            todo.append((record, id_hash))
+    if not todo:
+        return BatchResult([], skipped)
+
+    person_ids = tables["person"].allocate_ids(len(todo))
+    membership_ids = tables["membership"].allocate_ids(len(todo))
+    event_ids = tables["event"].allocate_ids(len(todo))
+    actor_id = getattr(actor, "pk", None)
+    actor_name = actor.get_username() if actor is not None and actor.pk else "system"
+    counts: Counter[int] = Counter()
+    persons, memberships, events = [], [], []
+    for (record, id_hash), pid, mid, eid in zip(
+        todo, person_ids, membership_ids, event_ids, strict=True
+    ):
+        joined_on = record.joined_on or today
+        persons.append(
+            tables["person"].row(
+                person_values(
+                    pk=pid,
+                    name=record.name,
+                    ident=record.ident,
+                    phone=record.phone,
+                    org_id=record.org_id,
+                    now=now,
+                    pinyin=pinyin,
+                    extra=record.extra,
+                    id_hash=id_hash,
+                )
+            )
+        )
+        memberships.append(
+            tables["membership"].row(
+                {
+                    "id": mid,
+                    "person_id": pid,
+                    "org_id": record.org_id,
+                    "status": MembershipStatus.ACTIVE.value,
+                    "channel": ApplicationChannel.PAPER_RECORD.value,
+                    "applied_on": joined_on,
+                    "joined_on": joined_on,
+                    "card_no": record.card_no or card_no_for(mid),
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
+        )
+        events.append(
+            tables["event"].row(
+                {
+                    "id": eid,
+                    "person_id": pid,
+                    "membership_id": mid,
+                    "org_id": record.org_id,
+                    "change_type": ChangeType.JOIN.value,
+                    "reason": ChangeReason.APPLICATION.value,
+                    "occurred_on": joined_on,
+                    "actor_id": actor_id,
+                    "actor_name": actor_name,
+                    "created_at": now,
+                }
+            )
+        )
+        counts[record.org_id] += 1
+    tables["person"].write(persons)
+    tables["membership"].write(memberships)
+    tables["event"].write(events)
+    add_member_counts(counts)
+    paths = Organization.objects.filter(pk__in=list(counts)).values_list("path", flat=True)
+    audit.record(
+        actor,
+        action,
+        object_type="members.person",
+        object_id=f"{person_ids[0]}-{person_ids[-1]}" if len(person_ids) > 1 else person_ids[0],
+        org_path=common_path(paths),
+        changes={
+            **audit_changes,
+            "created": len(todo),
+            "skipped": len(skipped),
+            "orgs": len(counts),
+        },
+    )
+    created = [(record.row, pid) for (record, _h), pid in zip(todo, person_ids, strict=True)]
+    return BatchResult(created, skipped)
+
+
+def bulk_register(
+    records: Iterable[MemberRecord],
+    *,
+    actor,
+    action: str = "member.bulk_register",
+    audit_changes: Mapping[str, Any] | None = None,
+    batch_size: int = DEFAULT_BATCH,
+    on_batch: Callable[[BatchResult], None] | None = None,
+) -> BulkResult:
+    """Register validated members in batches; each batch is all-or-nothing.
+
+    Call inside ``transaction.atomic()`` to make the whole input all-or-nothing; otherwise
+    each batch commits on its own (with its audit entry), and a re-run skips what is there.
+    Scope is the caller's business: every ``org_id`` must already be checked against the
+    actor's subtree. ``on_batch`` sees each batch's created and skipped rows (for progress and
+    the report).
+    """
+    result = BulkResult()
+    tables = {
+        "person": Table(Person),
+        "membership": Table(Membership),
+        "event": Table(MembershipEvent),
+    }
+    pinyin = PinyinCache()
+    for batch in _batches(records, batch_size):
+        for attempt in range(3):
+            try:
+                with transaction.atomic():
+                    outcome = _register_batch(
+                        batch,
+                        actor=actor,
+                        action=action,
+                        audit_changes=dict(audit_changes or {}),
+                        pinyin=pinyin,
+                        tables=tables,
+                    )
+                break
+            except IntegrityError:
+                # Someone registered one of these people between our check and our insert
+                # (a single registration does not take the bulk lock): check again.
+                if attempt == 2:
+                    raise
+        result.created += len(outcome.created)
+        result.skipped.extend(outcome.skipped)
+        result.batches += 1
+        if on_batch is not None:
+            on_batch(outcome)
+    return result
+
+
+# --------------------------------------------------------------------------------------------
+# Loading empty tables: build indexes once at the end, the way pg_restore does
+
+
+@contextmanager
+def indexes_built_after(tables: Sequence[type[models.Model]]) -> Iterator[None]:
+    """On PostgreSQL, load empty tables without their secondary indexes and constraints.
+
+    Inside the caller's transaction, drops the unique, foreign-key and secondary indexes of the
+    given tables (primary keys stay), lets the body load them, then creates everything again
+    from the definitions PostgreSQL reported. Building a B-tree once over sorted data is several
+    times faster than updating eight of them row by row, and the rebuilt unique indexes and
+    foreign keys check every loaded row: a duplicate ID number or a second current membership
+    still fails, and the transaction rolls back to the empty tables. Tables that already hold
+    rows, and other databases, are loaded with their indexes in place.
+    """
+    if connection.vendor != "postgresql" or any(m.objects.exists() for m in tables):
+        yield
+        return
+    if not connection.in_atomic_block:
+        raise RuntimeError("indexes_built_after() needs a transaction")
+    qn = connection.ops.quote_name
+    rebuild: list[str] = []
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        for model in tables:
+            table = model._meta.db_table
+            cursor.execute(
+                "SELECT conname, contype, pg_get_constraintdef(oid) FROM pg_constraint "
+                "WHERE conrelid = %s::regclass AND contype IN ('u', 'f') ORDER BY contype DESC",
+                [table],
+            )
+            for name, _kind, definition in cursor.fetchall():
+                cursor.execute(f"ALTER TABLE {qn(table)} DROP CONSTRAINT {qn(name)}")
+                rebuild.append(f"ALTER TABLE {qn(table)} ADD CONSTRAINT {qn(name)} {definition}")
+            cursor.execute(
+                "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+                "JOIN pg_class c ON c.oid = i.indexrelid "
+                "WHERE i.indrelid = %s::regclass AND NOT i.indisprimary",
+                [table],
+            )
+            for name, definition in cursor.fetchall():
+                cursor.execute(f"DROP INDEX {qn(name)}")
+                # Indexes before constraints: foreign keys are checked last, with every
+                # index in place.
+                rebuild.insert(0, definition)
+    yield
+    with connection.cursor() as cursor:
+        for statement in rebuild:
+            cursor.execute(statement)
+        for model in tables:
+            cursor.execute(f"ANALYZE {qn(model._meta.db_table)}")
