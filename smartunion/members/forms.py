@@ -47,6 +47,20 @@ TEXT_FIELDS = ("occupation", "professional_title")
 FLAG_FIELDS = ("is_migrant_worker", "is_model_worker")
 
 
+class NoEchoInput(forms.TextInput):
+    """A text box that never writes the typed value back into the page.
+
+    ID numbers and phones never appear in plaintext in pages (ARCHITECTURE.md invariant 3),
+    not even in a form shown again with an error.
+    """
+
+    def format_value(self, value):
+        return None
+
+
+NOT_ECHOED = "为保护个人信息，页面不回显已填写的号码，请重新填写。"
+
+
 def _date_widget() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -63,7 +77,7 @@ class PersonFieldsMixin(forms.Form):
         label="手机号码",
         required=False,
         max_length=32,
-        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off", "inputmode": "tel"}),
+        widget=NoEchoInput(attrs={"type": "tel", "autocomplete": "off", "inputmode": "tel"}),
     )
     ethnicity = forms.ChoiceField(label="民族", required=False, choices=BLANK + Ethnicity.choices)
     education = forms.ChoiceField(label="学历", required=False, choices=BLANK + Education.choices)
@@ -103,9 +117,16 @@ class NewPersonForm(PersonFieldsMixin):
         label="身份证号码",
         max_length=40,
         error_messages={"required": "请填写身份证号码。"},
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        widget=NoEchoInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
         help_text="18位居民身份证号码；性别和出生日期由号码自动得出。",
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.is_bound:
+            for name in ("id_number", "phone"):
+                if self.data.get(name):
+                    self.fields[name].help_text = NOT_ECHOED
 
     def person_data(self) -> PersonData:
         return PersonData(
