@@ -11,6 +11,7 @@ from smartunion.core.api import install_error_handlers, session_or_token
 from smartunion.members.api import router as members_router
 from smartunion.orgs.api import router as orgs_router
 from smartunion.regions.api import router as regions_router
+from smartunion.venues.api import router as venues_router
 
 api = NinjaAPI(
     title="智慧工会平台 API",
@@ -24,3 +25,4 @@ api.add_router("/auth", auth_router)
 api.add_router("/regions", regions_router)
 api.add_router("/orgs", orgs_router)
 api.add_router("/members", members_router)
+api.add_router("/venues", venues_router)

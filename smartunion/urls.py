@@ -3,12 +3,15 @@ from django.contrib import admin
 from django.urls import include, path
 
 from smartunion.api import api
+from smartunion.venues.views import nearby_page
 
 urlpatterns = [
     path("", include("smartunion.core.urls")),
     path("accounts/", include("smartunion.accounts.urls")),
     path("orgs/", include("smartunion.orgs.urls")),
     path("members/", include("smartunion.members.urls")),
+    path("venues/", include("smartunion.venues.urls")),
+    path("nearby/", nearby_page, name="nearby"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -19,6 +19,8 @@ from enum import StrEnum
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
+from smartunion.core.env import env_str
+
 # Krasovsky 1940: semi-major axis and first eccentricity squared.
 KRASOVSKY_A = 6378245.0
 KRASOVSKY_EE = 0.00669342162296594323
@@ -174,7 +176,9 @@ PROVINCE_NAMES = {"62": "甘肃省"}
 
 
 def province_bbox() -> BBox | None:
-    raw = getattr(settings, "SMARTUNION_PROVINCE_BBOX", "") or ""
+    raw = getattr(settings, "SMARTUNION_PROVINCE_BBOX", None)
+    if raw is None:
+        raw = env_str("SMARTUNION_PROVINCE_BBOX", "")
     if raw:
         parts = [float(p) for p in str(raw).split(",")]
         if len(parts) != 4:

@@ -18,6 +18,7 @@ def parse_ranges(text: str) -> list[tuple[int, int]]:
     text = (text or "").strip()
     if not text or text in ("不开放", "休息", "关闭"):
         return []
+    text = re.sub(r"\s*([-–—~～至])\s*", r"\1", text)
     out = []
     for part in re.split(r"[,，;；、\s]+(?=\d)", text):
         m = _RANGE.match(part.strip())

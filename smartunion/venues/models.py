@@ -209,13 +209,23 @@ class Venue(ScopedModel):
     def hours_summary(self) -> str:
         if self.open_24h:
             return "24小时开放"
-        hours = list(self.hours or []) + [""] * 7
-        if len(set(hours[:7])) == 1:
-            return f"每天 {hours[0]}" if hours[0] else "暂不开放"
-        if len(set(hours[:5])) == 1 and hours[0]:
-            weekend = "、".join(f"{WEEKDAY_LABELS[i]} {hours[i] or '不开放'}" for i in (5, 6))
-            return f"周一至周五 {hours[0]}；{weekend}"
-        return "；".join(f"{lab} {h}" for lab, h in self.hours_rows())
+        hours = [h or "不开放" for h in (list(self.hours or []) + [""] * 7)[:7]]
+        if len(set(hours)) == 1:
+            return f"每天 {hours[0]}" if hours[0] != "不开放" else "暂不开放"
+        parts = []
+        start = 0
+        for i in range(1, 8):
+            if i == 7 or hours[i] != hours[start]:
+                days = (
+                    WEEKDAY_LABELS[start]
+                    if i - start == 1
+                    else f"{WEEKDAY_LABELS[start]}至{WEEKDAY_LABELS[i - 1]}"
+                    if i - start > 2
+                    else f"{WEEKDAY_LABELS[start]}、{WEEKDAY_LABELS[i - 1]}"
+                )
+                parts.append(f"{days} {hours[start]}")
+                start = i
+        return "；".join(parts)
 
     def is_open_at(self, moment: dt.datetime) -> bool:
         """Open at this local (Asia/Shanghai) moment, counting ranges that run past midnight."""

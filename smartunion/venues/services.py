@@ -377,12 +377,12 @@ def reopen_venue(venue: Venue | int, *, actor) -> Venue:
     return venue
 
 
-def _resized_jpeg(img: Image.Image, long_side: int) -> bytes:
+def _resized_jpeg(img: Image.Image, long_side: int) -> tuple[bytes, tuple[int, int]]:
     copy = img.copy()
     copy.thumbnail((long_side, long_side), Image.Resampling.LANCZOS)
     buf = io.BytesIO()
     copy.save(buf, "JPEG", quality=85, optimize=True, progressive=True)
-    return buf.getvalue()
+    return buf.getvalue(), copy.size
 
 
 def read_image(upload) -> Image.Image:
@@ -424,10 +424,11 @@ def add_photo(venue: Venue | int, upload, *, actor, caption: str = "") -> VenueP
     img = read_image(upload)
     stem = uuid.uuid4().hex[:12]
     photo = VenuePhoto(venue=venue, caption=caption)
-    photo.image.save(f"{stem}.jpg", ContentFile(_resized_jpeg(img, PHOTO_LONG_SIDE)), save=False)
-    photo.thumbnail.save(
-        f"{stem}_t.jpg", ContentFile(_resized_jpeg(img, THUMB_LONG_SIDE)), save=False
-    )
+    full, size = _resized_jpeg(img, PHOTO_LONG_SIDE)
+    thumb, _ = _resized_jpeg(img, THUMB_LONG_SIDE)
+    photo.image.save(f"{stem}.jpg", ContentFile(full), save=False)
+    photo.thumbnail.save(f"{stem}_t.jpg", ContentFile(thumb), save=False)
+    photo.width, photo.height = size
     photo.save()
     audit.record(
         actor,

@@ -1,0 +1,285 @@
+"""Venue API: the staff list (scoped) and the public 附近驿站 query used by the phone page.
+
+Both take and give coordinates in the ``crs`` asked for (wgs84, gcj02 or bd09; default wgs84).
+Bad coordinates answer 422 with Chinese messages naming the parameter.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import quote, urlencode
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from ninja import Router, Schema
+
+from smartunion.core.scope import get_for_user
+from smartunion.venues import coords
+from smartunion.venues.hours import is_open_at
+from smartunion.venues.models import KIND_SHORT, Venue, VenueKind
+
+router = Router(tags=["工会阵地"])
+
+MAX_LIST = 500
+MAX_NEAREST = 50
+
+
+class VenueOut(Schema):
+    id: int
+    kind: str
+    kind_name: str
+    name: str
+    org_id: int
+    region: str
+    region_name: str
+    address: str
+    lng: float
+    lat: float
+    crs: str
+    facilities: list[str]
+    service_phone: str
+    manager_name: str
+    manager_phone: str
+    open_24h: bool
+    hours: list[str]
+    built_on: dt.date | None
+    six_complete: bool
+    stars: int
+    on_amap: bool
+    on_baidu: bool
+    status: str
+
+
+class VenueListOut(Schema):
+    items: list[VenueOut]
+    next_after: int | None
+
+
+class NearbyOut(Schema):
+    id: int
+    name: str
+    kind: str
+    kind_name: str
+    region_name: str
+    address: str
+    lng: float
+    lat: float
+    distance_m: int
+    open_now: bool
+    open_24h: bool
+    hours: str
+    facilities: list[str]
+    service_phone: str
+    stars: int
+    amap_url: str
+    baidu_url: str
+
+
+class NearestOut(Schema):
+    crs: str
+    lng: float
+    lat: float
+    items: list[NearbyOut]
+
+
+def _int(raw, field: str, label: str, low: int, high: int, default: int) -> int:
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(str(raw).strip())
+    except ValueError:
+        raise ValidationError({field: f"{label}应为整数。"}) from None
+    if not low <= value <= high:
+        raise ValidationError({field: f"{label}应在{low}至{high}之间。"})
+    return value
+
+
+def _kind(raw: str) -> str:
+    raw = (raw or "").strip()
+    if raw and raw not in VenueKind.values:
+        raise ValidationError({"kind": f"阵地类型应为：{'、'.join(VenueKind.values)}。"})
+    return raw
+
+
+def region_prefix(code: str) -> str:
+    """The prefix of the county codes under a division: "620000" → "62", "620100" → "6201"."""
+    if len(code) == 6 and code.endswith("0000"):
+        return code[:2]
+    if len(code) == 6 and code.endswith("00"):
+        return code[:4]
+    return code
+
+
+def venue_out(v: Venue, crs: coords.CRS) -> dict:
+    lng, lat = coords.from_wgs84(v.lng, v.lat, crs)
+    return {
+        "id": v.pk,
+        "kind": v.kind,
+        "kind_name": v.get_kind_display(),
+        "name": v.name,
+        "org_id": v.org_id,
+        "region": v.region_id,
+        "region_name": v.region.name,
+        "address": v.address,
+        "lng": round(lng, 7),
+        "lat": round(lat, 7),
+        "crs": crs.value,
+        "facilities": list(v.facilities or []),
+        "service_phone": v.service_phone,
+        "manager_name": v.manager_name,
+        "manager_phone": v.manager_phone_masked,
+        "open_24h": v.open_24h,
+        "hours": list(v.hours or []),
+        "built_on": v.built_on,
+        "six_complete": v.six_complete,
+        "stars": v.stars,
+        "on_amap": v.on_amap,
+        "on_baidu": v.on_baidu,
+        "status": v.status,
+    }
+
+
+def amap_url(v: Venue) -> str:
+    """高德 marker page / app (callnative) at the venue's GCJ-02 position."""
+    lng, lat = coords.wgs84_to_gcj02(v.lng, v.lat)
+    query = urlencode(
+        {
+            "position": f"{lng:.6f},{lat:.6f}",
+            "name": v.name,
+            "src": "smartunion",
+            "coordinate": "gaode",
+            "callnative": "1",
+        },
+        quote_via=quote,
+        safe=",",
+    )
+    return f"https://uri.amap.com/marker?{query}"
+
+
+def baidu_url(v: Venue) -> str:
+    """百度 marker page / app at the venue's BD-09 position (coord_type=bd09ll)."""
+    lng, lat = coords.wgs84_to_bd09(v.lng, v.lat)
+    query = urlencode(
+        {
+            "location": f"{lat:.6f},{lng:.6f}",
+            "title": v.name,
+            "content": v.address,
+            "output": "html",
+            "coord_type": "bd09ll",
+            "src": "webapp.smartunion.nearby",
+        },
+        quote_via=quote,
+        safe=",",
+    )
+    return f"https://api.map.baidu.com/marker?{query}"
+
+
+def nearby_out(v: Venue, distance: float, crs: coords.CRS, now: dt.datetime) -> dict:
+    lng, lat = coords.from_wgs84(v.lng, v.lat, crs)
+    return {
+        "id": v.pk,
+        "name": v.name,
+        "kind": v.kind,
+        "kind_name": KIND_SHORT.get(v.kind, v.get_kind_display()),
+        "region_name": v.region.name,
+        "address": v.address,
+        "lng": round(lng, 7),
+        "lat": round(lat, 7),
+        "distance_m": round(distance),
+        "open_now": v.is_open and is_open_at(v.hours, v.open_24h, now),
+        "open_24h": v.open_24h,
+        "hours": v.hours_summary(),
+        "facilities": v.facility_labels(),
+        "service_phone": v.service_phone,
+        "stars": v.stars,
+        "amap_url": amap_url(v),
+        "baidu_url": baidu_url(v),
+    }
+
+
+def find_nearest(lng: float, lat: float, *, limit: int = 10, kind: str = "") -> list:
+    """[(venue, distance_m)] of the nearest open venues to a WGS-84 point."""
+    qs = Venue.objects.all()
+    if kind:
+        qs = qs.filter(kind=kind)
+    ranked = qs.nearest(lng, lat, limit)
+    by_id = Venue.objects.select_related("region").in_bulk([pk for pk, _ in ranked])
+    return [(by_id[pk], d) for pk, d in ranked if pk in by_id]
+
+
+@router.get("/nearest", auth=None, response=NearestOut, url_name="venues_nearest")
+def nearest(
+    request,
+    lng: str = "",
+    lat: str = "",
+    crs: str = "wgs84",
+    limit: str = "10",
+    kind: str = "",
+):
+    """附近的阵地 (public, no login): the nearest open venues with ``distance_m``."""
+    system = coords.parse_crs(crs)
+    errors = {}
+    values = {}
+    for field, label, raw in (("lng", "经度", lng), ("lat", "纬度", lat)):
+        try:
+            values[field] = coords.parse_degrees(raw, field, label)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    coords.check_range(values["lng"], values["lat"])
+    count = _int(limit, "limit", "数量", 1, MAX_NEAREST, 10)
+    wgs = coords.to_wgs84(values["lng"], values["lat"], system)
+    now = timezone.now()
+    found = find_nearest(*wgs, limit=count, kind=_kind(kind))
+    return {
+        "crs": system.value,
+        "lng": values["lng"],
+        "lat": values["lat"],
+        "items": [nearby_out(v, d, system, now) for v, d in found],
+    }
+
+
+@router.get("", response=VenueListOut)
+def list_venues(
+    request,
+    kind: str = "",
+    region: str = "",
+    crs: str = "wgs84",
+    status: str = "",
+    after: str = "",
+    limit: str = "100",
+):
+    """阵地列表 (staff, within scope): filter by kind, region code (2, 4 or 6 digits), status."""
+    system = coords.parse_crs(crs)
+    qs = Venue.objects.visible_to(request.auth, "view").select_related("region")
+    if kind := _kind(kind):
+        qs = qs.filter(kind=kind)
+    region = (region or "").strip()
+    if region:
+        if not (region.isdigit() and len(region) in (2, 4, 6)):
+            raise ValidationError({"region": "行政区划代码应为2、4或6位数字。"})
+        qs = qs.filter(region__code__startswith=region_prefix(region))
+    if status:
+        if status not in ("open", "closed"):
+            raise ValidationError({"status": "状态应为 open 或 closed。"})
+        qs = qs.filter(status=status)
+    count = _int(limit, "limit", "数量", 1, MAX_LIST, 100)
+    if after:
+        qs = qs.filter(id__gt=_int(after, "after", "起始编号", 0, 2**62, 0))
+    rows = list(qs.order_by("id")[: count + 1])
+    items = rows[:count]
+    return {
+        "items": [venue_out(v, system) for v in items],
+        "next_after": items[-1].pk if len(rows) > count else None,
+    }
+
+
+@router.get("/{venue_id}", response=VenueOut)
+def get_venue(request, venue_id: int, crs: str = "wgs84"):
+    """一个阵地 (staff, within scope; 404 outside)."""
+    system = coords.parse_crs(crs)
+    venue = get_for_user(
+        Venue.objects.select_related("region"), request.auth, venue_id, what="阵地"
+    )
+    return venue_out(venue, system)
