@@ -84,7 +84,9 @@ class OrgForm(forms.Form):
     )
     address = forms.CharField(label="单位地址", max_length=200, required=False)
     industry = forms.ChoiceField(
-        label="国民经济行业分类", choices=BLANK + Industry.choices, required=False
+        label="国民经济行业分类",
+        choices=BLANK + [(v, f"{v} {label}") for v, label in Industry.choices],
+        required=False,
     )
     unit_category = forms.ChoiceField(
         label="单位类别",

@@ -76,9 +76,7 @@ class TreeFilters:
         elif self.kind:
             queryset = queryset.filter(kind=self.kind)
         if self.overdue:
-            queryset = queryset.filter(
-                status=Status.NORMAL, term_ends_on__lt=timezone.localdate()
-            )
+            queryset = queryset.filter(status=Status.NORMAL, term_ends_on__lt=timezone.localdate())
         if self.women_committee:
             queryset = queryset.filter(
                 status=Status.NORMAL, women_committee=self.women_committee == "1"
@@ -164,9 +162,7 @@ def visible_ancestors(org: Organization, user) -> list[Organization]:
     prefixes = [org.path[:i] for i in range(SEGMENT, len(org.path), SEGMENT)]
     if not prefixes:
         return []
-    return list(
-        Organization.objects.visible_to(user).filter(path__in=prefixes).order_by("depth")
-    )
+    return list(Organization.objects.visible_to(user).filter(path__in=prefixes).order_by("depth"))
 
 
 class OrgDetailView(ScopedViewMixin, TemplateView):
@@ -341,6 +337,8 @@ class OrgPickerMixin:
             .exclude(path__startswith=org.path)
             .select_related("region")
         )
+        if self.picker_field == "parent" and org.parent_id:
+            queryset = queryset.exclude(pk=org.parent_id)  # where it already is
         if q:
             queryset = queryset.filter(name__contains=q)
         else:
@@ -364,6 +362,7 @@ class OrgPickerMixin:
             )
         return {
             "picker_bound": form[self.picker_field],
+            "picker_required": form.fields[self.picker_field].required,
             "picker_field": self.picker_field,
             "picker_results": self.picker_results(org),
             "picker_selected": selected,
