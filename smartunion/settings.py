@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "smartunion.accounts",
     "smartunion.orgs",
     "smartunion.members",
+    "smartunion.imports",
     "smartunion.venues",
 ]
 

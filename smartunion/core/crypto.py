@@ -130,3 +130,25 @@ def blind_index(value: str) -> str:
         mac.update(value.encode("utf-8"))
         return mac.finalize().hex()
     return std_hmac.new(ring.index_key, value.encode("utf-8"), "sha256").hexdigest()
+
+
+def seal_bytes(data: bytes) -> tuple[str, bytes]:
+    """Encrypt raw bytes (a chunk of a stored file) under the current key.
+
+    Returns the key id and ``nonce ‖ ciphertext ‖ tag`` (28 bytes longer than ``data``).
+    """
+    ring = keyring()
+    nonce = os.urandom(NONCE_BYTES)
+    return ring.current_id, nonce + _seal(ring.algorithm, ring.keys[ring.current_id], nonce, data)
+
+
+def open_bytes(kid: str, blob: bytes) -> bytes:
+    """Decrypt what ``seal_bytes`` returned; raises DecryptionError if it was altered."""
+    ring = keyring()
+    key = ring.keys.get(kid)
+    if key is None:
+        raise DecryptionError(f"unknown key id {kid!r}")
+    try:
+        return _open(ring.algorithm, key, blob[:NONCE_BYTES], blob[NONCE_BYTES:])
+    except (InvalidTag, ValueError) as exc:
+        raise DecryptionError(f"cannot decrypt data under key {kid!r}") from exc

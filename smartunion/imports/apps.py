@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ImportsConfig(AppConfig):
+    name = "smartunion.imports"
+    verbose_name = "导入导出"
