@@ -6,24 +6,25 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.test import Client
 
-from smartunion.api import api
 
-
-def test_the_openapi_schema_loads_and_lists_every_route():
+def test_the_openapi_schema_loads_with_the_routes_of_issue_2():
     response = Client().get("/api/v1/openapi.json")
     assert response.status_code == 200
     schema = response.json()
     assert schema["info"]["title"] == "智慧工会平台 API"
-    expected = {f"/api/v1{op_path}" for op_path in _operation_paths()}
-    assert expected <= set(schema["paths"])
-    assert "/api/v1/members/{person_id}/reveal" in schema["paths"]
+    assert {
+        "/api/v1/auth/token",
+        "/api/v1/regions",
+        "/api/v1/orgs",
+        "/api/v1/orgs/{org_id}",
+        "/api/v1/members",
+        "/api/v1/members/{person_id}",
+        "/api/v1/members/{person_id}/reveal",
+        "/api/v1/members/memberships/{membership_id}/transfer",
+        "/api/v1/members/transfers/{transfer_id}/accept",
+    } <= set(schema["paths"])
     assert {"BearerToken", "SessionAuth"} <= set(schema["components"]["securitySchemes"])
-
-
-def _operation_paths():
-    for prefix, router in api._routers:
-        for path in router.path_operations:
-            yield re.sub(r"\{\w+:(\w+)\}", r"{\1}", (prefix + path).replace("//", "/"))
+    # Every URL of the API is in the schema: test_permissions.py checks that, route by route.
 
 
 def test_the_docs_page_loads_nothing_from_another_host():

@@ -1,0 +1,548 @@
+"""Generated permission tests: every page route and every API operation, for every persona.
+
+Nobody lists routes here. The page routes are enumerated from the root URLconf (recursively,
+with their namespaces), the API operations from the OpenAPI schema of the ninja API, and each
+gets one test that checks the rules of ARCHITECTURE.md invariant 1 (STYLE.md, "Generated
+permission tests"; NetBox ``utilities/testing/views.py``):
+
+pages
+  - anonymous GET and POST → redirect to the login page (unless listed in PUBLIC_PAGES);
+  - the sibling county's admin asking for county A's objects → 404 (GET and POST);
+  - a read-only viewer POSTing → 403, 404 or 405, and nothing in the database changes;
+  - county A's admin GET → 200 (405 for POST-only routes).
+API operations
+  - anonymous → 401 (unless listed in PUBLIC_API);
+  - the sibling county's admin naming county A's objects (in the path, or as a union or
+    member in the body or the query) → 404;
+  - a read-only viewer calling a write → 403 or 404, and nothing changes;
+  - county A's admin → neither 401, 403, 404, 405 nor 5xx (2xx, or 422 for a refused change).
+Django admin
+  - anonymous and staff without ``is_staff`` → redirected to the admin login; superuser → 200.
+
+A new route whose URL keyword, or a new API body field that names an object, is not known
+here makes its test fail with a message saying where to register it: KWARG_OBJECTS below.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.shortcuts import resolve_url
+from django.test import Client, override_settings
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from smartunion.api import api
+from smartunion.core.testing import PASSWORD, World, build_world, new_id_number
+from smartunion.regions.divisions import load_regions
+from smartunion.regions.models import Region
+
+
+@pytest.fixture(scope="module")
+def regions_loaded(django_db_setup, django_db_blocker):
+    """The divisions table, loaded once for this module's hundred tests instead of per test.
+
+    It is committed outside the tests' transactions, and emptied again after the module so
+    that other modules find the database as they expect it.
+    """
+    with django_db_blocker.unblock():
+        load_regions()
+    yield
+    with django_db_blocker.unblock():
+        Region.objects.filter(level=3).delete()
+        Region.objects.filter(level=2).delete()
+        Region.objects.all().delete()
+
+
+@pytest.fixture
+def world(regions_loaded, db):
+    return build_world()
+
+
+# ---- the one mapping to extend --------------------------------------------------------------
+
+
+def _pending_transfer(world: World):
+    from smartunion.members.services import send_transfer
+
+    return send_transfer(world.member_a2, world.union_a1, actor=world.county_admin)
+
+
+def _venue(world: World):
+    from smartunion.venues.models import Venue, VenueKind
+
+    return Venue.objects.create(
+        kind=VenueKind.STATION,
+        name="城关区东岗驿站",
+        org=world.union_a1,
+        region_id="620102",
+        address="城关区东岗西路1号",
+        lng=103.84,
+        lat=36.05,
+    )
+
+
+# URL keyword (and API path parameter) → the object of county A it names. Routes must use
+# these names (common.md): a route with a keyword missing here fails its test until the
+# keyword is added, with a factory returning an object inside county A (城关区).
+KWARG_OBJECTS: dict[str, Callable[[World], Any]] = {
+    "org_id": lambda w: w.union_a1,
+    "person_id": lambda w: w.member_a1.person,
+    "membership_id": lambda w: w.member_a1,
+    "transfer_id": _pending_transfer,
+    "venue_id": _venue,
+}
+
+# API body or query fields that name an object: filled with county A's objects, so that the
+# sibling county's admin sending them must get 404.
+REFERENCE_FIELDS: dict[str, Callable[[World], Any]] = {
+    "org": lambda w: w.union_a1,
+    "parent": lambda w: w.county_a,
+    "person": lambda w: w.member_a1.person,
+}
+
+# Values for other required API body fields, so an in-scope call reaches its service.
+SAMPLE_VALUES: dict[str, Callable[[World], Any]] = {
+    "to_org": lambda w: w.union_a2.pk,
+    "name": lambda w: "测试工会",
+    "id_number": lambda w: new_id_number(),
+    "kind": lambda w: "single",
+    "region": lambda w: "620102",
+    "username": lambda w: "county_admin",
+    "password": lambda w: PASSWORD,
+}
+
+# Pages anyone may open (each with the reason).
+PUBLIC_PAGES = {
+    "accounts:login": "the login page itself",
+    "accounts:logout": "logging out needs no login; it only ends a session",
+    "nearby": "附近驿站: the workers' public phone page (no personal information)",
+}
+# API operations anyone may call (method, path).
+PUBLIC_API = {
+    ("POST", "/api/v1/auth/token"): "exchanges a password for a token",
+    ("GET", "/api/v1/regions"): "GB/T 2260 reference data (issue 2)",
+    ("GET", "/api/v1/venues/nearest"): "附近驿站 for the workers' public phone page",
+    ("GET", "/api/v1/openapi.json"): "the schema",
+    ("GET", "/api/v1/docs"): "the interactive docs",
+    ("GET", "/api/v1/"): "ninja's root",
+}
+# Pages a read-only viewer may POST to (each with the reason).
+VIEWER_MAY_POST = {
+    "accounts:login": "logging in",
+    "accounts:logout": "logging out",
+}
+# URL patterns outside these rules (each with the reason).
+IGNORED_PATTERNS = {
+    r"^media/(?P<path>.*)$": "uploaded files, served by Django only with DEBUG on",
+}
+
+API_VIEWS = ("/api/v1/openapi.json", "/api/v1/docs", "/api/v1/")
+
+LOGIN_URL = "accounts:login"
+# A POST body with a plausible value for the fields page forms commonly have.
+PAGE_POST_FIELDS = ("name", "note", "reason", "field", "to_org", "org", "parent")
+
+
+# ---- enumeration ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PageRoute:
+    name: str
+    route: str
+    kwargs: tuple[str, ...]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True)
+class ApiOperation:
+    method: str
+    path: str
+    public: bool
+    path_params: tuple[str, ...]
+    query_params: tuple[str, ...]
+    body_required: tuple[str, ...]
+    body_schema: dict = field(hash=False, compare=False, default_factory=dict)
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path}"
+
+
+def _kwarg_names(pattern) -> list[str]:
+    # Route patterns compile to regexes too, one named group per <converter:name>.
+    return list(pattern.regex.groupindex)
+
+
+def walk_urlconf(patterns=None, prefix: str = "", namespace: str | None = None, kwargs=()):
+    """Every URL pattern of the root URLconf: (full route, namespaced name, kwarg names)."""
+    if patterns is None:
+        patterns = get_resolver().url_patterns
+    for p in patterns:
+        names = (*kwargs, *_kwarg_names(p.pattern))
+        route = prefix + str(p.pattern)
+        if isinstance(p, URLResolver):
+            ns = namespace
+            if p.namespace:
+                ns = f"{namespace}:{p.namespace}" if namespace else p.namespace
+            yield from walk_urlconf(p.url_patterns, route, ns, names)
+        elif isinstance(p, URLPattern):
+            name = f"{namespace}:{p.name}" if namespace and p.name else p.name
+            yield route, name, tuple(dict.fromkeys(names)), namespace or ""
+
+
+def _top(namespace: str) -> str:
+    return namespace.split(":", 1)[0]
+
+
+@cache
+def page_routes() -> list[PageRoute]:
+    routes = []
+    for route, name, kwargs, namespace in walk_urlconf():
+        if route in IGNORED_PATTERNS or _top(namespace) in ("admin", "api"):
+            continue
+        routes.append(PageRoute(name or f"<unnamed {route}>", route, kwargs))
+    return routes
+
+
+@cache
+def openapi() -> dict:
+    return api.get_openapi_schema()
+
+
+def _resolve_ref(schema: dict) -> dict:
+    while "$ref" in schema:
+        schema = openapi()["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+    return schema
+
+
+@cache
+def api_operations() -> list[ApiOperation]:
+    ops = []
+    for path, methods in openapi()["paths"].items():
+        for method, op in methods.items():
+            params = op.get("parameters", [])
+            body = {}
+            if "requestBody" in op:
+                body = _resolve_ref(op["requestBody"]["content"]["application/json"]["schema"])
+            ops.append(
+                ApiOperation(
+                    method=method.upper(),
+                    path=path,
+                    public=not op.get("security"),
+                    path_params=tuple(p["name"] for p in params if p["in"] == "path"),
+                    query_params=tuple(p["name"] for p in params if p["in"] == "query"),
+                    body_required=tuple(body.get("required", ())),
+                    body_schema=body,
+                )
+            )
+    # The schema, the docs page and ninja's root are views of the API, not operations in it.
+    ops += [ApiOperation("GET", path, True, (), (), ()) for path in API_VIEWS]
+    return ops
+
+
+def api_url_routes() -> list[str]:
+    return [route for route, _, _, namespace in walk_urlconf() if _top(namespace) == "api"]
+
+
+# ---- helpers --------------------------------------------------------------------------------
+
+
+def register_hint(kind: str, names) -> str:
+    return (
+        f"Unknown {kind} {sorted(names)}: register each in KWARG_OBJECTS (URL keywords) or "
+        "REFERENCE_FIELDS / SAMPLE_VALUES (API fields) in smartunion/core/tests/test_permissions.py "
+        "with a factory returning an object of county A, or rename it to one of "
+        f"{sorted(KWARG_OBJECTS)} (common.md)."
+    )
+
+
+def fill_kwargs(world: World, names) -> dict[str, int]:
+    unknown = [n for n in names if n not in KWARG_OBJECTS]
+    if unknown:
+        pytest.fail(register_hint("URL keyword", unknown))
+    return {n: KWARG_OBJECTS[n](world).pk for n in names}
+
+
+def client_for(user) -> Client:
+    # A view that crashes shows up as a 500 among the problems, not as an exception.
+    client = Client(raise_request_exception=False)
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def clients(world: World) -> tuple[Client, Client, Client, Client]:
+    """Anonymous, the viewer, the sibling county's admin and county A's admin."""
+    return (
+        client_for(None),
+        client_for(world.viewer),
+        client_for(world.sibling_admin),
+        client_for(world.county_admin),
+    )
+
+
+def db_state() -> dict[str, list]:
+    """Every row of every smartunion table: equal before and after means nothing changed."""
+    return {
+        model._meta.label: list(model._base_manager.order_by("pk").values_list())
+        for model in apps.get_models()
+        if model.__module__.startswith("smartunion.")
+    }
+
+
+def login_url() -> str:
+    return resolve_url(LOGIN_URL)
+
+
+def page_post_data(world: World) -> dict[str, Any]:
+    values = {
+        "name": "篡改",
+        "note": "篡改",
+        "reason": "retired",
+        "field": "id_number",
+        "to_org": world.union_a2.pk,
+        "org": world.union_a1.pk,
+        "parent": world.county_a.pk,
+    }
+    return {k: values[k] for k in PAGE_POST_FIELDS}
+
+
+def body_for(world: World, op: ApiOperation) -> dict[str, Any]:
+    body, unknown = {}, []
+    props = op.body_schema.get("properties", {})
+    for name in op.body_required:
+        prop = _resolve_ref(props.get(name, {}))
+        if name in REFERENCE_FIELDS:
+            body[name] = REFERENCE_FIELDS[name](world).pk
+        elif name in SAMPLE_VALUES:
+            body[name] = SAMPLE_VALUES[name](world)
+        elif "enum" in prop:
+            body[name] = prop["enum"][0]
+        else:
+            unknown.append(name)
+    if unknown:
+        pytest.fail(register_hint(f"required body field of {op}", unknown))
+    return body
+
+
+def call(client: Client, op: ApiOperation, url: str, body: dict | None, query: dict | None):
+    if op.method == "GET":
+        return client.get(url, query or {})
+    return client.generic(op.method, url, json.dumps(body or {}), content_type="application/json")
+
+
+def api_url(op: ApiOperation, kwargs: dict[str, int]) -> str:
+    return re.sub(r"\{(\w+)\}", lambda m: str(kwargs[m.group(1)]), op.path)
+
+
+# ---- the rules ------------------------------------------------------------------------------
+
+
+def test_every_url_keyword_and_api_parameter_is_registered():
+    used = {k for r in page_routes() for k in r.kwargs}
+    used |= {k for op in api_operations() for k in op.path_params}
+    unknown = used - set(KWARG_OBJECTS)
+    assert not unknown, register_hint("URL keyword", unknown)
+
+
+def test_every_page_route_is_named():
+    unnamed = [r.route for r in page_routes() if r.name.startswith("<unnamed")]
+    assert not unnamed, (
+        f"give these URL patterns a name (tests and templates reverse them): {unnamed}"
+    )
+
+
+def test_every_api_url_is_an_operation_of_the_openapi_schema():
+    """An operation hidden from the schema would escape the API tests below."""
+    paths = {re.sub(r"\{(\w+)\}", r"<\1>", op.path) for op in api_operations()}
+    routes = {"/" + re.sub(r"<(?:\w+:)?(\w+)>", r"<\1>", route) for route in api_url_routes()}
+    assert routes - paths == set()
+
+
+def test_the_allow_lists_name_only_existing_routes():
+    names = {r.name for r in page_routes()}
+    ops = {(op.method, op.path) for op in api_operations()}
+    assert set(PUBLIC_PAGES) - names == set()
+    assert set(VIEWER_MAY_POST) - names == set()
+    assert set(PUBLIC_API) - ops == set()
+
+
+def page_problems(world: World, route: PageRoute) -> list[str]:
+    """What ``route`` does against the page rules (an empty list when it obeys them)."""
+    kwargs = fill_kwargs(world, route.kwargs)
+    url = reverse(route.name, kwargs=kwargs)
+    data = page_post_data(world)
+    problems = []
+    # Logging in writes last_login: every client logs in before the database is compared.
+    anonymous, viewer, sibling, admin = clients(world)
+
+    # The viewer goes first: a write by a persona before it could hide the viewer's own.
+    if route.name not in VIEWER_MAY_POST and route.name not in PUBLIC_PAGES:
+        before = db_state()
+        response = viewer.post(url, data)
+        if response.status_code not in (403, 404, 405):
+            problems.append(f"viewer POST → {response.status_code}, expected 403, 404 or 405")
+        if db_state() != before:
+            problems.append("viewer POST changed the database")
+
+    before = db_state()
+    if route.name not in PUBLIC_PAGES:
+        for method in ("get", "post"):
+            response = getattr(anonymous, method)(url)
+            if response.status_code != 302 or not response["Location"].startswith(login_url()):
+                problems.append(
+                    f"anonymous {method.upper()} → {response.status_code} "
+                    f"{response.get('Location', '')}, expected a redirect to {login_url()}"
+                )
+
+    if route.kwargs:
+        # 405 says nothing about the object when the route refuses the method for any object.
+        missing = reverse(route.name, kwargs={k: 999_999 for k in kwargs})
+        for method in ("get", "post"):
+            response = getattr(sibling, method)(url, data if method == "post" else None)
+            refused_anyway = getattr(sibling, method)(missing).status_code == 405
+            if response.status_code != 404 and not (response.status_code == 405 and refused_anyway):
+                problems.append(
+                    f"sibling county's admin {method.upper()} of county A's object → "
+                    f"{response.status_code}, expected 404"
+                )
+    if route.name not in PUBLIC_PAGES and db_state() != before:
+        problems.append("an anonymous or the sibling county's POST changed the database")
+
+    response = admin.get(url)
+    if route.name in PUBLIC_PAGES:
+        pass  # a login page may send a logged-in user on to the home page
+    elif response.status_code not in (200, 405):
+        problems.append(f"county A's admin GET → {response.status_code}, expected 200 (or 405)")
+    return [f"{route.name} ({url}): {p}" for p in problems]
+
+
+def api_problems(world: World, op: ApiOperation) -> list[str]:
+    """What ``op`` does against the API rules (an empty list when it obeys them)."""
+    kwargs = fill_kwargs(world, op.path_params)
+    url = api_url(op, kwargs)
+    body = body_for(world, op) if op.method != "GET" else None
+    references = {
+        name: REFERENCE_FIELDS[name](world).pk
+        for name in op.query_params
+        if name in REFERENCE_FIELDS
+    }
+    problems = []
+    anonymous, viewer, sibling, admin = clients(world)
+
+    if (op.method, op.path) in PUBLIC_API:
+        response = call(anonymous, op, url, body, None)
+        if response.status_code >= 500 or response.status_code in (401, 403):
+            problems.append(f"public, but anonymous → {response.status_code}")
+        return problems
+    if op.public:
+        problems.append("answers without authentication; add it to PUBLIC_API if it must")
+
+    # The viewer goes first: a write by a persona before it could hide the viewer's own.
+    if op.method != "GET":
+        before = db_state()
+        response = call(viewer, op, url, body, None)
+        if response.status_code not in (403, 404):
+            problems.append(f"viewer {op.method} → {response.status_code}, expected 403 or 404")
+        if db_state() != before:
+            problems.append(f"viewer {op.method} changed the database")
+
+    before = db_state()
+    response = call(anonymous, op, url, body, None)
+    if response.status_code != 401:
+        problems.append(f"anonymous → {response.status_code}, expected 401")
+
+    refers_to_county_a = (
+        op.path_params or references or (body and any(name in REFERENCE_FIELDS for name in body))
+    )
+    if refers_to_county_a:
+        response = call(sibling, op, url, body, references)
+        if response.status_code != 404:
+            problems.append(
+                f"sibling county's admin naming county A's objects → {response.status_code} "
+                f"{response.content[:200]!r}, expected 404"
+            )
+    if db_state() != before:
+        problems.append("an anonymous or the sibling county's call changed the database")
+
+    response = call(admin, op, url, body, references)
+    if response.status_code in (401, 403, 404, 405) or response.status_code >= 500:
+        problems.append(
+            f"county A's admin → {response.status_code} {response.content[:300]!r}, "
+            "expected 2xx (or 422)"
+        )
+    elif op.method == "GET" and response.status_code != 200:
+        problems.append(f"county A's admin GET → {response.status_code}, expected 200")
+    return [f"{op}: {p}" for p in problems]
+
+
+@pytest.mark.parametrize("route", page_routes(), ids=str)
+def test_page_route_obeys_the_scope_rules(world, route: PageRoute):
+    problems = page_problems(world, route)
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("op", api_operations(), ids=str)
+def test_api_operation_obeys_the_scope_rules(world, op: ApiOperation):
+    problems = api_problems(world, op)
+    assert not problems, "\n".join(problems)
+
+
+@cache
+def admin_urls() -> list[str]:
+    urls = [reverse("admin:index")]
+    for model in admin.site._registry:
+        info = (model._meta.app_label, model._meta.model_name)
+        urls.append(reverse("admin:{}_{}_changelist".format(*info)))
+    return urls
+
+
+@pytest.mark.parametrize("url", admin_urls())
+def test_django_admin_is_for_superusers_only(world, url):
+    admin_login = reverse("admin:login")
+    for user in (None, world.county_admin, world.province_admin):
+        response = client_for(user).get(url)
+        assert response.status_code == 302, (url, user)
+        assert response["Location"].startswith(admin_login), (url, user)
+    assert client_for(world.superuser).get(url).status_code == 200
+
+
+# ---- the rules themselves can fail ----------------------------------------------------------
+
+
+@override_settings(ROOT_URLCONF="smartunion.core.tests.leaky_urls")
+def test_the_page_rules_catch_a_route_without_login_or_scope(world):
+    route = next(r for r in _routes_of_current_urlconf() if r.name == "leaky")
+    assert route.kwargs == ("org_id",)
+    problems = "\n".join(page_problems(world, route))
+    assert "anonymous GET → 200" in problems
+    assert "sibling county's admin GET of county A's object → 200" in problems
+    assert "viewer POST → 200" in problems and "viewer POST changed the database" in problems
+
+
+@override_settings(ROOT_URLCONF="smartunion.core.tests.leaky_urls")
+def test_the_api_rules_catch_an_operation_without_auth_or_scope(world):
+    op = ApiOperation("POST", "/leaky-api/orgs/{org_id}/rename", True, ("org_id",), (), ())
+    problems = "\n".join(api_problems(world, op))
+    assert "answers without authentication" in problems
+    assert "anonymous → 200" in problems
+    assert "sibling county's admin naming county A's objects → 200" in problems
+    assert "viewer POST changed the database" in problems
+
+
+def _routes_of_current_urlconf() -> list[PageRoute]:
+    return [
+        PageRoute(name or route, route, kwargs)
+        for route, name, kwargs, namespace in walk_urlconf()
+        if not namespace
+    ]
