@@ -261,7 +261,7 @@ class TransferForm(forms.Form):
     complete_now = forms.BooleanField(
         label="立即完成接收",
         required=False,
-        help_text="转入工会也在您的管理范围内时，可以一步完成转出和接收。",
+        help_text="勾选后一步完成转出和接收；不勾选则由转入工会在“转会办理”中接收。",
     )
 
     def __init__(self, *args, targets, **kwargs):

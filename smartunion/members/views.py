@@ -254,6 +254,13 @@ class MembershipActionView(ServiceFormView):
     submit = "确定"
     danger = False
     intro = ""
+    date_label = "日期"
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        if "on" in form.fields:
+            form.fields["on"].label = self.date_label
+        return form
 
     def get_context_data(self, **kwargs) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -398,6 +405,8 @@ class RetainView(MembershipActionView):
     title = "保留会籍"
     form_class = forms.RetainForm
     allowed = (MembershipStatus.ACTIVE,)
+    submit = "确认保留会籍"
+    date_label = "保留会籍日期"
     intro = (
         "退休、内退、失业、下岗待岗或企业破产时保留会籍；保留期间不交会费，不享有选举权和被选举权。"
     )
@@ -413,6 +422,8 @@ class RestoreView(MembershipActionView):
     title = "恢复会籍"
     form_class = forms.DateForm
     allowed = (MembershipStatus.RETAINED,)
+    submit = "确认恢复会籍"
+    date_label = "恢复日期"
     intro = "会员重新就业后恢复会籍。如果新单位另有工会，请改为办理转会。"
 
     def call(self, membership, data) -> str:
@@ -425,6 +436,7 @@ class LeaveView(MembershipActionView):
     form_class = forms.LeaveForm
     danger = True
     submit = "确认退会"
+    date_label = "退会日期"
     intro = "会员书面提出退会，经工会委员会同意后办理。退会后可以重新申请入会。"
 
     def call(self, membership, data) -> str:
@@ -437,6 +449,7 @@ class ExpelView(MembershipActionView):
     form_class = forms.ExpelForm
     danger = True
     submit = "确认开除会籍"
+    date_label = "开除会籍日期"
     intro = "会员因严重违法犯罪受到刑事处罚的，经工会委员会决定开除会籍。"
 
     def call(self, membership, data) -> str:
@@ -580,6 +593,10 @@ class TransferListView(MembersMixin, TemplateView):
             outgoing = pending.filter(from_org__path__startswith=user.scope_path)
         incoming = list(incoming[: TRANSFER_LIST_LIMIT + 1])
         outgoing = list(outgoing[: TRANSFER_LIST_LIMIT + 1])
+        for transfer in incoming:
+            # Until it is accepted the person belongs to the sending union: linked (and
+            # withdrawn rather than sent back) only when that union is in scope too.
+            transfer.sender_in_scope = in_scope(user, transfer.from_org)
         context.update(
             incoming=incoming[:TRANSFER_LIST_LIMIT],
             outgoing=outgoing[:TRANSFER_LIST_LIMIT],
