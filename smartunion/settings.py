@@ -168,6 +168,10 @@ NODE_MODULES = BASE_DIR / "node_modules"
 for _package in ("leaflet", "echarts"):
     if (NODE_MODULES / _package / "dist").exists():
         STATICFILES_DIRS.append((f"vendor/{_package}", NODE_MODULES / _package / "dist"))
+# In development whitenoise serves straight from the finders (no collectstatic needed for
+# `make run`); in production from STATIC_ROOT after `manage.py collectstatic`.
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
