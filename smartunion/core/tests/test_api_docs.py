@@ -2,6 +2,7 @@
 
 import re
 
+import pytest
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.test import Client
@@ -41,3 +42,35 @@ def test_the_docs_page_loads_nothing_from_another_host():
     # The page's scripts are files, so the Content-Security-Policy (script-src 'self') allows them.
     inline = re.findall(r"<script(?![^>]*\bsrc=)([^>]*)>", html)
     assert all('type="application/json"' in attrs for attrs in inline)
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.mark.browser
+def test_the_docs_page_renders_in_a_browser_from_our_own_server_only(live_server):
+    from playwright.sync_api import sync_playwright
+
+    requested, console = [], []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        page.on("request", lambda r: requested.append(r.url))
+        page.on("console", lambda m: console.append(m.text))
+        page.goto(f"{live_server.url}/api/v1/docs")
+        page.wait_for_selector(".swagger-ui .info .title", timeout=15_000)
+        title = page.inner_text(".swagger-ui .info .title")
+        operations = page.locator(".opblock").count()
+        browser.close()
+    assert "智慧工会平台 API" in title
+    assert operations >= 20
+    assert [u for u in requested if not u.startswith((live_server.url, "data:"))] == []
+    assert not [m for m in console if "Content Security Policy" in m]
