@@ -87,8 +87,8 @@ class VenueForm(forms.Form):
 
     def __init__(self, *args, venue: Venue | None = None, **kwargs):
         self.venue = venue
-        if venue is not None and "initial" not in kwargs:
-            kwargs["initial"] = initial_for(venue)
+        if venue is not None:
+            kwargs["initial"] = {**initial_for(venue), **(kwargs.get("initial") or {})}
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = county_regions().select_related("parent").order_by("code")
         for i, day in enumerate(WEEKDAYS):

@@ -50,6 +50,17 @@ def scope_regions(user):
 class VenuesView(ScopedViewMixin):
     nav = "venues"
 
+    def dispatch(self, request, *args, **kwargs):
+        user = request.user
+        if user.is_authenticated:
+            if "venue_id" in kwargs:
+                # Outside the subtree the venue does not exist, whatever the method (404).
+                self.venue("view")
+            allowed = request.method.lower() in self.http_method_names
+            if self.action == "change" and allowed and not user.can("change"):
+                raise PermissionDenied("只读账号不能修改阵地。")
+        return super().dispatch(request, *args, **kwargs)
+
     def filtered(self):
         """Venues in scope, narrowed by the filter form of the query string."""
         form = VenueFilterForm(self.request.GET or None, regions=scope_regions(self.request.user))
@@ -158,11 +169,15 @@ class VenueStatsView(VenuesView, TemplateView):
             year = timezone.localdate().year
         stations = self.visible(Venue, "view").filter(kind=VenueKind.STATION)
         open_q = Q(status=VenueStatus.OPEN)
+        # Stations without a recorded build date count as built by now, not by a past year.
+        cumulative_q = Q(built_on__year__lte=year)
+        if year >= timezone.localdate().year:
+            cumulative_q |= Q(built_on=None)
         rows = list(
             stations.values("region_id", "region__name", "region__parent__name")
             .annotate(
                 built_this_year=Count("id", filter=Q(built_on__year=year)),
-                cumulative=Count("id", filter=Q(built_on__year__lte=year) | Q(built_on=None)),
+                cumulative=Count("id", filter=cumulative_q),
                 open=Count("id", filter=open_q),
                 six=Count("id", filter=open_q & Q(six_complete=True)),
                 both_maps=Count("id", filter=open_q & Q(on_amap=True, on_baidu=True)),
@@ -224,11 +239,6 @@ class VenueFormView(VenuesView, FormView):
     form_class = VenueForm
     action = "change"
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not request.user.can("change"):
-            raise PermissionDenied("只读账号不能修改阵地。")
-        return super().dispatch(request, *args, **kwargs)
-
 
 class VenueCreateView(VenueFormView):
     def get_initial(self):
@@ -262,9 +272,9 @@ class VenueEditView(VenueFormView):
         return kwargs
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            title=f"编辑：{self.object.name}", venue=self.object, **kwargs
-        )
+        ctx = super().get_context_data(**kwargs)
+        ctx.update(title=f"编辑：{self.object.name}", venue=self.object)
+        return ctx
 
     def form_valid(self, form):
         try:
@@ -281,13 +291,14 @@ class VenueCloseView(VenuesView, FormView):
     form_class = CloseForm
     action = "change"
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.object = self.venue("change")
-        return super().dispatch(request, *args, **kwargs)
+    def get_form(self, form_class=None):
+        self.object = self.venue("change")
+        return super().get_form(form_class)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(venue=self.object, **kwargs)
+        ctx = super().get_context_data(**kwargs)
+        ctx["venue"] = self.object
+        return ctx
 
     def form_valid(self, form):
         try:

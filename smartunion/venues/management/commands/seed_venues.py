@@ -213,6 +213,8 @@ class Command(BaseCommand):
             key=lambda s: (-POPULATION.get(s[0][:4] + "00", 0), s[0]),
         )
         for kind, n in OTHER_KINDS.items():
+            if total < TOTAL:  # a smaller demo keeps the same mix
+                n = max(1, round(n * total / TOTAL))
             n = min(n, max(0, total - len(venues)))
             for i in range(n):
                 county, place = slots[i % len(slots)]

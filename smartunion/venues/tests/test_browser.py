@@ -1,0 +1,111 @@
+"""附近驿站 in Debian's chromium, with a faked phone position."""
+
+import importlib
+import os
+
+import pytest
+from django.db import connection
+
+from smartunion.venues.tests.conftest import station_values
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture
+def browser():
+    # Playwright's sync API runs an event loop in this thread; the ORM calls of the test's own
+    # fixtures are still synchronous and safe.
+    from playwright.sync_api import sync_playwright
+
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as p:
+            b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            yield b
+            b.close()
+    finally:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+@pytest.fixture
+def flushable_audit_log(transactional_db):
+    """Lets the end of a transactional test empty the append-only audit log (its triggers
+    refuse the flush): drop them, empty the log, put them back."""
+    yield
+    append_only = importlib.import_module("smartunion.core.migrations.0002_audit_append_only")
+    with connection.schema_editor() as editor:
+        append_only.backwards(None, editor)
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM core_auditentry")
+    with connection.schema_editor() as editor:
+        append_only.forwards(None, editor)
+
+
+@pytest.fixture
+def stations(flushable_audit_log, world):
+    from smartunion.venues import services
+
+    made = {}
+    for key, name, lng, lat, region in [
+        ("west", "西固区福利路驿站", 103.6260, 36.0889, "620102"),
+        ("centre", "城关区东方红广场驿站", 103.8300, 36.0580, "620102"),
+        ("east", "城关区雁滩驿站", 103.9000, 36.0700, "620102"),
+        ("qilihe", "七里河区西站驿站", 103.7835, 36.0664, "620103"),
+    ]:
+        org = world.county_a if region == "620102" else world.county_b
+        made[key] = services.create_venue(
+            station_values(org, region=region, lng=lng, lat=lat, name=name, open_24h=True),
+            actor=world.superuser,
+        )
+    return made
+
+
+def phone(browser, lng, lat):
+    return browser.new_context(
+        viewport={"width": 390, "height": 844},
+        geolocation={"longitude": lng, "latitude": lat},
+        permissions=["geolocation"],
+        locale="zh-CN",
+    )
+
+
+@pytest.mark.browser
+def test_the_phone_page_lists_the_nearest_station_first(browser, live_server, stations):
+    ctx = phone(browser, 103.8320, 36.0590)  # a few hundred metres from 东方红广场
+    page = ctx.new_page()
+    page.goto(f"{live_server.url}/nearby/")
+    page.wait_for_selector("#results li")
+    names = page.locator("#results li h2").all_inner_texts()
+    assert names[0] == "1. 城关区东方红广场驿站"
+    assert names[1] == "2. 七里河区西站驿站"
+    assert len(names) == 4
+    first = page.locator("#results li").first
+    assert "米" in first.locator(".dist").inner_text()
+    assert first.locator(".tag.open").inner_text() == "现在开放"
+    assert "uri.amap.com/marker" in first.locator("a.amap").get_attribute("href")
+    assert "coord_type=bd09ll" in first.locator("a.baidu").get_attribute("href")
+    assert "离您最近的 4 处" in page.locator("#status").inner_text()
+    page.click("#show-map")
+    page.wait_for_selector(".num-icon")
+    assert page.locator(".num-icon").count() == 4
+    ctx.close()
+
+
+@pytest.mark.browser
+def test_without_location_a_county_can_be_chosen(browser, live_server, stations):
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    page = ctx.new_page()
+    page.goto(f"{live_server.url}/nearby/")
+    page.fill("#place", "西固")
+    page.click("#place-form button")
+    page.wait_for_selector("#results li")
+    assert page.locator("#results li h2").first.inner_text() == "1. 西固区福利路驿站"
+    assert "离兰州市西固区驻地最近" in page.locator("#status").inner_text()
+    ctx.close()
