@@ -1,0 +1,161 @@
+"""In a real browser: a county admin logs in, finds a member by pinyin initials, transfers them.
+
+Runs in Debian's chromium (never a downloaded browser) against pytest-django's live server,
+which serves the pages from another thread: hence ``transactional_db``. With
+``SMARTUNION_SCREENSHOTS=DIR`` set, it also saves the user guide's screenshots into DIR:
+``SMARTUNION_SCREENSHOTS=docs/images pytest -m browser smartunion/members`` renews
+docs/images/members-*.png.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import re
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from smartunion.core.testing import PASSWORD, make_org, new_id_number
+from smartunion.members.models import Membership, MembershipStatus, Person
+from smartunion.orgs.models import Kind
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+TIMEOUT_MS = 15_000
+
+
+@pytest.fixture
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the test still reads the
+    # database from here, which Django otherwise refuses inside an event loop.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+    finally:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+@pytest.fixture
+def flushable_audit_log(transactional_db):
+    """Lets the end of a transactional test empty the append-only audit log.
+
+    pytest-django empties every table after a transactional test; the audit log's triggers
+    refuse that. Before the flush (this fixture ends first, as it needs transactional_db),
+    the triggers are dropped, the log emptied and the triggers put back.
+    """
+    yield
+    append_only = importlib.import_module("smartunion.core.migrations.0002_audit_append_only")
+    with connection.schema_editor() as editor:
+        append_only.backwards(None, editor)
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM core_auditentry")
+    with connection.schema_editor() as editor:
+        append_only.forwards(None, editor)
+
+
+def screenshot(page, name: str) -> None:
+    directory = os.environ.get("SMARTUNION_SCREENSHOTS")
+    if directory:
+        Path(directory).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(directory) / f"members-{name}.png"), full_page=True)
+
+
+def more_members(world) -> None:
+    """A few more people in county A, some sharing the initials zs, for a realistic list."""
+    union_a3 = make_org(
+        "城关区环卫工人联合工会", world.county_a, Kind.JOINT, "620102", employee_count=120
+    )
+    for name, org in [
+        ("赵松", world.union_a1),
+        ("周爽", world.union_a2),
+        ("郑淑", union_a3),
+        ("马丽", union_a3),
+    ]:
+        world.add_member(org, name, id_number=new_id_number(male=name != "周爽"))
+
+
+def log_in(page, live_server, user) -> None:
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("用户名").fill(user.username)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(re.compile(r"/$"))
+
+
+def test_a_county_admin_finds_a_member_by_pinyin_initials_and_transfers_them(
+    flushable_audit_log, live_server, browser, world
+):
+    from playwright.sync_api import expect
+
+    more_members(world)
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    log_in(page, live_server, world.county_admin)
+
+    page.get_by_role("navigation", name="主导航").get_by_role("link", name="会员").click()
+    page.get_by_placeholder(re.compile("拼音首字母")).fill("zs")
+    results = page.locator("#results")
+    # The search runs as the user types (HTMX): the list narrows to the people whose
+    # initials are zs, without a page load.
+    expect(results.get_by_role("link", name="张三")).to_be_visible()
+    expect(results.get_by_role("link", name="周爽")).to_be_visible()
+    expect(results.get_by_role("link", name="马丽")).to_have_count(0)
+    expect(results.get_by_role("link", name="李四")).to_have_count(0)
+    screenshot(page, "search")
+
+    results.get_by_role("link", name="张三").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("张三")
+    expect(page.locator("#membership-org")).to_have_text("兰州第一机械厂工会")
+    page.locator("#membership").get_by_role("link", name="转会").click()
+
+    # Submitting without a target shows the field's Chinese message and saves nothing.
+    page.get_by_role("button", name="办理转会").click()
+    expect(page.locator("#to-org-field .errorlist")).to_have_text("请选择转入工会。")
+    screenshot(page, "transfer-error")
+
+    page.get_by_role("combobox", name="转入工会").select_option(label="城关区快递行业联合工会")
+    page.get_by_label("立即完成接收").check()
+    page.get_by_role("button", name="办理转会").click()
+
+    expect(page.locator(".messages")).to_contain_text("张三已转入城关区快递行业联合工会")
+    expect(page.locator("#membership-org")).to_have_text("城关区快递行业联合工会")
+    timeline = page.locator("#timeline")
+    expect(timeline.locator("li").first).to_contain_text("转入")
+    expect(timeline).to_contain_text("转出")
+    screenshot(page, "detail")
+
+    person = Person.objects.get(pk=world.member_a1.person_id)
+    current = Membership.objects.current().get(person=person)
+    assert current.org_id == world.union_a2.pk and current.status == MembershipStatus.ACTIVE
+    assert person.org_id == world.union_a2.pk
+    assert Membership.objects.get(pk=world.member_a1.pk).status == MembershipStatus.ENDED
+
+    phone = browser.new_context(
+        viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True
+    )
+    phone.add_cookies(context.cookies())
+    small = phone.new_page()
+    small.goto(f"{live_server.url}/members/{person.pk}/")
+    expect(small.locator("#membership-org")).to_have_text("城关区快递行业联合工会")
+    # Nothing wider than the phone's screen: no sideways scrolling.
+    assert small.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(small, "detail-phone")
+    phone.close()
+    context.close()
