@@ -9,7 +9,7 @@ pages
   - anonymous GET and POST → redirect to the login page (unless listed in PUBLIC_PAGES);
   - the sibling county's admin asking for county A's objects → 404 (GET and POST);
   - a read-only viewer POSTing → 403, 404 or 405, and nothing in the database changes;
-  - county A's admin GET → 200 (405 for POST-only routes).
+  - county A's admin GET → 200 (405 for POST-only routes; a redirect, but not to the login).
 API operations
   - anonymous → 401 (unless listed in PUBLIC_API);
   - the sibling county's admin naming county A's objects (in the path, or as a union or
@@ -31,10 +31,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from django.apps import apps
 from django.contrib import admin
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.shortcuts import resolve_url
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -62,7 +64,10 @@ def regions_loaded(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
-def world(regions_loaded, db):
+def world(regions_loaded, db, settings, tmp_path):
+    # Uploads (imports, venue photos) go to a temporary directory, not the project's var/.
+    settings.SMARTUNION_IMPORT_DIR = tmp_path / "imports"
+    settings.MEDIA_ROOT = tmp_path / "media"
     return build_world()
 
 
@@ -89,6 +94,20 @@ def _venue(world: World):
     )
 
 
+def _import_job(world: World):
+    from smartunion.imports.models import ImportJob, Kind
+
+    return ImportJob.objects.create(
+        kind=Kind.MEMBERS,
+        org=world.union_a1,
+        created_by=world.county_admin,
+        created_by_name="county_admin",
+        file_name="会员.xlsx",
+        file_size=1,
+        file_sha256="0" * 64,
+    )
+
+
 # URL keyword (and API path parameter) → the object of county A it names. Routes must use
 # these names (common.md): a route with a keyword missing here fails its test until the
 # keyword is added, with a factory returning an object inside county A (城关区).
@@ -98,6 +117,7 @@ KWARG_OBJECTS: dict[str, Callable[[World], Any]] = {
     "membership_id": lambda w: w.member_a1,
     "transfer_id": _pending_transfer,
     "venue_id": _venue,
+    "job_id": _import_job,
 }
 
 # API body or query fields that name an object: filled with county A's objects, so that the
@@ -117,6 +137,7 @@ SAMPLE_VALUES: dict[str, Callable[[World], Any]] = {
     "region": lambda w: "620102",
     "username": lambda w: "county_admin",
     "password": lambda w: PASSWORD,
+    "file": lambda w: SimpleUploadedFile("会员.csv", "姓名,身份证号码\n".encode("gb18030")),
 }
 
 # Pages anyone may open (each with the reason).
@@ -173,6 +194,8 @@ class ApiOperation:
     query_params: tuple[str, ...]
     body_required: tuple[str, ...]
     body_schema: dict = field(hash=False, compare=False, default_factory=dict)
+    query_required: tuple[str, ...] = ()
+    content_type: str = "application/json"
 
     def __str__(self) -> str:
         return f"{self.method} {self.path}"
@@ -231,9 +254,10 @@ def api_operations() -> list[ApiOperation]:
     for path, methods in openapi()["paths"].items():
         for method, op in methods.items():
             params = op.get("parameters", [])
-            body = {}
+            body, content_type = {}, "application/json"
             if "requestBody" in op:
-                body = _resolve_ref(op["requestBody"]["content"]["application/json"]["schema"])
+                content_type, content = next(iter(op["requestBody"]["content"].items()))
+                body = _resolve_ref(content["schema"])
             ops.append(
                 ApiOperation(
                     method=method.upper(),
@@ -243,6 +267,10 @@ def api_operations() -> list[ApiOperation]:
                     query_params=tuple(p["name"] for p in params if p["in"] == "query"),
                     body_required=tuple(body.get("required", ())),
                     body_schema=body,
+                    query_required=tuple(
+                        p["name"] for p in params if p["in"] == "query" and p.get("required")
+                    ),
+                    content_type=content_type,
                 )
             )
     # The schema, the docs page and ninja's root are views of the API, not operations in it.
@@ -317,27 +345,57 @@ def page_post_data(world: World) -> dict[str, Any]:
     return {k: values[k] for k in PAGE_POST_FIELDS}
 
 
+def _sample(world: World, name: str, prop: dict) -> Any:
+    """A value for a body or query field: county A's object, a sample, or an allowed code."""
+    if name in REFERENCE_FIELDS:
+        return REFERENCE_FIELDS[name](world).pk
+    enum = _resolve_ref(prop).get("enum")
+    if name in SAMPLE_VALUES:
+        value = SAMPLE_VALUES[name](world)
+        if not enum or value in enum:
+            return value
+    if enum:
+        return enum[0]
+    raise LookupError(name)
+
+
 def body_for(world: World, op: ApiOperation) -> dict[str, Any]:
+    """The required fields, and every field that names a union or a member (as county A's)."""
     body, unknown = {}, []
     props = op.body_schema.get("properties", {})
-    for name in op.body_required:
-        prop = _resolve_ref(props.get(name, {}))
-        if name in REFERENCE_FIELDS:
-            body[name] = REFERENCE_FIELDS[name](world).pk
-        elif name in SAMPLE_VALUES:
-            body[name] = SAMPLE_VALUES[name](world)
-        elif "enum" in prop:
-            body[name] = prop["enum"][0]
-        else:
+    wanted = [*op.body_required, *(n for n in props if n in REFERENCE_FIELDS)]
+    for name in dict.fromkeys(wanted):
+        try:
+            body[name] = _sample(world, name, props.get(name, {}))
+        except LookupError:
             unknown.append(name)
     if unknown:
-        pytest.fail(register_hint(f"required body field of {op}", unknown))
+        pytest.fail(register_hint(f"body field of {op}", unknown))
     return body
+
+
+def query_for(world: World, op: ApiOperation) -> dict[str, Any]:
+    """The required query parameters, and those that name a union or a member."""
+    query, unknown = {}, []
+    wanted = [*op.query_required, *(n for n in op.query_params if n in REFERENCE_FIELDS)]
+    for name in dict.fromkeys(wanted):
+        try:
+            query[name] = _sample(world, name, {})
+        except LookupError:
+            unknown.append(name)
+    if unknown:
+        pytest.fail(register_hint(f"query parameter of {op}", unknown))
+    return query
 
 
 def call(client: Client, op: ApiOperation, url: str, body: dict | None, query: dict | None):
     if op.method == "GET":
         return client.get(url, query or {})
+    if op.content_type == "multipart/form-data":
+        for value in (body or {}).values():
+            if hasattr(value, "seek"):
+                value.seek(0)  # the same upload is sent by each persona in turn
+        return client.post(url + ("?" + urlencode(query) if query else ""), body or {})
     return client.generic(op.method, url, json.dumps(body or {}), content_type="application/json")
 
 
@@ -420,9 +478,12 @@ def page_problems(world: World, route: PageRoute) -> list[str]:
         problems.append("an anonymous or the sibling county's POST changed the database")
 
     response = admin.get(url)
-    if route.name in PUBLIC_PAGES:
-        pass  # a login page may send a logged-in user on to the home page
-    elif response.status_code not in (200, 405):
+    # A redirect elsewhere than the login page still lets the user in (a download with
+    # nothing to download may send them back to its page).
+    let_in = response.status_code in (200, 405) or (
+        response.status_code == 302 and not response["Location"].startswith(login_url())
+    )
+    if route.name not in PUBLIC_PAGES and not let_in:
         problems.append(f"county A's admin GET → {response.status_code}, expected 200 (or 405)")
     return [f"{route.name} ({url}): {p}" for p in problems]
 
@@ -432,11 +493,7 @@ def api_problems(world: World, op: ApiOperation) -> list[str]:
     kwargs = fill_kwargs(world, op.path_params)
     url = api_url(op, kwargs)
     body = body_for(world, op) if op.method != "GET" else None
-    references = {
-        name: REFERENCE_FIELDS[name](world).pk
-        for name in op.query_params
-        if name in REFERENCE_FIELDS
-    }
+    references = query_for(world, op)
     problems = []
     anonymous, viewer, sibling, admin = clients(world)
 
@@ -458,7 +515,7 @@ def api_problems(world: World, op: ApiOperation) -> list[str]:
             problems.append(f"viewer {op.method} changed the database")
 
     before = db_state()
-    response = call(anonymous, op, url, body, None)
+    response = call(anonymous, op, url, body, references)
     if response.status_code != 401:
         problems.append(f"anonymous → {response.status_code}, expected 401")
 
