@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from smartunion.core.models import AuditEntry
 from smartunion.core.testing import PASSWORD, make_org, new_id_number
 from smartunion.members.models import Membership, MembershipStatus, Person
 from smartunion.orgs.models import Kind
@@ -123,6 +124,16 @@ def test_a_county_admin_finds_a_member_by_pinyin_initials_and_transfers_them(
     results.get_by_role("link", name="张三").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("张三")
     expect(page.locator("#membership-org")).to_have_text("兰州第一机械厂工会")
+
+    # 显示完整号码: HTMX puts the full number in place of the masked one; the view is audited.
+    number = world.member_a1.person.id_number
+    id_row = page.locator("#pii-id_number")
+    expect(id_row).not_to_contain_text(number)
+    id_row.get_by_role("button", name="显示完整号码").click()
+    expect(id_row).to_contain_text(number)
+    expect(id_row.get_by_role("button")).to_have_count(0)
+    assert AuditEntry.objects.filter(action="pii.reveal").count() == 1
+
     page.locator("#membership").get_by_role("link", name="转会").click()
 
     # Submitting without a target shows the field's Chinese message and saves nothing.
