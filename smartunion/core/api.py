@@ -12,6 +12,7 @@ Every error the API answers has the body ``{"detail": …}``:
 
 from __future__ import annotations
 
+import logging
 from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -27,6 +28,8 @@ from smartunion.core.forms import validation_messages
 from smartunion.core.scope import get_for_user
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+logger = logging.getLogger("smartunion.api")
 
 
 class BearerToken(HttpBearer):
@@ -187,6 +190,13 @@ def labels_for(path: str) -> dict[str, str]:
     return FIELD_LABELS
 
 
+# The few messages django-ninja raises itself, in Chinese.
+NINJA_MESSAGES = {
+    "Cannot parse request body": "请求内容不是有效的 JSON。",
+    "CSRF check Failed": "CSRF 校验失败：请刷新页面后重试。",
+}
+
+
 def _schema_message(err: dict[str, Any], label: str) -> str:
     kind = err.get("type", "")
     if kind == "missing":
@@ -250,6 +260,20 @@ def install_error_handlers(api) -> None:
     @api.exception_handler(AuthenticationError)
     def on_auth(request, exc):
         return api.create_response(request, {"detail": "请先登录或提供有效的令牌。"}, status=401)
+
+    @api.exception_handler(HttpError)
+    def on_http_error(request, exc: HttpError):
+        message = NINJA_MESSAGES.get(str(exc), str(exc))
+        return api.create_response(request, {"detail": message}, status=exc.status_code)
+
+    @api.exception_handler(Exception)
+    def on_crash(request, exc: Exception):
+        # A bug, not bad input: logged with its traceback, answered in JSON like everything
+        # else (the message says nothing about the data involved).
+        logger.exception("API error on %s %s", request.method, request.path)
+        return api.create_response(
+            request, {"detail": "服务器内部错误，请稍后重试；问题持续时请联系管理员。"}, status=500
+        )
 
     @api.exception_handler(NinjaValidationError)
     def on_schema_error(request, exc: NinjaValidationError):
