@@ -20,6 +20,7 @@ from django.http import Http404
 from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.renderers import JSONRenderer
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 from pydantic import ConfigDict
@@ -82,6 +83,12 @@ class SessionAuth(APIKeyCookie):
 
 
 session_or_token = [BearerToken(), SessionAuth()]
+
+
+class ChineseJSONRenderer(JSONRenderer):
+    """JSON with Chinese as it is (not \\uXXXX escapes), readable in curl and logs."""
+
+    json_dumps_params = {"ensure_ascii": False}
 
 
 class StrictSchema(Schema):

@@ -56,3 +56,10 @@ def test_schema_errors_name_the_field_and_never_repeat_the_value():
         {"field": "status", "message": "状态：取值不正确，可选值为 normal、dissolved、merged。"},
     ]
     assert secret not in str(details)
+
+
+def test_chinese_is_sent_as_it_is_not_as_escapes(db):
+    response = Client().get("/api/v1/orgs")
+    assert response.status_code == 401
+    assert "请先登录".encode() in response.content
+    assert b"\\u" not in response.content
