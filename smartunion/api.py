@@ -7,7 +7,7 @@ shapes are shared (smartunion/core/api.py).
 from ninja import NinjaAPI
 
 from smartunion.accounts.api import router as auth_router
-from smartunion.core.api import install_error_handlers, session_or_token
+from smartunion.core.api import ChineseJSONRenderer, install_error_handlers, session_or_token
 from smartunion.members.api import router as members_router
 from smartunion.orgs.api import router as orgs_router
 from smartunion.regions.api import router as regions_router
@@ -19,6 +19,7 @@ api = NinjaAPI(
     urls_namespace="api",
     auth=session_or_token,
     docs_url="/docs",
+    renderer=ChineseJSONRenderer(),
 )
 install_error_handlers(api)
 api.add_router("/auth", auth_router)
