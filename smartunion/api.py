@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 
 from smartunion.accounts.api import router as auth_router
 from smartunion.core.api import ChineseJSONRenderer, install_error_handlers, session_or_token
+from smartunion.imports.api import router as imports_router
 from smartunion.members.api import router as members_router
 from smartunion.orgs.api import router as orgs_router
 from smartunion.regions.api import router as regions_router
@@ -26,4 +27,5 @@ api.add_router("/auth", auth_router)
 api.add_router("/regions", regions_router)
 api.add_router("/orgs", orgs_router)
 api.add_router("/members", members_router)
+api.add_router("/imports", imports_router)
 api.add_router("/venues", venues_router)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("smartunion.accounts.urls")),
     path("orgs/", include("smartunion.orgs.urls")),
     path("members/", include("smartunion.members.urls")),
+    path("imports/", include("smartunion.imports.urls")),
     path("venues/", include("smartunion.venues.urls")),
     path("nearby/", nearby_page, name="nearby"),
     path("api/v1/", api.urls),

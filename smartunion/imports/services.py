@@ -367,6 +367,16 @@ def run_validation(job_id: int, *, lease: str) -> ImportJob | None:
     return ImportJob.objects.get(pk=job_id)
 
 
+def _layout_fields(table: Table, layout: Layout) -> dict[str, Any]:
+    return {
+        "file_format": table.format,
+        "sheet_name": table.sheet_name[:64],
+        "header_row": layout.header_row,
+        "headers": layout.headers,
+        "ignored_columns": layout.ignored,
+    }
+
+
 def _validate(job: ImportJob, lease: str) -> None:
     actor = job.created_by
     with open_source(job) as source:
@@ -375,11 +385,7 @@ def _validate(job: ImportJob, lease: str) -> None:
             _check_lease(job.pk, lease)
             ImportIssue.objects.filter(job=job).delete()
             ImportJob.objects.filter(pk=job.pk).update(
-                file_format=table.format,
-                sheet_name=table.sheet_name[:64],
-                header_row=layout.header_row,
-                headers=layout.headers,
-                ignored_columns=layout.ignored,
+                **_layout_fields(table, layout),
                 progress_total=table.progress.total,
                 **_reset_report(job),
             )
@@ -431,8 +437,14 @@ def _outcomes(job: ImportJob, layout: Layout, rows, actor) -> Iterator[BatchOutc
 # Commit ---------------------------------------------------------------------------------------
 
 
-def start_commit(job: ImportJob, *, actor, mode: str, enqueue: bool = True) -> ImportJob:
-    """Lock the job's union and queue the commit (``enqueue=False``: the caller runs it)."""
+def start_commit(
+    job: ImportJob, *, actor, mode: str, enqueue: bool = True, unchecked: bool = False
+) -> ImportJob:
+    """Lock the job's union and queue the commit (``enqueue=False``: the caller runs it).
+
+    ``unchecked``: commit a job that was never validated (the command line does this to read
+    the file once: the commit pass checks every row anyway and writes the same report).
+    """
     if mode not in CommitMode.values:
         raise ValidationError({"mode": "请选择提交方式。"})
     with transaction.atomic():
@@ -444,10 +456,13 @@ def start_commit(job: ImportJob, *, actor, mode: str, enqueue: bool = True) -> I
         )
         if job is None:
             raise NotInScope("导入任务")
-        if job.status != JobStatus.VALIDATED:
+        expected = (JobStatus.PENDING,) if unchecked else (JobStatus.VALIDATED,)
+        if job.status not in expected:
             raise ValidationError(f"该导入任务当前不能提交（{job.get_status_display()}）。")
         _changeable_org(job.org, actor)
-        if mode == CommitMode.ALL_OR_NOTHING and job.rows_refused:
+        if unchecked:
+            pass
+        elif mode == CommitMode.ALL_OR_NOTHING and job.rows_refused:
             raise ValidationError(
                 {
                     "mode": f"文件中有{job.rows_refused}行不能导入（有错误{job.rows_error}行，"
@@ -455,7 +470,7 @@ def start_commit(job: ImportJob, *, actor, mode: str, enqueue: bool = True) -> I
                     "请修改后重新上传，或选择“只导入正确的行”。"
                 }
             )
-        if job.rows_valid == 0:
+        elif job.rows_valid == 0:
             raise ValidationError("没有可以导入的行（所有行都有错误或已经登记）。")
         lease = f"commit-{uuid.uuid4().hex}"
         try:
@@ -504,7 +519,7 @@ def run_commit(job_id: int, *, lease: str) -> ImportJob | None:
         else:
             _commit_batches(job, lease)
     except ImportRefused as exc:
-        _end_commit(job_id, lease, JobStatus.FAILED, exc.message)
+        _end_commit(job_id, lease, JobStatus.REFUSED, exc.message)
     except LeaseLost:
         return None
     except Exception as exc:
@@ -560,6 +575,7 @@ def _commit_batches(job: ImportJob, lease: str) -> None:
     state = {"stored": ImportIssue.objects.filter(job=job).count(), "truncated": 0}
     with open_source(job) as source:
         table, layout, rows = open_rows(job, source)
+        ImportJob.objects.filter(pk=job.pk).update(**_layout_fields(table, layout))
         if job.kind == Kind.MEMBERS:
             validator = MemberValidator(layout, actor=actor, root=job.org)
             for raw in batched(rows, BATCH):
@@ -577,6 +593,9 @@ def _commit_batches(job: ImportJob, lease: str) -> None:
         else:
             outcome = OrgValidator(layout, actor=actor, root=job.org).validate(rows)
             _commit_orgs(job, lease, outcome, state)
+    job.refresh_from_db()
+    if job.rows_read == 0:
+        raise ImportRefused("文件中没有要导入的数据（只有表头或示例行）。")
     _end_commit(job.pk, lease, JobStatus.COMMITTED)
 
 
@@ -674,11 +693,14 @@ def _commit_all_or_nothing(job: ImportJob, lease: str) -> None:
     report = {field: 0 for field, _a in _COUNTERS} | {"rows_valid": 0}
     written_total = {"created": 0, "rejoined": 0, "skipped": 0, "failed": 0}
     refused = 0
+    layout_fields: dict[str, Any] = {}
     try:
         with transaction.atomic():
             _check_lease(job.pk, lease)
             with open_source(job) as source:
-                _table, layout, rows = open_rows(job, source)
+                table, layout, rows = open_rows(job, source)
+                layout_fields = _layout_fields(table, layout)
+                ImportJob.objects.filter(pk=job.pk).update(**layout_fields)
                 for outcome in _outcomes(job, layout, rows, actor):
                     for field, attr in _COUNTERS:
                         report[field] += getattr(outcome, attr)
@@ -699,6 +721,8 @@ def _commit_all_or_nothing(job: ImportJob, lease: str) -> None:
                     written_total["skipped"] += outcome.existing
             if refused:
                 raise _Rollback
+            if report["rows_read"] == 0:
+                raise ImportRefused("文件中没有要导入的数据（只有表头或示例行）。")
             ImportJob.objects.filter(pk=job.pk).update(
                 **report,
                 created_count=written_total["created"],
@@ -722,6 +746,7 @@ def _commit_all_or_nothing(job: ImportJob, lease: str) -> None:
             _store_issues(job, kept, state)
             ImportJob.objects.filter(pk=job.pk).update(
                 **report,
+                **layout_fields,
                 status=JobStatus.VALIDATED,
                 message=f"提交时发现{refused}行不能导入，按“全部正确才导入”的要求，"
                 "一行都没有导入。请查看问题清单。",

@@ -1,0 +1,389 @@
+"""Exports (导出) of what staff can see: members and unions of a subtree, and error workbooks.
+
+- Scope: the rows come from ``visible_to(user, action)`` and the chosen union's subtree.
+- Streaming: rows are read with ``iterator(chunk_size=…)``; CSV goes out as it is produced
+  (``StreamingHttpResponse``), xlsx is written by xlsxwriter in ``constant_memory`` mode to a
+  temporary file and streamed from there, so 2.3 million rows never sit in memory.
+- Personal information is masked unless the user has ``export_pii`` and asks for it; such an
+  export is audited and carries the exporter's name (in the file's first line / info sheet).
+- Formula injection: a text cell starting with ``=``, ``+``, ``-``, ``@``, tab or CR gets a
+  leading apostrophe, and xlsx cells are always written as strings, never as formulas.
+- The columns are the import template's, so an export with full personal information is a
+  valid import file.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+
+from smartunion.core import audit
+from smartunion.imports import schema as s
+from smartunion.imports.models import ImportJob
+from smartunion.imports.validators import ERROR, cell_text
+from smartunion.members.models import CURRENT_STATUSES, Membership
+from smartunion.orgs.models import Kind, Organization, Status
+
+CHUNK = 2000
+DANGEROUS_FIRST = ("=", "+", "-", "@", "\t", "\r")
+CSV_ENCODING = "utf-8-sig"
+
+
+def neutralize(value: str) -> str:
+    """A spreadsheet cannot run it: a leading apostrophe before =, +, -, @, tab or CR."""
+    if value and value[0] in DANGEROUS_FIRST:
+        return "'" + value
+    return value
+
+
+@dataclass
+class Export:
+    """What a download is: a header, the rows, the file name stem, and who asked for it."""
+
+    title: str
+    headers: list[str]
+    rows: Iterable[list[Any]]
+    stem: str
+    user: Any
+    with_pii: bool
+
+    @property
+    def banner(self) -> str:
+        when = timezone.localtime().strftime("%Y-%m-%d %H:%M")
+        name = getattr(self.user, "display_name", "") or self.user.get_username()
+        text = f"{self.title}；导出人：{name}（{self.user.get_username()}）；导出时间：{when}"
+        if self.with_pii:
+            text += "；含完整个人信息，请妥善保管，不得外传"
+        else:
+            text += "；身份证号码和手机号已脱敏"
+        return text
+
+
+# Members --------------------------------------------------------------------------------------
+
+MEMBER_EXPORT_EXTRA = ("性别", "出生日期", "会籍状态")
+
+
+def member_export(user, org: Organization, *, with_pii: bool = False, current_only: bool = True):
+    """The members of ``org``'s subtree the user may see (``export_pii`` for full numbers)."""
+    action = "export_pii" if with_pii else "view"
+    if with_pii and not user.can("export_pii"):
+        raise PermissionDenied("您没有导出完整个人信息的权限。")
+    if not Organization.objects.visible_to(user, action).filter(pk=org.pk).exists():
+        raise PermissionDenied("您没有导出该工会会员的权限。")
+    queryset = Membership.objects.visible_to(user, action).filter(org__path__startswith=org.path)
+    if current_only:
+        queryset = queryset.filter(status__in=CURRENT_STATUSES)
+    fields = [
+        "id",
+        "status",
+        "joined_on",
+        "card_no",
+        "org_id",
+        "org__name",
+        "org__uscc",
+        "person__name",
+        "person__id_masked",
+        "person__phone_masked",
+        "person__gender",
+        "person__birth_date",
+        *(f"person__{k}" for k in _PERSON_CODE_FIELDS),
+        "person__is_migrant_worker",
+        "person__is_model_worker",
+        "person__occupation",
+        "person__professional_title",
+    ]
+    if with_pii:
+        fields += ["person__id_number", "person__phone"]
+    columns = [c for c in s.MEMBERS.columns if c.key != "seq"]
+    headers = [c.header for c in columns] + list(MEMBER_EXPORT_EXTRA)
+    labels = {c.key: c.choice_map for c in columns if c.kind == s.CODE}
+    statuses = dict(Membership._meta.get_field("status").choices)
+    genders = {"1": "男", "2": "女"}
+
+    def rows() -> Iterator[list[Any]]:
+        for m in queryset.order_by("org__path", "id").values(*fields).iterator(chunk_size=CHUNK):
+            record = {
+                "name": m["person__name"],
+                "id_number": m["person__id_number"] if with_pii else m["person__id_masked"],
+                "phone": m["person__phone"] if with_pii else m["person__phone_masked"],
+                "org_uscc": m["org__uscc"],
+                "org_ref": m["org_id"],
+                "org_name": m["org__name"],
+                "is_migrant_worker": "是" if m["person__is_migrant_worker"] else "否",
+                "is_model_worker": "是" if m["person__is_model_worker"] else "否",
+                "occupation": m["person__occupation"],
+                "professional_title": m["person__professional_title"],
+                "joined_on": m["joined_on"],
+                "card_no": m["card_no"],
+            }
+            for key in _PERSON_CODE_FIELDS:
+                value = m[f"person__{key}"]
+                record[key] = labels[key].label(value) if value else ""
+            yield [record.get(c.key, "") for c in columns] + [
+                genders.get(m["person__gender"], ""),
+                m["person__birth_date"],
+                str(statuses.get(m["status"], m["status"])),
+            ]
+
+    return Export(
+        title=f"{org.name}会员名单",
+        headers=headers,
+        rows=rows(),
+        stem=f"{org.name}会员名单",
+        user=user,
+        with_pii=with_pii,
+    )
+
+
+_PERSON_CODE_FIELDS = (
+    "ethnicity",
+    "education",
+    "political_status",
+    "hukou_type",
+    "employment_status",
+    "skill_level",
+    "new_form_type",
+)
+
+
+# Unions ---------------------------------------------------------------------------------------
+
+ORG_EXPORT_EXTRA = ("编号", "会员人数", "状态")
+
+
+def org_export(user, org: Organization, *, with_pii: bool = False):
+    action = "export_pii" if with_pii else "view"
+    if with_pii and not user.can("export_pii"):
+        raise PermissionDenied("您没有导出完整个人信息的权限。")
+    if not Organization.objects.visible_to(user, action).filter(pk=org.pk).exists():
+        raise PermissionDenied("您没有导出该工会的权限。")
+    queryset = Organization.objects.visible_to(user, action).filter(path__startswith=org.path)
+    columns = [c for c in s.ORGS.columns if c.key != "seq"]
+    headers = [c.header for c in columns] + list(ORG_EXPORT_EXTRA)
+    kinds = dict(Kind.choices)
+    statuses = dict(Status.choices)
+    industry = s.ORGS.column("industry").choice_map
+    category = s.ORGS.column("unit_category").choice_map
+
+    def rows() -> Iterator[list[Any]]:
+        for o in queryset.select_related("parent").order_by("path").iterator(chunk_size=CHUNK):
+            phone = o.chair_phone if with_pii else o.chair_phone_masked
+            record = {
+                "name": o.name,
+                "parent_uscc": o.parent.uscc if o.parent_id else "",
+                "parent_ref": o.parent_id or "",
+                "kind": str(kinds.get(o.kind, o.kind)),
+                "region": o.region_id,
+                "uscc": o.uscc,
+                "employer_name": o.employer_name,
+                "employer_uscc": o.employer_uscc,
+                "address": o.address,
+                "industry": industry.label(o.industry) if o.industry else "",
+                "unit_category": category.label(o.unit_category) if o.unit_category else "",
+                "founded_on": o.founded_on,
+                "chair_name": o.chair_name,
+                "chair_phone": phone,
+                "employee_count": o.employee_count,
+                "women_committee": "是" if o.women_committee else "否",
+                "term_ends_on": o.term_ends_on,
+            }
+            yield [record.get(c.key, "") for c in columns] + [
+                o.pk,
+                o.member_count,
+                str(statuses.get(o.status, o.status)),
+            ]
+
+    return Export(
+        title=f"{org.name}及下级工会",
+        headers=headers,
+        rows=rows(),
+        stem=f"{org.name}工会组织",
+        user=user,
+        with_pii=with_pii,
+    )
+
+
+def audit_export(export: Export, org: Organization, *, kind: str, file_format: str) -> None:
+    audit.record(
+        export.user,
+        "export.pii" if export.with_pii else "export",
+        org,
+        changes={"kind": kind, "format": file_format, "with_pii": export.with_pii},
+    )
+
+
+# Writers --------------------------------------------------------------------------------------
+
+
+def _csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return neutralize(str(value))
+
+
+def csv_chunks(export: Export) -> Iterator[bytes]:
+    """The CSV as a stream of encoded chunks (UTF-8 with BOM, which Excel opens correctly)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([neutralize(export.banner)])
+    writer.writerow(export.headers)
+    first = True
+    for n, row in enumerate(export.rows, 1):
+        writer.writerow([_csv_cell(v) for v in row])
+        if n % 1000 == 0:
+            yield _take(buffer, first)
+            first = False
+    yield _take(buffer, first)
+
+
+def _take(buffer: io.StringIO, first: bool) -> bytes:
+    data = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return data.encode(CSV_ENCODING if first else "utf-8")
+
+
+def _temp_dir() -> str:
+    path = Path(getattr(settings, "VAR_DIR", tempfile.gettempdir())) / "tmp"
+    path.mkdir(parents=True, exist_ok=True)
+    return str(path)
+
+
+def write_xlsx(export: Export, sheet_name: str) -> str:
+    """Write the workbook to a temporary file (constant memory); returns its path."""
+    fd, path = tempfile.mkstemp(suffix=".xlsx", dir=_temp_dir())
+    os.close(fd)
+    wb = xlsxwriter.Workbook(
+        path,
+        {
+            "constant_memory": True,
+            "tmpdir": _temp_dir(),
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+        },
+    )
+    wb.set_properties(
+        {"title": export.title, "author": export.user.get_username(), "comments": export.banner}
+    )
+    ws = wb.add_worksheet(sheet_name)
+    header = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+    date_format = wb.add_format({"num_format": "yyyy-mm-dd"})
+    ws.write_string(0, 0, export.banner)
+    for c, name in enumerate(export.headers):
+        ws.write_string(1, c, name, header)
+        ws.set_column(c, c, 16)
+    for r, row in enumerate(export.rows, 2):
+        for c, value in enumerate(row):
+            if value is None or value == "":
+                continue
+            if isinstance(value, dt.date):
+                ws.write_datetime(r, c, dt.datetime.combine(value, dt.time()), date_format)
+            elif isinstance(value, int) and not isinstance(value, bool):
+                ws.write_number(r, c, value)
+            else:
+                ws.write_string(r, c, neutralize(str(value)))
+    info = wb.add_worksheet("导出说明")
+    info.write_string(0, 0, export.banner)
+    wb.close()
+    return path
+
+
+def file_chunks(path: str, chunk: int = 1 << 16) -> Iterator[bytes]:
+    """Stream a temporary file and delete it afterwards (also if the client goes away)."""
+    try:
+        with open(path, "rb") as f:
+            while data := f.read(chunk):
+                yield data
+    finally:
+        Path(path).unlink(missing_ok=True)
+
+
+# Error workbooks ------------------------------------------------------------------------------
+
+
+def error_rows(job: ImportJob) -> tuple[list[str], Callable[[], Iterator[tuple[int, list, str]]]]:
+    """The header, and the rows of the job's file that had errors, with their messages."""
+    from smartunion.imports.services import open_rows, open_source
+
+    messages: dict[int, list[str]] = {}
+    for row_no, column, message in (
+        job.issues.filter(level=ERROR)
+        .order_by("row_no", "id")
+        .values_list("row_no", "column", "message")
+    ):
+        messages.setdefault(row_no, []).append(f"【{column}】{message}" if column else message)
+
+    def rows() -> Iterator[tuple[int, list, str]]:
+        with open_source(job) as source:
+            _table, layout, data = open_rows(job, source)
+            for row_no, row in data:
+                found = messages.get(row_no)
+                if found:
+                    yield row_no, row, "；".join(found)
+
+    return list(job.headers), rows
+
+
+def write_error_workbook(job: ImportJob, user) -> str:
+    """Original rows with errors plus a 错误说明 column: fix them and upload this file again."""
+    headers, rows = error_rows(job)
+    fd, path = tempfile.mkstemp(suffix=".xlsx", dir=_temp_dir())
+    os.close(fd)
+    wb = xlsxwriter.Workbook(
+        path,
+        {
+            "constant_memory": True,
+            "tmpdir": _temp_dir(),
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+        },
+    )
+    schema = s.SCHEMAS[job.kind]
+    ws = wb.add_worksheet(schema.sheet_name)
+    header = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+    error_header = wb.add_format(
+        {"bold": True, "bg_color": "#FDECEA", "border": 1, "font_color": "#C00000"}
+    )
+    error_cell = wb.add_format({"font_color": "#C00000", "num_format": "@"})
+    text = wb.add_format({"num_format": "@"})
+    width = len(headers)
+    for c, name in enumerate(headers):
+        ws.write_string(0, c, name, header)
+        ws.set_column(c, c, 16, text)
+    ws.write_string(0, width, "错误说明", error_header)
+    ws.write_string(0, width + 1, "原行号", error_header)
+    ws.set_column(width, width, 60, error_cell)
+    r = 1
+    for row_no, row, message in rows():
+        for c in range(width):
+            value = cell_text(row[c]) if c < len(row) else ""
+            if value:
+                ws.write_string(r, c, neutralize(value))
+        ws.write_string(r, width, neutralize(message), error_cell)
+        ws.write_number(r, width + 1, row_no)
+        r += 1
+    wb.close()
+    audit.record(
+        user,
+        "import.error_workbook",
+        job,
+        changes={"sha256": job.file_sha256, "rows": r - 1},
+    )
+    return path

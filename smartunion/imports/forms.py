@@ -1,0 +1,45 @@
+"""Forms of the import pages."""
+
+from __future__ import annotations
+
+from django import forms
+
+from smartunion.imports.models import CommitMode, Kind
+from smartunion.orgs.models import Organization
+
+
+class UploadForm(forms.Form):
+    """上传导入文件: what it holds, which union it goes into, the file."""
+
+    kind = forms.ChoiceField(label="导入内容", choices=Kind.choices, widget=forms.RadioSelect)
+    org = forms.ModelChoiceField(
+        label="导入到（工会编号）",
+        queryset=Organization.objects.all(),
+        widget=forms.NumberInput(attrs={"min": 1}),
+        help_text="文件中没有写所在工会（上级工会）的行，导入到这个工会；"
+        "文件中写的工会都必须是它或它的下级。默认为您所在的工会。",
+        error_messages={
+            "invalid_choice": "工会不存在或不在您的管理范围内。",
+            "required": "请填写要导入到的工会编号。",
+        },
+    )
+    file = forms.FileField(
+        label="文件",
+        help_text="Excel（.xlsx）或CSV（UTF-8或GB18030编码）。请使用本页提供的模板。",
+        error_messages={"required": "请选择要上传的文件。", "empty": "文件是空的，没有任何内容。"},
+    )
+
+
+class CommitForm(forms.Form):
+    mode = forms.ChoiceField(
+        label="提交方式",
+        choices=CommitMode.choices,
+        initial=CommitMode.VALID_ONLY,
+        widget=forms.RadioSelect,
+    )
+
+
+class ExportForm(forms.Form):
+    FORMATS = [("xlsx", "Excel（.xlsx）"), ("csv", "CSV")]
+    format = forms.ChoiceField(label="格式", choices=FORMATS, initial="xlsx", required=False)
+    pii = forms.BooleanField(label="包含完整身份证号码和手机号（将记录审计）", required=False)

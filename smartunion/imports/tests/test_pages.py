@@ -1,0 +1,279 @@
+"""The pages and the API: upload, background check, HTMX progress, report, commit, downloads."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.urls import reverse
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
+from python_calamine import CalamineWorkbook
+
+from smartunion.core.testing import new_id_number
+from smartunion.imports.models import ImportJob, JobStatus
+from smartunion.imports.tests.helpers import csv_bytes, member_row, validated
+from smartunion.members.models import Person
+
+
+def run_worker():
+    """Run the queued tasks through django-tasks-db's own worker code, in this connection.
+
+    (``manage.py db_worker --batch`` itself closes the connection between tasks, which would
+    end the test's transaction on PostgreSQL.)
+    """
+    worker = Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    )
+    while True:
+        with transaction.atomic():
+            task = DBTaskResult.objects.ready().get_locked()
+            if task is None:
+                return
+            task.claim(worker.worker_id)
+        worker.run_task(task)
+        task.refresh_from_db()
+        assert task.status == "SUCCESSFUL", task.traceback
+
+
+def upload(client, data: bytes, org, name="m.csv", kind="members"):
+    return client.post(
+        reverse("imports:upload"),
+        {"kind": kind, "org": org.pk, "file": SimpleUploadedFile(name, data)},
+    )
+
+
+@pytest.fixture
+def bad_file(world):
+    rows = [
+        member_row("赵六", org=world.union_a1),
+        member_row("钱七", id_number="62010219900517001X", org=world.union_a1),
+    ]
+    return csv_bytes(rows)
+
+
+def test_the_whole_flow_through_the_pages_and_the_task_worker(client, world, bad_file):
+    client.force_login(world.county_admin)
+    response = upload(client, bad_file, world.county_a)
+    job = ImportJob.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "imports:detail", kwargs={"job_id": job.pk}
+    )
+    assert job.status == JobStatus.PENDING and job.task_id
+    page = client.get(response["Location"])
+    assert "正在检查" in page.content.decode() and 'hx-trigger="every 1s"' in page.content.decode()
+    run_worker()
+    # The polling fragment asks the page to reload once the check is done.
+    poll = client.get(response["Location"] + "?poll=1", headers={"HX-Request": "true"})
+    assert poll.status_code == 204 and poll["HX-Refresh"] == "true"
+    page = client.get(response["Location"]).content.decode()
+    assert "可导入" in page and "身份证号码校验位不正确" in page and "确认导入" in page
+    response = client.post(
+        reverse("imports:commit", kwargs={"job_id": job.pk}), {"mode": "valid_only"}
+    )
+    assert response.status_code == 302
+    run_worker()
+    job.refresh_from_db()
+    assert job.status == JobStatus.COMMITTED and job.created_count == 1
+    page = client.get(reverse("imports:detail", kwargs={"job_id": job.pk})).content.decode()
+    assert "导入结果" in page and "导入完成" in page
+    assert (
+        Person.objects.filter(name="赵六").exists()
+        and not Person.objects.filter(name="钱七").exists()
+    )
+
+
+def test_the_running_status_is_an_htmx_fragment(client, world, bad_file):
+    client.force_login(world.county_admin)
+    upload(client, bad_file, world.county_a)
+    job = ImportJob.objects.get()
+    fragment = client.get(
+        reverse("imports:detail", kwargs={"job_id": job.pk}), headers={"HX-Request": "true"}
+    )
+    text = fragment.content.decode()
+    assert text.strip().startswith('<div id="job-status"') and "<html" not in text
+    assert "<progress" in text
+
+
+def test_a_bad_upload_gets_a_chinese_message_and_saves_nothing(client, world):
+    client.force_login(world.county_admin)
+    response = upload(client, b"", world.county_a)
+    assert response.status_code == 200
+    assert (
+        "文件是空的" in response.content.decode()
+        or "请选择要上传的文件" in response.content.decode()
+    )
+    response = upload(client, b"x", world.county_b)
+    assert "工会不存在或不在您的管理范围内。" in response.content.decode()
+    assert not ImportJob.objects.exists()
+
+
+def test_a_refused_file_is_shown_with_its_reason(client, world):
+    client.force_login(world.county_admin)
+    upload(client, b"%PDF-1.7 ...", world.county_a, name="a.pdf")
+    run_worker()
+    job = ImportJob.objects.get()
+    page = client.get(reverse("imports:detail", kwargs={"job_id": job.pk})).content.decode()
+    assert "文件被拒收" in page and "PDF" in page and "确认导入" not in page
+
+
+def test_the_error_workbook_holds_the_bad_rows_and_an_error_column(client, world, bad_file):
+    job = validated(bad_file, actor=world.county_admin, org=world.county_a)
+    client.force_login(world.county_admin)
+    response = client.get(reverse("imports:errors", kwargs={"job_id": job.pk}))
+    assert response.status_code == 200
+    data = b"".join(response.streaming_content)
+    rows = list(CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).iter_rows())
+    assert rows[0][-2:] == ["错误说明", "原行号"]
+    assert len(rows) == 2 and rows[1][0] == "钱七"
+    assert rows[1][1] == "62010219900517001X"  # the original text, for fixing
+    assert "【身份证号码】身份证号码校验位不正确" in rows[1][-2] and rows[1][-1] == 3
+    # Someone else in scope without export_pii may not download the uploaded rows.
+    client.force_login(world.viewer)
+    assert client.get(reverse("imports:errors", kwargs={"job_id": job.pk})).status_code == 404
+
+
+def test_the_error_workbook_can_be_fixed_and_uploaded_again(client, world, bad_file):
+    import openpyxl
+
+    job = validated(bad_file, actor=world.county_admin, org=world.county_a)
+    client.force_login(world.county_admin)
+    data = b"".join(
+        client.get(reverse("imports:errors", kwargs={"job_id": job.pk})).streaming_content
+    )
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    wb.active["B2"] = new_id_number()
+    out = io.BytesIO()
+    wb.save(out)
+    again = validated(
+        out.getvalue(), actor=world.county_admin, org=world.county_a, name="fixed.xlsx"
+    )
+    assert (again.rows_read, again.rows_valid) == (1, 1)
+    assert again.ignored_columns == ["错误说明", "原行号"]
+
+
+def test_templates_download_as_xlsx(client, world):
+    client.force_login(world.grassroots_admin)
+    for name in ("imports:template_members", "imports:template_orgs"):
+        response = client.get(reverse(name))
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+        assert "filename*=utf-8''" in response["Content-Disposition"]
+        assert response.content.startswith(b"PK")
+
+
+def test_exports_download_masked_by_get_and_in_full_only_by_post_with_permission(client, world):
+    client.force_login(world.county_admin)
+    url = reverse("imports:export_members", kwargs={"org_id": world.county_a.pk})
+    response = client.get(url + "?format=csv")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert "张三" in text and world.member_a1.person.id_number not in text
+    response = client.post(url, {"format": "csv", "pii": "1"})
+    assert world.member_a1.person.id_number in b"".join(response.streaming_content).decode(
+        "utf-8-sig"
+    )
+    client.force_login(world.grassroots_admin)
+    url = reverse("imports:export_members", kwargs={"org_id": world.union_a1.pk})
+    assert client.post(url, {"format": "csv", "pii": "1"}).status_code == 403
+    response = client.get(reverse("imports:export_orgs", kwargs={"org_id": world.union_a1.pk}))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "name, kwargs",
+    [
+        ("imports:detail", "job"),
+        ("imports:issues", "job"),
+        ("imports:export_members", "org"),
+        ("imports:export_orgs", "org"),
+    ],
+)
+def test_pages_outside_the_subtree_answer_404(client, world, bad_file, name, kwargs):
+    job = validated(bad_file, actor=world.county_admin, org=world.county_a)
+    target = {"job_id": job.pk} if kwargs == "job" else {"org_id": world.county_a.pk}
+    client.force_login(world.sibling_admin)
+    assert client.get(reverse(name, kwargs=target)).status_code == 404
+    client.force_login(world.county_admin)
+    assert client.get(reverse(name, kwargs=target)).status_code == 200
+
+
+def test_anonymous_visitors_are_sent_to_login(client, world):
+    for name in ("imports:list", "imports:upload", "imports:template_members"):
+        response = client.get(reverse(name))
+        assert response.status_code == 302 and "/accounts/login" in response["Location"]
+
+
+@pytest.mark.parametrize("action", ["commit", "cancel", "resume", "transfers"])
+def test_a_viewer_cannot_act_on_a_job_and_get_is_not_allowed(client, world, bad_file, action):
+    job = validated(bad_file, actor=world.county_admin, org=world.county_a)
+    url = reverse(f"imports:{action}", kwargs={"job_id": job.pk})
+    client.force_login(world.viewer)
+    assert client.post(url, {"mode": "valid_only"}).status_code == 404
+    client.force_login(world.county_admin)
+    assert client.get(url).status_code == 405
+    job.refresh_from_db()
+    assert job.status == JobStatus.VALIDATED
+    assert not Person.objects.filter(name="赵六").exists()
+
+
+def test_a_commit_refused_by_the_service_shows_its_message(client, world, bad_file):
+    job = validated(bad_file, actor=world.county_admin, org=world.county_a)
+    client.force_login(world.county_admin)
+    response = client.post(
+        reverse("imports:commit", kwargs={"job_id": job.pk}),
+        {"mode": "all_or_nothing"},
+        follow=True,
+    )
+    assert "选择“全部正确才导入”时一行都不会导入" in response.content.decode()
+    assert not Person.objects.filter(name="赵六").exists()
+
+
+def test_the_list_page_shows_the_jobs_of_the_subtree_only(client, world, bad_file):
+    validated(bad_file, actor=world.county_admin, org=world.county_a, name="a县文件.csv")
+    client.force_login(world.sibling_admin)
+    assert "a县文件.csv" not in client.get(reverse("imports:list")).content.decode()
+    client.force_login(world.city_admin)
+    assert "a县文件.csv" in client.get(reverse("imports:list")).content.decode()
+
+
+def test_the_api_uploads_polls_lists_issues_and_commits(client, world, bad_file):
+    client.force_login(world.county_admin)
+    response = client.post(
+        "/api/v1/imports/jobs",
+        {
+            "kind": "members",
+            "org": world.county_a.pk,
+            "file": SimpleUploadedFile("m.csv", bad_file),
+        },
+    )
+    assert response.status_code == 201, response.content
+    job_id = response.json()["id"]
+    run_worker()
+    job = client.get(f"/api/v1/imports/jobs/{job_id}").json()
+    assert (job["status"], job["rows_valid"], job["rows_error"]) == ("validated", 1, 1)
+    issues = client.get(f"/api/v1/imports/jobs/{job_id}/issues?level=error").json()
+    assert [(i["row_no"], i["column"]) for i in issues] == [(3, "身份证号码")]
+    response = client.post(
+        f"/api/v1/imports/jobs/{job_id}/commit",
+        {"mode": "all_or_nothing"},
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert "全部正确才导入" in response.json()["detail"][0]["message"]
+    response = client.post(
+        f"/api/v1/imports/jobs/{job_id}/commit",
+        {"mode": "valid_only"},
+        content_type="application/json",
+    )
+    assert response.status_code == 202
+    run_worker()
+    assert client.get(f"/api/v1/imports/jobs/{job_id}").json()["created_count"] == 1
+    client.force_login(world.sibling_admin)
+    assert client.get(f"/api/v1/imports/jobs/{job_id}").status_code == 404
