@@ -105,7 +105,8 @@ TEMPLATES = [
 
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'smartunion.sqlite3'}"),
+        # An empty DATABASE_URL means the default, so `DATABASE_URL= make …` picks SQLite.
+        env_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'smartunion.sqlite3'}",
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
     )
 }

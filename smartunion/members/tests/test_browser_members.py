@@ -9,13 +9,11 @@ docs/images/members-*.png.
 
 from __future__ import annotations
 
-import importlib
 import os
 import re
 from pathlib import Path
 
 import pytest
-from django.db import connection
 
 from smartunion.core.models import AuditEntry
 from smartunion.core.testing import PASSWORD, make_org, new_id_number
@@ -52,24 +50,6 @@ def browser():
         os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
-@pytest.fixture
-def flushable_audit_log(transactional_db):
-    """Lets the end of a transactional test empty the append-only audit log.
-
-    pytest-django empties every table after a transactional test; the audit log's triggers
-    refuse that. Before the flush (this fixture ends first, as it needs transactional_db),
-    the triggers are dropped, the log emptied and the triggers put back.
-    """
-    yield
-    append_only = importlib.import_module("smartunion.core.migrations.0002_audit_append_only")
-    with connection.schema_editor() as editor:
-        append_only.backwards(None, editor)
-    with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM core_auditentry")
-    with connection.schema_editor() as editor:
-        append_only.forwards(None, editor)
-
-
 def screenshot(page, name: str) -> None:
     directory = os.environ.get("SMARTUNION_SCREENSHOTS")
     if directory:
@@ -100,7 +80,7 @@ def log_in(page, live_server, user) -> None:
 
 
 def test_a_county_admin_finds_a_member_by_pinyin_initials_and_transfers_them(
-    flushable_audit_log, live_server, browser, world
+    live_server, browser, world
 ):
     from playwright.sync_api import expect
 
