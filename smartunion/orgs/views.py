@@ -31,9 +31,13 @@ MEMBER_FILTERS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 
+#: Encrypted columns no list needs (lists show the masked copies kept beside them).
+LIST_DEFERRED = ("person__id_number", "person__phone", "org__chair_phone")
+
+
 def with_has_children(queryset):
     """Annotate ``has_children`` (an indexed EXISTS per row), for the tree's expand buttons."""
-    return queryset.annotate(
+    return queryset.defer("chair_phone").annotate(
         has_children=Exists(Organization.objects.filter(parent=OuterRef("pk")))
     )
 
@@ -116,7 +120,9 @@ class TreeView(ScopedViewMixin, TemplateView):
         context["filters"] = filters
         if filters.active:
             results = filters.apply(
-                self.visible(Organization).select_related("parent", "region")
+                self.visible(Organization)
+                .select_related("parent", "region")
+                .defer("chair_phone", "parent__chair_phone")
             ).order_by("path")
             context["page"] = fetch_page(results, self.request)
         else:
@@ -162,7 +168,12 @@ def visible_ancestors(org: Organization, user) -> list[Organization]:
     prefixes = [org.path[:i] for i in range(SEGMENT, len(org.path), SEGMENT)]
     if not prefixes:
         return []
-    return list(Organization.objects.visible_to(user).filter(path__in=prefixes).order_by("depth"))
+    return list(
+        Organization.objects.visible_to(user)
+        .filter(path__in=prefixes)
+        .only("id", "name", "path", "depth")
+        .order_by("depth")
+    )
 
 
 class OrgDetailView(ScopedViewMixin, TemplateView):
@@ -195,6 +206,8 @@ class OrgDetailView(ScopedViewMixin, TemplateView):
             )
         else:
             queryset = queryset.filter(org=org).select_related("person")
+        # The list shows masked values only: the ciphertexts are not even read (or decrypted).
+        queryset = queryset.defer(*(LIST_DEFERRED if include_sub else LIST_DEFERRED[:2]))
         if q:
             queryset = queryset.filter(person__in=Person.objects.search(q).values("pk"))
         return {
@@ -213,7 +226,7 @@ class OrgDetailView(ScopedViewMixin, TemplateView):
         totals = subtree.aggregate(
             members=Sum("member_count", filter=Q(status=Status.NORMAL)),
         )
-        subunions = self.visible(Organization).filter(parent=org)
+        subunions = self.visible(Organization).filter(parent=org).defer("chair_phone")
         context.update(
             org=org,
             ancestors=visible_ancestors(org, user),
@@ -336,6 +349,7 @@ class OrgPickerMixin:
             .filter(status=Status.NORMAL)
             .exclude(path__startswith=org.path)
             .select_related("region")
+            .defer("chair_phone")
         )
         if self.picker_field == "parent" and org.parent_id:
             queryset = queryset.exclude(pk=org.parent_id)  # where it already is
