@@ -49,7 +49,10 @@ HukouTypeCode = code_type(HukouType, blank=False)
 EmploymentStatusCode = code_type(EmploymentStatus, blank=False)
 SkillLevelCode = code_type(SkillLevel, blank=False)
 NewFormTypeCode = code_type(NewFormType, blank=False)
-ChannelCode = code_type(ApplicationChannel, blank=False)
+# An application comes in writing, orally or online; "record" is for registrations on paper.
+ChannelCode = code_type(
+    [c for c in ApplicationChannel.values if c != ApplicationChannel.PAPER_RECORD], blank=False
+)
 ReasonCode = code_type(ChangeReason, blank=False)
 RetainReasonCode = code_type([r.value for r in RETAIN_REASONS], blank=False)
 PiiField = code_type(["id_number", "phone"], blank=False)
