@@ -10,10 +10,12 @@ import datetime as dt
 from urllib.parse import quote, urlencode
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.utils import timezone
 from ninja import Router, Schema
 
 from smartunion.core.scope import get_for_user
+from smartunion.regions.models import Region
 from smartunion.venues import coords
 from smartunion.venues.hours import is_open_at
 from smartunion.venues.models import KIND_SHORT, Venue, VenueKind
@@ -181,7 +183,7 @@ def nearby_out(v: Venue, distance: float, crs: coords.CRS, now: dt.datetime) -> 
         "name": v.name,
         "kind": v.kind,
         "kind_name": KIND_SHORT.get(v.kind, v.get_kind_display()),
-        "region_name": v.region.name,
+        "region_name": getattr(v, "region_name", None) or v.region.name,
         "address": v.address,
         "lng": round(lng, 7),
         "lat": round(lat, 7),
@@ -197,13 +199,49 @@ def nearby_out(v: Venue, distance: float, crs: coords.CRS, now: dt.datetime) -> 
     }
 
 
+# What the phone page shows; the manager's (encrypted) phone is not even read.
+NEARBY_COLUMNS = (
+    "id",
+    "name",
+    "kind",
+    "address",
+    "lng",
+    "lat",
+    "status",
+    "hours",
+    "open_24h",
+    "facilities",
+    "service_phone",
+    "stars",
+)
+
+
+def nearby_venues(ids: list[int]) -> dict[int, Venue]:
+    """The venues shown on the phone page, by id, with ``region_name``, in one plain query.
+
+    Written out instead of ``select_related().only().in_bulk()``: building that query costs
+    more than running it, and this runs on every phone page load.
+    """
+    if not ids:
+        return {}
+    venue_table = connection.ops.quote_name(Venue._meta.db_table)
+    region_table = connection.ops.quote_name(Region._meta.db_table)
+    columns = ", ".join(f"v.{connection.ops.quote_name(c)}" for c in NEARBY_COLUMNS)
+    marks = ", ".join(["%s"] * len(ids))
+    sql = (
+        f"SELECT {columns}, r.name AS region_name FROM {venue_table} v "
+        f"JOIN {region_table} r ON r.code = v.region_id WHERE v.id IN ({marks})"
+    )
+    return {v.pk: v for v in Venue.objects.raw(sql, list(ids))}
+
+
 def find_nearest(lng: float, lat: float, *, limit: int = 10, kind: str = "") -> list:
     """[(venue, distance_m)] of the nearest open venues to a WGS-84 point."""
     qs = Venue.objects.all()
     if kind:
         qs = qs.filter(kind=kind)
     ranked = qs.nearest(lng, lat, limit)
-    by_id = Venue.objects.select_related("region").in_bulk([pk for pk, _ in ranked])
+    by_id = nearby_venues([pk for pk, _ in ranked])
     return [(by_id[pk], d) for pk, d in ranked if pk in by_id]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from django.db import models
+from django.db import connections, models
 
 from smartunion.core.querysets import ScopedQuerySet
 from smartunion.venues.coords import EARTH_RADIUS_M, haversine_m
@@ -49,26 +49,60 @@ class VenueQuerySet(ScopedQuerySet):
         Open venues only. An indexed bounding box around the point grows until it holds
         ``limit`` candidates; then one more box with the radius of the farthest candidate
         makes the answer exact (a closer venue outside the first box is impossible). Exact
-        haversine distances are computed in Python on the few candidates.
+        haversine distances are computed in Python on the few candidates. The box query is
+        compiled once and re-run with new corners, since compiling dominates at this size.
         """
-        base = self.open()
+        if limit < 1:
+            return []
+        fetch = _BoxFetcher(self.open())
         radius = FIRST_RADIUS_M
-        rows: list[tuple[int, float, float]] = []
         while True:
-            rows = list(
-                base.in_bbox(*bbox_around(lng, lat, radius)).values_list("id", "lng", "lat")
-            )
+            rows = fetch(lng, lat, radius)
             if len(rows) >= limit or radius >= MAX_RADIUS_M:
                 break
-            radius *= GROWTH
+            # Grow by the density seen so far (area ∝ r²), so a sparse county does not take
+            # many rounds and a dense city is not overshot into thousands of rows.
+            factor = (
+                GROWTH if not rows else min(GROWTH, max(1.5, 1.3 * math.sqrt(limit / len(rows))))
+            )
+            radius = min(MAX_RADIUS_M, radius * factor)
         ranked = sorted((haversine_m(lng, lat, x, y), pk) for pk, x, y in rows)
         if len(ranked) >= limit and ranked[limit - 1][0] > radius:
             # The box's corners reach further than its inscribed circle: re-query with the
             # radius of the limit-th candidate so that no closer venue can be missing.
-            reach = ranked[limit - 1][0]
-            rows = list(base.in_bbox(*bbox_around(lng, lat, reach)).values_list("id", "lng", "lat"))
+            rows = fetch(lng, lat, ranked[limit - 1][0])
             ranked = sorted((haversine_m(lng, lat, x, y), pk) for pk, x, y in rows)
         elif len(ranked) < limit and radius >= MAX_RADIUS_M:
-            rows = list(base.values_list("id", "lng", "lat"))
+            rows = list(self.open().order_by().values_list("id", "lng", "lat"))
             ranked = sorted((haversine_m(lng, lat, x, y), pk) for pk, x, y in rows)
         return [(pk, d) for d, pk in ranked[:limit]]
+
+
+# Stand-ins for the box's corners while compiling; found again among the query's parameters.
+_SENTINELS = (-179.123456789, -89.123456789, 179.987654321, 89.987654321)
+
+
+class _BoxFetcher:
+    """Runs "id, lng, lat of the rows of ``qs`` in a box" with one compiled statement."""
+
+    def __init__(self, qs: VenueQuerySet):
+        self.qs = qs.order_by()
+        min_lng, min_lat, max_lng, max_lat = _SENTINELS
+        compiled = self.qs.in_bbox(min_lng, min_lat, max_lng, max_lat).values_list(
+            "id", "lng", "lat"
+        )
+        self.sql, params = compiled.query.sql_with_params()
+        self.params = list(params)
+        self.slots = [self.params.index(v) for v in _SENTINELS]
+        self.db = self.qs.db
+
+    def __call__(self, lng: float, lat: float, radius: float) -> list[tuple[int, float, float]]:
+        box = bbox_around(lng, lat, radius)
+        if box[0] < -180.0 or box[2] > 180.0:  # antimeridian or the whole globe: rare
+            return list(self.qs.in_bbox(*box).values_list("id", "lng", "lat"))
+        params = list(self.params)
+        for slot, value in zip(self.slots, box, strict=True):
+            params[slot] = value
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(self.sql, params)
+            return cursor.fetchall()
