@@ -571,3 +571,15 @@ def test_a_forged_dissolve_of_another_countys_union_is_not_found(as_county, worl
     assert response.status_code == 404
     world.union_b1.refresh_from_db()
     assert world.union_b1.status == Status.NORMAL
+
+
+@pytest.mark.parametrize("params", [{}, {"sub": "1"}])
+def test_the_member_list_never_reads_the_encrypted_columns(as_county, world, params):
+    with CaptureQueriesContext(connection) as queries:
+        as_county.get(url("orgs:detail", org_id=world.union_a1.pk), params)
+    listed = [q["sql"] for q in queries.captured_queries if 'FROM "members_membership"' in q["sql"]]
+    assert listed
+    for sql in listed:
+        assert '"members_person"."id_number"' not in sql
+        assert '"members_person"."phone"' not in sql
+        assert '"id_masked"' in sql
