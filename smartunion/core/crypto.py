@@ -82,20 +82,32 @@ def keyring() -> Keyring:
     return Keyring(settings.SMARTUNION_CRYPTO, current, keys, index_key)
 
 
+# Key objects are built once per key (building one costs about as much as encrypting a short
+# value); each message still gets its own nonce and cipher context.
+@cache
+def _sm4(key: bytes) -> algorithms.SM4:
+    # SM4 has a 128-bit key: the first 16 bytes of the 32-byte secret.
+    return algorithms.SM4(key[:16])
+
+
+@cache
+def _aesgcm(key: bytes) -> AESGCM:
+    return AESGCM(key[:32])
+
+
 def _seal(algorithm: str, key: bytes, nonce: bytes, data: bytes) -> bytes:
     if algorithm == "sm4":
-        # SM4 has a 128-bit key: the first 16 bytes of the 32-byte secret.
-        enc = Cipher(algorithms.SM4(key[:16]), modes.GCM(nonce)).encryptor()
+        enc = Cipher(_sm4(key), modes.GCM(nonce)).encryptor()
         return enc.update(data) + enc.finalize() + enc.tag
-    return AESGCM(key[:32]).encrypt(nonce, data, None)
+    return _aesgcm(key).encrypt(nonce, data, None)
 
 
 def _open(algorithm: str, key: bytes, nonce: bytes, sealed: bytes) -> bytes:
     if algorithm == "sm4":
         body, tag = sealed[:-TAG_BYTES], sealed[-TAG_BYTES:]
-        dec = Cipher(algorithms.SM4(key[:16]), modes.GCM(nonce, tag)).decryptor()
+        dec = Cipher(_sm4(key), modes.GCM(nonce, tag)).decryptor()
         return dec.update(body) + dec.finalize()
-    return AESGCM(key[:32]).decrypt(nonce, sealed, None)
+    return _aesgcm(key).decrypt(nonce, sealed, None)
 
 
 def encrypt(plaintext: str) -> str:
@@ -122,14 +134,23 @@ def key_id_of(token: str) -> str:
     return token.partition("$")[0]
 
 
+@cache
+def _keyed_index_mac(algorithm: str, key: bytes):
+    # Keying an HMAC costs more than hashing a short value: key it once, copy it per value
+    # (the copy carries the keyed state; the output is the same HMAC).
+    if algorithm == "sm4":
+        return crypto_hmac.HMAC(key, hashes.SM3())
+    return std_hmac.new(key, digestmod="sha256")
+
+
 def blind_index(value: str) -> str:
     """HMAC of an already-normalized value, hex encoded (64 characters)."""
     ring = keyring()
+    mac = _keyed_index_mac(ring.algorithm, ring.index_key).copy()
+    mac.update(value.encode("utf-8"))
     if ring.algorithm == "sm4":
-        mac = crypto_hmac.HMAC(ring.index_key, hashes.SM3())
-        mac.update(value.encode("utf-8"))
         return mac.finalize().hex()
-    return std_hmac.new(ring.index_key, value.encode("utf-8"), "sha256").hexdigest()
+    return mac.hexdigest()
 
 
 def seal_bytes(data: bytes) -> tuple[str, bytes]:
