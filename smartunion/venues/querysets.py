@@ -14,6 +14,9 @@ from smartunion.venues.coords import EARTH_RADIUS_M, haversine_m
 FIRST_RADIUS_M = 3_000.0
 GROWTH = 4.0
 MAX_RADIUS_M = 2_500_000.0
+# At most this many rows are read per try (more means the box is too big, try a smaller one).
+MAX_CANDIDATES = 400
+MAX_ROUNDS = 40
 _M_PER_DEG_LAT = math.pi * EARTH_RADIUS_M / 180.0
 
 
@@ -55,24 +58,43 @@ class VenueQuerySet(ScopedQuerySet):
         if limit < 1:
             return []
         fetch = _BoxFetcher(self.open())
-        radius = FIRST_RADIUS_M
-        while True:
-            rows = fetch(lng, lat, radius)
-            if len(rows) >= limit or radius >= MAX_RADIUS_M:
+        cap = max(MAX_CANDIDATES, 20 * limit)
+        radius, too_few, too_many = FIRST_RADIUS_M, 0.0, 0.0
+        rows = fetch(lng, lat, radius, cap)
+        for _ in range(MAX_ROUNDS):
+            if len(rows) > cap:
+                # Grown from nothing straight into a dense area: step back between the last
+                # box that held too few and this one, reading at most ``cap`` rows a try.
+                too_many = radius
+                radius = math.sqrt(too_few * too_many) if too_few else radius / GROWTH
+            elif len(rows) >= limit or radius >= MAX_RADIUS_M:
                 break
-            # Grow by the density seen so far (area ∝ r²), so a sparse county does not take
-            # many rounds and a dense city is not overshot into thousands of rows.
-            factor = (
-                GROWTH if not rows else min(GROWTH, max(1.5, 1.3 * math.sqrt(limit / len(rows))))
-            )
-            radius = min(MAX_RADIUS_M, radius * factor)
+            else:
+                too_few = radius
+                # Grow by the density seen so far (area ∝ r²), so a sparse county does not
+                # take many rounds and a dense city is not overshot into thousands of rows.
+                factor = (
+                    GROWTH
+                    if not rows
+                    else min(GROWTH, max(1.5, 1.3 * math.sqrt(limit / len(rows))))
+                )
+                radius = min(MAX_RADIUS_M, radius * factor)
+                if too_many:
+                    radius = min(radius, math.sqrt(too_few * too_many))
+            rows = fetch(lng, lat, radius, cap)
+        # Out of tries (a density step no box in between resolved): read a whole box.
+        if len(rows) > cap:
+            rows = fetch(lng, lat, radius)
+        elif len(rows) < limit and too_many:
+            radius = too_many
+            rows = fetch(lng, lat, radius)
         ranked = sorted((haversine_m(lng, lat, x, y), pk) for pk, x, y in rows)
         if len(ranked) >= limit and ranked[limit - 1][0] > radius:
             # The box's corners reach further than its inscribed circle: re-query with the
             # radius of the limit-th candidate so that no closer venue can be missing.
             rows = fetch(lng, lat, ranked[limit - 1][0])
             ranked = sorted((haversine_m(lng, lat, x, y), pk) for pk, x, y in rows)
-        elif len(ranked) < limit and radius >= MAX_RADIUS_M:
+        elif len(ranked) < limit:  # fewer than asked for within reach: rank every venue
             rows = list(self.open().order_by().values_list("id", "lng", "lat"))
             ranked = sorted((haversine_m(lng, lat, x, y), pk) for pk, x, y in rows)
         return [(pk, d) for d, pk in ranked[:limit]]
@@ -96,13 +118,21 @@ class _BoxFetcher:
         self.slots = [self.params.index(v) for v in _SENTINELS]
         self.db = self.qs.db
 
-    def __call__(self, lng: float, lat: float, radius: float) -> list[tuple[int, float, float]]:
+    def __call__(
+        self, lng: float, lat: float, radius: float, cap: int | None = None
+    ) -> list[tuple[int, float, float]]:
+        """The rows in the box of ``radius``; with ``cap``, at most cap + 1 of them."""
         box = bbox_around(lng, lat, radius)
         if box[0] < -180.0 or box[2] > 180.0:  # antimeridian or the whole globe: rare
-            return list(self.qs.in_bbox(*box).values_list("id", "lng", "lat"))
+            qs = self.qs.in_bbox(*box).values_list("id", "lng", "lat")
+            return list(qs[: cap + 1] if cap else qs)
         params = list(self.params)
         for slot, value in zip(self.slots, box, strict=True):
             params[slot] = value
+        sql = self.sql
+        if cap:
+            sql += " LIMIT %s"
+            params.append(cap + 1)
         with connections[self.db].cursor() as cursor:
-            cursor.execute(self.sql, params)
+            cursor.execute(sql, params)
             return cursor.fetchall()

@@ -115,3 +115,20 @@ def test_the_search_box_contains_the_circle():
             assert min_lat - 1e-9 <= plat <= max_lat + 1e-9
             if max_lng - min_lng < 360:
                 assert min_lng - 1e-9 <= plng <= max_lng + 1e-9
+
+
+@pytest.mark.parametrize("cap,rounds", [(12, 40), (12, 2), (3, 40)])
+def test_a_small_read_cap_still_gives_the_exact_answer(scattered, monkeypatch, cap, rounds):
+    """Forces the step back from an overshot box, and running out of tries."""
+    from smartunion.venues import querysets
+
+    monkeypatch.setattr(querysets, "MAX_CANDIDATES", cap)
+    monkeypatch.setattr(querysets, "MAX_ROUNDS", rounds)
+    rnd = random.Random(cap * 100 + rounds)
+    for _ in range(40):
+        lng, lat = rnd.uniform(92.0, 109.0), rnd.uniform(32.0, 43.5)
+        if rnd.random() < 0.5:
+            lng, lat = rnd.gauss(103.83, 0.3), rnd.gauss(36.06, 0.2)
+        limit = rnd.choice([1, 3, 10])
+        got = Venue.objects.nearest(lng, lat, limit)
+        assert_same(got, brute_force(scattered, lng, lat, limit))
