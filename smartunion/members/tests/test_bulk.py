@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 
 from smartunion.core import audit, crypto
 from smartunion.core.idnumber import parse_id_number
@@ -15,6 +16,7 @@ from smartunion.members.bulk import (
     CARD_TAKEN,
     DUPLICATE_IN_INPUT,
     MemberRecord,
+    Table,
     bulk_register,
     common_path,
 )
@@ -184,3 +186,43 @@ def test_common_path_is_segment_aligned():
     assert common_path(["0000000100000012", "0000000100000013"]) == "00000001"
     assert common_path(["00000001", "00000002"]) == ""
     assert common_path(["0000000100000002"]) == "0000000100000002"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY text is PostgreSQL's")
+def test_copy_text_lines_keep_tabs_newlines_backslashes_and_nulls(world):
+    m = world.member_a1
+    table = Table(MembershipEvent)
+    start = table.reserve_block(3)
+    notes = ["制表\t符", "换行\n回车\r反斜杠\\N", "普通说明"]
+    text = "".join(
+        table.line(
+            {
+                "id": start + i,
+                "person_id": m.person_id,
+                "membership_id": m.pk,
+                "org_id": m.org_id,
+                "change_type": ChangeType.RETAIN.value,
+                "occurred_on": dt.date(2024, 1, 2),
+                "note": note,
+                "actor_id": None,
+                "actor_name": "system",
+                "created_at": timezone.now(),
+            }
+        )
+        for i, note in enumerate(notes)
+    )
+    table.write_text(text)
+    rows = MembershipEvent.objects.filter(pk__gte=start).order_by("pk")
+    assert [e.note for e in rows] == notes
+    assert all(e.actor_id is None and e.occurred_on == dt.date(2024, 1, 2) for e in rows)
+    table.settle_sequence()
+    assert (
+        MembershipEvent.objects.create(
+            person_id=m.person_id,
+            membership=m,
+            org_id=m.org_id,
+            change_type="retain",
+            occurred_on=dt.date(2024, 1, 3),
+        ).pk
+        > start + 2
+    )
