@@ -32,3 +32,11 @@ def _flushable_audit_log(request):
         cursor.execute("DELETE FROM core_auditentry")
     with connection.schema_editor() as editor:
         append_only.forwards(None, editor)
+
+
+@pytest.fixture
+def browser():
+    """A headless Debian chromium (see core/testing_browser.py)."""
+    from smartunion.core.testing_browser import launch_chromium
+
+    yield from launch_chromium()

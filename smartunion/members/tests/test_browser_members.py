@@ -16,38 +16,12 @@ from pathlib import Path
 import pytest
 
 from smartunion.core.models import AuditEntry
-from smartunion.core.testing import PASSWORD, make_org, new_id_number
+from smartunion.core.testing import make_org, new_id_number
+from smartunion.core.testing_browser import TIMEOUT_MS, log_in
 from smartunion.members.models import Membership, MembershipStatus, Person
 from smartunion.orgs.models import Kind
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-TIMEOUT_MS = 15_000
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the test still reads the
-    # database from here, which Django otherwise refuses inside an event loop.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            yield browser
-            browser.close()
-    finally:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 def screenshot(page, name: str) -> None:
@@ -71,14 +45,6 @@ def more_members(world) -> None:
         world.add_member(org, name, id_number=new_id_number(male=name != "周爽"))
 
 
-def log_in(page, live_server, user) -> None:
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("用户名").fill(user.username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(re.compile(r"/$"))
-
-
 def test_a_county_admin_finds_a_member_by_pinyin_initials_and_transfers_them(
     live_server, browser, world
 ):
@@ -88,7 +54,7 @@ def test_a_county_admin_finds_a_member_by_pinyin_initials_and_transfers_them(
     context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
-    log_in(page, live_server, world.county_admin)
+    log_in(page, live_server, world.county_admin.username)
 
     page.get_by_role("navigation", name="主导航").get_by_role("link", name="会员").click()
     page.get_by_placeholder(re.compile("拼音首字母")).fill("zs")

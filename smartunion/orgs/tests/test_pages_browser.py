@@ -5,51 +5,15 @@ Runs in Debian's chromium (never a downloaded browser) against pytest-django's l
 
 from __future__ import annotations
 
-import os
 import re
 
 import pytest
 
-from smartunion.core.testing import PASSWORD
+from smartunion.core.testing_browser import TIMEOUT_MS, log_in
 from smartunion.orgs import services
 from smartunion.orgs.models import Kind
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-TIMEOUT_MS = 15_000
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the test still reads the
-    # database from here, which Django otherwise refuses inside an event loop.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            yield browser
-            browser.close()
-    finally:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-
-
-def log_in(page, live_server, username: str) -> None:
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(re.compile(r"/$"))
 
 
 def test_the_tree_loads_children_on_demand_and_the_union_page_searches_members(
