@@ -76,6 +76,11 @@ class UploadView(ImportsMixin, FormView):
     template_name = "imports/upload.html"
     form_class = UploadForm
 
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not request.user.can("change"):
+            raise PermissionDenied("您的账号只有查看权限，不能导入。")
+        return super().dispatch(request, *args, **kwargs)
+
     def get_initial(self):
         initial = {"kind": self.request.GET.get("kind") or "members"}
         org = home_org(self.request.user)
