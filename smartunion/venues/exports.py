@@ -134,15 +134,23 @@ def rows_for(layout: Layout, venues: Iterable[Venue]) -> Iterable[list]:
 
 
 def export_csv(layout: Layout, venues: Iterable[Venue]) -> bytes:
+    return table_csv(layout, rows_for(layout, venues))
+
+
+def export_xlsx(layout: Layout, venues: Iterable[Venue], *, exporter: str = "") -> bytes:
+    return table_xlsx(layout, rows_for(layout, venues), exporter=exporter)
+
+
+def table_csv(layout: Layout, rows: Iterable[list]) -> bytes:
     """UTF-8 with a byte-order mark, so Excel and WPS open the Chinese text correctly."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(layout.columns)
-    writer.writerows(rows_for(layout, venues))
+    writer.writerows([safe_cell(c) for c in row] for row in rows)
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
-def export_xlsx(layout: Layout, venues: Iterable[Venue], *, exporter: str = "") -> bytes:
+def table_xlsx(layout: Layout, rows: Iterable[list], *, exporter: str = "") -> bytes:
     buf = io.BytesIO()
     book = xlsxwriter.Workbook(
         buf,
@@ -164,8 +172,8 @@ def export_xlsx(layout: Layout, venues: Iterable[Venue], *, exporter: str = "") 
         i for i, c in enumerate(layout.columns) if c in ("经度", "纬度", "longitude", "latitude")
     }
     r = 0
-    for r, row in enumerate(rows_for(layout, venues), start=1):
-        for col, value in enumerate(row):
+    for r, row in enumerate(rows, start=1):
+        for col, value in enumerate(safe_cell(c) for c in row):
             if isinstance(value, float) or col in coord_cols:
                 sheet.write_number(r, col, float(value), coord)
             elif isinstance(value, int):

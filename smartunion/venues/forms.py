@@ -196,6 +196,14 @@ class PhotoForm(forms.Form):
     caption = forms.CharField(label="说明", max_length=100, required=False)
 
 
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="阵地登记表",
+        help_text="Excel（.xlsx）或 CSV；表头与“下载模板”一致。有“编号”的行更新该阵地，没有的新增。",
+    )
+    check_only = forms.BooleanField(label="只检查，不导入", required=False)
+
+
 YES_NO = [("", "全部"), ("yes", "是"), ("no", "否")]
 PUBLISHED = [
     ("", "全部"),

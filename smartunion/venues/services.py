@@ -328,6 +328,11 @@ def update_venue(venue: Venue | int, values: dict[str, Any], *, actor) -> Venue:
     if not venue.is_open:
         raise ValidationError("该阵地已关闭，请先重新启用再修改。")
     clean = _clean(values, actor, creating=False)
+    if "lng" in clean and (
+        abs(clean["lng"] - venue.lng) < 5e-8 and abs(clean["lat"] - venue.lat) < 5e-8
+    ):
+        # The same point read back from a form or a table (rounded): not a move.
+        del clean["lng"], clean["lat"]
     before = _snapshot(venue)
     _apply(venue, clean)
     _save(venue)

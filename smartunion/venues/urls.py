@@ -8,6 +8,7 @@ urlpatterns = [
     path("map/", views.VenueMapView.as_view(), name="map"),
     path("stats/", views.VenueStatsView.as_view(), name="stats"),
     path("export/", views.VenueExportView.as_view(), name="export"),
+    path("import/", views.VenueImportView.as_view(), name="import"),
     path("new/", views.VenueCreateView.as_view(), name="create"),
     path("<int:venue_id>/", views.VenueDetailView.as_view(), name="detail"),
     path("<int:venue_id>/edit/", views.VenueEditView.as_view(), name="edit"),

@@ -24,7 +24,14 @@ from smartunion.core import audit
 from smartunion.core.forms import apply_service_errors
 from smartunion.core.views_mixins import ScopedViewMixin, fetch_page
 from smartunion.venues import conf, coords, exports, services
-from smartunion.venues.forms import CloseForm, PhotoForm, VenueFilterForm, VenueForm
+from smartunion.venues import imports as venue_imports
+from smartunion.venues.forms import (
+    CloseForm,
+    ImportForm,
+    PhotoForm,
+    VenueFilterForm,
+    VenueForm,
+)
 from smartunion.venues.models import KIND_SHORT, WEEKDAYS, Venue, VenueKind, VenueStatus
 from smartunion.venues.seats import county_seats
 
@@ -184,6 +191,8 @@ class VenueStatsView(VenuesView, TemplateView):
             )
             .order_by("region_id")
         )
+        for r in rows:  # a city without counties (嘉峪关市) is shown without the province
+            r["city"] = "" if r["region_id"].endswith("00") else r["region__parent__name"]
         total = {
             k: sum(r[k] for r in rows)
             for k in ("built_this_year", "cumulative", "open", "six", "both_maps")
@@ -366,8 +375,13 @@ class VenueExportView(VenuesView, View):
     def get(self, request):
         target = request.GET.get("target", "amap")
         fmt = request.GET.get("format", "xlsx")
-        if target not in ("amap", "baidu", "geojson") or fmt not in ("xlsx", "csv"):
+        if target not in ("amap", "baidu", "geojson", "registry", "template") or fmt not in (
+            "xlsx",
+            "csv",
+        ):
             return HttpResponse("导出类型不正确。", status=400, content_type="text/plain")
+        if target in ("registry", "template"):
+            return self.registry(target, fmt)
         _, qs = self.filtered()
         if target != "geojson":
             qs = qs.filter(status=VenueStatus.OPEN)  # closed venues are not published to maps
@@ -400,6 +414,65 @@ class VenueExportView(VenuesView, View):
         response = HttpResponse(body, content_type=ctype)
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
+
+    def registry(self, target: str, fmt: str) -> HttpResponse:
+        """阵地登记表: the venues in the import layout, or an empty template with an example."""
+        if target == "template":
+            rows, stem = [venue_imports.example_row()], "venues-registry-template"
+        else:
+            _, qs = self.filtered()
+            venues = qs.select_related("org").order_by("region_id", "id")[:EXPORT_LIMIT]
+            rows, stem = venue_imports.registry_rows(venues), "venues-registry"
+        layout = exports.Layout(
+            target="registry",
+            title="阵地登记表",
+            crs=coords.CRS.WGS84,
+            columns=venue_imports.HEADERS,
+            stem=stem,
+        )
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        if fmt == "csv":
+            body = exports.table_csv(layout, rows)
+            name, ctype = f"{stem}-{stamp}.csv", "text/csv; charset=utf-8"
+        else:
+            body = exports.table_xlsx(layout, rows, exporter=self.request.user.display_name)
+            name = f"{stem}-{stamp}.xlsx"
+            ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        if target == "registry":
+            audit.record(
+                self.request.user,
+                "venue.export",
+                object_type="venues.venue",
+                org_path=self.request.user.scope_path,
+                changes={"target": target, "format": fmt, "rows": len(rows)},
+            )
+        response = HttpResponse(body, content_type=ctype)
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+
+class VenueImportView(VenuesView, FormView):
+    """导入阵地登记表: all rows or none; "只检查" reports without writing."""
+
+    template_name = "venues/import.html"
+    form_class = ImportForm
+    action = "change"
+
+    def form_valid(self, form):
+        upload = form.cleaned_data["file"]
+        report = venue_imports.import_venues(
+            upload.file,
+            upload.name,
+            actor=self.request.user,
+            dry_run=form.cleaned_data["check_only"],
+        )
+        if report.ok and not report.dry_run:
+            messages.success(
+                self.request,
+                f"导入完成：新增{report.created}处，更新{report.updated}处。",
+            )
+            return redirect("venues:list")
+        return self.render_to_response(self.get_context_data(form=form, report=report))
 
 
 def county_choices() -> list[dict[str, Any]]:

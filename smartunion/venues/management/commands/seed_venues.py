@@ -104,6 +104,24 @@ NAMED = {
     VenueKind.BOOKHOUSE: "{c}{h}职工书屋",
     VenueKind.STUDIO: "{c}{h}劳模和工匠人才创新工作室",
 }
+ROADS = [
+    "人民路",
+    "解放路",
+    "建设路",
+    "民主路",
+    "和平路",
+    "新华路",
+    "团结路",
+    "滨河路",
+    "东环路",
+    "西环路",
+    "南大街",
+    "北大街",
+    "中山路",
+    "文化路",
+    "健康路",
+    "长征路",
+]
 STUDIO_HOSTS = ["电力", "铁路", "石化", "有色", "机械", "建工", "水务", "燃气", "通信", "医药"]
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程魏苏吕丁任沈姚卢"
 GIVEN = "建国 志强 秀英 桂兰 海燕 文军 晓东 丽华 永红 立新 春梅 国庆 玉兰 宏伟 小军 雪梅 德明 淑珍 鹏 静".split()
@@ -178,6 +196,7 @@ class Command(BaseCommand):
         by_region: dict[str, Organization] = {}
         for org in orgs:
             by_region.setdefault(org.region_id, org)
+        self.city_unions = {code: org for code, org in by_region.items() if org.kind == Kind.CITY}
         out = {}
         for region in Region.objects.filter(code__startswith=province, level__in=[2, 3]):
             owner = by_region.get(region.code) or by_region.get(region.code[:4] + "00")
@@ -194,20 +213,24 @@ class Command(BaseCommand):
 
         used: dict[str, int] = {}
 
-        def add(kind: str, county: str, name: str, spread_km: float, address: str = ""):
+        def add(kind, county, name, spread_km, address="", owner=None):
             _, lng0, lat0 = seats[county]
             lng, lat = self.jitter(rnd, lng0, lat0, spread_km)
-            v = self.venue(rnd, kind, county, name, lng, lat, owners[county], today)
-            v.address = address or f"{names.get(county, '')}{name}"
+            v = self.venue(rnd, kind, county, name, lng, lat, owner or owners[county], today)
+            v.address = address or (
+                f"{names.get(county, '')}{rnd.choice(ROADS)}{rnd.randint(1, 399)}号"
+            )
             venues.append(v)
 
         # Centres and palaces: one in each city (placed in its first district, named after the
         # city), then in the counties of the most populous cities.
         slots = []
+        city_slots = set()
         for city in cities:
             members = sorted(c for c in counties if c[:4] + "00" == city)
             city_name = seats[city][0] if city in seats else names[members[0]]
             slots.append((members[0], city_name))
+            city_slots.add((members[0], city_name))
         slots += sorted(
             ((c, names[c]) for c in counties if (c, names[c]) not in slots and c not in cities),
             key=lambda s: (-POPULATION.get(s[0][:4] + "00", 0), s[0]),
@@ -221,7 +244,10 @@ class Command(BaseCommand):
                 host = rnd.choice(STUDIO_HOSTS) if kind == VenueKind.STUDIO else ""
                 if i >= len(slots) and not host:
                     host = f"第{i // len(slots) + 1}"
-                add(kind, county, NAMED[kind].format(c=place, h=host), 1.5)
+                # A city's own centre belongs to the 市州总工会 where there is one.
+                city_union = self.city_unions.get(county[:4] + "00")
+                owner = city_union if (county, place) in city_slots else None
+                add(kind, county, NAMED[kind].format(c=place, h=host), 1.5, owner=owner)
         stations = max(0, total - len(venues))
         lanzhou = [c for c in counties if c.startswith(province + "01")]
         per_city = apportion(

@@ -165,7 +165,7 @@
     if (lastOrigin) {
       var o = toTiles(lastOrigin[0], lastOrigin[1]);
       L.circleMarker([o[1], o[0]], { radius: 8, color: "#fff", weight: 3, fillColor: "#1f5fbf", fillOpacity: 1 })
-        .bindTooltip("您的位置", { permanent: true, direction: "top", className: "map-label" }).addTo(layer);
+        .bindTooltip("您的位置", { permanent: true, direction: "top", className: "map-label", offset: [0, -10] }).addTo(layer);
       pts.push([o[1], o[0]]);
     }
     lastItems.forEach(function (item, i) {
