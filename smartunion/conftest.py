@@ -12,15 +12,33 @@ def world(db):
     return build_world()
 
 
+def _transactional(request) -> bool:
+    return bool({"transactional_db", "live_server"} & set(request.fixturenames))
+
+
 @pytest.fixture(autouse=True)
-def _flushable_audit_log(request):
+def _restore_audit_triggers(request, django_db_blocker):
+    """Set up before a transactional test's database and torn down after its flush: puts the
+    audit log's append-only triggers back once the flush has emptied every table."""
+    yield
+    if _transactional(request):
+        append_only = importlib.import_module("smartunion.core.migrations.0002_audit_append_only")
+        with django_db_blocker.unblock(), connection.schema_editor() as editor:
+            append_only.backwards(None, editor)
+            append_only.forwards(None, editor)
+
+
+@pytest.fixture(autouse=True)
+def _flushable_audit_log(_restore_audit_triggers, request):
     """Lets the end of a transactional test empty the append-only audit log.
 
     pytest-django empties every table after a transactional (or live-server) test, and the
-    audit log's triggers refuse that. This fixture sets up after ``transactional_db`` and so
-    tears down before its flush: it drops the triggers, empties the log, puts them back.
+    audit log's triggers refuse that (PostgreSQL's flush is a TRUNCATE, refused by a statement
+    trigger even when the log is empty). This fixture sets up after ``transactional_db`` and so
+    tears down before its flush: it drops the triggers and empties the log;
+    ``_restore_audit_triggers`` puts them back after the flush.
     """
-    if not {"transactional_db", "live_server"} & set(request.fixturenames):
+    if not _transactional(request):
         yield
         return
     request.getfixturevalue("transactional_db")
@@ -30,8 +48,6 @@ def _flushable_audit_log(request):
         append_only.backwards(None, editor)
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM core_auditentry")
-    with connection.schema_editor() as editor:
-        append_only.forwards(None, editor)
 
 
 @pytest.fixture
