@@ -45,6 +45,7 @@ from django.core.management import CommandError, call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from smartunion.accounts.models import User  # noqa: E402
 from smartunion.core.idnumber import parse_id_number  # noqa: E402
 from smartunion.core.seed.people import IdNumbers, Names, Phones, add_years  # noqa: E402
 from smartunion.members import bulk  # noqa: E402
@@ -53,9 +54,26 @@ from smartunion.members.services import id_blind_index, phone_blind_index  # noq
 from smartunion.orgs.models import GRASSROOTS_KINDS, Organization  # noqa: E402
 from smartunion.regions.models import Region  # noqa: E402
 
-HEADERS = ["姓名", "身份证号码", "手机号码", "所在工会编号", "民族", "学历", "政治面貌", "就业状况", "入会日期"]
+HEADERS = [
+    "姓名",
+    "身份证号码",
+    "手机号码",
+    "所在工会编号",
+    "民族",
+    "学历",
+    "政治面貌",
+    "就业状况",
+    "入会日期",
+]
 ETHNIC = [("汉族", 91), ("回族", 5), ("藏族", 2), ("东乡族", 1), ("土族", 0.5), ("裕固族", 0.5)]
-EDUCATION = [("大学本科", 30), ("大学专科", 25), ("普通高级中学", 20), ("中等专业学校", 10), ("研究生", 5), ("初级中学", 10)]
+EDUCATION = [
+    ("大学本科", 30),
+    ("大学专科", 25),
+    ("普通高级中学", 20),
+    ("中等专业学校", 10),
+    ("研究生", 5),
+    ("初级中学", 10),
+]
 POLITICAL = [("群众", 70), ("中共党员", 20), ("共青团员", 10)]
 EMPLOYMENT = [("在岗", 92), ("退休", 4), ("内退", 2), ("失业", 2)]
 
@@ -76,13 +94,11 @@ def write_members_csv(path: Path, n: int, *, seed: int, part: int = 1, parts: in
     today = timezone.localdate()
     ids = IdNumbers(seed, today, part=part, parts=parts)
     names, phones = Names(rnd), Phones(rnd)
-    places = list(
-        Region.objects.in_province().filter(level=3).values_list("code", flat=True)
-    ) or ["620102"]
+    places = list(Region.objects.in_province().filter(level=3).values_list("code", flat=True)) or [
+        "620102"
+    ]
     unions = list(
-        Organization.objects.active()
-        .filter(kind__in=GRASSROOTS_KINDS)
-        .values_list("id", flat=True)
+        Organization.objects.active().filter(kind__in=GRASSROOTS_KINDS).values_list("id", flat=True)
     )
     if not unions:
         raise SystemExit("no grassroots unions: run manage.py seed --orgs 49000 --members 0 first")
@@ -112,6 +128,49 @@ def write_members_csv(path: Path, n: int, *, seed: int, part: int = 1, parts: in
     tmp.rename(path)
 
 
+def csv_to_xlsx(source: Path, target: Path) -> None:
+    """The same rows as an xlsx workbook (ID numbers as text, as the template keeps them)."""
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(str(target), {"constant_memory": True})
+    ws = wb.add_worksheet("会员信息")
+    with open(source, encoding="gb18030", newline="") as f:
+        for r, row in enumerate(csv.reader(f)):
+            for c, value in enumerate(row):
+                ws.write_string(r, c, value)
+    wb.close()
+
+
+def validate_xlsx(args, folder: Path) -> None:
+    """Time the check of an xlsx of ``--members`` rows (``import_members --check-only``)."""
+    csv_path = folder / f"members_{args.members}_{args.seed}.csv"
+    if not csv_path.exists():
+        write_members_csv(csv_path, args.members, seed=args.seed)
+    path = csv_path.with_suffix(".xlsx")
+    if not path.exists():
+        log(f"writing {path} …")
+        csv_to_xlsx(csv_path, path)
+    start = time.perf_counter()
+    try:
+        call_command("import_members", str(path), "--check-only", stdout=open(os.devnull, "w"))
+    except CommandError as exc:
+        log(f"import_members --check-only: {exc}")
+    seconds = time.perf_counter() - start
+    print(
+        json.dumps(
+            {
+                "rows": args.members,
+                "format": "xlsx",
+                "check_only": True,
+                "seconds": round(seconds, 1),
+                "rows_per_s": round(args.members / seconds),
+                "peak_rss_mb": peak_rss_mb(),
+                "database": connection.vendor,
+            }
+        )
+    )
+
+
 def peak_rss_mb() -> float:
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -120,14 +179,13 @@ def peak_rss_mb() -> float:
 
 def reset_members() -> None:
     """Remove the members a previous run imported (benchmark databases only)."""
-    tables = [
-        m._meta.db_table
-        for m in (MembershipEvent, Membership, Person)
-    ]
+    tables = [m._meta.db_table for m in (MembershipEvent, Membership, Person)]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
-                "TRUNCATE " + ", ".join(tables + ["members_transfer", "imports_importissue"]) + " CASCADE"
+                "TRUNCATE "
+                + ", ".join(tables + ["members_transfer", "imports_importissue"])
+                + " CASCADE"
             )
         else:
             for table in ["members_transfer", "imports_importissue", *tables]:
@@ -144,12 +202,21 @@ def sample_rows(n: int, seed: int) -> list[dict]:
     ids = IdNumbers(seed, timezone.localdate(), part=3, parts=4)
     names, phones = Names(rnd), Phones(rnd)
     union = (
-        Organization.objects.active().filter(kind__in=GRASSROOTS_KINDS).values_list("id", flat=True)[0]
+        Organization.objects.active()
+        .filter(kind__in=GRASSROOTS_KINDS)
+        .values_list("id", flat=True)[0]
     )
     out = []
     for _ in range(n):
         number, _birth, gender = ids.next("620102")
-        out.append({"name": names(gender), "ident": parse_id_number(number), "phone": phones(), "org_id": union})
+        out.append(
+            {
+                "name": names(gender),
+                "ident": parse_id_number(number),
+                "phone": phones(),
+                "org_id": union,
+            }
+        )
     return out
 
 
@@ -236,7 +303,14 @@ def main() -> None:
     parser.add_argument("--orm-sample", type=int, default=2000)
     parser.add_argument("--copy-sample", type=int, default=100_000)
     parser.add_argument("--dir", default=str(ROOT / "var" / "bench"))
-    parser.add_argument("--keep", action="store_true", help="do not remove earlier imported members")
+    parser.add_argument(
+        "--validate-xlsx",
+        action="store_true",
+        help="only time the check of the same rows as an xlsx (no import)",
+    )
+    parser.add_argument(
+        "--keep", action="store_true", help="do not remove earlier imported members"
+    )
     args = parser.parse_args()
 
     call_command("migrate", verbosity=0)
@@ -247,6 +321,11 @@ def main() -> None:
         call_command("seed", orgs=args.orgs, members=0, verbosity=0)
     folder = Path(args.dir)
     folder.mkdir(parents=True, exist_ok=True)
+    if not User.objects.filter(is_superuser=True).exists():
+        User.objects.create_superuser("bench", password=None)
+    if args.validate_xlsx:
+        validate_xlsx(args, folder)
+        return
     path = folder / f"members_{args.members}_{args.seed}.csv"
     if not path.exists():
         log(f"writing {path} …")
@@ -256,11 +335,6 @@ def main() -> None:
     if not args.keep:
         log("removing members of earlier runs …")
         reset_members()
-    from smartunion.accounts.models import User
-
-    if not User.objects.filter(is_superuser=True).exists():
-        User.objects.create_superuser("bench", password=None)
-
     log(f"importing {args.members} members from {path.name} …")
     start = time.perf_counter()
     try:
@@ -276,7 +350,9 @@ def main() -> None:
     orm = orm_rows_per_s(sample[: args.orm_sample])
     copy = copy_rows_per_s(sample[args.orm_sample :])
     rate = args.members / seconds
-    log(f"  ORM create(): {orm:,.0f} rows/s; raw {'COPY' if connection.vendor == 'postgresql' else 'executemany'}: {copy:,.0f} rows/s")
+    log(
+        f"  ORM create(): {orm:,.0f} rows/s; raw {'COPY' if connection.vendor == 'postgresql' else 'executemany'}: {copy:,.0f} rows/s"
+    )
     print(
         json.dumps(
             {

@@ -58,13 +58,19 @@ class ChoiceMap:
         self.labels = [str(label) for label in choices.labels]
         self._lookup: dict[str, str] = {}
         for value, label in choices.choices:
+            self._lookup[str(value)] = value
+            self._lookup[str(label)] = value
             self._lookup[normalize_label(str(value))] = value
             self._lookup[normalize_label(str(label))] = value
             # "01 汉族" / "C 制造业": a code and its label, as some forms print them.
             self._lookup[normalize_label(f"{value}{label}")] = value
 
     def parse(self, text: str) -> str | None:
-        return self._lookup.get(normalize_label(text))
+        # Most cells hold a label exactly as the dropdown wrote it: look that up first.
+        found = self._lookup.get(text)
+        if found is None:
+            found = self._lookup.get(normalize_label(text))
+        return found
 
     def label(self, value: str) -> str:
         return str(self.choices(value).label) if value else ""
