@@ -32,6 +32,11 @@ class Command(BaseCommand):
             help="生成人员数据的进程数（默认按数据量和CPU核数）",
         )
         parser.add_argument("--chunk-size", type=int, default=20000, help=argparse.SUPPRESS)
+        parser.add_argument(
+            "--files",
+            metavar="DIR",
+            help="再把库中的数据写成导入文件（orgs.csv/xlsx、members.csv/members-N.xlsx），供基准测试",
+        )
 
     def handle(self, *args, **options):
         if options["orgs"] < 1 or options["members"] < 0:
@@ -65,6 +70,20 @@ class Command(BaseCommand):
                 self.stdout.write(f"phases: {report.phases}")
         if options["demo"]:
             self._print_accounts()
+        if options["files"]:
+            self._write_files(options["files"])
+
+    def _write_files(self, folder: str) -> None:
+        from pathlib import Path
+
+        from smartunion.imports.seedfiles import write_import_files
+        from smartunion.imports.services import system_actor
+
+        actor = system_actor()
+        if actor is None:
+            raise CommandError("写导入文件需要一个超级管理员账号（createsuperuser）。")
+        for path in write_import_files(Path(folder), actor):
+            self.stdout.write(f"已写出 {path}（{path.stat().st_size / 1e6:.1f} MB）")
 
     def _print_accounts(self) -> None:
         accounts = ensure_demo_accounts()

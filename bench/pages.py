@@ -1,0 +1,127 @@
+"""Benchmark: server time of the pages staff use most, on the data set in the database.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/h_imports_bench \\
+        .venv/bin/python bench/pages.py --repeat 40
+
+Requests go through the whole Django stack in-process (middleware, sessions, templates,
+queries), without a network: what the server spends per request. Measured, each as the
+province admin (the largest scope):
+
+- the organization page of the union with the most members, with its member list;
+- the organization page of a county union (its sub-unions and members);
+- member search by name prefix, by pinyin initials, by full ID number;
+- the province home page with its figures.
+
+Targets (issue 3): p95 ≤ 100 ms for the organization page and the searches, ≤ 200 ms for the
+home page. Prints one JSON line per page: {"page", "p50_ms", "p95_ms", "max_ms", "n",
+"target_ms", "ok", "persons", "database"}.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "smartunion.settings")
+os.environ.setdefault("DEBUG", "1")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.urls import reverse  # noqa: E402
+
+from smartunion.accounts.models import User  # noqa: E402
+from smartunion.accounts.roles import Role  # noqa: E402
+from smartunion.members.models import Person  # noqa: E402
+from smartunion.orgs.models import Kind, Organization  # noqa: E402
+
+
+def province_admin() -> User:
+    root = Organization.objects.filter(parent__isnull=True).order_by("pk").first()
+    if root is None:
+        raise SystemExit("no organizations: run manage.py seed first")
+    user, _created = User.objects.get_or_create(
+        username="bench_province", defaults={"scope_org": root, "role": Role.PROVINCE_ADMIN}
+    )
+    return user
+
+
+def timed(client: Client, url: str, repeat: int) -> list[float]:
+    client.get(url)  # warm caches (templates, the session) once
+    out = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        response = client.get(url)
+        out.append((time.perf_counter() - start) * 1000)
+        if response.status_code != 200:
+            raise SystemExit(f"{url}: HTTP {response.status_code}")
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--repeat", type=int, default=40)
+    args = parser.parse_args()
+    settings.ALLOWED_HOSTS = ["*"]
+    client = Client()
+    client.force_login(province_admin())
+    persons = Person.objects.count() if connection.vendor == "sqlite" else _estimate()
+    biggest = Organization.objects.order_by("-member_count").first()
+    county = Organization.objects.filter(kind=Kind.COUNTY).order_by("-member_count").first()
+    sample = Person.objects.order_by("id").first()
+    pages = [
+        ("org page, biggest union", reverse("orgs:detail", kwargs={"org_id": biggest.pk}), 100),
+        ("org page, county union", reverse("orgs:detail", kwargs={"org_id": county.pk}), 100),
+        ("home, province", reverse("core:home"), 200),
+    ]
+    if sample is not None:
+        search = reverse("members:list")
+        pages += [
+            ("member search, name prefix", f"{search}?q={sample.name[:1]}", 100),
+            ("member search, pinyin initials", f"{search}?q={sample.name_initials}", 100),
+            ("member search, ID number", f"{search}?q={sample.id_number}", 100),
+        ]
+    for name, url, target in pages:
+        times = sorted(timed(client, url, args.repeat))
+        p95 = times[max(0, int(round(0.95 * len(times))) - 1)]
+        print(
+            json.dumps(
+                {
+                    "page": name,
+                    "p50_ms": round(statistics.median(times), 1),
+                    "p95_ms": round(p95, 1),
+                    "max_ms": round(times[-1], 1),
+                    "n": len(times),
+                    "target_ms": target,
+                    "ok": p95 <= target,
+                    "persons": persons,
+                    "database": connection.vendor,
+                },
+                ensure_ascii=False,
+            ),
+            flush=True,
+        )
+
+
+def _estimate() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reltuples::bigint FROM pg_class WHERE relname = %s", [Person._meta.db_table]
+        )
+        row = cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
+if __name__ == "__main__":
+    main()
