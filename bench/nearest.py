@@ -188,6 +188,7 @@ def main():
 
     django.setup()
     from django.core.management import call_command
+    from django.db import connection
 
     from smartunion.core.testing import make_org
     from smartunion.orgs.models import Kind
@@ -217,10 +218,19 @@ def main():
             queries = query_points(rnd, points, args.queries, box)
             for q in queries[:5]:  # warm the caches and the connection
                 find_nearest(*q, limit=args.limit)
-            fast = []
-            for q in queries:
-                ms, _ = timed(lambda lng, lat: find_nearest(lng, lat, limit=args.limit), *q)
-                fast.append(ms)
+            fast, cpu = [], []
+            statements = [0]
+
+            def count(execute, sql, params, many, context, statements=statements):
+                statements[0] += 1
+                return execute(sql, params, many, context)
+
+            with connection.execute_wrapper(count):
+                for q in queries:
+                    c0 = time.process_time()
+                    ms, _ = timed(lambda lng, lat: find_nearest(lng, lat, limit=args.limit), *q)
+                    cpu.append((time.process_time() - c0) * 1000.0)
+                    fast.append(ms)
             slow = []
             mismatches = 0
             for q in queries[: args.baseline_queries]:
@@ -233,7 +243,9 @@ def main():
             print(
                 f"  {size:>7,} stations ({shape}, loaded in {built:.1f} s): "
                 f"indexed median {med_fast:.2f} ms, p95 {pct(fast, 95):.2f} ms, "
-                f"max {max(fast):.2f} ms | full scan median {med_slow:.1f} ms | "
+                f"max {max(fast):.2f} ms, {statements[0] / len(queries):.1f} statements, "
+                f"CPU of this process median {statistics.median(cpu):.2f} ms | "
+                f"full scan median {med_slow:.1f} ms | "
                 f"{med_slow / med_fast:.0f}× faster | answers differ on {mismatches} of "
                 f"{len(slow)} queries"
             )

@@ -27,7 +27,6 @@ class VenueAdmin(admin.ModelAdmin):
     list_filter = ("kind", "status", "six_complete", "on_amap", "on_baidu")
     search_fields = ("name", "address")
     raw_id_fields = ("org",)
-    autocomplete_fields = ()
     readonly_fields = ("manager_phone_masked", "six_complete", "created_at", "updated_at")
     exclude = ("manager_phone",)
     list_select_related = ("region", "org")

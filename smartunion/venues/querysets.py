@@ -12,6 +12,7 @@ from smartunion.venues.coords import EARTH_RADIUS_M, haversine_m
 # First search radius and growth factor of the expanding bounding box. 3 km holds ten stations
 # in a city; a remote county needs a few rounds (3, 12, 48, 192 km …).
 FIRST_RADIUS_M = 3_000.0
+MIN_RADIUS_M = 300.0
 GROWTH = 4.0
 MAX_RADIUS_M = 2_500_000.0
 # At most this many rows are read per try (more means the box is too big, try a smaller one).
@@ -47,7 +48,14 @@ class VenueQuerySet(ScopedQuerySet):
         return qs.filter(lng__gte=min_lng, lng__lte=max_lng)
 
     def nearest(self, lng: float, lat: float, limit: int = 10) -> list[tuple[int, float]]:
-        """The ``limit`` nearest venues of this queryset as [(id, distance_m)], nearest first.
+        """The ``limit`` nearest venues of this queryset as [(id, distance_m)], nearest first."""
+        return [(row[0], d) for row, d in self.nearest_rows(lng, lat, limit)]
+
+    def nearest_rows(
+        self, lng: float, lat: float, limit: int = 10, fields: tuple[str, ...] = ()
+    ) -> list[tuple[tuple, float]]:
+        """[(row, distance_m)] of the ``limit`` nearest venues; a row is (id, lng, lat, *fields)
+        as the database returns them (no field converters applied).
 
         Open venues only. An indexed bounding box around the point grows until it holds
         ``limit`` candidates; then one more box with the radius of the farthest candidate
@@ -57,9 +65,9 @@ class VenueQuerySet(ScopedQuerySet):
         """
         if limit < 1:
             return []
-        fetch = _BoxFetcher(self.open())
+        fetch = _BoxFetcher(self.open(), fields)
         cap = max(MAX_CANDIDATES, 20 * limit)
-        radius, too_few, too_many = FIRST_RADIUS_M, 0.0, 0.0
+        radius, too_few, too_many = _first_radius(), 0.0, 0.0
         rows = fetch(lng, lat, radius, cap)
         for _ in range(MAX_ROUNDS):
             if len(rows) > cap:
@@ -88,16 +96,38 @@ class VenueQuerySet(ScopedQuerySet):
         elif len(rows) < limit and too_many:
             radius = too_many
             rows = fetch(lng, lat, radius)
-        ranked = sorted((haversine_m(lng, lat, x, y), pk) for pk, x, y in rows)
+        ranked = _rank(lng, lat, rows)
         if len(ranked) >= limit and ranked[limit - 1][0] > radius:
             # The box's corners reach further than its inscribed circle: re-query with the
             # radius of the limit-th candidate so that no closer venue can be missing.
             rows = fetch(lng, lat, ranked[limit - 1][0])
-            ranked = sorted((haversine_m(lng, lat, x, y), pk) for pk, x, y in rows)
+            ranked = _rank(lng, lat, rows)
         elif len(ranked) < limit:  # fewer than asked for within reach: rank every venue
-            rows = list(self.open().order_by().values_list("id", "lng", "lat"))
-            ranked = sorted((haversine_m(lng, lat, x, y), pk) for pk, x, y in rows)
-        return [(pk, d) for d, pk in ranked[:limit]]
+            rows = list(self.open().order_by().values_list("id", "lng", "lat", *fields))
+            ranked = _rank(lng, lat, rows)
+        if len(ranked) >= limit:
+            _learn_reach(ranked[limit - 1][0])
+        return [(row, d) for d, _, row in ranked[:limit]]
+
+
+def _rank(lng: float, lat: float, rows) -> list[tuple[float, int, tuple]]:
+    """(distance, id, row) nearest first; the id breaks ties so rows are never compared."""
+    return sorted((haversine_m(lng, lat, row[1], row[2]), row[0], row) for row in rows)
+
+
+# Where to start: a little beyond the distance that held the answer in recent queries (a moving
+# geometric mean), so a deployment's usual query needs one box instead of growing into it.
+# Only the speed depends on it; the answer is exact from any start.
+_reach = {"typical": FIRST_RADIUS_M}
+
+
+def _first_radius() -> float:
+    return min(MAX_RADIUS_M, max(MIN_RADIUS_M, _reach["typical"] * 1.3))
+
+
+def _learn_reach(distance: float) -> None:
+    distance = min(MAX_RADIUS_M, max(MIN_RADIUS_M, distance))
+    _reach["typical"] = math.exp(0.8 * math.log(_reach["typical"]) + 0.2 * math.log(distance))
 
 
 # Stand-ins for the box's corners while compiling; found again among the query's parameters.
@@ -107,24 +137,21 @@ _SENTINELS = (-179.123456789, -89.123456789, 179.987654321, 89.987654321)
 class _BoxFetcher:
     """Runs "id, lng, lat of the rows of ``qs`` in a box" with one compiled statement."""
 
-    def __init__(self, qs: VenueQuerySet):
+    def __init__(self, qs: VenueQuerySet, fields: tuple[str, ...] = ()):
         self.qs = qs.order_by()
+        self.columns = ("id", "lng", "lat", *fields)
         min_lng, min_lat, max_lng, max_lat = _SENTINELS
-        compiled = self.qs.in_bbox(min_lng, min_lat, max_lng, max_lat).values_list(
-            "id", "lng", "lat"
-        )
+        compiled = self.qs.in_bbox(min_lng, min_lat, max_lng, max_lat).values_list(*self.columns)
         self.sql, params = compiled.query.sql_with_params()
         self.params = list(params)
         self.slots = [self.params.index(v) for v in _SENTINELS]
         self.db = self.qs.db
 
-    def __call__(
-        self, lng: float, lat: float, radius: float, cap: int | None = None
-    ) -> list[tuple[int, float, float]]:
+    def __call__(self, lng: float, lat: float, radius: float, cap: int | None = None) -> list:
         """The rows in the box of ``radius``; with ``cap``, at most cap + 1 of them."""
         box = bbox_around(lng, lat, radius)
         if box[0] < -180.0 or box[2] > 180.0:  # antimeridian or the whole globe: rare
-            qs = self.qs.in_bbox(*box).values_list("id", "lng", "lat")
+            qs = self.qs.in_bbox(*box).values_list(*self.columns)
             return list(qs[: cap + 1] if cap else qs)
         params = list(self.params)
         for slot, value in zip(self.slots, box, strict=True):

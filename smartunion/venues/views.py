@@ -7,7 +7,6 @@ API ``/api/v1/venues/nearest``.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -500,5 +499,5 @@ def nearby_page(request):
     return render(
         request,
         "venues/nearby.html",
-        {"page_data": data, "tiles": tiles, "year": dt.date.today().year},
+        {"page_data": data, "tiles": tiles},
     )
