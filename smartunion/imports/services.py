@@ -34,7 +34,7 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -68,7 +68,7 @@ from smartunion.imports.validators import (
     find_layout,
 )
 from smartunion.members.bulk import MemberRecord, bulk_register
-from smartunion.members.models import CURRENT_STATUSES, Membership
+from smartunion.members.models import CURRENT_STATUSES, Membership, MembershipEvent, Person
 from smartunion.members.services import PersonData, register_member, transfer_membership
 from smartunion.orgs.models import Organization
 from smartunion.orgs.services import create_org
@@ -535,6 +535,18 @@ def _actor_for_commit(job: ImportJob):
     return job.committed_by or job.created_by
 
 
+ANALYZE_AFTER = 50_000
+
+
+def _refresh_statistics(created: int) -> None:
+    """After a big load, fresh planner statistics: stale ones make list pages pick bad plans."""
+    if created < ANALYZE_AFTER or connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for model in (Person, Membership, MembershipEvent):
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+
+
 def _end_commit(job_id: int, lease: str, status: str, message: str = "") -> None:
     """Leave the committing state (releasing the union's lock) and audit the outcome."""
     with transaction.atomic():
@@ -602,6 +614,7 @@ def _commit_batches(job: ImportJob, lease: str) -> None:
     job.refresh_from_db()
     if job.rows_read == 0:
         raise ImportRefused("文件中没有要导入的数据（只有表头或示例行）。")
+    _refresh_statistics(job.created_count)
     _end_commit(job.pk, lease, JobStatus.COMMITTED)
 
 
