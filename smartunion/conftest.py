@@ -3,7 +3,19 @@ import importlib
 import pytest
 from django.db import connection
 
-from smartunion.core.testing import build_world
+from smartunion.core.testing import build_world, reset_id_numbers
+from smartunion.regions.divisions import load_regions
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, with the administrative divisions loaded once for the session.
+
+    Transactional tests empty every table at their end; build_world() reloads the divisions
+    when it finds them gone.
+    """
+    with django_db_blocker.unblock():
+        load_regions()
 
 
 @pytest.fixture
@@ -26,6 +38,12 @@ def _restore_audit_triggers(request, django_db_blocker):
         with django_db_blocker.unblock(), connection.schema_editor() as editor:
             append_only.backwards(None, editor)
             append_only.forwards(None, editor)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_id_numbers():
+    """Each test gets the same ID numbers whatever ran before it (no order dependence)."""
+    reset_id_numbers()
 
 
 @pytest.fixture(autouse=True)

@@ -5,8 +5,13 @@ It runs before pytest-django reads the settings, so tests get generated developm
 """
 
 import os
+import time
 
 os.environ.setdefault("DEBUG", "1")
+# Tests compute "today" with datetime.date.today() and the services with Django's local date
+# (Asia/Shanghai); run the process in that zone so the two agree at every hour of the day.
+os.environ["TZ"] = os.environ.get("SMARTUNION_TEST_TZ", "Asia/Shanghai")
+time.tzset()
 
 
 def pytest_configure(config):

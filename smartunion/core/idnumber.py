@@ -41,6 +41,16 @@ class IdNumber:
         return mask_id_number(self.number)
 
 
+def _today() -> dt.date:
+    """The deployment's local date (Asia/Shanghai by default) once Django is configured."""
+    try:
+        from django.utils import timezone
+
+        return timezone.localdate()
+    except Exception:  # settings not configured: a plain script or a benchmark
+        return dt.date.today()
+
+
 def normalize(raw: str) -> str:
     """Full-width digits and letters to ASCII, spaces removed, ``x`` upper-cased."""
     return unicodedata.normalize("NFKC", raw or "").replace(" ", "").strip().upper()
@@ -84,7 +94,7 @@ def parse_id_number(
         raise ValidationError(
             "身份证号码中的出生日期（第7–14位）不是真实的日期。", code="birth_date"
         ) from None
-    today = today or dt.date.today()
+    today = today or _today()
     if birth < EARLIEST_BIRTH or birth > today:
         raise ValidationError(
             "身份证号码中的出生日期（第7–14位）超出合理范围。", code="birth_range"

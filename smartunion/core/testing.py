@@ -33,6 +33,12 @@ PASSWORD = "Test-password-2026"
 _sequence = itertools.count(1)
 
 
+def reset_id_numbers() -> None:
+    """Start the sequence again: numbers need only be unique within one test's database."""
+    global _sequence
+    _sequence = itertools.count(1)
+
+
 def new_id_number(
     birthplace: str = "620102", birth: dt.date = dt.date(1990, 5, 17), male: bool = True
 ) -> str:
