@@ -122,7 +122,7 @@ _reach = {"typical": FIRST_RADIUS_M}
 
 
 def _first_radius() -> float:
-    return min(MAX_RADIUS_M, max(MIN_RADIUS_M, _reach["typical"] * 1.3))
+    return min(MAX_RADIUS_M, max(MIN_RADIUS_M, _reach["typical"] * 1.6))
 
 
 def _learn_reach(distance: float) -> None:

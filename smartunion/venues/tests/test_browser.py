@@ -1,55 +1,14 @@
 """附近驿站 in Debian's chromium, with a faked phone position."""
 
-import importlib
-import os
-
 import pytest
-from django.db import connection
 
 from smartunion.venues.tests.conftest import station_values
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
 
 @pytest.fixture
-def browser():
-    # Playwright's sync API runs an event loop in this thread; the ORM calls of the test's own
-    # fixtures are still synchronous and safe.
-    from playwright.sync_api import sync_playwright
-
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as p:
-            b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-            yield b
-            b.close()
-    finally:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-
-
-@pytest.fixture
-def flushable_audit_log(transactional_db):
-    """Lets the end of a transactional test empty the append-only audit log (its triggers
-    refuse the flush): drop them, empty the log, put them back."""
-    yield
-    append_only = importlib.import_module("smartunion.core.migrations.0002_audit_append_only")
-    with connection.schema_editor() as editor:
-        append_only.backwards(None, editor)
-    with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM core_auditentry")
-    with connection.schema_editor() as editor:
-        append_only.forwards(None, editor)
-
-
-@pytest.fixture
-def stations(flushable_audit_log, world):
+def stations(transactional_db, world):
+    """Four stations around Lanzhou (the shared browser fixture and the autouse audit-log
+    flush come from smartunion/conftest.py)."""
     from smartunion.venues import services
 
     made = {}
