@@ -287,6 +287,13 @@ class PinyinCache:
             hit = self._cache[name] = name_pinyin(name)
         return hit
 
+    def remember(self, name: str, value: tuple[str, str]) -> None:
+        """Record a name's pinyin computed elsewhere (it must equal ``name_pinyin(name)``)."""
+        self._cache[name] = value
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._cache
+
 
 def person_values(
     *,

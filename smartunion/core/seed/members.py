@@ -166,7 +166,7 @@ class MemberGenerator:
         self.today = job.today
         self.now = job.now
         self.ids = IdNumbers(job.seed, job.today, chunk.index, max(len(job.chunks), 1))
-        self.names = Names(rnd, job.seed)
+        self.names = Names(rnd, job.seed, _PINYIN)
         self.phones = Phones(rnd)
         self.pinyin = _PINYIN
         self.tables = job.tables
@@ -200,10 +200,14 @@ class MemberGenerator:
             union = unions[i]
             for _ in range(union.members):
                 self.person(union)
-        written = Counter({k: len(v) for k, v in self.out.items()})
-        output: dict[str, list | str] = dict(self.out)
+        out, self.out = self.out, {}
+        # ``self.emit`` is a bound method: a reference cycle that would keep this generator
+        # (and, without the line above, all its rows) alive until the next full collection.
+        del self.emit
+        written = Counter({k: len(v) for k, v in out.items()})
+        output: dict[str, list | str] = out
         if self.job.text:
-            output = {k: "".join(v) for k, v in self.out.items()}
+            output = {k: "".join(v) for k, v in out.items()}
         return ChunkResult(self.chunk.index, output, written, self.current, self.stats)
 
     # ---- helpers -------------------------------------------------------------------------

@@ -15,7 +15,9 @@ import random
 from collections.abc import Sequence
 
 from smartunion.core.idnumber import CHECK_CHARS, GENDER_FEMALE, GENDER_MALE, WEIGHTS
+from smartunion.core.pinyin import name_pinyin
 from smartunion.core.seed import data
+from smartunion.members.bulk import PinyinCache
 
 MIN_AGE = 18
 MAX_AGE = 65
@@ -110,11 +112,18 @@ _SEQUENCES = [
 
 
 class Names:
-    """Chinese names: a surname by frequency, then one or two given-name characters."""
+    """Chinese names: a surname by frequency, then one or two given-name characters.
+
+    With a ``PinyinCache``, each new name's pinyin is put together from its surname's and its
+    given name's (a few hundred ``name_pinyin`` calls instead of one per distinct name). For
+    these word lists that is exactly ``name_pinyin(name)``: checked for all 659,200
+    surname × given-name combinations when the lists were written, and for a sample in the
+    tests (core/tests/test_seed.py), so a change of the lists or of pypinyin shows up there.
+    """
 
     POOL = 300  # two-character given names in use per gender: names repeat, as in life
 
-    def __init__(self, rnd: random.Random, seed: int = 0):
+    def __init__(self, rnd: random.Random, seed: int = 0, pinyin: PinyinCache | None = None):
         self.rnd = rnd
         self.surname = Weighted(data.SURNAMES, rnd)
         self.given = {}
@@ -124,9 +133,23 @@ class Names:
             pairs = sorted({a + b for a in chars for b in chars})
             # Single-character names are about a quarter of the names given.
             self.given[gender] = pool_rnd.sample(pairs, min(self.POOL, len(pairs))) + chars * 3
+        self.pinyin = pinyin
+        self.parts: dict[str, tuple[str, str]] = {}
+
+    def _part(self, text: str) -> tuple[str, str]:
+        hit = self.parts.get(text)
+        if hit is None:
+            hit = self.parts[text] = name_pinyin(text)
+        return hit
 
     def __call__(self, gender: str) -> str:
-        return self.surname() + self.rnd.choice(self.given[gender])
+        surname = self.surname()
+        given = self.rnd.choice(self.given[gender])
+        name = surname + given
+        if self.pinyin is not None and name not in self.pinyin:
+            (s_full, s_initials), (g_full, g_initials) = self._part(surname), self._part(given)
+            self.pinyin.remember(name, (s_full + g_full, s_initials + g_initials))
+        return name
 
 
 class Phones:

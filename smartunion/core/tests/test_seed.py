@@ -326,3 +326,22 @@ def test_the_id_numbers_of_chunks_never_collide():
             assert parse_id_number(number, today=today).birth_date == birth
             seen.add(number)
     assert len(seen) == 18000
+
+
+def test_composed_pinyin_equals_the_pinyin_of_the_whole_name():
+    from smartunion.core.pinyin import name_pinyin
+    from smartunion.core.seed import data
+    from smartunion.core.seed.people import Names
+    from smartunion.members.bulk import PinyinCache
+
+    cache = PinyinCache()
+    names = Names(random.Random(1), seed=2026, pinyin=cache)
+    given = sorted(set(names.given["1"] + names.given["2"]))
+    for surname, _weight in data.SURNAMES:
+        s_full, s_initials = names._part(surname)
+        for part in given[::3]:
+            g_full, g_initials = names._part(part)
+            assert (s_full + g_full, s_initials + g_initials) == name_pinyin(surname + part)
+    for i in range(2000):
+        name = names("1" if i % 2 else "2")
+        assert cache(name) == name_pinyin(name), name
