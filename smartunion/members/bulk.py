@@ -629,7 +629,7 @@ def indexes_built_after(tables: Sequence[type[models.Model]]) -> Iterator[None]:
     qn = connection.ops.quote_name
     rebuild: list[str] = []
     with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        cursor.execute("SET LOCAL maintenance_work_mem = '1GB'")
         # Dropping a foreign key touches the table it points to, which must have no deferred
         # checks waiting (rows written earlier in this transaction): run them now.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import resource
+import unicodedata
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
@@ -89,9 +90,20 @@ class Command(BaseCommand):
         accounts = ensure_demo_accounts()
         self.stdout.write("")
         self.stdout.write("演示账号（仅供演示，切勿用于正式环境）：")
-        self.stdout.write(f"  {'用户名':<17}{'密码':<17}{'角色':<9}管理范围")
+        rows = [("用户名", "密码", "角色", "管理范围")]
         for a in accounts:
             note = "" if a.created else "（已存在，如已改过密码以新密码为准）"
-            self.stdout.write(
-                f"  {a.username:<20}{DEMO_PASSWORD:<19}{a.role_label:<10}{a.scope}{note}"
-            )
+            rows.append((a.username, DEMO_PASSWORD, a.role_label, a.scope + note))
+        widths = [max(_width(r[i]) for r in rows) + 2 for i in range(3)]
+        for row in rows:
+            cells = [_pad(cell, width) for cell, width in zip(row, widths, strict=False)]
+            self.stdout.write("  " + "".join(cells) + row[3])
+
+
+def _width(text: str) -> int:
+    """Columns a terminal gives the text: Chinese characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
