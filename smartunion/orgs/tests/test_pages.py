@@ -583,3 +583,15 @@ def test_the_member_list_never_reads_the_encrypted_columns(as_county, world, par
         assert '"members_person"."id_number"' not in sql
         assert '"members_person"."phone"' not in sql
         assert '"id_masked"' in sql
+
+
+def test_the_union_page_links_its_exports_and_the_import(client, world):
+    client.force_login(world.county_admin)
+    html = client.get(reverse("orgs:detail", kwargs={"org_id": world.union_a1.pk})).content.decode()
+    export = reverse("imports:export_members", kwargs={"org_id": world.union_a1.pk})
+    assert f"{export}?format=xlsx" in html and f"{export}?format=csv" in html
+    assert f"{reverse('imports:upload')}?org={world.union_a1.pk}" in html
+    response = client.get(f"{export}?format=csv")
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert response.status_code == 200 and "张三" in body
+    assert world.member_a1.person.id_number not in body  # masked by default
