@@ -188,11 +188,11 @@ def main():
 
     django.setup()
     from django.core.management import call_command
-    from django.db import connection
 
     from smartunion.core.testing import make_org
     from smartunion.orgs.models import Kind
     from smartunion.regions.models import Region
+    from smartunion.venues import querysets
     from smartunion.venues.api import find_nearest
 
     try:
@@ -220,17 +220,21 @@ def main():
                 find_nearest(*q, limit=args.limit)
             fast, cpu = [], []
             statements = [0]
+            box_query = querysets.BoxFetcher.__call__
 
-            def count(execute, sql, params, many, context, statements=statements):
+            def counted(self, *a, statements=statements, box_query=box_query, **kw):
                 statements[0] += 1
-                return execute(sql, params, many, context)
+                return box_query(self, *a, **kw)
 
-            with connection.execute_wrapper(count):
+            querysets.BoxFetcher.__call__ = counted
+            try:
                 for q in queries:
                     c0 = time.process_time()
                     ms, _ = timed(lambda lng, lat: find_nearest(lng, lat, limit=args.limit), *q)
                     cpu.append((time.process_time() - c0) * 1000.0)
                     fast.append(ms)
+            finally:
+                querysets.BoxFetcher.__call__ = box_query
             slow = []
             mismatches = 0
             for q in queries[: args.baseline_queries]:
@@ -243,7 +247,7 @@ def main():
             print(
                 f"  {size:>7,} stations ({shape}, loaded in {built:.1f} s): "
                 f"indexed median {med_fast:.2f} ms, p95 {pct(fast, 95):.2f} ms, "
-                f"max {max(fast):.2f} ms, {statements[0] / len(queries):.1f} statements, "
+                f"max {max(fast):.2f} ms, {statements[0] / len(queries):.1f} box queries, "
                 f"CPU of this process median {statistics.median(cpu):.2f} ms | "
                 f"full scan median {med_slow:.1f} ms | "
                 f"{med_slow / med_fast:.0f}× faster | answers differ on {mismatches} of "

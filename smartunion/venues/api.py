@@ -11,6 +11,7 @@ import json
 from urllib.parse import quote, urlencode
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.utils import timezone
 from ninja import Router, Schema
 
@@ -18,6 +19,7 @@ from smartunion.core.scope import get_for_user
 from smartunion.venues import coords
 from smartunion.venues.hours import is_open_at
 from smartunion.venues.models import KIND_SHORT, Venue, VenueKind
+from smartunion.venues.querysets import BoxFetcher, nearest_rows
 
 router = Router(tags=["工会阵地"])
 
@@ -215,23 +217,36 @@ NEARBY_FIELDS = (
 _JSON_FIELDS = ("hours", "facilities")
 
 
+_ROW_NAMES = ("id", "lng", "lat", *NEARBY_FIELDS[:-1])
+_fetchers: dict[tuple[str, str], BoxFetcher] = {}
+
+
+# Model.from_db takes the values in the model's field order.
+_MODEL_ORDER = [
+    _ROW_NAMES.index(f.attname) for f in Venue._meta.concrete_fields if f.attname in _ROW_NAMES
+]
+_JSON_AT = {i for i, name in enumerate(_ROW_NAMES) if name in _JSON_FIELDS}
+
+
 def _venue_from_row(row: tuple) -> Venue:
-    values = dict(zip(("id", "lng", "lat", *NEARBY_FIELDS), row, strict=True))
-    region_name = values.pop("region__name")
-    for name in _JSON_FIELDS:
-        if isinstance(values[name], str):  # SQLite hands JSON back as text
-            values[name] = json.loads(values[name])
-    venue = Venue(**values)
-    venue.region_name = region_name
+    values = [
+        json.loads(row[i]) if i in _JSON_AT and isinstance(row[i], str) else row[i]
+        for i in _MODEL_ORDER
+    ]  # SQLite gives JSON back as text
+    venue = Venue.from_db(None, _ROW_NAMES, values)
+    venue.region_name = row[-1]
     return venue
 
 
 def find_nearest(lng: float, lat: float, *, limit: int = 10, kind: str = "") -> list:
     """[(venue, distance_m)] of the nearest open venues to a WGS-84 point."""
-    qs = Venue.objects.all()
-    if kind:
-        qs = qs.filter(kind=kind)
-    return [(_venue_from_row(row), d) for row, d in qs.nearest_rows(lng, lat, limit, NEARBY_FIELDS)]
+    key = (kind, connection.alias)
+    fetcher = _fetchers.get(key)
+    if fetcher is None:
+        qs = Venue.objects.filter(kind=kind) if kind else Venue.objects.all()
+        fetcher = _fetchers[key] = BoxFetcher(qs, NEARBY_FIELDS)
+    rows = nearest_rows(fetcher, lng, lat, limit)
+    return [(_venue_from_row(row), d) for row, d in rows]
 
 
 @router.get("/nearest", auth=None, response=NearestOut, url_name="venues_nearest")

@@ -135,12 +135,9 @@ class Venue(ScopedModel):
         verbose_name = "工会阵地"
         verbose_name_plural = "工会阵地"
         indexes = [
-            # The nearest query: a latitude band, then longitude, of open venues only.
-            models.Index(
-                fields=["lat", "lng"],
-                condition=models.Q(status="open"),
-                name="venue_open_latlng_idx",
-            ),
+            # The nearest query: a latitude band, then longitude. Not a partial index on open
+            # venues: a prepared (generic) plan with the status as a parameter could not use it.
+            models.Index(fields=["lat", "lng"], name="venue_latlng_idx"),
             models.Index(fields=["region", "kind", "status"], name="venue_region_kind_idx"),
             models.Index(fields=["org", "kind"], name="venue_org_kind_idx"),
             models.Index(fields=["kind", "status", "id"], name="venue_kind_status_idx"),

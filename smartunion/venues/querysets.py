@@ -48,66 +48,64 @@ class VenueQuerySet(ScopedQuerySet):
         return qs.filter(lng__gte=min_lng, lng__lte=max_lng)
 
     def nearest(self, lng: float, lat: float, limit: int = 10) -> list[tuple[int, float]]:
-        """The ``limit`` nearest venues of this queryset as [(id, distance_m)], nearest first."""
-        return [(row[0], d) for row, d in self.nearest_rows(lng, lat, limit)]
+        """The ``limit`` nearest open venues of this queryset as [(id, distance_m)]."""
+        return [(row[0], d) for row, d in nearest_rows(BoxFetcher(self), lng, lat, limit)]
 
-    def nearest_rows(
-        self, lng: float, lat: float, limit: int = 10, fields: tuple[str, ...] = ()
-    ) -> list[tuple[tuple, float]]:
-        """[(row, distance_m)] of the ``limit`` nearest venues; a row is (id, lng, lat, *fields)
-        as the database returns them (no field converters applied).
 
-        Open venues only. An indexed bounding box around the point grows until it holds
-        ``limit`` candidates; then one more box with the radius of the farthest candidate
-        makes the answer exact (a closer venue outside the first box is impossible). Exact
-        haversine distances are computed in Python on the few candidates. The box query is
-        compiled once and re-run with new corners, since compiling dominates at this size.
-        """
-        if limit < 1:
-            return []
-        fetch = _BoxFetcher(self.open(), fields)
-        cap = max(MAX_CANDIDATES, 20 * limit)
-        radius, too_few, too_many = _first_radius(), 0.0, 0.0
-        rows = fetch(lng, lat, radius, cap)
-        for _ in range(MAX_ROUNDS):
-            if len(rows) > cap:
-                # Grown from nothing straight into a dense area: step back between the last
-                # box that held too few and this one, reading at most ``cap`` rows a try.
-                too_many = radius
-                radius = math.sqrt(too_few * too_many) if too_few else radius / GROWTH
-            elif len(rows) >= limit or radius >= MAX_RADIUS_M:
-                break
-            else:
-                too_few = radius
-                # Grow by the density seen so far (area ∝ r²), so a sparse county does not
-                # take many rounds and a dense city is not overshot into thousands of rows.
-                factor = (
-                    GROWTH
-                    if not rows
-                    else min(GROWTH, max(1.5, 1.3 * math.sqrt(limit / len(rows))))
-                )
-                radius = min(MAX_RADIUS_M, radius * factor)
-                if too_many:
-                    radius = min(radius, math.sqrt(too_few * too_many))
-            rows = fetch(lng, lat, radius, cap)
-        # Out of tries (a density step no box in between resolved): read a whole box.
+def nearest_rows(
+    fetch: BoxFetcher, lng: float, lat: float, limit: int = 10
+) -> list[tuple[tuple, float]]:
+    """[(row, distance_m)] of the ``limit`` nearest open venues, nearest first; a row is
+    (id, lng, lat, *fetch.fields) as the database returns them (no field converters applied).
+
+    An indexed bounding box around the point grows until it holds ``limit`` candidates; then
+    one more box with the radius of the farthest candidate makes the answer exact (a closer
+    venue outside the first box is impossible). Exact haversine distances are computed in
+    Python on the few candidates. The box query is compiled once (``BoxFetcher``) and re-run
+    with new corners, since compiling it costs more than running it.
+    """
+    if limit < 1:
+        return []
+    cap = max(MAX_CANDIDATES, 20 * limit)
+    radius, too_few, too_many = _first_radius(), 0.0, 0.0
+    rows = fetch(lng, lat, radius, cap)
+    for _ in range(MAX_ROUNDS):
         if len(rows) > cap:
-            rows = fetch(lng, lat, radius)
-        elif len(rows) < limit and too_many:
-            radius = too_many
-            rows = fetch(lng, lat, radius)
+            # Grown from nothing straight into a dense area: step back between the last
+            # box that held too few and this one, reading at most ``cap`` rows a try.
+            too_many = radius
+            radius = math.sqrt(too_few * too_many) if too_few else radius / GROWTH
+        elif len(rows) >= limit or radius >= MAX_RADIUS_M:
+            break
+        else:
+            too_few = radius
+            # Grow by the density seen so far (area ∝ r²), so a sparse county does not
+            # take many rounds and a dense city is not overshot into thousands of rows.
+            factor = (
+                GROWTH if not rows else min(GROWTH, max(1.5, 1.3 * math.sqrt(limit / len(rows))))
+            )
+            radius = min(MAX_RADIUS_M, radius * factor)
+            if too_many:
+                radius = min(radius, math.sqrt(too_few * too_many))
+        rows = fetch(lng, lat, radius, cap)
+    # Out of tries (a density step no box in between resolved): read a whole box.
+    if len(rows) > cap:
+        rows = fetch(lng, lat, radius)
+    elif len(rows) < limit and too_many:
+        radius = too_many
+        rows = fetch(lng, lat, radius)
+    ranked = _rank(lng, lat, rows)
+    if len(ranked) >= limit and ranked[limit - 1][0] > radius:
+        # The box's corners reach further than its inscribed circle: re-query with the
+        # radius of the limit-th candidate so that no closer venue can be missing.
+        rows = fetch(lng, lat, ranked[limit - 1][0])
         ranked = _rank(lng, lat, rows)
-        if len(ranked) >= limit and ranked[limit - 1][0] > radius:
-            # The box's corners reach further than its inscribed circle: re-query with the
-            # radius of the limit-th candidate so that no closer venue can be missing.
-            rows = fetch(lng, lat, ranked[limit - 1][0])
-            ranked = _rank(lng, lat, rows)
-        elif len(ranked) < limit:  # fewer than asked for within reach: rank every venue
-            rows = list(self.open().order_by().values_list("id", "lng", "lat", *fields))
-            ranked = _rank(lng, lat, rows)
-        if len(ranked) >= limit:
-            _learn_reach(ranked[limit - 1][0])
-        return [(row, d) for d, _, row in ranked[:limit]]
+    elif len(ranked) < limit:  # fewer than asked for within reach: rank every venue
+        rows = fetch.all_rows()
+        ranked = _rank(lng, lat, rows)
+    if len(ranked) >= limit:
+        _learn_reach(ranked[limit - 1][0])
+    return [(row, d) for d, _, row in ranked[:limit]]
 
 
 def _rank(lng: float, lat: float, rows) -> list[tuple[float, int, tuple]]:
@@ -134,11 +132,12 @@ def _learn_reach(distance: float) -> None:
 _SENTINELS = (-179.123456789, -89.123456789, 179.987654321, 89.987654321)
 
 
-class _BoxFetcher:
-    """Runs "id, lng, lat of the rows of ``qs`` in a box" with one compiled statement."""
+class BoxFetcher:
+    """Runs "id, lng, lat (and ``fields``) of the open rows of ``qs`` in a box", compiled once."""
 
     def __init__(self, qs: VenueQuerySet, fields: tuple[str, ...] = ()):
-        self.qs = qs.order_by()
+        self.qs = qs.open().order_by()
+        self.fields = fields
         self.columns = ("id", "lng", "lat", *fields)
         min_lng, min_lat, max_lng, max_lat = _SENTINELS
         compiled = self.qs.in_bbox(min_lng, min_lat, max_lng, max_lat).values_list(*self.columns)
@@ -146,6 +145,9 @@ class _BoxFetcher:
         self.params = list(params)
         self.slots = [self.params.index(v) for v in _SENTINELS]
         self.db = self.qs.db
+
+    def all_rows(self) -> list:
+        return list(self.qs.values_list(*self.columns))
 
     def __call__(self, lng: float, lat: float, radius: float, cap: int | None = None) -> list:
         """The rows in the box of ``radius``; with ``cap``, at most cap + 1 of them."""
@@ -160,6 +162,18 @@ class _BoxFetcher:
         if cap:
             sql += " LIMIT %s"
             params.append(cap + 1)
-        with connections[self.db].cursor() as cursor:
+        connection = connections[self.db]
+        if connection.vendor == "postgresql" and not connection.settings_dict.get(
+            "DISABLE_SERVER_SIDE_CURSORS"
+        ):
+            # A prepared statement: planning this small query costs more than running it.
+            # (Not behind a transaction-pooling PgBouncer, which is what that setting marks.)
+            import psycopg
+
+            connection.ensure_connection()
+            with psycopg.Cursor(connection.connection) as cursor:
+                cursor.execute(sql, params, prepare=True)
+                return cursor.fetchall()
+        with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()

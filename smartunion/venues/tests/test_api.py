@@ -88,6 +88,15 @@ def test_nearest_is_public_and_gives_distance_in_metres(client, world, venue_a, 
     assert items[0]["distance_m"] == 0
     expected = coords.haversine_m(103.7835, 36.0664, venue_a.lng, venue_a.lat)
     assert abs(items[1]["distance_m"] - expected) <= 1
+    first = items[0]
+    assert (first["name"], first["kind_name"], first["region_name"]) == (
+        "七里河驿站",
+        "驿站",
+        "七里河区",
+    )
+    assert first["facilities"] == ["饮水", "休息", "如厕"]
+    assert first["hours"] == "每天 08:00-20:00" and first["open_24h"] is False
+    assert first["service_phone"] == "09318888888" and first["address"] == "城关区东岗西路1号"
     assert "manager_phone" not in items[0]
     assert "13912345678" not in response.content.decode()
 
