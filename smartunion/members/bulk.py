@@ -340,7 +340,7 @@ def card_no_for(membership_id: int) -> str:
 
 
 def add_member_counts(counts: Mapping[int, int]) -> None:
-    """Move the kept member counters by the given deltas (one batch of statements)."""
+    """Move the kept member counters by the given deltas (one statement on PostgreSQL)."""
     pairs = [(delta, org_id) for org_id, delta in counts.items() if delta]
     if not pairs:
         return
@@ -348,6 +348,14 @@ def add_member_counts(counts: Mapping[int, int]) -> None:
     table = qn(Organization._meta.db_table)
     column = qn(Organization._meta.get_field("member_count").column)
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # 49,000 unions at once: one UPDATE joined to the deltas, not 49,000 statements.
+            cursor.execute(
+                f"UPDATE {table} AS o SET {column} = o.{column} + d.delta "
+                "FROM unnest(%s::bigint[], %s::bigint[]) AS d(org_id, delta) WHERE o.id = d.org_id",
+                [[org_id for _d, org_id in pairs], [delta for delta, _o in pairs]],
+            )
+            return
         cursor.executemany(f"UPDATE {table} SET {column} = {column} + %s WHERE id = %s", pairs)
 
 

@@ -213,7 +213,8 @@ class MemberGenerator:
     # ---- helpers -------------------------------------------------------------------------
 
     def _day(self, first: int, last: int) -> int:
-        return first if last <= first else self.rnd.randint(first, last)
+        # random() and a multiplication: randint() costs five times as much, per call.
+        return first if last <= first else first + int(self.rnd.random() * (last - first + 1))
 
     def _ethnicity(self, birthplace: str) -> str:
         weighted = self.ethnicity_cache.get(birthplace)
