@@ -13,6 +13,7 @@ import datetime as dt
 import multiprocessing
 import os
 import random
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -92,9 +93,20 @@ def _results(job: Job, workers: int) -> Iterator[ChunkResult]:
     # Fork: the workers inherit the job (and the settings and keys) without pickling it. They
     # never touch the database connection; only this process writes.
     context = multiprocessing.get_context("fork")
+    # At most two chunks per worker waiting to be written: when the database is the slower
+    # side (SQLite), finished chunks would otherwise pile up in this process's memory.
+    slots = threading.BoundedSemaphore(2 * workers)
+
+    def tasks() -> Iterator[int]:
+        for index in range(len(job.chunks)):
+            slots.acquire()
+            yield index
+
     try:
         with context.Pool(workers) as pool:
-            yield from pool.imap(_run_inherited_chunk, range(len(job.chunks)))
+            for result in pool.imap(_run_inherited_chunk, tasks()):
+                yield result
+                slots.release()
     finally:
         _JOB = None
 

@@ -345,3 +345,49 @@ def test_composed_pinyin_equals_the_pinyin_of_the_whole_name():
     for i in range(2000):
         name = names("1" if i % 2 else "2")
         assert cache(name) == name_pinyin(name), name
+
+
+def _constraints(model) -> dict:
+    with connection.cursor() as cursor:
+        found = connection.introspection.get_constraints(cursor, model._meta.db_table)
+    return {name: (c["columns"], c["unique"], bool(c["foreign_key"])) for name, c in found.items()}
+
+
+def test_every_index_and_constraint_is_back_after_loading(db):
+    load_regions()
+    models = [Person, Membership, MembershipEvent, Transfer]
+    before = {m: _constraints(m) for m in models}
+    generate(orgs=120, members=300, seed=5, workers=1)
+    assert {m: _constraints(m) for m in models} == before
+
+
+def test_a_duplicate_loaded_without_indexes_still_fails_and_leaves_nothing(db):
+    from django.db import IntegrityError, transaction
+
+    from smartunion.core.testing import make_org, new_id_number
+    from smartunion.members.bulk import PinyinCache, Table, indexes_built_after, person_values
+
+    load_regions()
+    org = make_org("兰州第一机械厂工会", None, "single", "620102")
+    table = Table(Person)
+    ident = parse_id_number(new_id_number())
+    before = _constraints(Person)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        with indexes_built_after([Person, Membership, MembershipEvent, Transfer]):
+            ids = table.allocate_ids(2)
+            table.write(
+                table.row(
+                    person_values(
+                        pk=pk,
+                        name="张三",
+                        ident=ident,
+                        phone="",
+                        org_id=org.pk,
+                        now=timezone.now(),
+                        pinyin=PinyinCache(),
+                    )
+                )
+                for pk in ids
+            )
+    assert not Person.objects.exists()
+    assert _constraints(Person) == before
