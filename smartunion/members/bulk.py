@@ -20,11 +20,12 @@ the conditional unique constraint (one current membership per person) and the un
 会员证号. Records whose ID number is already registered are skipped and reported, so running
 the same input twice creates nothing new.
 
-Measured cost (the shared 2-core machine, SM4 + HMAC-SM3, indexes in place, 50,000 members
-into one union, `DEBUG=1`): preparing a person row (two encryptions, two blind indexes, masks,
-cached pinyin) ≈ 25 µs; ``bulk_register`` end to end ≈ 104 µs per member on SQLite and
-≈ 183 µs on PostgreSQL (most of it the server maintaining eight indexes), against ≈ 7.0 ms
-and ≈ 9.4 ms per member through ``services.register_member`` — 67× and 51× faster.
+Measured cost (the 2-core machine, mostly idle; SM4 + HMAC-SM3; indexes in place; 50,000
+members into one union; ``DEBUG=1``): preparing a person row (two encryptions, two blind
+indexes, masks, cached pinyin) ≈ 19 µs; ``bulk_register`` end to end ≈ 82 µs per member on
+SQLite and ≈ 122 µs on PostgreSQL (most of the rest is the server maintaining the person
+table's indexes), against ≈ 4.5 ms and ≈ 11.5 ms per member through
+``services.register_member`` — 55× and 95× faster.
 """
 
 from __future__ import annotations
