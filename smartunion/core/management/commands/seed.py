@@ -64,9 +64,11 @@ class Command(BaseCommand):
                     f"（{connection.vendor}，{report.workers} 个生成进程，主进程峰值内存 {peak_mb:.0f} MB）。"
                 )
             )
-            self.stdout.write(
-                "会籍状态：" + "，".join(f"{k} {v:,}" for k, v in sorted(report.statuses.items()))
-            )
+            if report.statuses:
+                self.stdout.write(
+                    "会籍状态："
+                    + "，".join(f"{k} {v:,}" for k, v in sorted(report.statuses.items()))
+                )
             if verbose:
                 self.stdout.write(f"phases: {report.phases}")
         if options["demo"]:
