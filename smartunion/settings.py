@@ -5,8 +5,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from smartunion.core.devkeys import KEY_NAMES, ensure_dev_keys
 from smartunion.core.env import env_bool, env_int, env_list, env_str, load_env_file
-from smartunion.core.keys import KEY_NAMES, ensure_dev_keys
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("SMARTUNION_VAR_DIR", str(BASE_DIR / "var")))

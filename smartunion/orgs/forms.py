@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 
 from smartunion.core.codes import Industry, UnitCategory
 from smartunion.orgs.models import Kind, Organization, Status
-from smartunion.orgs.services import clean_uscc
+from smartunion.orgs.services import EDITABLE_FIELDS, clean_uscc
 from smartunion.regions.models import Level, Region
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -116,22 +116,7 @@ class OrgForm(forms.Form):
         help_text="每届任期3至5年；届满未换届的工会将在首页提醒。",
     )
 
-    service_fields = (
-        "name",
-        "kind",
-        "region",
-        "uscc",
-        "employer_name",
-        "employer_uscc",
-        "address",
-        "industry",
-        "unit_category",
-        "founded_on",
-        "chair_name",
-        "employee_count",
-        "women_committee",
-        "term_ends_on",
-    )
+    service_fields = EDITABLE_FIELDS
 
     def __init__(self, *args, org: Organization | None = None, **kwargs):
         super().__init__(*args, **kwargs)
