@@ -19,8 +19,10 @@ from django.db import connection
 from django.utils import timezone
 
 from smartunion.core.idnumber import parse_id_number, validate_phone
+from smartunion.core.pinyin import name_pinyin
 from smartunion.imports import schema as s
 from smartunion.imports.readers import HEADER_SEARCH_ROWS, MAX_COLUMNS, ImportRefused
+from smartunion.members.bulk import person_pii
 from smartunion.members.models import CURRENT_STATUSES, Membership, MembershipStatus, Person
 from smartunion.members.services import check_join_age, id_blind_index
 from smartunion.orgs.models import Kind, Organization, Status
@@ -396,6 +398,15 @@ class MemberRow:
     extra: dict[str, Any]
     action: str = "create"  # create | rejoin
     person_id: int | None = None
+    pii: dict[str, Any] | None = None  # members.bulk.person_pii(), when computed in advance
+
+
+@dataclass
+class ParsedBatch:
+    """What ``MemberValidator.parse`` found in a batch, before the database checks."""
+
+    outcome: BatchOutcome
+    pending: list[tuple[MemberRow, int | None, str, str, str]]
 
 
 @dataclass
@@ -429,12 +440,28 @@ _MEMBER_TEXT_FIELDS = ("occupation", "professional_title")
 
 
 class MemberValidator:
-    """Checks member rows batch by batch; remembers ID numbers and card numbers across batches."""
+    """Checks member rows batch by batch; remembers ID numbers and card numbers across batches.
+
+    ``validate(batch)`` is ``check(parse(batch))``. ``parse`` looks only at the rows (no
+    database), so an import runs it on a reader thread one batch ahead of ``check`` and the
+    writes (``imports.services``). With ``prepare_pii`` it also encrypts and indexes each
+    valid row's personal information and computes its pinyin (``members.bulk.person_pii``),
+    the costly part of writing a person, so that a commit does it while the database works.
+    """
 
     schema = s.MEMBERS
 
-    def __init__(self, layout: Layout, *, actor, root: Organization, today: dt.date | None = None):
+    def __init__(
+        self,
+        layout: Layout,
+        *,
+        actor,
+        root: Organization,
+        today: dt.date | None = None,
+        prepare_pii: bool = False,
+    ):
         self.layout = layout
+        self.prepare_pii = prepare_pii
         self.actor = actor
         self.orgs = OrgResolver(actor, root)
         self.today = today or timezone.localdate()
@@ -453,6 +480,20 @@ class MemberValidator:
         self._texts = [(key, idx[key], col(key)) for key in _MEMBER_TEXT_FIELDS if key in idx]
 
     def validate(self, batch: list[tuple[int, list]]) -> BatchOutcome:
+        return self.check(self.parse(batch))
+
+    def check(self, parsed: ParsedBatch) -> BatchOutcome:
+        """The database half: unions and scope, people already registered, card numbers."""
+        if parsed.pending:
+            self._check_against_database(parsed.pending, parsed.outcome)
+        return parsed.outcome
+
+    def parse(self, batch: list[tuple[int, list]], *, prepare: bool = True) -> ParsedBatch:
+        """The row half: every cell checked, duplicates in the file; no database access.
+
+        ``prepare=False`` skips ``prepare_pii`` (rows read again only to remember them).
+        """
+        prepare = prepare and self.prepare_pii
         out = BatchOutcome()
         pending: list[tuple[MemberRow, int | None, str, str, str]] = []
         g = self._get
@@ -576,22 +617,22 @@ class MemberValidator:
                 out.errors += 1
                 out.issues.extend(issues)
                 continue
+            id_hash = id_blind_index(ident.number)
             record = MemberRow(
                 row_no=row_no,
                 name=name,
                 ident=ident,
-                id_hash="",
+                id_hash=id_hash,
                 phone=phone,
                 org_id=0,
                 joined_on=joined_on,
                 card_no=card_no,
                 extra=extra,
+                pii=person_pii(name, ident, phone, name_pinyin, id_hash) if prepare else None,
             )
             pending.append((record, org_ref, org_uscc, org_name, label))
             out.issues.extend(issues)
-        if pending:
-            self._check_against_database(pending, out)
-        return out
+        return ParsedBatch(out, pending)
 
     def _check_against_database(self, pending, out: BatchOutcome) -> None:
         resolver = self.orgs
@@ -659,7 +700,6 @@ class MemberValidator:
                 out.issues.extend(issues)
                 continue
             record.org_id = info.id
-            record.id_hash = id_blind_index(record.ident.number)
             placed.append((record, label, issues))
         if not placed:
             return
