@@ -14,11 +14,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
-from smartunion.core.idnumber import parse_id_number, validate_phone
+from smartunion.core.idnumber import age_on, parse_id_number, validate_phone
 from smartunion.core.pinyin import name_pinyin
 from smartunion.imports import schema as s
 from smartunion.imports.readers import HEADER_SEARCH_ROWS, MAX_COLUMNS, ImportRefused
@@ -376,6 +377,38 @@ def registered_persons(hashes: list[str]) -> Iterator[tuple[int, str, str]]:
         )
 
 
+def _open_memberships(person_ids: list[int]) -> Iterator[tuple[int, int, str]]:
+    """(person id, union id, status) of these people's current memberships and applications."""
+    if not person_ids:
+        return
+    statuses = [*CURRENT_STATUSES, MembershipStatus.APPLIED]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT person_id, org_id, status FROM {Membership._meta.db_table} "
+                "WHERE person_id = ANY(%s) AND status = ANY(%s)",
+                [person_ids, [str(v) for v in statuses]],
+            )
+            yield from cursor.fetchall()
+        return
+    for start in range(0, len(person_ids), _IN_CHUNK):
+        yield from Membership.objects.filter(
+            person_id__in=person_ids[start : start + _IN_CHUNK], status__in=statuses
+        ).values_list("person_id", "org_id", "status")
+
+
+def _current_cards(cards: list[str]) -> set[str]:
+    """Those of these 会员证号 that a current membership holds."""
+    taken: set[str] = set()
+    for start in range(0, len(cards), _IN_CHUNK):
+        taken.update(
+            Membership.objects.filter(
+                card_no__in=cards[start : start + _IN_CHUNK], status__in=CURRENT_STATUSES
+            ).values_list("card_no", flat=True)
+        )
+    return taken
+
+
 def _not_in_scope(what: str) -> str:
     return f"{what}不存在或不在您的管理范围内（只能导入到本工会及下级工会）。"
 
@@ -478,6 +511,7 @@ class MemberValidator:
         ]
         self._bools = [(key, idx[key], col(key)) for key in _MEMBER_BOOL_FIELDS if key in idx]
         self._texts = [(key, idx[key], col(key)) for key in _MEMBER_TEXT_FIELDS if key in idx]
+        self._join_ages = (settings.SMARTUNION_MIN_JOIN_AGE, settings.SMARTUNION_MAX_JOIN_AGE)
 
     def validate(self, batch: list[tuple[int, list]]) -> BatchOutcome:
         return self.check(self.parse(batch))
@@ -497,16 +531,26 @@ class MemberValidator:
         out = BatchOutcome()
         pending: list[tuple[MemberRow, int | None, str, str, str]] = []
         g = self._get
+        # Every row is padded to one cell past the header; a column the file lacks reads that
+        # last cell, always empty (no bounds checks or closures per cell: ~2.3 M rows).
+        width = self.layout.width
+        pad = [None] * (width + 1)
         i_seq, i_name, i_id, i_phone = g["seq"], g["name"], g["id_number"], g["phone"]
         i_uscc, i_ref, i_oname = g["org_uscc"], g["org_ref"], g["org_name"]
         i_joined, i_card = g["joined_on"], g["card_no"]
+        i_name = width if i_name is None else i_name
+        i_id = width if i_id is None else i_id
+        i_phone = width if i_phone is None else i_phone
+        codes = [(key, width if i is None else i, c, m) for key, i, c, m in self._codes]
+        bools = [(key, width if i is None else i, c) for key, i, c in self._bools]
+        texts = [(key, width if i is None else i, c) for key, i, c in self._texts]
+        low_age, high_age = self._join_ages
         today = self.today
+        regions = self.regions
+        seen_ids, seen_cards = self.seen_ids, self.seen_cards
         for row_no, row in batch:
-            n = len(row)
-
-            def cell(i, row=row, n=n):
-                return row[i] if i is not None and i < n else None
-
+            row = [*row, *pad[len(row) :]]
+            cell = row.__getitem__
             if i_seq is not None and cell_text(cell(i_seq)) == s.EXAMPLE_MARK:
                 out.examples += 1
                 continue
@@ -520,7 +564,7 @@ class MemberValidator:
             ident = None
             try:
                 raw_id = id_cell(cell(i_id))
-                ident = parse_id_number(raw_id, today=today, known_regions=self.regions)
+                ident = parse_id_number(raw_id, today=today, known_regions=regions)
             except ValidationError as exc:
                 issues.append(Issue(row_no, "身份证号码", exc.messages[0]))
             label = f"{name[:20]} {ident.masked}" if ident else name[:20]
@@ -534,10 +578,12 @@ class MemberValidator:
                     issues.append(Issue(row_no, "入会日期", exc.messages[0]))
                     joined_on = None
             if ident is not None:
-                try:
-                    check_join_age(ident, joined_on or today)
-                except ValidationError as exc:
-                    issues.append(Issue(row_no, "身份证号码", first_message(exc)))
+                if not low_age <= age_on(ident.birth_date, joined_on or today) <= high_age:
+                    # The same rule and message as members.services.check_join_age.
+                    try:
+                        check_join_age(ident, joined_on or today)
+                    except ValidationError as exc:
+                        issues.append(Issue(row_no, "身份证号码", first_message(exc)))
                 for warning in ident.warnings:
                     issues.append(Issue(row_no, "身份证号码", warning, WARNING))
             phone = ""
@@ -548,7 +594,7 @@ class MemberValidator:
                 except ValidationError as exc:
                     issues.append(Issue(row_no, "手机号码", exc.messages[0]))
             extra: dict[str, Any] = {}
-            for key, i, column, choices in self._codes:
+            for key, i, column, choices in codes:
                 try:
                     value = parse_code(cell(i), column, choices)
                 except ValidationError as exc:
@@ -556,12 +602,12 @@ class MemberValidator:
                     continue
                 if value:
                     extra[key] = value
-            for key, i, column in self._bools:
+            for key, i, column in bools:
                 try:
                     extra[key] = parse_bool(cell(i), column.header)
                 except ValidationError as exc:
                     issues.append(Issue(row_no, column.header, exc.messages[0]))
-            for key, i, column in self._texts:
+            for key, i, column in texts:
                 try:
                     value = text_value(cell(i), column)
                 except ValidationError as exc:
@@ -590,7 +636,7 @@ class MemberValidator:
             org_name = cell_text(cell(i_oname)) if i_oname is not None else ""
             if ident is not None:
                 key = int(ident.number[:17])
-                first = self.seen_ids.get(key)
+                first = seen_ids.get(key)
                 if first is not None:
                     issues.append(
                         Issue(
@@ -602,15 +648,15 @@ class MemberValidator:
                     )
                     out.duplicates += 1
                 else:
-                    self.seen_ids[key] = row_no
+                    seen_ids[key] = row_no
             if card_no:
-                first = self.seen_cards.get(card_no)
+                first = seen_cards.get(card_no)
                 if first is not None:
                     issues.append(
                         Issue(row_no, "会员证号", f"与第{first}行的会员证号重复。", code=DUPLICATE)
                     )
                 else:
-                    self.seen_cards[card_no] = row_no
+                    seen_cards[card_no] = row_no
             for issue in issues:
                 issue.label = label
             if has_error(issues):
@@ -709,22 +755,11 @@ class MemberValidator:
             persons[id_hash] = (pk, name)
         memberships: dict[int, tuple[int, str]] = {}
         person_ids = [pk for pk, _n in persons.values()]
-        for start in range(0, len(person_ids), _IN_CHUNK):
-            for person_id, org_id, status in Membership.objects.filter(
-                person_id__in=person_ids[start : start + _IN_CHUNK],
-                status__in=[*CURRENT_STATUSES, MembershipStatus.APPLIED],
-            ).values_list("person_id", "org_id", "status"):
-                if status == MembershipStatus.APPLIED and person_id in memberships:
-                    continue
-                memberships[person_id] = (org_id, status)
-        cards = [r.card_no for r, _l, _i in placed if r.card_no]
-        taken: set[str] = set()
-        for start in range(0, len(cards), _IN_CHUNK):
-            taken.update(
-                Membership.objects.filter(
-                    card_no__in=cards[start : start + _IN_CHUNK], status__in=CURRENT_STATUSES
-                ).values_list("card_no", flat=True)
-            )
+        for person_id, org_id, status in _open_memberships(person_ids):
+            if status == MembershipStatus.APPLIED and person_id in memberships:
+                continue
+            memberships[person_id] = (org_id, status)
+        taken = _current_cards([r.card_no for r, _l, _i in placed if r.card_no])
         other_orgs = {
             org_id for org_id, status in memberships.values() if status != MembershipStatus.APPLIED
         }
