@@ -383,6 +383,19 @@ def add_member_counts(counts: Mapping[int, int]) -> None:
         cursor.executemany(f"UPDATE {table} SET {column} = {column} + %s WHERE id = %s", pairs)
 
 
+def _org_path_bounds(org_ids: list[int]) -> list[str]:
+    """The smallest and largest path of these unions: their common path is the audit scope."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT MIN(path), MAX(path) FROM {Organization._meta.db_table} "
+                "WHERE id = ANY(%s)",
+                [org_ids],
+            )
+            return [p for p in cursor.fetchone() if p is not None]
+    return list(Organization.objects.filter(pk__in=org_ids).values_list("path", flat=True))
+
+
 def common_path(paths: Iterable[str]) -> str:
     """The deepest organization path that contains every given path (segment aligned)."""
     paths = list(paths)
@@ -581,7 +594,7 @@ def _register_batch(
     tables["membership"].write(memberships)
     tables["event"].write(events)
     add_member_counts(counts)
-    paths = Organization.objects.filter(pk__in=list(counts)).values_list("path", flat=True)
+    paths = _org_path_bounds(list(counts))
     audit.record(
         actor,
         action,
