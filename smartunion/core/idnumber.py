@@ -53,7 +53,10 @@ def _today() -> dt.date:
 
 def normalize(raw: str) -> str:
     """Full-width digits and letters to ASCII, spaces removed, ``x`` upper-cased."""
-    return unicodedata.normalize("NFKC", raw or "").replace(" ", "").strip().upper()
+    raw = raw or ""
+    if not raw.isascii():  # NFKC changes nothing in ASCII text: skip it for the usual case
+        raw = unicodedata.normalize("NFKC", raw)
+    return raw.replace(" ", "").strip().upper()
 
 
 # The weighted sum over ASCII codes carries 48 (ord("0")) times the sum of the weights.

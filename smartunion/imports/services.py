@@ -26,12 +26,11 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
 from contextlib import contextmanager
 from itertools import batched
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import IO, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -66,7 +65,6 @@ from smartunion.imports.validators import (
     OrgOutcome,
     OrgRow,
     OrgValidator,
-    ParsedBatch,
     find_layout,
 )
 from smartunion.members.bulk import MemberRecord, bulk_register
@@ -77,8 +75,6 @@ from smartunion.orgs.services import create_org
 from smartunion.regions.models import Region
 
 logger = logging.getLogger(__name__)
-T = TypeVar("T")
-R = TypeVar("R")
 
 # Rows per commit batch (one transaction each): big enough for COPY to pay off, small enough
 # that a killed worker loses little. SMARTUNION_IMPORT_BATCH tunes it (tests use small ones).
@@ -432,39 +428,11 @@ def _validate(job: ImportJob, lease: str) -> None:
         )
 
 
-def read_ahead(batches: Iterator[T], work: Callable[[T], R]) -> Iterator[R]:
-    """``work(batch)`` for each batch, on a reader thread one batch ahead of the caller.
-
-    The caller's loop is mostly waiting on the database (lookups, COPY, commit); meanwhile
-    the reader thread reads and checks the next rows, and prepares them (encryption, blind
-    indexes, pinyin: CPU work in Python and in OpenSSL). ``work`` must not touch the database:
-    the caller's transaction and connection belong to the caller's thread. An exception in
-    ``work`` (a refused file) reaches the caller at the batch where it happened.
-    """
-    it = iter(batches)
-    done = object()
-
-    def step():
-        batch = next(it, done)
-        return done if batch is done else work(batch)
-
-    with ThreadPoolExecutor(1, thread_name_prefix="import-reader") as pool:
-        ahead = pool.submit(step)
-        try:
-            while (result := ahead.result()) is not done:
-                ahead = pool.submit(step)
-                yield result
-        finally:
-            ahead.cancel()
-
-
-def _outcomes(
-    job: ImportJob, layout: Layout, rows, actor, *, prepare: bool = False
-) -> Iterator[BatchOutcome | OrgOutcome]:
+def _outcomes(job: ImportJob, layout: Layout, rows, actor) -> Iterator[BatchOutcome | OrgOutcome]:
     if job.kind == Kind.MEMBERS:
-        validator = MemberValidator(layout, actor=actor, root=job.org, prepare_pii=prepare)
-        for parsed in read_ahead(batched(rows, BATCH), lambda b: validator.parse(list(b))):
-            yield validator.check(parsed)
+        validator = MemberValidator(layout, actor=actor, root=job.org)
+        for batch in batched(rows, BATCH):
+            yield validator.validate(list(batch))
     else:
         yield OrgValidator(layout, actor=actor, root=job.org).validate(rows)
 
@@ -624,21 +592,18 @@ def _commit_batches(job: ImportJob, lease: str) -> None:
         table, layout, rows = open_rows(job, source)
         ImportJob.objects.filter(pk=job.pk).update(**_layout_fields(table, layout))
         if job.kind == Kind.MEMBERS:
-            validator = MemberValidator(layout, actor=actor, root=job.org, prepare_pii=True)
-
-            def parse(raw) -> tuple[int, ParsedBatch | None]:
+            validator = MemberValidator(layout, actor=actor, root=job.org)
+            for raw in batched(rows, BATCH):
                 batch = list(raw)
+                last = batch[-1][0]
                 if batch[0][0] <= resume_from:
                     # Committed before the worker died: read again only so that duplicates of
                     # these rows further down are still recognised; not written or counted.
-                    validator.parse([r for r in batch if r[0] <= resume_from], prepare=False)
+                    validator.parse([r for r in batch if r[0] <= resume_from])
                     batch = [r for r in batch if r[0] > resume_from]
-                return batch[-1][0] if batch else 0, validator.parse(batch) if batch else None
-
-            for last, parsed in read_ahead(batched(rows, BATCH), parse):
-                if parsed is None:
-                    continue
-                outcome = validator.check(parsed)
+                    if not batch:
+                        continue
+                outcome = validator.validate(batch)
                 with transaction.atomic():
                     _check_lease(job.pk, lease)
                     written = _write_members(outcome.rows, job, actor)
@@ -690,7 +655,6 @@ def _write_members(rows: list[MemberRow], job: ImportJob, actor) -> dict[str, An
                     extra=r.extra,
                     row=r.row_no,
                     id_hash=r.id_hash,
-                    pii=r.pii,
                 )
                 for r in creates
             ),
@@ -757,7 +721,7 @@ def _commit_all_or_nothing(job: ImportJob, lease: str) -> None:
                 table, layout, rows = open_rows(job, source)
                 layout_fields = _layout_fields(table, layout)
                 ImportJob.objects.filter(pk=job.pk).update(**layout_fields)
-                for outcome in _outcomes(job, layout, rows, actor, prepare=True):
+                for outcome in _outcomes(job, layout, rows, actor):
                     for field, attr in _COUNTERS:
                         report[field] += getattr(outcome, attr)
                     report["rows_valid"] += outcome.to_write

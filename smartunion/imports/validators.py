@@ -20,10 +20,9 @@ from django.db import connection
 from django.utils import timezone
 
 from smartunion.core.idnumber import age_on, parse_id_number, validate_phone
-from smartunion.core.pinyin import name_pinyin
 from smartunion.imports import schema as s
 from smartunion.imports.readers import HEADER_SEARCH_ROWS, MAX_COLUMNS, ImportRefused
-from smartunion.members.bulk import person_pii
+from smartunion.members.bulk import pg_array
 from smartunion.members.models import CURRENT_STATUSES, Membership, MembershipStatus, Person
 from smartunion.members.services import check_join_age, id_blind_index
 from smartunion.orgs.models import Kind, Organization, Status
@@ -367,7 +366,8 @@ def registered_persons(hashes: list[str]) -> Iterator[tuple[int, str, str]]:
         table = Person._meta.db_table
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT id, id_hash, name FROM {table} WHERE id_hash = ANY(%s)", [hashes]
+                f"SELECT id, id_hash, name FROM {table} WHERE id_hash = ANY(%s::text[])",
+                [pg_array(hashes)],
             )
             yield from cursor.fetchall()
         return
@@ -386,8 +386,8 @@ def _open_memberships(person_ids: list[int]) -> Iterator[tuple[int, int, str]]:
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT person_id, org_id, status FROM {Membership._meta.db_table} "
-                "WHERE person_id = ANY(%s) AND status = ANY(%s)",
-                [person_ids, [str(v) for v in statuses]],
+                "WHERE person_id = ANY(%s::bigint[]) AND status = ANY(%s)",
+                [pg_array(person_ids), [str(v) for v in statuses]],
             )
             yield from cursor.fetchall()
         return
@@ -431,7 +431,6 @@ class MemberRow:
     extra: dict[str, Any]
     action: str = "create"  # create | rejoin
     person_id: int | None = None
-    pii: dict[str, Any] | None = None  # members.bulk.person_pii(), when computed in advance
 
 
 @dataclass
@@ -475,11 +474,10 @@ _MEMBER_TEXT_FIELDS = ("occupation", "professional_title")
 class MemberValidator:
     """Checks member rows batch by batch; remembers ID numbers and card numbers across batches.
 
-    ``validate(batch)`` is ``check(parse(batch))``. ``parse`` looks only at the rows (no
-    database), so an import runs it on a reader thread one batch ahead of ``check`` and the
-    writes (``imports.services``). With ``prepare_pii`` it also encrypts and indexes each
-    valid row's personal information and computes its pinyin (``members.bulk.person_pii``),
-    the costly part of writing a person, so that a commit does it while the database works.
+    ``validate(batch)`` is ``check(parse(batch))``: ``parse`` looks only at the rows (cells,
+    duplicates in the file, the blind index of each number) and ``check`` asks the database
+    (unions and scope, people already registered, card numbers). A resumed commit only
+    ``parse``s the rows committed before, to remember their numbers.
     """
 
     schema = s.MEMBERS
@@ -491,10 +489,8 @@ class MemberValidator:
         actor,
         root: Organization,
         today: dt.date | None = None,
-        prepare_pii: bool = False,
     ):
         self.layout = layout
-        self.prepare_pii = prepare_pii
         self.actor = actor
         self.orgs = OrgResolver(actor, root)
         self.today = today or timezone.localdate()
@@ -522,12 +518,8 @@ class MemberValidator:
             self._check_against_database(parsed.pending, parsed.outcome)
         return parsed.outcome
 
-    def parse(self, batch: list[tuple[int, list]], *, prepare: bool = True) -> ParsedBatch:
-        """The row half: every cell checked, duplicates in the file; no database access.
-
-        ``prepare=False`` skips ``prepare_pii`` (rows read again only to remember them).
-        """
-        prepare = prepare and self.prepare_pii
+    def parse(self, batch: list[tuple[int, list]]) -> ParsedBatch:
+        """The row half: every cell checked, duplicates in the file; no database access."""
         out = BatchOutcome()
         pending: list[tuple[MemberRow, int | None, str, str, str]] = []
         g = self._get
@@ -674,7 +666,6 @@ class MemberValidator:
                 joined_on=joined_on,
                 card_no=card_no,
                 extra=extra,
-                pii=person_pii(name, ident, phone, name_pinyin, id_hash) if prepare else None,
             )
             pending.append((record, org_ref, org_uscc, org_name, label))
             out.issues.extend(issues)

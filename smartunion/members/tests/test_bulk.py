@@ -226,3 +226,14 @@ def test_copy_text_lines_keep_tabs_newlines_backslashes_and_nulls(world):
         ).pk
         > start + 2
     )
+
+
+def test_pg_array_joins_ids_and_hashes_and_refuses_anything_that_would_need_quoting():
+    from smartunion.members.bulk import pg_array
+
+    assert pg_array([1, 22, 333]) == "{1,22,333}"
+    assert pg_array(["ab12", "ff00"]) == "{ab12,ff00}"
+    assert pg_array([]) == "{}"
+    for bad in (['a"b'], ["a,b"], ["x}"], [""], [-1], ["王"]):
+        with pytest.raises(ValueError):
+            pg_array(bad)
