@@ -547,26 +547,11 @@ def _register_batch(
     actor_id = getattr(actor, "pk", None)
     actor_name = actor.get_username() if actor is not None and actor.pk else "system"
     counts: Counter[int] = Counter()
-    persons, memberships, events = [], [], []
-    for (record, id_hash), pid, mid, eid in zip(
+    memberships, events = [], []
+    for (record, _h), pid, mid, eid in zip(
         todo, person_ids, membership_ids, event_ids, strict=True
     ):
         joined_on = record.joined_on or today
-        persons.append(
-            tables["person"].row(
-                person_values(
-                    pk=pid,
-                    name=record.name,
-                    ident=record.ident,
-                    phone=record.phone,
-                    org_id=record.org_id,
-                    now=now,
-                    pinyin=pinyin,
-                    extra=record.extra,
-                    id_hash=id_hash,
-                )
-            )
-        )
         memberships.append(
             tables["membership"].row(
                 {
@@ -600,6 +585,24 @@ def _register_batch(
             )
         )
         counts[record.org_id] += 1
+    # Person rows are made while COPY streams them (psycopg sends every ~32 KB): the server
+    # inserts and indexes those rows while this process encrypts the next ones.
+    persons = (
+        tables["person"].row(
+            person_values(
+                pk=pid,
+                name=record.name,
+                ident=record.ident,
+                phone=record.phone,
+                org_id=record.org_id,
+                now=now,
+                pinyin=pinyin,
+                extra=record.extra,
+                id_hash=id_hash,
+            )
+        )
+        for (record, id_hash), pid in zip(todo, person_ids, strict=True)
+    )
     tables["person"].write(persons)
     tables["membership"].write(memberships)
     tables["event"].write(events)
