@@ -84,9 +84,13 @@ class Person(ScopedModel):
         ordering = ["name_pinyin", "id"]
         verbose_name = "会员"
         verbose_name_plural = "会员"
+        # On PostgreSQL the name and initials columns of these indexes are built with
+        # COLLATE "C" (migration 0003): only then can they serve LIKE 'prefix%' and the order
+        # the search lists in (members/querysets.py).
         indexes = [
             models.Index(fields=["org", "name"], name="person_org_name_idx"),
-            models.Index(fields=["name"], name="person_name_idx"),
+            models.Index(fields=["name", "id"], name="person_name_id_idx"),
+            models.Index(fields=["name_initials", "name_pinyin", "id"], name="person_initials_idx"),
             models.Index(fields=["phone_hash"], name="person_phone_hash_idx"),
         ]
         constraints = [

@@ -1,14 +1,29 @@
 """Member search: exact ID number through the blind index, name prefix, pinyin initials, full pinyin.
 
 pg_trgm similarity is poor on 2–3 character Chinese names (ARCHITECTURE.md), so search uses
-prefix filters on columns computed on write, each backed by an index.
+prefix filters on columns computed on write. A common surname or one letter of pinyin finds a
+tenth of the province, so each filter is a range of an index that also gives the list's order:
+a page is read by one index scan that stops after the page, never by sorting every match.
+
+- By name: name in code-point order, then id (``person_name_id_idx``).
+- By pinyin: first the people whose initials start with the letters, by initials, full pinyin,
+  id (``person_initials_idx``); then those found only by their full pinyin, by full pinyin, id
+  (the pinyin index). No one index range holds both, so ``search_parts`` gives them as two
+  queries, which ``Concatenated`` reads as one list.
+
+On PostgreSQL a B-tree in the database's collation cannot serve ``LIKE 'prefix%'`` unless that
+collation is "C", so ``name`` and ``name_initials`` are indexed with ``COLLATE "C"`` (migration
+0003) and ordered by it. SQLite's BINARY collation is code-point order already, but its LIKE
+ignores ASCII case and uses no index: there a prefix is also given as a range.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
-from django.db import models
+from django.db import connections, models
+from django.db.models.functions import Collate
 
 from smartunion.core.querysets import ScopedQuerySet
 
@@ -21,8 +36,31 @@ def looks_like_id_number(q: str) -> bool:
     return bool(_ID_LIKE.match((q or "").strip().replace(" ", "")))
 
 
+def after_prefix(prefix: str) -> str | None:
+    """The least string above every string that starts with ``prefix``, in code-point order
+    (None if there is none)."""
+    chars = list(prefix)
+    while chars:
+        code = ord(chars.pop()) + 1
+        if 0xD800 <= code <= 0xDFFF:  # surrogates are not characters
+            code = 0xE000
+        if code <= 0x10FFFF:
+            return "".join(chars) + chr(code)
+    return None
+
+
+def _after_letters(letters: str) -> str | None:
+    """``after_prefix`` for lower-case letters, staying within a–z (None for "z", "zz"...).
+
+    Every usual collation orders letters as code points do, but not necessarily "{" after them.
+    """
+    stem = letters.rstrip("z")
+    return stem[:-1] + chr(ord(stem[-1]) + 1) if stem else None
+
+
 class PersonQuerySet(ScopedQuerySet):
     def search(self, q: str) -> PersonQuerySet:
+        """Everyone a search text finds, as one query (the list reads ``search_parts``)."""
         q = (q or "").strip()
         if not q:
             return self
@@ -31,10 +69,77 @@ class PersonQuerySet(ScopedQuerySet):
             from smartunion.members.services import id_blind_index
 
             return self.filter(id_hash=id_blind_index(normalize(q)))
-        lowered = q.lower().replace(" ", "")
-        if _ASCII_LETTERS.match(lowered):
+        letters = _letters(q)
+        if letters:
             return self.filter(
-                models.Q(name_initials__startswith=lowered)
-                | models.Q(name_pinyin__startswith=lowered)
+                models.Q(name_initials__startswith=letters)
+                | models.Q(name_pinyin__startswith=letters)
             )
-        return self.filter(name__startswith=q)
+        return self._prefix("name", q).order_by(self._code_points("name"), "id")
+
+    def search_parts(self, q: str) -> list[PersonQuerySet]:
+        """The people ``search`` finds, in the order the member list shows them: disjoint
+        queries to read one after another, each a range of one index in its own order."""
+        letters = _letters(q)
+        if not letters or looks_like_id_number(q):
+            return [self.search(q)]
+        by_initials = self._prefix("name_initials", letters).order_by(
+            self._code_points("name_initials"), "name_pinyin", "id"
+        )
+        # A full pinyin's first letter is its initials' first: one letter finds no one more.
+        if len(letters) == 1:
+            return [by_initials]
+        # The range lets the pinyin index (in the database's collation) serve the filter and
+        # the order; a LIKE beside it would only make the planner expect too few rows.
+        by_pinyin = self.filter(name_pinyin__gte=letters)
+        upper = _after_letters(letters)
+        if upper is not None:
+            by_pinyin = by_pinyin.filter(name_pinyin__lt=upper)
+        by_pinyin = by_pinyin.exclude(name_initials__startswith=letters)
+        return [by_initials, by_pinyin.order_by("name_pinyin", "id")]
+
+    def _vendor(self) -> str:
+        return connections[self.db].vendor
+
+    def _code_points(self, field: str) -> models.Expression:
+        return Collate(field, "C") if self._vendor() == "postgresql" else models.F(field)
+
+    def _prefix(self, field: str, prefix: str) -> PersonQuerySet:
+        queryset = self.filter(**{f"{field}__startswith": prefix})
+        if self._vendor() == "postgresql":
+            return queryset
+        queryset = queryset.filter(**{f"{field}__gte": prefix})
+        upper = after_prefix(prefix)
+        return queryset if upper is None else queryset.filter(**{f"{field}__lt": upper})
+
+
+def _letters(q: str) -> str:
+    """The search text as pinyin (lower-case letters, spaces dropped), or "" if it is not."""
+    letters = (q or "").strip().lower().replace(" ", "")
+    return letters if _ASCII_LETTERS.match(letters) else ""
+
+
+class Concatenated:
+    """Querysets read one after another as one list, by slicing (what ``fetch_page`` does).
+
+    A slice reads only the parts it overlaps; a part is counted only when a slice starts
+    beyond its end (a page past the first part, read without the pages before it).
+    """
+
+    def __init__(self, parts: Sequence[models.QuerySet]):
+        self.parts = list(parts)
+
+    def __getitem__(self, index: slice) -> list:
+        if not isinstance(index, slice) or index.step is not None or index.stop is None:
+            raise TypeError("Concatenated supports [start:stop] only")
+        start, stop = index.start or 0, index.stop
+        rows: list = []
+        for part in self.parts:
+            got = list(part[start:stop])
+            rows += got
+            if len(got) == stop - start:
+                break
+            # The part ended inside the window (its length known) or before it (counted).
+            length = start + len(got) if got or not start else part.count()
+            start, stop = max(0, start - length), stop - length
+        return rows

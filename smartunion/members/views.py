@@ -32,7 +32,7 @@ from smartunion.members.models import (
     Transfer,
     TransferStatus,
 )
-from smartunion.members.querysets import looks_like_id_number
+from smartunion.members.querysets import Concatenated, looks_like_id_number
 from smartunion.orgs.models import Kind, Organization
 from smartunion.regions.models import known_region_codes
 
@@ -98,16 +98,20 @@ class MemberListView(MembersMixin, TemplateView):
         status = self.request.GET.get("status") or ""
         if status not in STATUS_FILTERS:
             status = ""
-        people = self.visible(Person).search(q)
-        if status:
-            people = people.filter(memberships__status=status)
         latest_status = (
             Membership.objects.filter(person=OuterRef("pk")).order_by("-id").values("status")[:1]
         )
-        people = people.select_related("org").annotate(membership_status=Subquery(latest_status))
+        parts = []
+        for people in self.visible(Person).search_parts(q):
+            if status:
+                people = people.filter(memberships__status=status)
+            parts.append(
+                people.select_related("org").annotate(membership_status=Subquery(latest_status))
+            )
         # fetch_page reads one row more than a page instead of counting a scope that can hold
         # 2.3 million people.
-        page = fetch_page(people, self.request, page_size=PAGE_SIZE)
+        rows = parts[0] if len(parts) == 1 else Concatenated(parts)
+        page = fetch_page(rows, self.request, page_size=PAGE_SIZE)
         id_search = looks_like_id_number(q)
         if id_search:
             # Links never carry an ID number: URLs end up in browser history and server logs.
