@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
+from itertools import chain
+from operator import attrgetter
+
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, Sum
@@ -11,7 +17,7 @@ from django.utils import timezone
 from django.views.generic import FormView, TemplateView
 
 from smartunion.core.forms import apply_service_errors
-from smartunion.core.views_mixins import ScopedViewMixin, fetch_page, keyset_page
+from smartunion.core.views_mixins import Page, ScopedViewMixin, fetch_page, keyset_page
 from smartunion.members.models import Membership, MembershipStatus, Person
 from smartunion.orgs import services
 from smartunion.orgs.forms import DissolveForm, MoveForm, OrgForm
@@ -135,7 +141,7 @@ class TreeView(ScopedViewMixin, TemplateView):
             # The top of the tree opens at once, so the first page shows real unions.
             if len(roots) == 1:
                 context["root_children"] = fetch_page(
-                    with_has_children(self.visible(Organization).filter(parent=roots[0])),
+                    with_has_children(children(self.visible(Organization), roots[0])),
                     self.request,
                     page_size=CHILDREN_PAGE_SIZE,
                 )
@@ -154,7 +160,7 @@ class ChildrenView(ScopedViewMixin, TemplateView):
         org = self.get_org()
         context["org"] = org
         context["page"] = fetch_page(
-            with_has_children(self.visible(Organization).filter(parent=org)),
+            with_has_children(children(self.visible(Organization), org)),
             self.request,
             page_size=CHILDREN_PAGE_SIZE,
         )
@@ -173,6 +179,41 @@ def visible_ancestors(org: Organization, user) -> list[Organization]:
         .filter(path__in=prefixes)
         .only("id", "name", "path", "depth")
         .order_by("depth")
+    )
+
+
+def children(queryset, org: Organization):
+    """The sub-unions of ``org``, in path order, read from the path index over its subtree only.
+
+    Without the range the planner reads the path index from the start of the user's scope,
+    expecting children everywhere; they all lie in the parent's subtree (ids are hex segments,
+    so the subtree is the range [path, path + "g") in any usual collation). For a county far
+    down the province's paths that was 20,000 rows and 26 ms at 49,000 unions.
+    """
+    return queryset.filter(parent=org, path__gt=org.path, path__lt=f"{org.path}g")
+
+
+def keyset_page_by_status(queryset, statuses: Sequence[str], request) -> Page:
+    """``keyset_page`` over one union's memberships in any of ``statuses``, newest first.
+
+    ``membership_org_status_idx (org, status, id)`` gives each status in id order, but not two
+    together: for ``status IN (active, retained)`` the planner walked the primary key backwards
+    from the newest membership of the province, filtering for the union (100 ms and growing
+    for a union whose members joined long ago). One page per status, merged, reads at most a
+    page per status.
+    """
+    pages = [keyset_page(queryset.filter(status=status), request) for status in statuses]
+    if len(pages) == 1:
+        return pages[0]
+    size = settings.SMARTUNION_PAGE_SIZE
+    rows = sorted(chain.from_iterable(p.items for p in pages), key=attrgetter("pk"), reverse=True)
+    has_next = len(rows) > size or any(p.has_next for p in pages)
+    items = rows[:size]
+    return replace(
+        pages[0],
+        items=items,
+        has_next=has_next,
+        next_cursor=str(items[-1].pk) if has_next else "",
     )
 
 
@@ -199,7 +240,8 @@ class OrgDetailView(ScopedViewMixin, TemplateView):
             status = "current"
         q = params.get("q", "").strip()[:64]
         include_sub = params.get("sub") == "1"
-        queryset = self.visible(Membership).filter(status__in=MEMBER_FILTERS[status][1])
+        statuses = MEMBER_FILTERS[status][1]
+        queryset = self.visible(Membership)
         if include_sub:
             queryset = queryset.filter(org__path__startswith=org.path).select_related(
                 "person", "org"
@@ -210,8 +252,12 @@ class OrgDetailView(ScopedViewMixin, TemplateView):
         queryset = queryset.defer(*(LIST_DEFERRED if include_sub else LIST_DEFERRED[:2]))
         if q:
             queryset = queryset.filter(person__in=Person.objects.search(q).values("pk"))
+        if include_sub:
+            page = keyset_page(queryset.filter(status__in=statuses), self.request)
+        else:
+            page = keyset_page_by_status(queryset, statuses, self.request)
         return {
-            "member_page": keyset_page(queryset, self.request),
+            "member_page": page,
             "member_status": status,
             "member_filters": [(k, label) for k, (label, _s) in MEMBER_FILTERS.items()],
             "member_q": q,
@@ -226,7 +272,7 @@ class OrgDetailView(ScopedViewMixin, TemplateView):
         totals = subtree.aggregate(
             members=Sum("member_count", filter=Q(status=Status.NORMAL)),
         )
-        subunions = self.visible(Organization).filter(parent=org).defer("chair_phone")
+        subunions = children(self.visible(Organization), org).defer("chair_phone")
         context.update(
             org=org,
             ancestors=visible_ancestors(org, user),

@@ -296,6 +296,35 @@ def test_members_are_paginated_by_keyset_without_counting_them(as_county, world,
     assert len(shown) == 5
 
 
+def test_members_in_and_retained_are_paged_together_newest_first(as_county, world, settings):
+    settings.SMARTUNION_PAGE_SIZE = 3
+    added = [world.add_member(world.union_a1, f"成员{i}") for i in range(5)]
+    for membership in (added[1], added[3]):
+        member_services.retain_membership(
+            membership, actor=world.county_admin, reason=ChangeReason.RETIRED
+        )
+    detail = url("orgs:detail", org_id=world.union_a1.pk)
+
+    def shown(params):
+        part = as_county.get(detail, params).content.decode().split('id="members"')[1]
+        names = [n for n in ["张三", *(f"成员{i}" for i in range(5))] if n in part]
+        return sorted(names, key=part.index), part
+
+    first, first_html = shown({})
+    assert first == ["成员4", "成员3", "成员2"]
+    after = first_html.split("after=")[1].split('"')[0].split("&")[0]
+    second, second_html = shown({"after": after})
+    assert second == ["成员1", "成员0", "张三"] and "下一页" not in second_html
+
+
+def test_the_sub_union_list_shows_the_children_only_in_path_order(client, world):
+    client.force_login(world.city_admin)
+    page = client.get(url("orgs:detail", org_id=world.city.pk)).content.decode()
+    part = page.split('id="subunions"')[1].split("</section>")[0]
+    assert part.index("城关区总工会") < part.index("七里河区总工会")  # created first
+    assert "兰州第一机械厂工会" not in part and "（共 2 个）" in part
+
+
 def test_an_htmx_member_search_gets_only_the_member_list(as_county, world):
     fragment = as_county.get(
         url("orgs:detail", org_id=world.union_a1.pk),
