@@ -8,11 +8,14 @@ queries), without a network: what the server spends per request. Measured, each 
 province admin (the largest scope):
 
 - the organization page of the union with the most members, with its member list;
-- the organization page of a county union (its sub-unions and members);
-- member search by name prefix, by pinyin initials, by full ID number;
+- the organization page of a county union (its sub-unions and members), and the same page
+  listing the members of its whole subtree (``?sub=1``);
+- member search by name prefix (the surname: a tenth of everyone for a common one), by pinyin
+  initials, by one letter of pinyin and by the surname's full pinyin (as broad), by full ID
+  number;
 - the province home page with its figures.
 
-Targets (issue 3): p95 ≤ 100 ms for the organization page and the searches, ≤ 200 ms for the
+Targets (issue 3): p95 ≤ 100 ms for the organization pages and the searches, ≤ 200 ms for the
 home page. Prints one JSON line per page: {"page", "p50_ms", "p95_ms", "max_ms", "n",
 "target_ms", "ok", "persons", "database"}.
 """
@@ -43,6 +46,7 @@ from django.urls import reverse  # noqa: E402
 
 from smartunion.accounts.models import User  # noqa: E402
 from smartunion.accounts.roles import Role  # noqa: E402
+from smartunion.core.pinyin import name_pinyin  # noqa: E402
 from smartunion.members.models import Person  # noqa: E402
 from smartunion.orgs.models import Kind, Organization  # noqa: E402
 
@@ -83,13 +87,21 @@ def main() -> None:
     pages = [
         ("org page, biggest union", reverse("orgs:detail", kwargs={"org_id": biggest.pk}), 100),
         ("org page, county union", reverse("orgs:detail", kwargs={"org_id": county.pk}), 100),
+        (
+            "org page, county union, subtree members",
+            reverse("orgs:detail", kwargs={"org_id": county.pk}) + "?sub=1",
+            100,
+        ),
         ("home, province", reverse("core:home"), 200),
     ]
     if sample is not None:
         search = reverse("members:list")
+        surname_pinyin = name_pinyin(sample.name[:1])[0]
         pages += [
             ("member search, name prefix", f"{search}?q={sample.name[:1]}", 100),
             ("member search, pinyin initials", f"{search}?q={sample.name_initials}", 100),
+            ("member search, one pinyin letter", f"{search}?q={sample.name_initials[:1]}", 100),
+            ("member search, surname's full pinyin", f"{search}?q={surname_pinyin}", 100),
             ("member search, ID number", f"{search}?q={sample.id_number}", 100),
         ]
     for name, url, target in pages:
