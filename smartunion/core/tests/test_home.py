@@ -128,7 +128,7 @@ def test_the_home_page_never_counts_all_memberships(client, world, django_assert
         world.add_member(world.union_a1, f"成员{i}")
     client.force_login(world.province_admin)
     with CaptureQueriesContext(connection) as queries:
-        with django_assert_max_num_queries(6):
+        with django_assert_max_num_queries(7):
             assert client.get(reverse("core:home")).status_code == 200
     membership_counts = [
         q["sql"]
