@@ -17,12 +17,15 @@ def set_fillfactor(apps, schema_editor, value: int) -> None:
     schema_editor.execute(f"ALTER TABLE {table} SET (fillfactor = {int(value)})")
 
 
+def leave_room(apps, schema_editor) -> None:
+    set_fillfactor(apps, schema_editor, 80)
+
+
+def pack_full(apps, schema_editor) -> None:
+    set_fillfactor(apps, schema_editor, 100)
+
+
 class Migration(migrations.Migration):
     dependencies = [("orgs", "0001_initial")]
 
-    operations = [
-        migrations.RunPython(
-            lambda apps, editor: set_fillfactor(apps, editor, 80),
-            lambda apps, editor: set_fillfactor(apps, editor, 100),
-        )
-    ]
+    operations = [migrations.RunPython(leave_room, pack_full)]
