@@ -17,7 +17,11 @@ from smartunion.members.models import (
 )
 from smartunion.members.services import PersonData
 
-TOMORROW = dt.date.today() + dt.timedelta(days=1)
+
+def tomorrow() -> dt.date:
+    # Computed when a test runs, not when the module is collected: a suite that runs across
+    # midnight (Asia/Shanghai, 16:00 UTC) would otherwise date "tomorrow" today.
+    return dt.date.today() + dt.timedelta(days=1)
 
 
 def messages_of(exc: pytest.ExceptionInfo) -> dict[str, list[str]]:
@@ -59,7 +63,7 @@ def test_an_application_dated_tomorrow_is_refused(world):
             PersonData("赵六", new_id_number()),
             world.union_a1,
             actor=world.county_admin,
-            applied_on=TOMORROW,
+            applied_on=tomorrow(),
         )
     assert messages_of(exc) == {"applied_on": ["申请日期不能晚于今天。"]}
     assert not Membership.objects.filter(status=MembershipStatus.APPLIED).exists()
@@ -82,10 +86,10 @@ def test_lifecycle_dates_in_the_future_are_refused(world, action):
     m = world.member_a1
     call = {
         "retain": lambda: services.retain_membership(
-            m, actor=world.county_admin, reason=ChangeReason.RETIRED, on=TOMORROW
+            m, actor=world.county_admin, reason=ChangeReason.RETIRED, on=tomorrow()
         ),
-        "leave": lambda: services.leave_union(m, actor=world.county_admin, on=TOMORROW),
-        "expel": lambda: services.expel_member(m, actor=world.county_admin, on=TOMORROW),
+        "leave": lambda: services.leave_union(m, actor=world.county_admin, on=tomorrow()),
+        "expel": lambda: services.expel_member(m, actor=world.county_admin, on=tomorrow()),
     }[action]
     before = MembershipEvent.objects.count()
     with pytest.raises(ValidationError) as exc:
