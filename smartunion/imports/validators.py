@@ -1,6 +1,6 @@
 """Checking import rows: every problem becomes an Issue naming the row, the column and why.
 
-The rules are the registry's own (``core.idnumber``, ``members.services.check_join_age``,
+The rules are the registry's own (``core.idnumber``, ``members.services.join_age_error``,
 ``orgs.services.clean_uscc`` …); this module only applies them to many rows at a time and
 looks the database up per batch, never per row: people by blind index, unions by id or USCC,
 会员证号 among current memberships. Messages never repeat an ID number or a phone.
@@ -14,17 +14,16 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
-from smartunion.core.idnumber import age_on, parse_id_number, validate_phone
+from smartunion.core.idnumber import parse_id_number, validate_phone
 from smartunion.imports import schema as s
 from smartunion.imports.readers import HEADER_SEARCH_ROWS, MAX_COLUMNS, ImportRefused
 from smartunion.members.bulk import pg_array
 from smartunion.members.models import CURRENT_STATUSES, Membership, MembershipStatus, Person
-from smartunion.members.services import check_join_age, id_blind_index
+from smartunion.members.services import id_blind_index, join_age_error, join_ages
 from smartunion.orgs.models import Kind, Organization, Status
 from smartunion.orgs.services import _clean as clean_org_values
 from smartunion.orgs.services import clean_uscc
@@ -267,13 +266,6 @@ def has_error(issues: list[Issue]) -> bool:
     return any(i.level == ERROR for i in issues)
 
 
-def first_message(exc: ValidationError) -> str:
-    if hasattr(exc, "error_dict"):
-        for messages in exc.message_dict.values():
-            return messages[0]
-    return exc.messages[0]
-
-
 # Unions named on rows ---------------------------------------------------------------------------
 
 
@@ -507,7 +499,7 @@ class MemberValidator:
         ]
         self._bools = [(key, idx[key], col(key)) for key in _MEMBER_BOOL_FIELDS if key in idx]
         self._texts = [(key, idx[key], col(key)) for key in _MEMBER_TEXT_FIELDS if key in idx]
-        self._join_ages = (settings.SMARTUNION_MIN_JOIN_AGE, settings.SMARTUNION_MAX_JOIN_AGE)
+        self._join_ages = join_ages()
 
     def validate(self, batch: list[tuple[int, list]]) -> BatchOutcome:
         return self.check(self.parse(batch))
@@ -536,7 +528,7 @@ class MemberValidator:
         codes = [(key, width if i is None else i, c, m) for key, i, c, m in self._codes]
         bools = [(key, width if i is None else i, c) for key, i, c in self._bools]
         texts = [(key, width if i is None else i, c) for key, i, c in self._texts]
-        low_age, high_age = self._join_ages
+        ages = self._join_ages
         today = self.today
         regions = self.regions
         seen_ids, seen_cards = self.seen_ids, self.seen_cards
@@ -570,12 +562,8 @@ class MemberValidator:
                     issues.append(Issue(row_no, "入会日期", exc.messages[0]))
                     joined_on = None
             if ident is not None:
-                if not low_age <= age_on(ident.birth_date, joined_on or today) <= high_age:
-                    # The same rule and message as members.services.check_join_age.
-                    try:
-                        check_join_age(ident, joined_on or today)
-                    except ValidationError as exc:
-                        issues.append(Issue(row_no, "身份证号码", first_message(exc)))
+                if message := join_age_error(ident, joined_on or today, ages):
+                    issues.append(Issue(row_no, "身份证号码", message))
                 for warning in ident.warnings:
                     issues.append(Issue(row_no, "身份证号码", warning, WARNING))
             phone = ""

@@ -86,13 +86,26 @@ def check_id_number(raw: str) -> IdNumber:
         raise ValidationError({"id_number": exc.messages}) from None
 
 
-def check_join_age(ident: IdNumber, on: dt.date) -> None:
+def join_ages() -> tuple[int, int]:
+    """The youngest and oldest age at which a person may join (settings)."""
+    return settings.SMARTUNION_MIN_JOIN_AGE, settings.SMARTUNION_MAX_JOIN_AGE
+
+
+def join_age_error(ident: IdNumber, on: dt.date, ages: tuple[int, int] | None = None) -> str:
+    """Why this person may not join on that day ("" if they may).
+
+    ``ages``: ``join_ages()`` read once by a caller checking millions of rows.
+    """
+    low, high = ages or join_ages()
     age = age_on(ident.birth_date, on)
-    low, high = settings.SMARTUNION_MIN_JOIN_AGE, settings.SMARTUNION_MAX_JOIN_AGE
-    if not low <= age <= high:
-        raise ValidationError(
-            {"id_number": f"入会时年龄应在{low}至{high}周岁之间，按身份证号码计算为{age}周岁。"}
-        )
+    if low <= age <= high:
+        return ""
+    return f"入会时年龄应在{low}至{high}周岁之间，按身份证号码计算为{age}周岁。"
+
+
+def check_join_age(ident: IdNumber, on: dt.date) -> None:
+    if message := join_age_error(ident, on):
+        raise ValidationError({"id_number": message})
 
 
 def find_person_by_id_number(number: str) -> Person | None:
