@@ -21,8 +21,8 @@ from django.utils import timezone
 from smartunion.core.idnumber import parse_id_number, validate_phone
 from smartunion.imports import schema as s
 from smartunion.imports.readers import HEADER_SEARCH_ROWS, MAX_COLUMNS, ImportRefused
-from smartunion.members.bulk import pg_array
-from smartunion.members.models import CURRENT_STATUSES, Membership, MembershipStatus, Person
+from smartunion.members.bulk import current_cards, pg_array, registered_persons
+from smartunion.members.models import CURRENT_STATUSES, Membership, MembershipStatus
 from smartunion.members.services import id_blind_index, join_age_error, join_ages
 from smartunion.orgs.models import Kind, Organization, Status
 from smartunion.orgs.services import _clean as clean_org_values
@@ -346,29 +346,6 @@ class OrgResolver:
         return self.by_uscc.get(uscc)
 
 
-def registered_persons(hashes: list[str]) -> Iterator[tuple[int, str, str]]:
-    """(id, id_hash, name) of the people already registered under these blind indexes.
-
-    On PostgreSQL one array parameter (``= ANY(%s)``): an IN list of thousands of
-    placeholders costs more to build and parse than the indexed lookup itself.
-    """
-    if not hashes:
-        return
-    if connection.vendor == "postgresql":
-        table = Person._meta.db_table
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT id, id_hash, name FROM {table} WHERE id_hash = ANY(%s::text[])",
-                [pg_array(hashes)],
-            )
-            yield from cursor.fetchall()
-        return
-    for start in range(0, len(hashes), _IN_CHUNK):
-        yield from Person.objects.filter(id_hash__in=hashes[start : start + _IN_CHUNK]).values_list(
-            "id", "id_hash", "name"
-        )
-
-
 def _open_memberships(person_ids: list[int]) -> Iterator[tuple[int, int, str]]:
     """(person id, union id, status) of these people's current memberships and applications."""
     if not person_ids:
@@ -387,18 +364,6 @@ def _open_memberships(person_ids: list[int]) -> Iterator[tuple[int, int, str]]:
         yield from Membership.objects.filter(
             person_id__in=person_ids[start : start + _IN_CHUNK], status__in=statuses
         ).values_list("person_id", "org_id", "status")
-
-
-def _current_cards(cards: list[str]) -> set[str]:
-    """Those of these 会员证号 that a current membership holds."""
-    taken: set[str] = set()
-    for start in range(0, len(cards), _IN_CHUNK):
-        taken.update(
-            Membership.objects.filter(
-                card_no__in=cards[start : start + _IN_CHUNK], status__in=CURRENT_STATUSES
-            ).values_list("card_no", flat=True)
-        )
-    return taken
 
 
 def _not_in_scope(what: str) -> str:
@@ -738,7 +703,7 @@ class MemberValidator:
             if status == MembershipStatus.APPLIED and person_id in memberships:
                 continue
             memberships[person_id] = (org_id, status)
-        taken = _current_cards([r.card_no for r, _l, _i in placed if r.card_no])
+        taken = current_cards([r.card_no for r, _l, _i in placed if r.card_no])
         other_orgs = {
             org_id for org_id, status in memberships.values() if status != MembershipStatus.APPLIED
         }

@@ -480,28 +480,37 @@ def _batches(items: Iterable, size: int) -> Iterator[list]:
         yield batch
 
 
-def _existing(model_filter: Callable[[list[str]], Iterable[str]], keys: list[str]) -> set[str]:
-    found: set[str] = set()
-    for start in range(0, len(keys), _IN_CHUNK):
-        found.update(model_filter(keys[start : start + _IN_CHUNK]))
-    return found
-
-
-def _registered(hashes: list[str]) -> set[str]:
-    """The blind indexes among ``hashes`` that a person has already."""
+def registered_persons(hashes: list[str]) -> Iterator[tuple[int, str, str]]:
+    """(id, id_hash, name) of the people already registered under these blind indexes."""
+    if not hashes:
+        return
     if connection.vendor == "postgresql":
         # One array parameter: an IN list of thousands of placeholders costs more to build
         # and parse than the indexed lookups themselves.
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT id_hash FROM {Person._meta.db_table} WHERE id_hash = ANY(%s::text[])",
+                f"SELECT id, id_hash, name FROM {Person._meta.db_table} "
+                "WHERE id_hash = ANY(%s::text[])",
                 [pg_array(hashes)],
             )
-            return {h for (h,) in cursor.fetchall()}
-    return _existing(
-        lambda chunk: Person.objects.filter(id_hash__in=chunk).values_list("id_hash", flat=True),
-        hashes,
-    )
+            yield from cursor.fetchall()
+        return
+    for start in range(0, len(hashes), _IN_CHUNK):
+        yield from Person.objects.filter(id_hash__in=hashes[start : start + _IN_CHUNK]).values_list(
+            "id", "id_hash", "name"
+        )
+
+
+def current_cards(cards: list[str]) -> set[str]:
+    """Those of these 会员证号 that a current membership holds."""
+    taken: set[str] = set()
+    for start in range(0, len(cards), _IN_CHUNK):
+        taken.update(
+            Membership.objects.filter(
+                card_no__in=cards[start : start + _IN_CHUNK], status__in=CURRENT_STATUSES
+            ).values_list("card_no", flat=True)
+        )
+    return taken
 
 
 def _register_batch(
@@ -519,14 +528,8 @@ def _register_batch(
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_BULK_LOCK])
-    registered = _registered(hashes)
-    given_cards = [r.card_no for r in records if r.card_no]
-    cards_taken = _existing(
-        lambda chunk: Membership.objects.filter(
-            card_no__in=chunk, status__in=CURRENT_STATUSES
-        ).values_list("card_no", flat=True),
-        given_cards,
-    )
+    registered = {id_hash for _pk, id_hash, _name in registered_persons(hashes)}
+    cards_taken = current_cards([r.card_no for r in records if r.card_no])
     skipped: list[Skipped] = []
     todo: list[tuple[MemberRecord, str]] = []
     seen: set[str] = set()
