@@ -49,6 +49,21 @@ class User(AbstractUser):
     def scope_path(self) -> str:
         return self.scope_org.path if self.scope_org_id else ""
 
+    @cached_property
+    def sees_whole_tree(self) -> bool:
+        """Whether the scope holds every union: a superuser, or the staff of the only root.
+
+        Such a scope needs no subtree filter; counting over 2.3 million rows, leaving out the
+        join with 49,000 unions is what keeps the home page fast.
+        """
+        if self.is_superuser:
+            return True
+        org = self.scope_org if self.scope_org_id else None
+        if org is None or org.parent_id is not None:
+            return False
+        others = type(org).objects.filter(parent__isnull=True).exclude(pk=org.pk)
+        return not others.exists()
+
     def can(self, action: str) -> bool:
         if action not in ACTIONS:
             raise ValueError(f"unknown action {action!r}")
