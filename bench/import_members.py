@@ -173,9 +173,11 @@ def validate_xlsx(args, folder: Path) -> None:
 
 
 def peak_rss_mb() -> float:
+    """This process's peak plus the largest child's: the import and its preparing process
+    (``core.processes``) run side by side, so the sum bounds their memory together."""
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return round(max(own, children) / 1024, 1)
+    return round((own + children) / 1024, 1)
 
 
 def reset_members() -> None:

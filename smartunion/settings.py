@@ -215,3 +215,6 @@ LOGGING = {
 
 # Listing pages never count 2.3 million rows: lists paginate by keyset/"has next" only.
 SMARTUNION_PAGE_SIZE = env_int("SMARTUNION_PAGE_SIZE", 50)
+# Import files this size or bigger are read, checked and prepared by a second process while
+# the committing one writes (PostgreSQL): smartunion.imports.services._prepare_in_process.
+SMARTUNION_IMPORT_PROCESS_BYTES = env_int("SMARTUNION_IMPORT_PROCESS_BYTES", 1024**2)

@@ -21,7 +21,7 @@ from django.utils import timezone
 from smartunion.core.idnumber import parse_id_number, validate_phone
 from smartunion.imports import schema as s
 from smartunion.imports.readers import HEADER_SEARCH_ROWS, MAX_COLUMNS, ImportRefused
-from smartunion.members.bulk import current_cards, pg_array, registered_persons
+from smartunion.members.bulk import PreparedBatch, current_cards, pg_array, registered_persons
 from smartunion.members.models import CURRENT_STATUSES, Membership, MembershipStatus
 from smartunion.members.services import id_blind_index, join_age_error, join_ages
 from smartunion.orgs.models import Kind, Organization, Status
@@ -409,10 +409,14 @@ class BatchOutcome:
     existing: int = 0  # already current members of the named union: nothing to do
     transfers: int = 0  # current members elsewhere: offered as transfers
     examples: int = 0
+    # The new members among ``rows``, made ready to write (``members.bulk.prepare_batch``), with
+    # a label per member for the report; those rows are then no longer in ``rows``.
+    prepared: PreparedBatch | None = None
+    labels: dict[int, str] = field(default_factory=dict)
 
     @property
     def to_write(self) -> int:
-        return len(self.rows)
+        return len(self.rows) + (self.prepared.size if self.prepared else 0)
 
 
 _MEMBER_CODE_FIELDS = (

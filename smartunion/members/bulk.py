@@ -10,8 +10,12 @@ them in batches:
   ``core.pinyin`` (~1 µs a name), gender and birth date taken from the parsed ID number;
 - ids are reserved up front (a PostgreSQL sequence, or the SQLite write lock) so persons,
   memberships and events reference each other without a round trip per row;
-- rows go in with ``COPY … FROM STDIN`` on PostgreSQL (psycopg 3 ``cursor.copy``) and one
-  ``executemany`` per table on SQLite, inside one transaction (savepoint) per batch;
+- on PostgreSQL a batch is first *prepared* (``prepare_batch``: ids, and every row as COPY
+  text) and then *written* (``write_prepared``: checked again under the bulk lock, then
+  ``COPY … FROM STDIN``). The two halves need not run in the same process: an import prepares
+  in a second process while its writer waits on the server (``core.processes``). On SQLite
+  the rows are made and written in one step, one ``executemany`` per table; either way one
+  transaction (savepoint) per batch;
 - member counters move with one statement batch per transaction, and one audit entry describes
   the whole batch — never one per row.
 
@@ -143,6 +147,12 @@ class Table:
                 )
         return "\t".join(parts) + "\n"
 
+    def _insert_sql(self) -> str:
+        qn = connection.ops.quote_name
+        cols = ", ".join(qn(c) for c in self.columns)
+        params = ", ".join(["%s"] * len(self.columns))
+        return f"INSERT INTO {qn(self.db_table)} ({cols}) VALUES ({params})"
+
     def write_text(self, text: str) -> None:
         """Load rows made by ``line()`` (PostgreSQL only)."""
         qn = connection.ops.quote_name
@@ -216,8 +226,7 @@ class Table:
                         count += 1
                 return count
             adapters = self._sqlite_adapters()
-            params = ", ".join(["%s"] * len(self.columns))
-            sql = f"INSERT INTO {qn(self.db_table)} ({cols}) VALUES ({params})"
+            sql = self._insert_sql()
             # Most dates and times repeat (the batch's timestamp): adapt each distinct one once.
             seen: dict[Any, Any] = {}
             prepared = []
@@ -513,107 +522,182 @@ def current_cards(cards: list[str]) -> set[str]:
     return taken
 
 
-def _register_batch(
-    records: Sequence[MemberRecord],
-    *,
-    actor,
-    action: str,
-    audit_changes: Mapping[str, Any],
-    pinyin: Callable[[str], tuple[str, str]],
-    tables: dict[str, Table],
-) -> BatchResult:
-    today = timezone.localdate()
-    now = timezone.now()
-    hashes = [r.id_hash or id_blind_index(r.ident.number) for r in records]
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_BULK_LOCK])
-    registered = {id_hash for _pk, id_hash, _name in registered_persons(hashes)}
-    cards_taken = current_cards([r.card_no for r in records if r.card_no])
+def _in_input_duplicates(
+    records: Sequence[MemberRecord], hashes: Sequence[str]
+) -> tuple[list[int], list[Skipped]]:
+    """Positions of the records to write, and the skipped: a number or card seen before."""
+    keep: list[int] = []
     skipped: list[Skipped] = []
-    todo: list[tuple[MemberRecord, str]] = []
     seen: set[str] = set()
     seen_cards: set[str] = set()
-    for record, id_hash in zip(records, hashes, strict=True):
-        if id_hash in registered:
-            skipped.append(Skipped(record.row, "id_number", ALREADY_REGISTERED))
-        elif id_hash in seen:
+    for i, (record, id_hash) in enumerate(zip(records, hashes, strict=True)):
+        if id_hash in seen:
             skipped.append(Skipped(record.row, "id_number", DUPLICATE_IN_INPUT))
-        elif record.card_no and (record.card_no in cards_taken or record.card_no in seen_cards):
+        elif record.card_no and record.card_no in seen_cards:
             skipped.append(Skipped(record.row, "card_no", CARD_TAKEN))
         else:
             seen.add(id_hash)
             if record.card_no:
                 seen_cards.add(record.card_no)
-            todo.append((record, id_hash))
-    if not todo:
-        return BatchResult([], skipped)
+            keep.append(i)
+    return keep, skipped
 
-    person_ids = tables["person"].allocate_ids(len(todo))
-    membership_ids = tables["membership"].allocate_ids(len(todo))
-    event_ids = tables["event"].allocate_ids(len(todo))
-    actor_id = getattr(actor, "pk", None)
-    actor_name = actor.get_username() if actor is not None and actor.pk else "system"
-    counts: Counter[int] = Counter()
-    memberships, events = [], []
-    for (record, _h), pid, mid, eid in zip(
-        todo, person_ids, membership_ids, event_ids, strict=True
-    ):
-        joined_on = record.joined_on or today
-        memberships.append(
-            tables["membership"].row(
-                {
-                    "id": mid,
-                    "person_id": pid,
-                    "org_id": record.org_id,
-                    "status": MembershipStatus.ACTIVE.value,
-                    "channel": ApplicationChannel.PAPER_RECORD.value,
-                    "applied_on": joined_on,
-                    "joined_on": joined_on,
-                    "card_no": record.card_no or card_no_for(mid),
-                    "created_at": now,
-                    "updated_at": now,
-                }
-            )
-        )
-        events.append(
-            tables["event"].row(
-                {
-                    "id": eid,
-                    "person_id": pid,
-                    "membership_id": mid,
-                    "org_id": record.org_id,
-                    "change_type": ChangeType.JOIN.value,
-                    "reason": ChangeReason.APPLICATION.value,
-                    "occurred_on": joined_on,
-                    "actor_id": actor_id,
-                    "actor_name": actor_name,
-                    "created_at": now,
-                }
-            )
-        )
-        counts[record.org_id] += 1
-    # Person rows are made while COPY streams them (psycopg sends every ~32 KB): the server
-    # inserts and indexes those rows while this process encrypts the next ones.
-    persons = (
-        tables["person"].row(
-            person_values(
-                pk=pid,
-                name=record.name,
-                ident=record.ident,
-                phone=record.phone,
-                org_id=record.org_id,
-                now=now,
-                pinyin=pinyin,
-                extra=record.extra,
-                id_hash=id_hash,
-            )
-        )
-        for (record, id_hash), pid in zip(todo, person_ids, strict=True)
+
+def _member_values(
+    record: MemberRecord,
+    id_hash: str,
+    ids: tuple[int, int, int],
+    *,
+    now: dt.datetime,
+    today: dt.date,
+    actor_id: int | None,
+    actor_name: str,
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """The person, membership and event column values of one new member."""
+    pid, mid, eid = ids
+    joined_on = record.joined_on or today
+    person = person_values(
+        pk=pid,
+        name=record.name,
+        ident=record.ident,
+        phone=record.phone,
+        org_id=record.org_id,
+        now=now,
+        pinyin=name_pinyin,
+        extra=record.extra,
+        id_hash=id_hash,
     )
-    tables["person"].write(persons)
-    tables["membership"].write(memberships)
-    tables["event"].write(events)
+    membership = {
+        "id": mid,
+        "person_id": pid,
+        "org_id": record.org_id,
+        "status": MembershipStatus.ACTIVE.value,
+        "channel": ApplicationChannel.PAPER_RECORD.value,
+        "applied_on": joined_on,
+        "joined_on": joined_on,
+        "card_no": record.card_no or card_no_for(mid),
+        "created_at": now,
+        "updated_at": now,
+    }
+    event = {
+        "id": eid,
+        "person_id": pid,
+        "membership_id": mid,
+        "org_id": record.org_id,
+        "change_type": ChangeType.JOIN.value,
+        "reason": ChangeReason.APPLICATION.value,
+        "occurred_on": joined_on,
+        "actor_id": actor_id,
+        "actor_name": actor_name,
+        "created_at": now,
+    }
+    return person, membership, event
+
+
+def _actor_fields(actor) -> tuple[int | None, str]:
+    actor_id = getattr(actor, "pk", None)
+    return actor_id, actor.get_username() if actor is not None and actor_id else "system"
+
+
+@dataclass
+class PreparedBatch:
+    """New members made ready to write (PostgreSQL): ids reserved, rows as COPY text.
+
+    ``prepare_batch`` does the costly part — encryption, blind indexes, pinyin, formatting —
+    and needs the database only for ids (sequences, which any connection may take), so an
+    import does it in a second process while its writer waits on the server
+    (``core.processes``). ``write_prepared`` then checks again, under the bulk lock, who has
+    been registered since, and writes the rest. Plain lists: it crosses a pipe, pickled.
+    """
+
+    size: int  # records given, in-input duplicates included
+    rows: list[int | None]  # source rows of the members to write
+    hashes: list[str]
+    cards: list[str]  # the 会员证号 given on each row ("" when one is issued)
+    org_ids: list[int]
+    person_ids: list[int]
+    persons: list[str]
+    memberships: list[str]
+    events: list[str]
+    skipped: list[Skipped]
+
+
+def prepare_batch(
+    records: Sequence[MemberRecord], *, actor, tables: Mapping[str, Table] | None = None
+) -> PreparedBatch:
+    """Prepare validated records for ``write_prepared`` (PostgreSQL only)."""
+    if connection.vendor != "postgresql":
+        raise RuntimeError("prepare_batch() writes COPY text: PostgreSQL only")
+    tables = tables or _tables()
+    hashes = [r.id_hash or id_blind_index(r.ident.number) for r in records]
+    keep, skipped = _in_input_duplicates(records, hashes)
+    n = len(keep)
+    person_ids = tables["person"].allocate_ids(n)
+    membership_ids = tables["membership"].allocate_ids(n)
+    event_ids = tables["event"].allocate_ids(n)
+    now, today = timezone.now(), timezone.localdate()
+    actor_id, actor_name = _actor_fields(actor)
+    line_p, line_m, line_e = (tables[t].line for t in ("person", "membership", "event"))
+    persons, memberships, events = [], [], []
+    for i, ids in zip(keep, zip(person_ids, membership_ids, event_ids, strict=True), strict=True):
+        person, membership, event = _member_values(
+            records[i],
+            hashes[i],
+            ids,
+            now=now,
+            today=today,
+            actor_id=actor_id,
+            actor_name=actor_name,
+        )
+        persons.append(line_p(person))
+        memberships.append(line_m(membership))
+        events.append(line_e(event))
+    return PreparedBatch(
+        size=len(records),
+        rows=[records[i].row for i in keep],
+        hashes=[hashes[i] for i in keep],
+        cards=[records[i].card_no for i in keep],
+        org_ids=[records[i].org_id for i in keep],
+        person_ids=person_ids,
+        persons=persons,
+        memberships=memberships,
+        events=events,
+        skipped=skipped,
+    )
+
+
+def _write_prepared(
+    p: PreparedBatch, *, actor, action: str, audit_changes: Mapping[str, Any], tables
+) -> BatchResult:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_BULK_LOCK])
+    registered = {id_hash for _pk, id_hash, _name in registered_persons(p.hashes)}
+    taken = current_cards([c for c in p.cards if c])
+    skipped = list(p.skipped)
+    keep: list[int] = []
+    for i, (id_hash, card) in enumerate(zip(p.hashes, p.cards, strict=True)):
+        if id_hash in registered:
+            skipped.append(Skipped(p.rows[i], "id_number", ALREADY_REGISTERED))
+        elif card and card in taken:
+            skipped.append(Skipped(p.rows[i], "card_no", CARD_TAKEN))
+        else:
+            keep.append(i)
+    skipped.sort(key=lambda s: s.row or 0)
+    if not keep:
+        return BatchResult([], skipped)
+    for name, lines in (("person", p.persons), ("membership", p.memberships), ("event", p.events)):
+        tables[name].write_text("".join([lines[i] for i in keep]))
+    person_ids = [p.person_ids[i] for i in keep]
+    _after_write(
+        actor, action, audit_changes, person_ids, Counter(p.org_ids[i] for i in keep), len(skipped)
+    )
+    return BatchResult([(p.rows[i], p.person_ids[i]) for i in keep], skipped)
+
+
+def _after_write(
+    actor, action: str, audit_changes, person_ids: list[int], counts: Counter, skipped: int
+) -> None:
+    """The batch's member counters and its one audit entry."""
     add_member_counts(counts)
     paths = _org_path_bounds(list(counts))
     audit.record(
@@ -624,13 +708,124 @@ def _register_batch(
         org_path=common_path(paths),
         changes={
             **audit_changes,
-            "created": len(todo),
-            "skipped": len(skipped),
+            "created": len(person_ids),
+            "skipped": skipped,
             "orgs": len(counts),
         },
     )
-    created = [(record.row, pid) for (record, _h), pid in zip(todo, person_ids, strict=True)]
-    return BatchResult(created, skipped)
+
+
+def _register_batch(
+    records: Sequence[MemberRecord],
+    *,
+    actor,
+    action: str,
+    audit_changes: Mapping[str, Any],
+    tables: dict[str, Table],
+) -> BatchResult:
+    if connection.vendor == "postgresql":
+        return _write_prepared(
+            prepare_batch(records, actor=actor, tables=tables),
+            actor=actor,
+            action=action,
+            audit_changes=audit_changes,
+            tables=tables,
+        )
+    # SQLite: ids come from the table under the database's write lock, taken by this
+    # transaction, so rows are made here; one writer at a time needs no bulk lock.
+    hashes = [r.id_hash or id_blind_index(r.ident.number) for r in records]
+    registered = {id_hash for _pk, id_hash, _name in registered_persons(hashes)}
+    taken = current_cards([r.card_no for r in records if r.card_no])
+    skipped: list[Skipped] = []
+    fresh: list[int] = []
+    for i, (record, id_hash) in enumerate(zip(records, hashes, strict=True)):
+        if id_hash in registered:
+            skipped.append(Skipped(record.row, "id_number", ALREADY_REGISTERED))
+        elif record.card_no and record.card_no in taken:
+            skipped.append(Skipped(record.row, "card_no", CARD_TAKEN))
+        else:
+            fresh.append(i)
+    keep, dupes = _in_input_duplicates([records[i] for i in fresh], [hashes[i] for i in fresh])
+    skipped = sorted(skipped + dupes, key=lambda s: s.row or 0)
+    todo = [fresh[k] for k in keep]
+    if not todo:
+        return BatchResult([], skipped)
+    ids = zip(
+        *(tables[t].allocate_ids(len(todo)) for t in ("person", "membership", "event")), strict=True
+    )
+    now, today = timezone.now(), timezone.localdate()
+    actor_id, actor_name = _actor_fields(actor)
+    rows: dict[str, list[tuple]] = {"person": [], "membership": [], "event": []}
+    person_ids = []
+    for i, member_ids in zip(todo, ids, strict=True):
+        values = _member_values(
+            records[i],
+            hashes[i],
+            member_ids,
+            now=now,
+            today=today,
+            actor_id=actor_id,
+            actor_name=actor_name,
+        )
+        for name, row in zip(rows, values, strict=True):
+            rows[name].append(tables[name].row(row))
+        person_ids.append(member_ids[0])
+    for name, table_rows in rows.items():
+        tables[name].write(table_rows)
+    _after_write(
+        actor,
+        action,
+        audit_changes,
+        person_ids,
+        Counter(records[i].org_id for i in todo),
+        len(skipped),
+    )
+    return BatchResult(
+        [(records[i].row, pid) for i, pid in zip(todo, person_ids, strict=True)], skipped
+    )
+
+
+def _tables() -> dict[str, Table]:
+    return {
+        "person": Table(Person),
+        "membership": Table(Membership),
+        "event": Table(MembershipEvent),
+    }
+
+
+def _retrying(write: Callable[[], BatchResult]) -> BatchResult:
+    """One batch in its own transaction (savepoint), checked and written again on a conflict."""
+    for attempt in range(3):
+        try:
+            with transaction.atomic():
+                return write()
+        except IntegrityError:
+            # Someone registered one of these people between our check and our insert
+            # (a single registration does not take the bulk lock): check again.
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def write_prepared(
+    prepared: PreparedBatch,
+    *,
+    actor,
+    action: str = "member.bulk_register",
+    audit_changes: Mapping[str, Any] | None = None,
+) -> BatchResult:
+    """Write a batch made by ``prepare_batch``; all-or-nothing, like each batch of
+    ``bulk_register``, which it otherwise equals."""
+    tables = _tables()
+    return _retrying(
+        lambda: _write_prepared(
+            prepared,
+            actor=actor,
+            action=action,
+            audit_changes=dict(audit_changes or {}),
+            tables=tables,
+        )
+    )
 
 
 def bulk_register(
@@ -651,32 +846,14 @@ def bulk_register(
     the report).
     """
     result = BulkResult()
-    tables = {
-        "person": Table(Person),
-        "membership": Table(Membership),
-        "event": Table(MembershipEvent),
-    }
-    # core.pinyin is fast for unseen names and bounds its own caches; a per-run dict of every
-    # name would grow by ~240 bytes a distinct name (about a million at province scale).
-    pinyin = name_pinyin
+    tables = _tables()
+    changes = dict(audit_changes or {})
     for batch in _batches(records, batch_size):
-        for attempt in range(3):
-            try:
-                with transaction.atomic():
-                    outcome = _register_batch(
-                        batch,
-                        actor=actor,
-                        action=action,
-                        audit_changes=dict(audit_changes or {}),
-                        pinyin=pinyin,
-                        tables=tables,
-                    )
-                break
-            except IntegrityError:
-                # Someone registered one of these people between our check and our insert
-                # (a single registration does not take the bulk lock): check again.
-                if attempt == 2:
-                    raise
+        outcome = _retrying(
+            lambda batch=batch: _register_batch(
+                batch, actor=actor, action=action, audit_changes=changes, tables=tables
+            )
+        )
         result.created += len(outcome.created)
         result.skipped.extend(outcome.skipped)
         result.batches += 1

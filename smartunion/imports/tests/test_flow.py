@@ -138,7 +138,7 @@ def test_a_commit_killed_between_batches_resumes_to_the_same_end_state(world, mo
     job = validated(data, actor=world.county_admin, org=world.county_a)
     job = services.start_commit(job, actor=world.county_admin, mode="valid_only", enqueue=False)
 
-    real = services.bulk_register
+    real = services._write_members
     calls = {"n": 0}
 
     def dies_on_third_batch(*args, **kwargs):
@@ -147,7 +147,7 @@ def test_a_commit_killed_between_batches_resumes_to_the_same_end_state(world, mo
             raise SystemExit("worker killed")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(services, "bulk_register", dies_on_third_batch)
+    monkeypatch.setattr(services, "_write_members", dies_on_third_batch)
     with pytest.raises(SystemExit):
         services.run_commit(job.pk, lease=job.task_id)
     job.refresh_from_db()
@@ -156,7 +156,7 @@ def test_a_commit_killed_between_batches_resumes_to_the_same_end_state(world, mo
     assert Person.objects.filter(name__startswith="会员").count() == 4
     assert job.created_count == 4
 
-    monkeypatch.setattr(services, "bulk_register", real)
+    monkeypatch.setattr(services, "_write_members", real)
     job, lease = services.resume_job(job, actor=world.county_admin, enqueue=False)
     services.run_commit(job.pk, lease=lease)
     job.refresh_from_db()
@@ -248,7 +248,7 @@ def test_a_worker_crash_marks_the_job_failed_with_a_chinese_message_and_no_pii_i
     def broken(*args, **kwargs):
         raise ValueError(f"bad value {number}")
 
-    monkeypatch.setattr(services, "bulk_register", broken)
+    monkeypatch.setattr(services, "_write_members", broken)
     services.run_commit(job.pk, lease=job.task_id)
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED and "内部错误" in job.message
