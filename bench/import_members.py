@@ -29,6 +29,7 @@ import json
 import os
 import random
 import resource
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -151,11 +152,15 @@ def validate_xlsx(args, folder: Path) -> None:
     if not path.exists():
         log(f"writing {path} …")
         csv_to_xlsx(csv_path, path)
+    if not args.keep:
+        log("removing members of earlier runs …")
+        reset_members()
     start = time.perf_counter()
-    try:
-        call_command("import_members", str(path), "--check-only", stdout=open(os.devnull, "w"))
-    except CommandError as exc:
-        log(f"import_members --check-only: {exc}")
+    with PeakMemory() as memory:
+        try:
+            call_command("import_members", str(path), "--check-only", stdout=open(os.devnull, "w"))
+        except CommandError as exc:
+            log(f"import_members --check-only: {exc}")
     seconds = time.perf_counter() - start
     print(
         json.dumps(
@@ -165,19 +170,70 @@ def validate_xlsx(args, folder: Path) -> None:
                 "check_only": True,
                 "seconds": round(seconds, 1),
                 "rows_per_s": round(args.members / seconds),
-                "peak_rss_mb": peak_rss_mb(),
+                "peak_rss_mb": memory.mb,
                 "database": connection.vendor,
             }
         )
     )
 
 
-def peak_rss_mb() -> float:
-    """This process's peak plus the largest child's: the import and its preparing process
-    (``core.processes``) run side by side, so the sum bounds their memory together."""
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return round((own + children) / 1024, 1)
+# Sampled in a separate process: a thread here would stop the import from forking its
+# preparing process (core.processes.can_fork wants a single thread).
+_SAMPLER = r"""
+import os, signal, sys, time
+root, me, peak, stop = int(sys.argv[1]), os.getpid(), 0, []
+signal.signal(signal.SIGTERM, lambda *a: stop.append(1))
+def pss(pid):
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            return next(int(l.split()[1]) for l in f if l.startswith("Pss:"))
+    except (OSError, StopIteration):
+        return 0
+def children(pid):
+    found = []
+    try:
+        for tid in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{tid}/children") as f:
+                found += [int(c) for c in f.read().split()]
+    except OSError:
+        pass
+    return found
+while not stop:
+    pids = [root]
+    for pid in pids:
+        pids += [c for c in children(pid) if c != me]
+    peak = max(peak, sum(pss(p) for p in pids))
+    time.sleep(0.2)
+print(peak)
+"""
+
+
+class PeakMemory:
+    """Peak memory of this process and its children together while the block runs, in MB.
+
+    Proportional set size (``/proc/PID/smaps_rollup``), so pages a forked child shares with
+    this process count once; sampled five times a second. Without ``/proc``: the peak RSS of
+    this process or its largest child (``getrusage``), a lower bound.
+    """
+
+    def __enter__(self) -> PeakMemory:
+        self.mb = 0.0
+        self._sampler = None
+        if Path(f"/proc/{os.getpid()}/smaps_rollup").exists():
+            self._sampler = subprocess.Popen(
+                [sys.executable, "-c", _SAMPLER, str(os.getpid())], stdout=subprocess.PIPE
+            )
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._sampler is None:
+            own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+            children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+            self.mb = round(max(own, children) / 1024, 1)
+            return
+        self._sampler.terminate()
+        out, _ = self._sampler.communicate()
+        self.mb = round(int(out or 0) / 1024, 1)
 
 
 def reset_members() -> None:
@@ -196,7 +252,9 @@ def reset_members() -> None:
         cursor.execute("UPDATE orgs_organization SET member_count = 0")
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
+            # The counters' reset leaves a dead version of every union: start clean.
             cursor.execute("VACUUM ANALYZE members_person")
+            cursor.execute("VACUUM ANALYZE orgs_organization")
 
 
 def sample_rows(n: int, seed: int) -> list[dict]:
@@ -350,12 +408,13 @@ def main() -> None:
         reset_members()
     log(f"importing {args.members} members from {path.name} …")
     start = time.perf_counter()
-    try:
-        call_command("import_members", str(path), stdout=sys.stderr)
-    except CommandError as exc:
-        log(f"import_members: {exc}")
+    with PeakMemory() as memory:
+        try:
+            call_command("import_members", str(path), stdout=sys.stderr)
+        except CommandError as exc:
+            log(f"import_members: {exc}")
     seconds = time.perf_counter() - start
-    rss = peak_rss_mb()
+    rss = memory.mb
     imported = Person.objects.count()
     log(f"  {imported} persons in the table, {seconds:.1f} s")
 

@@ -24,6 +24,7 @@ Safety properties, and where they come from:
 
 from __future__ import annotations
 
+import gc
 import logging
 import uuid
 from collections.abc import Iterator
@@ -440,13 +441,31 @@ def _validate(job: ImportJob, lease: str) -> None:
         )
 
 
+@contextmanager
+def _loaded_rows_left_to_refcounting() -> Iterator[None]:
+    """Keep what is in memory now out of the cyclic garbage collector's full passes.
+
+    An opened xlsx is in memory as one list per row (calamine reads the whole sheet): 200,000
+    lists that every full collection walked again while the rows were checked — 14 passes,
+    ~3.5 s of a 15–17 s validation. ``gc.freeze`` leaves them (and the rest of the heap)
+    to reference counting, which still frees each row once read; ``gc.unfreeze`` hands
+    everything back to the collector at the end. Measured: 12.3–12.7 s.
+    """
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 def _outcomes(job: ImportJob, layout: Layout, rows, actor) -> Iterator[BatchOutcome | OrgOutcome]:
-    if job.kind == Kind.MEMBERS:
-        validator = MemberValidator(layout, actor=actor, root=job.org)
-        for batch in batched(rows, BATCH):
-            yield validator.validate(list(batch))
-    else:
-        yield OrgValidator(layout, actor=actor, root=job.org).validate(rows)
+    with _loaded_rows_left_to_refcounting():
+        if job.kind == Kind.MEMBERS:
+            validator = MemberValidator(layout, actor=actor, root=job.org)
+            for batch in batched(rows, BATCH):
+                yield validator.validate(list(batch))
+        else:
+            yield OrgValidator(layout, actor=actor, root=job.org).validate(rows)
 
 
 # Commit ---------------------------------------------------------------------------------------
@@ -643,30 +662,38 @@ def _prepare_in_process(job: ImportJob) -> bool:
 def _member_batches(job: ImportJob, actor, resume_from: int) -> Iterator[tuple[BatchOutcome, int]]:
     """Each batch's outcome and last row number, rows checked and person rows prepared.
 
-    Runs in the preparing process when there is one: everything here only reads the database.
+    Runs in the preparing process when there is one: it writes nothing but the job's layout
+    and sequence values (ids for the prepared rows).
     """
     prepare = connection.vendor == "postgresql"
     with open_source(job) as source:
         table, layout, rows = open_rows(job, source)
         ImportJob.objects.filter(pk=job.pk).update(**_layout_fields(table, layout))
         validator = MemberValidator(layout, actor=actor, root=job.org)
-        for raw in batched(rows, BATCH):
-            batch = list(raw)
-            last = batch[-1][0]
-            if batch[0][0] <= resume_from:
-                # Committed before the worker died: read again only so that duplicates of
-                # these rows further down are still recognised; not written or counted.
-                validator.parse([r for r in batch if r[0] <= resume_from])
-                batch = [r for r in batch if r[0] > resume_from]
-                if not batch:
-                    continue
-            outcome = validator.validate(batch)
-            creates = [r for r in outcome.rows if r.action == "create"]
-            if prepare and creates:
-                outcome.prepared = prepare_batch([_record(r) for r in creates], actor=actor)
-                outcome.labels = {r.row_no: _label(r) for r in creates}
-                outcome.rows = [r for r in outcome.rows if r.action != "create"]
-            yield outcome, last
+        with _loaded_rows_left_to_refcounting():
+            yield from _prepared_batches(validator, rows, actor, resume_from, prepare)
+
+
+def _prepared_batches(
+    validator: MemberValidator, rows, actor, resume_from: int, prepare: bool
+) -> Iterator[tuple[BatchOutcome, int]]:
+    for raw in batched(rows, BATCH):
+        batch = list(raw)
+        last = batch[-1][0]
+        if batch[0][0] <= resume_from:
+            # Committed before the worker died: read again only so that duplicates of
+            # these rows further down are still recognised; not written or counted.
+            validator.parse([r for r in batch if r[0] <= resume_from])
+            batch = [r for r in batch if r[0] > resume_from]
+            if not batch:
+                continue
+        outcome = validator.validate(batch)
+        creates = [r for r in outcome.rows if r.action == "create"]
+        if prepare and creates:
+            outcome.prepared = prepare_batch([_record(r) for r in creates], actor=actor)
+            outcome.labels = {r.row_no: _label(r) for r in creates}
+            outcome.rows = [r for r in outcome.rows if r.action != "create"]
+        yield outcome, last
 
 
 def _label(r: MemberRow) -> str:
