@@ -527,6 +527,25 @@ def current_cards(cards: list[str]) -> set[str]:
     return taken
 
 
+def _unregistered(
+    rows: Sequence[int | None], hashes: Sequence[str], cards: Sequence[str]
+) -> tuple[list[int], list[Skipped]]:
+    """Positions of the members nobody has registered, and the others skipped: those whose
+    number is registered already, or whose 会员证号 a current membership holds."""
+    registered = {id_hash for _pk, id_hash, _name in registered_persons(list(hashes))}
+    taken = current_cards([c for c in cards if c])
+    keep: list[int] = []
+    skipped: list[Skipped] = []
+    for i, (id_hash, card) in enumerate(zip(hashes, cards, strict=True)):
+        if id_hash in registered:
+            skipped.append(Skipped(rows[i], "id_number", ALREADY_REGISTERED))
+        elif card and card in taken:
+            skipped.append(Skipped(rows[i], "card_no", CARD_TAKEN))
+        else:
+            keep.append(i)
+    return keep, skipped
+
+
 def _in_input_duplicates(
     records: Sequence[MemberRecord], hashes: Sequence[str]
 ) -> tuple[list[int], list[Skipped]]:
@@ -599,6 +618,36 @@ def _member_values(
     return person, membership, event
 
 
+_MEMBER_TABLES = ("person", "membership", "event")
+
+
+def _new_members(
+    records: Sequence[MemberRecord],
+    hashes: Sequence[str],
+    positions: Sequence[int],
+    actor,
+    tables: Mapping[str, Table],
+) -> Iterator[tuple[tuple[int, int, int], tuple[dict, dict, dict]]]:
+    """The records at ``positions`` as new members: their three ids (reserved here, one
+    block per table) and the person, membership and event column values."""
+    ids = zip(*(tables[t].allocate_ids(len(positions)) for t in _MEMBER_TABLES), strict=True)
+    now, today = timezone.now(), timezone.localdate()
+    actor_id, actor_name = _actor_fields(actor)
+    for i, member_ids in zip(positions, ids, strict=True):
+        yield (
+            member_ids,
+            _member_values(
+                records[i],
+                hashes[i],
+                member_ids,
+                now=now,
+                today=today,
+                actor_id=actor_id,
+                actor_name=actor_name,
+            ),
+        )
+
+
 def _actor_fields(actor) -> tuple[int | None, str]:
     actor_id = getattr(actor, "pk", None)
     return actor_id, actor.get_username() if actor is not None and actor_id else "system"
@@ -636,24 +685,10 @@ def prepare_batch(
     tables = tables or _tables()
     hashes = [r.id_hash or id_blind_index(r.ident.number) for r in records]
     keep, skipped = _in_input_duplicates(records, hashes)
-    n = len(keep)
-    person_ids = tables["person"].allocate_ids(n)
-    membership_ids = tables["membership"].allocate_ids(n)
-    event_ids = tables["event"].allocate_ids(n)
-    now, today = timezone.now(), timezone.localdate()
-    actor_id, actor_name = _actor_fields(actor)
-    line_p, line_m, line_e = (tables[t].line for t in ("person", "membership", "event"))
-    persons, memberships, events = [], [], []
-    for i, ids in zip(keep, zip(person_ids, membership_ids, event_ids, strict=True), strict=True):
-        person, membership, event = _member_values(
-            records[i],
-            hashes[i],
-            ids,
-            now=now,
-            today=today,
-            actor_id=actor_id,
-            actor_name=actor_name,
-        )
+    line_p, line_m, line_e = (tables[t].line for t in _MEMBER_TABLES)
+    person_ids, persons, memberships, events = [], [], [], []
+    for ids, (person, membership, event) in _new_members(records, hashes, keep, actor, tables):
+        person_ids.append(ids[0])
         persons.append(line_p(person))
         memberships.append(line_m(membership))
         events.append(line_e(event))
@@ -676,18 +711,8 @@ def _write_prepared(
 ) -> BatchResult:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_BULK_LOCK])
-    registered = {id_hash for _pk, id_hash, _name in registered_persons(p.hashes)}
-    taken = current_cards([c for c in p.cards if c])
-    skipped = list(p.skipped)
-    keep: list[int] = []
-    for i, (id_hash, card) in enumerate(zip(p.hashes, p.cards, strict=True)):
-        if id_hash in registered:
-            skipped.append(Skipped(p.rows[i], "id_number", ALREADY_REGISTERED))
-        elif card and card in taken:
-            skipped.append(Skipped(p.rows[i], "card_no", CARD_TAKEN))
-        else:
-            keep.append(i)
-    skipped.sort(key=lambda s: s.row or 0)
+    keep, skipped = _unregistered(p.rows, p.hashes, p.cards)
+    skipped = sorted(p.skipped + skipped, key=lambda s: s.row or 0)
     if not keep:
         return BatchResult([], skipped)
     for name, lines in (("person", p.persons), ("membership", p.memberships), ("event", p.events)):
@@ -739,42 +764,18 @@ def _register_batch(
     # SQLite: ids come from the table under the database's write lock, taken by this
     # transaction, so rows are made here; one writer at a time needs no bulk lock.
     hashes = [r.id_hash or id_blind_index(r.ident.number) for r in records]
-    registered = {id_hash for _pk, id_hash, _name in registered_persons(hashes)}
-    taken = current_cards([r.card_no for r in records if r.card_no])
-    skipped: list[Skipped] = []
-    fresh: list[int] = []
-    for i, (record, id_hash) in enumerate(zip(records, hashes, strict=True)):
-        if id_hash in registered:
-            skipped.append(Skipped(record.row, "id_number", ALREADY_REGISTERED))
-        elif record.card_no and record.card_no in taken:
-            skipped.append(Skipped(record.row, "card_no", CARD_TAKEN))
-        else:
-            fresh.append(i)
+    fresh, skipped = _unregistered([r.row for r in records], hashes, [r.card_no for r in records])
     keep, dupes = _in_input_duplicates([records[i] for i in fresh], [hashes[i] for i in fresh])
     skipped = sorted(skipped + dupes, key=lambda s: s.row or 0)
     todo = [fresh[k] for k in keep]
     if not todo:
         return BatchResult([], skipped)
-    ids = zip(
-        *(tables[t].allocate_ids(len(todo)) for t in ("person", "membership", "event")), strict=True
-    )
-    now, today = timezone.now(), timezone.localdate()
-    actor_id, actor_name = _actor_fields(actor)
-    rows: dict[str, list[tuple]] = {"person": [], "membership": [], "event": []}
+    rows: dict[str, list[tuple]] = {t: [] for t in _MEMBER_TABLES}
     person_ids = []
-    for i, member_ids in zip(todo, ids, strict=True):
-        values = _member_values(
-            records[i],
-            hashes[i],
-            member_ids,
-            now=now,
-            today=today,
-            actor_id=actor_id,
-            actor_name=actor_name,
-        )
-        for name, row in zip(rows, values, strict=True):
+    for ids, values in _new_members(records, hashes, todo, actor, tables):
+        for name, row in zip(_MEMBER_TABLES, values, strict=True):
             rows[name].append(tables[name].row(row))
-        person_ids.append(member_ids[0])
+        person_ids.append(ids[0])
     for name, table_rows in rows.items():
         tables[name].write(table_rows)
     _after_write(

@@ -237,3 +237,37 @@ def test_pg_array_joins_ids_and_hashes_and_refuses_anything_that_would_need_quot
     for bad in (['a"b'], ["a,b"], ["x}"], [""], [-1], ["王"]):
         with pytest.raises(ValueError):
             pg_array(bad)
+
+
+@pytest.mark.postgres_only
+def test_a_prepared_batch_skips_whoever_was_registered_after_it_was_prepared(world):
+    """prepare_batch runs ahead (in an import's second process); write_prepared checks again
+    under the bulk lock, so a person registered in between is reported, never created twice."""
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared batches are COPY text: PostgreSQL")
+    from smartunion.members.bulk import prepare_batch, write_prepared
+
+    card = "GS-0001"
+    records = [
+        record(world.union_a1, name="甲", row=2),
+        record(world.union_a1, name="乙", row=3),
+        record(world.union_a2, name="丙", row=4, card_no=card),
+    ]
+    prepared = prepare_batch(records, actor=world.county_admin)
+    assert prepared.size == 3 and len(prepared.persons) == 3 and not prepared.skipped
+    # Meanwhile 乙 joins through a form, and someone takes 丙's card number.
+    world.add_member(world.union_b1, "乙", id_number=records[1].ident.number)
+    taken = world.add_member(world.union_b1, "丁")
+    Membership.objects.filter(pk=taken.pk).update(card_no=card)
+    before = Person.objects.count()
+
+    result = write_prepared(prepared, actor=world.county_admin)
+
+    assert [row for row, _pk in result.created] == [2]
+    assert [(s.row, s.field, s.message) for s in result.skipped] == [
+        (3, "id_number", ALREADY_REGISTERED),
+        (4, "card_no", CARD_TAKEN),
+    ]
+    assert Person.objects.count() == before + 1
+    assert Person.objects.filter(name="乙").count() == 1
+    assert recount_members(fix=False) == []
