@@ -19,9 +19,7 @@ at its next item.
 
 from __future__ import annotations
 
-import logging
 import multiprocessing
-import os
 import signal
 import threading
 import traceback
@@ -29,8 +27,6 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.db import connections
-
-log = logging.getLogger(__name__)
 
 _ITEM, _END, _ERROR = "item", "end", "error"
 
@@ -109,8 +105,9 @@ def _child_main(receive, send, func: Callable[..., Iterator[Any]], args: tuple) 
     except BaseException as exc:  # noqa: BLE001 - everything goes back to the parent
         try:
             send.send((_ERROR, exc))
-        except Exception:  # not picklable: send what it said
-            log.exception("child process %s failed", os.getpid())
+        except Exception:  # not picklable: send what it said, for the parent to handle
+            # (not logged here: an import's messages may quote a cell — an ID number, a phone —
+            # and the parent decides what reaches the log, see imports.services._log_failure)
             send.send((_ERROR, RuntimeError("".join(traceback.format_exception(exc)))))
     finally:
         connections.close_all()

@@ -147,12 +147,6 @@ class Table:
                 )
         return "\t".join(parts) + "\n"
 
-    def _insert_sql(self) -> str:
-        qn = connection.ops.quote_name
-        cols = ", ".join(qn(c) for c in self.columns)
-        params = ", ".join(["%s"] * len(self.columns))
-        return f"INSERT INTO {qn(self.db_table)} ({cols}) VALUES ({params})"
-
     def write_text(self, text: str) -> None:
         """Load rows made by ``line()`` (PostgreSQL only)."""
         qn = connection.ops.quote_name
@@ -226,7 +220,8 @@ class Table:
                         count += 1
                 return count
             adapters = self._sqlite_adapters()
-            sql = self._insert_sql()
+            params = ", ".join(["%s"] * len(self.columns))
+            sql = f"INSERT INTO {qn(self.db_table)} ({cols}) VALUES ({params})"
             # Most dates and times repeat (the batch's timestamp): adapt each distinct one once.
             seen: dict[Any, Any] = {}
             prepared = []
