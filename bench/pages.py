@@ -10,9 +10,11 @@ province admin (the largest scope):
 - the organization page of the union with the most members, with its member list;
 - the organization page of a county union (its sub-unions and members), and the same page
   listing the members of its whole subtree (``?sub=1``);
+- the member list with no search (everyone, in pinyin order);
 - member search by name prefix (the surname: a tenth of everyone for a common one), by pinyin
   initials, by one letter of pinyin and by the surname's full pinyin (as broad), by full ID
   number;
+- a county union's page listing the members of its subtree found by the surname's pinyin;
 - the province home page with its figures.
 
 Targets (issue 3): p95 ≤ 100 ms for the organization pages and the searches, ≤ 200 ms for the
@@ -103,6 +105,12 @@ def main() -> None:
             ("member search, one pinyin letter", f"{search}?q={sample.name_initials[:1]}", 100),
             ("member search, surname's full pinyin", f"{search}?q={surname_pinyin}", 100),
             ("member search, ID number", f"{search}?q={sample.id_number}", 100),
+            ("member list, no search", search, 100),
+            (
+                "org page, county union, subtree members by pinyin",
+                reverse("orgs:detail", kwargs={"org_id": county.pk}) + f"?sub=1&q={surname_pinyin}",
+                100,
+            ),
         ]
     for name, url, target in pages:
         times = sorted(timed(client, url, args.repeat))

@@ -31,8 +31,10 @@ class Person(ScopedModel):
     scope_path_lookup = "org__path"
 
     name = models.CharField("姓名", max_length=64)
-    name_pinyin = models.CharField("姓名全拼", max_length=128, db_index=True, editable=False)
-    name_initials = models.CharField("姓名首字母", max_length=32, db_index=True, editable=False)
+    # Indexed through Meta.indexes only: person_initials_idx and person_pinyin_idx serve every
+    # search and order by these columns (members/querysets.py).
+    name_pinyin = models.CharField("姓名全拼", max_length=128, editable=False)
+    name_initials = models.CharField("姓名首字母", max_length=32, editable=False)
     id_type = models.CharField(
         "证件类型", max_length=2, default="01", editable=False
     )  # 01 居民身份证
@@ -91,6 +93,7 @@ class Person(ScopedModel):
             models.Index(fields=["org", "name"], name="person_org_name_idx"),
             models.Index(fields=["name", "id"], name="person_name_id_idx"),
             models.Index(fields=["name_initials", "name_pinyin", "id"], name="person_initials_idx"),
+            models.Index(fields=["name_pinyin", "id"], name="person_pinyin_idx"),
             models.Index(fields=["phone_hash"], name="person_phone_hash_idx"),
         ]
         constraints = [

@@ -8,7 +8,7 @@ a page is read by one index scan that stops after the page, never by sorting eve
 - By name: name in code-point order, then id (``person_name_id_idx``).
 - By pinyin: first the people whose initials start with the letters, by initials, full pinyin,
   id (``person_initials_idx``); then those found only by their full pinyin, by full pinyin, id
-  (the pinyin index). No one index range holds both, so ``search_parts`` gives them as two
+  (``person_pinyin_idx``, which also gives the list's default order). No one index range holds both, so ``search_parts`` gives them as two
   queries, which ``Concatenated`` reads as one list.
 
 On PostgreSQL a B-tree in the database's collation cannot serve ``LIKE 'prefix%'`` unless that
@@ -71,10 +71,7 @@ class PersonQuerySet(ScopedQuerySet):
             return self.filter(id_hash=id_blind_index(normalize(q)))
         letters = _letters(q)
         if letters:
-            return self.filter(
-                models.Q(name_initials__startswith=letters)
-                | models.Q(name_pinyin__startswith=letters)
-            )
+            return self.filter(models.Q(name_initials__startswith=letters) | _pinyin_range(letters))
         return self._prefix("name", q).order_by(self._code_points("name"), "id")
 
     def search_parts(self, q: str) -> list[PersonQuerySet]:
@@ -89,13 +86,7 @@ class PersonQuerySet(ScopedQuerySet):
         # A full pinyin's first letter is its initials' first: one letter finds no one more.
         if len(letters) == 1:
             return [by_initials]
-        # The range lets the pinyin index (in the database's collation) serve the filter and
-        # the order; a LIKE beside it would only make the planner expect too few rows.
-        by_pinyin = self.filter(name_pinyin__gte=letters)
-        upper = _after_letters(letters)
-        if upper is not None:
-            by_pinyin = by_pinyin.filter(name_pinyin__lt=upper)
-        by_pinyin = by_pinyin.exclude(name_initials__startswith=letters)
+        by_pinyin = self.filter(_pinyin_range(letters)).exclude(name_initials__startswith=letters)
         return [by_initials, by_pinyin.order_by("name_pinyin", "id")]
 
     def _vendor(self) -> str:
@@ -111,6 +102,15 @@ class PersonQuerySet(ScopedQuerySet):
         queryset = queryset.filter(**{f"{field}__gte": prefix})
         upper = after_prefix(prefix)
         return queryset if upper is None else queryset.filter(**{f"{field}__lt": upper})
+
+
+def _pinyin_range(letters: str) -> models.Q:
+    """Full pinyin starting with these letters, as a range: the pinyin index (in the database's
+    collation, where no LIKE can use it) serves the filter and the order; a LIKE beside it would
+    only make the planner expect too few rows."""
+    upper = _after_letters(letters)
+    q = models.Q(name_pinyin__gte=letters)
+    return q if upper is None else q & models.Q(name_pinyin__lt=upper)
 
 
 def _letters(q: str) -> str:
