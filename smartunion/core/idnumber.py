@@ -116,6 +116,16 @@ def age_on(birth: dt.date, day: dt.date) -> int:
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
+def mask_birth_date(birth: dt.date) -> str:
+    """1990-**-**: the year only, wherever the ID number is shown masked.
+
+    The masked number keeps the birthplace and the last four characters; the eight digits it
+    hides are exactly the birth date. Shown beside it in full, the date would give the whole
+    number back.
+    """
+    return f"{birth.year}-**-**"
+
+
 def make_id_number(birthplace: str, birth: dt.date, sequence: int) -> str:
     """Build a valid number (for demo data and tests): the check character is computed."""
     first17 = f"{birthplace}{birth:%Y%m%d}{sequence:03d}"

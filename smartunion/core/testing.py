@@ -48,6 +48,21 @@ def new_id_number(
     return make_id_number(birthplace, birth + dt.timedelta(days=n // 500), seq)
 
 
+def birth_date_forms(person) -> list[str]:
+    """The ways a page, an API answer or an export could write the person's birth date (or its
+    year and month), and its eight digits: text that, beside the masked ID number, completes it.
+    """
+    b, number = person.birth_date, person.id_number
+    return [
+        number[6:14],
+        b.isoformat(),
+        f"{b.year}-{b.month:02d}",
+        f"{b.year}年{b.month}月",
+        f"{b.year}年{b.month:02d}月",
+        f"{b.year}/{b.month}/{b.day}",
+    ]
+
+
 def make_org(
     name: str, parent: Organization | None, kind: str, region: str, **extra
 ) -> Organization:

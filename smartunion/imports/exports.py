@@ -30,6 +30,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from smartunion.core import audit
+from smartunion.core.idnumber import mask_birth_date
 from smartunion.imports import schema as s
 from smartunion.imports.models import ImportJob
 from smartunion.imports.validators import ERROR, cell_text
@@ -67,7 +68,7 @@ class Export:
         if self.with_pii:
             text += "；含完整个人信息，请妥善保管，不得外传"
         else:
-            text += "；身份证号码和手机号已脱敏"
+            text += "；身份证号码、出生日期和手机号已脱敏"
         return text
 
 
@@ -134,7 +135,7 @@ def member_export(user, org: Organization, *, with_pii: bool = False, current_on
                 record[key] = labels[key].label(value) if value else ""
             yield [record.get(c.key, "") for c in columns] + [
                 genders.get(m["person__gender"], ""),
-                m["person__birth_date"],
+                m["person__birth_date"] if with_pii else mask_birth_date(m["person__birth_date"]),
                 str(statuses.get(m["status"], m["status"])),
             ]
 

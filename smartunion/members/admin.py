@@ -8,12 +8,17 @@ from smartunion.members.models import Membership, MembershipEvent, Person, Trans
 class PersonAdmin(ReadOnlyAdmin):
     """Masked columns only; the full ID number or phone is shown on the member page, logged."""
 
-    list_display = ("name", "id_masked", "phone_masked", "gender", "birth_date", "org")
+    list_display = ("name", "id_masked", "phone_masked", "gender", "birth", "org")
     list_select_related = ("org",)
     search_fields = ("name",)
     search_help_text = "姓名开头、拼音首字母、全拼或完整身份证号码"
-    exclude = ("id_number", "phone", "id_hash", "phone_hash")
+    # The birth date is the part of the number that masking hides (core.idnumber).
+    exclude = ("id_number", "phone", "id_hash", "phone_hash", "birth_date")
     raw_id_fields = ("org",)
+
+    @admin.display(description="出生日期")
+    def birth(self, obj: Person) -> str:
+        return obj.birth_masked
 
     def get_search_results(self, request, queryset, search_term):
         # The product's search (blind index, name prefix, pinyin), not icontains over

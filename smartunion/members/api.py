@@ -179,7 +179,10 @@ class MemberDetail(MemberItem):
     """One member with the fields of 《工会会员基本信息采集表》 and the whole history."""
 
     gender_label: str
-    birth_date: dt.date
+    # Beside the masked number the birth date would complete it: the year and the age only
+    # (the full number, with its date, comes from POST /members/{id}/reveal).
+    birth_year: int
+    age: int
     ethnicity: str
     education: str
     political_status: str
@@ -200,6 +203,10 @@ class MemberDetail(MemberItem):
     @staticmethod
     def resolve_gender_label(obj: Person) -> str:
         return obj.get_gender_display()
+
+    @staticmethod
+    def resolve_birth_year(obj: Person) -> int:
+        return obj.birth_date.year
 
     # The lists come from _detail(), which loads each in one query whatever the history's length.
     @staticmethod

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils import timezone
 
 from smartunion.core.codes import (
     Education,
@@ -15,6 +16,7 @@ from smartunion.core.codes import (
     SkillLevel,
 )
 from smartunion.core.fields import EncryptedTextField
+from smartunion.core.idnumber import age_on, mask_birth_date
 from smartunion.core.querysets import ScopedModel, ScopedQuerySet
 from smartunion.members.querysets import PersonQuerySet
 
@@ -111,6 +113,15 @@ class Person(ScopedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def birth_masked(self) -> str:
+        """The birth date as pages show it beside the masked ID number (core.idnumber)."""
+        return mask_birth_date(self.birth_date)
+
+    @property
+    def age(self) -> int:
+        return age_on(self.birth_date, timezone.localdate())
 
     @property
     def audit_org_path(self) -> str:

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from smartunion.core.admin import LargeTablePaginator
 from smartunion.core.models import AuditEntry
+from smartunion.core.testing import birth_date_forms
 from smartunion.members.models import Membership, Person
 from smartunion.orgs.services import update_org
 
@@ -79,8 +80,9 @@ def test_lists_and_pages_show_masks_never_plaintext(world, client):
     text = "".join(p.content.decode() for p in pages)
     assert person.id_masked in text and person.phone_masked in text
     assert "189****5678" in text
-    for plain in (person.id_number, person.phone, "18912345678"):
-        assert plain not in text
+    for plain in (person.id_number, person.phone, "18912345678", *birth_date_forms(person)):
+        assert plain not in text, plain
+    assert f"{person.birth_date.year}-**-**" in text
     assert person.id_hash not in text
 
 

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from python_calamine import CalamineWorkbook
 
 from smartunion.core.models import AuditEntry
+from smartunion.core.testing import birth_date_forms
 from smartunion.imports import exports
 from smartunion.imports.tests.helpers import validated
 
@@ -29,6 +30,19 @@ def test_member_export_is_masked_and_scoped(world):
     assert world.member_a1.person.id_number not in "".join(",".join(r) for r in rows)
 
 
+def test_a_masked_export_gives_birth_years_not_the_dates_the_mask_hides(world):
+    rows = csv_text(exports.member_export(world.county_admin, world.county_a))
+    assert "身份证号码、出生日期和手机号已脱敏" in rows[0][0]
+    birth = rows[1].index("出生日期")
+    person = world.member_a1.person
+    (row,) = [r for r in rows[2:] if r[0] == person.name]
+    assert row[birth] == f"{person.birth_date.year}-**-**"
+    text = "\n".join(",".join(r) for r in rows)
+    for p in (world.member_a1.person, world.member_a2.person):
+        for form in birth_date_forms(p):
+            assert form not in text, form
+
+
 def test_a_sibling_county_cannot_export_another_countys_members(world):
     with pytest.raises(PermissionDenied):
         exports.member_export(world.sibling_admin, world.county_a)
@@ -43,6 +57,10 @@ def test_full_personal_information_needs_the_permission_and_is_audited(world):
     assert "含完整个人信息" in rows[0][0]
     numbers = {r[1] for r in rows[2:]}
     assert world.member_a1.person.id_number in numbers
+    birth = rows[1].index("出生日期")
+    assert {r[birth] for r in rows[2:]} == {
+        str(m.person.birth_date) for m in (world.member_a1, world.member_a2)
+    }
     entry = AuditEntry.objects.get(action="export.pii")
     assert entry.actor_name == "county_admin" and entry.changes["with_pii"] is True
 

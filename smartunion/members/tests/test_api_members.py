@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from smartunion.core.idnumber import check_char, make_id_number
 from smartunion.core.models import AuditEntry
-from smartunion.core.testing import make_org, new_id_number
+from smartunion.core.testing import birth_date_forms, make_org, new_id_number
 from smartunion.members.models import Membership, MembershipStatus, Person, Transfer
 from smartunion.members.services import leave_union
 from smartunion.orgs.models import Kind
@@ -268,7 +268,11 @@ def test_detail_has_masked_numbers_the_current_membership_and_the_history(world)
     assert body["id_number"] == person.id_masked and body["phone"] == "138****8000"
     assert person.id_number not in response.content.decode()
     assert body["current"]["id"] == world.member_a1.pk
-    assert body["birth_date"] == str(person.birth_date)
+    # The birth date is what the mask hides: the year and the age only.
+    assert "birth_date" not in body
+    assert (body["birth_year"], body["age"]) == (person.birth_date.year, person.age)
+    for text in birth_date_forms(person):
+        assert text not in response.content.decode(), text
 
 
 def test_detail_of_a_member_in_the_sibling_county_is_404(world):
@@ -576,4 +580,6 @@ def test_a_viewer_cannot_run_lifecycle_actions(world):
 def test_birth_date_comes_from_the_id_number(world):
     number = make_id_number("620102", dt.date(1985, 7, 9), 24)
     body = register(client_for(world.county_admin), world.union_a1, id_number=number).json()
-    assert body["birth_date"] == "1985-07-09" and body["gender"] == "2"
+    assert body["birth_year"] == 1985 and body["gender"] == "2"
+    today = dt.date.today()
+    assert body["age"] == today.year - 1985 - ((today.month, today.day) < (7, 9))

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from smartunion.core.idnumber import make_id_number
 from smartunion.core.models import AuditEntry
-from smartunion.core.testing import new_id_number
+from smartunion.core.testing import birth_date_forms, new_id_number
 from smartunion.members import services
 from smartunion.members.models import ChangeReason, Person, Transfer
 
@@ -147,11 +147,34 @@ def test_the_member_page_shows_every_field_with_code_labels(client, world):
     html = page(login(client, world.county_admin).get(url("detail", person_id=person.pk)))
     for text in ("藏族", "大学本科", "中共党员", "非农业户口", "技师", "快递员", "钳工", "工程师"):
         assert text in html
-    assert "1990年5月" in html and "男" in html and "居民身份证" in html
+    assert "男" in html and "居民身份证" in html
     assert person.id_masked in html and person.id_number not in html
     assert person.phone_masked in html and person.phone not in html
     m = world.member_a1
     assert m.card_no in html and "兰州第一机械厂工会" in html and "入会日期" in html
+
+
+def test_the_member_page_gives_the_birth_year_and_age_not_the_date_the_mask_hides(client, world):
+    # 620102********1234 beside 1990年5月17日 would be the whole number.
+    person = world.member_a1.person
+    html = page(login(client, world.county_admin).get(url("detail", person_id=person.pk)))
+    detail = html[html.index('id="birth-date"') :]
+    assert detail.startswith(
+        f'id="birth-date"><span class="pii mono">{person.birth_date.year}-**-**'
+    )
+    assert f"（{person.age}岁）" in detail
+    for text in birth_date_forms(person):
+        assert text not in html, text
+
+
+def test_the_member_page_gives_the_birth_date_with_the_revealed_number(client, world):
+    person = world.member_a1.person
+    login(client, world.county_admin)
+    html = page(client.post(url("reveal", person_id=person.pk), {"field": "id_number"}))
+    b = person.birth_date
+    assert person.id_number in html and f"{b.year}年{b.month}月{b.day}日" in html
+    html = page(client.post(url("reveal", person_id=person.pk), {"field": "phone"}))
+    assert person.phone in html and f"{b.year}年{b.month}月{b.day}日" not in html
 
 
 def test_the_member_page_offers_the_actions_of_an_active_membership(client, world):
