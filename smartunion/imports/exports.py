@@ -27,7 +27,9 @@ from typing import Any
 import xlsxwriter
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.http import StreamingHttpResponse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 
 from smartunion.core import audit
 from smartunion.core.idnumber import mask_birth_date
@@ -38,6 +40,8 @@ from smartunion.members.models import CURRENT_STATUSES, Membership
 from smartunion.orgs.models import Kind, Organization, Status
 
 CHUNK = 2000
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_SHEET_ROWS = 1_048_576  # Excel's rows per sheet, the banner and the header included
 DANGEROUS_FIRST = ("=", "+", "-", "@", "\t", "\r")
 CSV_ENCODING = "utf-8-sig"
 
@@ -160,6 +164,35 @@ _PERSON_CODE_FIELDS = (
 )
 
 
+PERSON_LIST_HEADERS = ["姓名", "身份证号码", "性别", "出生日期", "手机号码", "所在工会", "会籍状态"]
+
+
+def person_list_export(user, parts: Iterable[Any], *, title: str) -> Export:
+    """A member list as its page shows it: ``parts`` are the page's querysets (already scoped,
+    filtered and ordered), read one after another; numbers and birth dates masked."""
+    statuses = dict(Membership._meta.get_field("status").choices)
+    genders = {"1": "男", "2": "女"}
+    fields = ("name", "id_masked", "gender", "birth_date", "phone_masked", "org__name")
+
+    def rows() -> Iterator[list[Any]]:
+        for people in parts:
+            values = people.values(*fields, "membership_status")
+            for p in values.iterator(chunk_size=CHUNK):
+                yield [
+                    p["name"],
+                    p["id_masked"],
+                    genders.get(p["gender"], ""),
+                    mask_birth_date(p["birth_date"]),
+                    p["phone_masked"],
+                    p["org__name"],
+                    str(statuses.get(p["membership_status"], "—")),
+                ]
+
+    return Export(
+        title=title, headers=PERSON_LIST_HEADERS, rows=rows(), stem=title, user=user, with_pii=False
+    )
+
+
 # Unions ---------------------------------------------------------------------------------------
 
 ORG_EXPORT_EXTRA = ("编号", "会员人数", "状态")
@@ -215,6 +248,20 @@ def org_export(user, org: Organization, *, with_pii: bool = False):
         user=user,
         with_pii=with_pii,
     )
+
+
+def download(export: Export, file_format: str, sheet_name: str) -> StreamingHttpResponse:
+    """The export as a download: CSV streamed as it is read, xlsx through a temporary file."""
+    if file_format == "csv":
+        response = StreamingHttpResponse(csv_chunks(export), content_type="text/csv; charset=utf-8")
+    else:
+        response = StreamingHttpResponse(
+            file_chunks(write_xlsx(export, sheet_name)), content_type=XLSX_TYPE
+        )
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"{export.stem}.{file_format}"
+    )
+    return response
 
 
 def audit_export(export: Export, org: Organization, *, kind: str, file_format: str) -> None:
@@ -283,14 +330,28 @@ def write_xlsx(export: Export, sheet_name: str) -> str:
     wb.set_properties(
         {"title": export.title, "author": export.user.get_username(), "comments": export.banner}
     )
-    ws = wb.add_worksheet(sheet_name)
     header = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
     date_format = wb.add_format({"num_format": "yyyy-mm-dd"})
-    ws.write_string(0, 0, export.banner)
-    for c, name in enumerate(export.headers):
-        ws.write_string(1, c, name, header)
-        ws.set_column(c, c, 16)
-    for r, row in enumerate(export.rows, 2):
+    sheets = 0
+
+    def new_sheet():
+        # xlsxwriter ignores a cell past a sheet's last row (it returns -1): without more
+        # sheets a province's export would silently stop at about a million members.
+        nonlocal sheets
+        sheets += 1
+        ws = wb.add_worksheet(sheet_name if sheets == 1 else f"{sheet_name}（{sheets}）")
+        ws.write_string(0, 0, export.banner)
+        for c, name in enumerate(export.headers):
+            ws.write_string(1, c, name, header)
+            ws.set_column(c, c, 16)
+        return ws
+
+    ws = new_sheet()
+    r = 1
+    for row in export.rows:
+        r += 1
+        if r >= XLSX_SHEET_ROWS:
+            ws, r = new_sheet(), 2
         for c, value in enumerate(row):
             if value is None or value == "":
                 continue
@@ -302,6 +363,14 @@ def write_xlsx(export: Export, sheet_name: str) -> str:
                 ws.write_string(r, c, neutralize(str(value)))
     info = wb.add_worksheet("导出说明")
     info.write_string(0, 0, export.banner)
+    if sheets > 1:
+        info.write_string(
+            1,
+            0,
+            f"一个工作表最多容纳 {XLSX_SHEET_ROWS:,} 行，本次导出分为 {sheets} 个工作表"
+            f"（“{sheet_name}”“{sheet_name}（2）”……），每个工作表都有表头。"
+            "导入时请每个工作表另存为一个文件，或改用 CSV 格式导出。",
+        )
     wb.close()
     return path
 

@@ -21,7 +21,7 @@ from smartunion.imports.templates import build_template, template_filename
 from smartunion.imports.validators import DUPLICATE, ERROR, TRANSFER, WARNING
 from smartunion.orgs.models import Organization
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_TYPE = exports.XLSX_TYPE
 ISSUES_PAGE_SIZE = 100
 SHEETS = {"members": "会员信息", "orgs": "工会组织信息"}
 
@@ -280,14 +280,7 @@ class ExportView(ImportsMixin, View):
             file_format = "xlsx"
         export = self.build(org, with_pii)
         exports.audit_export(export, org, kind=self.kind, file_format=file_format)
-        if file_format == "csv":
-            response = StreamingHttpResponse(
-                exports.csv_chunks(export), content_type="text/csv; charset=utf-8"
-            )
-        else:
-            path = exports.write_xlsx(export, SHEETS[self.kind])
-            response = StreamingHttpResponse(exports.file_chunks(path), content_type=XLSX_TYPE)
-        return attachment(response, f"{export.stem}.{file_format}")
+        return exports.download(export, file_format, SHEETS[self.kind])
 
 
 class ExportMembersView(ExportView):

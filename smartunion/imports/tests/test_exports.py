@@ -102,6 +102,24 @@ def test_cells_that_a_spreadsheet_would_run_are_neutralized(world):
     assert b"<f>" not in zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml")
 
 
+def test_an_xlsx_export_longer_than_a_sheet_goes_on_in_more_sheets(world, monkeypatch):
+    # Excel's sheet holds 1,048,576 rows; past that xlsxwriter drops cells without a word.
+    # Three rows a sheet here: the banner, the header and one member.
+    monkeypatch.setattr(exports, "XLSX_SHEET_ROWS", 3)
+    export = exports.member_export(world.county_admin, world.county_a)
+    book = CalamineWorkbook.from_path(exports.write_xlsx(export, "会员信息"))
+    assert book.sheet_names == ["会员信息", "会员信息（2）", "导出说明"]
+    names = []
+    for sheet_name in book.sheet_names[:2]:
+        banner, header, *rows = book.get_sheet_by_name(sheet_name).to_python()
+        assert "已脱敏" in banner[0] and header[:2] == ["姓名", "身份证号码"]
+        assert len(rows) == 1
+        names += [r[0] for r in rows]
+    assert sorted(names) == ["张三", "李四"]
+    notes = book.get_sheet_by_name("导出说明").to_python()
+    assert "分为 2 个工作表" in notes[1][0]
+
+
 def test_org_export_lists_the_subtree_with_masked_chair_phones(world):
     from smartunion.orgs.services import update_org
 

@@ -1,6 +1,7 @@
 """The member pages: search, the member page, revealing personal information, scope."""
 
 import datetime as dt
+import io
 
 import pytest
 from django.db import connection
@@ -73,6 +74,82 @@ def test_rows_show_masked_numbers_union_and_status(client, world):
     assert person.id_masked in html and person.phone_masked in html
     assert person.id_number not in html and person.phone not in html
     assert "兰州第一机械厂工会" in html and "在籍" in html and "男" in html
+
+
+# ---- exporting the list ----------------------------------------------------------------------
+
+
+def exported(response) -> list[list[str]]:
+    import csv
+    import io
+
+    assert response.status_code == 200, response.status_code
+    assert "attachment" in response["Content-Disposition"]
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(text)))
+
+
+def test_the_list_exports_what_the_user_sees_masked_and_is_audited(client, world):
+    login(client, world.county_admin)
+    banner, header, *rows = exported(client.get(url("list"), {"export": "csv"}))
+    assert "已脱敏" in banner[0]
+    assert header == ["姓名", "身份证号码", "性别", "出生日期", "手机号码", "所在工会", "会籍状态"]
+    person = world.member_a1.person
+    assert sorted(r[0] for r in rows) == ["张三", "李四"]  # 王五 is in the sibling county
+    (row,) = [r for r in rows if r[0] == "张三"]
+    assert row == [
+        "张三",
+        person.id_masked,
+        "男",
+        f"{person.birth_date.year}-**-**",
+        person.phone_masked,
+        "兰州第一机械厂工会",
+        "在籍",
+    ]
+    text = "\n".join(",".join(r) for r in rows)
+    for plain in (person.id_number, person.phone, *birth_date_forms(person)):
+        assert plain not in text, plain
+    entry = AuditEntry.objects.get(action="export")
+    assert entry.actor_name == "county_admin" and entry.org_path == world.county_admin.scope_path
+    assert entry.changes == {
+        "kind": "member_list",
+        "format": "csv",
+        "searched": False,
+        "status": "",
+    }
+
+
+def test_the_export_follows_the_search_and_the_status_and_never_logs_the_search(client, world):
+    login(client, world.county_admin)
+    _banner, _header, *rows = exported(client.get(url("list"), {"q": "zs", "export": "csv"}))
+    assert [r[0] for r in rows] == ["张三"]
+    services.retain_membership(
+        world.member_a2, actor=world.county_admin, reason=ChangeReason.RETIRED
+    )
+    response = client.get(url("list"), {"status": "retained", "export": "csv"})
+    assert [r[0] for r in exported(response)[2:]] == ["李四"]
+    entries = AuditEntry.objects.filter(action="export").order_by("seq")
+    assert [e.changes["searched"] for e in entries] == [True, False]
+    assert "zs" not in str([e.changes for e in entries])
+
+
+def test_the_list_exports_to_xlsx(client, world):
+    from python_calamine import CalamineWorkbook
+
+    response = login(client, world.county_admin).get(url("list"), {"export": "xlsx"})
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    book = CalamineWorkbook.from_filelike(io.BytesIO(b"".join(response.streaming_content)))
+    _banner, header, *rows = book.get_sheet_by_name("会员名单").to_python()
+    assert header[0] == "姓名" and sorted(r[0] for r in rows) == ["张三", "李四"]
+
+
+def test_the_list_links_its_export_with_its_filters_but_not_for_an_id_number(client, world):
+    login(client, world.county_admin)
+    html = page(client.get(url("list"), {"q": "zs", "status": "active"}))
+    assert 'href="/members/?q=zs&amp;status=active&amp;export=xlsx"' in html
+    person = world.member_a1.person
+    html = page(client.get(url("list"), {"q": person.id_number}))
+    assert "张三" in html and 'id="export-xlsx"' not in html
 
 
 def test_it_says_so_when_nothing_matches(client, world):
