@@ -57,6 +57,9 @@ def test_a_county_admin_finds_a_member_by_pinyin_initials_and_transfers_them(
     log_in(page, live_server, world.county_admin.username)
 
     page.get_by_role("navigation", name="主导航").get_by_role("link", name="会员").click()
+    # Typed before htmx (a deferred script) has taken the form, the text would search
+    # nothing: wait for the page's load event first.
+    page.wait_for_url(re.compile(r"/members/$"))
     page.get_by_placeholder(re.compile("拼音首字母")).fill("zs")
     results = page.locator("#results")
     # The search runs as the user types (HTMX): the list narrows to the people whose
@@ -66,6 +69,14 @@ def test_a_county_admin_finds_a_member_by_pinyin_initials_and_transfers_them(
     expect(results.get_by_role("link", name="马丽")).to_have_count(0)
     expect(results.get_by_role("link", name="李四")).to_have_count(0)
     screenshot(page, "search")
+    # The export link follows the search the HTMX swap put in place: the file holds the
+    # same four people.
+    with page.expect_download() as download:
+        results.get_by_role("link", name="CSV").click()
+    assert download.value.suggested_filename == "会员查询结果.csv"
+    exported = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    assert all(name in exported for name in ("张三", "赵松", "郑淑", "周爽"))
+    assert "李四" not in exported
 
     results.get_by_role("link", name="张三").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("张三")
