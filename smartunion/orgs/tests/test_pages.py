@@ -619,6 +619,8 @@ def test_the_union_page_links_its_exports_and_the_import(client, world):
     html = client.get(reverse("orgs:detail", kwargs={"org_id": world.union_a1.pk})).content.decode()
     export = reverse("imports:export_members", kwargs={"org_id": world.union_a1.pk})
     assert f"{export}?format=xlsx" in html and f"{export}?format=csv" in html
+    orgs = reverse("imports:export_orgs", kwargs={"org_id": world.union_a1.pk})
+    assert f"{orgs}?format=xlsx" in html and f"{orgs}?format=csv" in html
     assert f"{reverse('imports:upload')}?org={world.union_a1.pk}" in html
     response = client.get(f"{export}?format=csv")
     body = b"".join(response.streaming_content).decode("utf-8-sig")
