@@ -36,7 +36,7 @@ from smartunion.core.idnumber import mask_birth_date
 from smartunion.imports import schema as s
 from smartunion.imports.models import ImportJob
 from smartunion.imports.validators import ERROR, cell_text
-from smartunion.members.models import CURRENT_STATUSES, Membership
+from smartunion.members.models import CURRENT_STATUSES, Membership, Transfer
 from smartunion.orgs.models import Kind, Organization, Status
 
 CHUNK = 2000
@@ -190,6 +190,66 @@ def person_list_export(user, parts: Iterable[Any], *, title: str) -> Export:
 
     return Export(
         title=title, headers=PERSON_LIST_HEADERS, rows=rows(), stem=title, user=user, with_pii=False
+    )
+
+
+TRANSFER_LIST_HEADERS = [
+    "方向",
+    "姓名",
+    "身份证号码",
+    "转出工会",
+    "转入工会",
+    "原因",
+    "说明",
+    "发起日期",
+    "发起人",
+]
+
+
+def transfer_list_export(user, pending: Any) -> Export:
+    """The pending transfers the 转会办理 page lists, all of them (the page shows the latest
+    100 of each direction), with each one's direction as seen from the user's subtree."""
+    scope = "" if user.is_superuser else user.scope_path
+    reasons = dict(Transfer._meta.get_field("reason").choices)
+
+    def direction(from_path: str, to_path: str) -> str:
+        incoming, outgoing = to_path.startswith(scope), from_path.startswith(scope)
+        if incoming and outgoing:
+            return "范围内转会"
+        return "待接收" if incoming else "已发出"
+
+    def rows() -> Iterator[list[Any]]:
+        values = pending.values_list(
+            "from_org__path",
+            "to_org__path",
+            "person__name",
+            "person__id_masked",
+            "from_org__name",
+            "to_org__name",
+            "reason",
+            "note",
+            "sent_on",
+            "sent_by_name",
+        )
+        for from_path, to_path, *shown, reason, note, sent_on, sent_by in values.iterator(
+            chunk_size=CHUNK
+        ):
+            yield [
+                direction(from_path, to_path),
+                *shown,
+                str(reasons.get(reason, reason)),
+                note,
+                sent_on,
+                sent_by,
+            ]
+
+    return Export(
+        title="待办转会",
+        headers=TRANSFER_LIST_HEADERS,
+        rows=rows(),
+        stem="待办转会",
+        user=user,
+        with_pii=False,
     )
 
 

@@ -620,15 +620,32 @@ class TransferListView(MembersMixin, TemplateView):
     nav = "transfers"
     http_method_names = ["get", "head", "options"]
 
-    def get_context_data(self, **kwargs) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        user = self.request.user
-        pending = (
+    def get(self, request, *args, **kwargs):
+        file_format = request.GET.get("export")
+        if file_format in ("xlsx", "csv"):
+            export = exports.transfer_list_export(request.user, self.pending())
+            audit.record(
+                request.user,
+                "export",
+                object_type="members.transfer",
+                org_path=request.user.scope_path,
+                changes={"kind": "pending_transfers", "format": file_format},
+            )
+            return exports.download(export, file_format, "待办转会")
+        return super().get(request, *args, **kwargs)
+
+    def pending(self):
+        return (
             self.visible(Transfer)
             .filter(status=TransferStatus.PENDING)
             .select_related("person", "from_org", "to_org")
             .order_by("-id")
         )
+
+    def get_context_data(self, **kwargs) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        pending = self.pending()
         if user.is_superuser:
             incoming, outgoing = pending, pending
         else:

@@ -611,3 +611,45 @@ def test_post_only_routes_answer_get_with_405(client, world):
     assert client.get(url("approve", membership_id=world.member_a1.pk)).status_code == 405
     assert client.get(url("transfer_accept", transfer_id=transfer.pk)).status_code == 405
     assert client.get(url("reveal", person_id=world.member_a1.person_id)).status_code == 405
+
+
+def exported_csv(response) -> list[list[str]]:
+    import csv
+    import io
+
+    assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(text)))
+
+
+def test_the_pending_transfers_export_with_their_direction_masked_and_audited(client, world):
+    # Out of county A to county B (sent by the city), and within county A.
+    services.send_transfer(world.member_a1, world.union_b1, actor=world.city_admin)
+    services.send_transfer(world.member_a2, world.union_a1, actor=world.county_admin)
+    services.send_transfer(world.member_b1, world.union_a1, actor=world.city_admin)
+    login(client, world.county_admin)
+    assert 'href="?export=xlsx"' in shown(client.get(url("transfers")))
+    banner, header, *rows = exported_csv(client.get(url("transfers"), {"export": "csv"}))
+    assert "已脱敏" in banner[0] and header[:5] == [
+        "方向",
+        "姓名",
+        "身份证号码",
+        "转出工会",
+        "转入工会",
+    ]
+    by_name = {r[1]: r for r in rows}
+    assert by_name["张三"][0] == "已发出" and by_name["王五"][0] == "待接收"
+    assert by_name["李四"][0] == "范围内转会"
+    assert by_name["张三"][2] == world.member_a1.person.id_masked
+    assert world.member_a1.person.id_number not in str(rows)
+    entry = AuditEntry.objects.get(action="export", object_type="members.transfer")
+    assert entry.changes == {"kind": "pending_transfers", "format": "csv"}
+    # The sibling county sees only the transfer that touches it.
+    login(client, world.sibling_admin)
+    rows = exported_csv(client.get(url("transfers"), {"export": "csv"}))[2:]
+    assert sorted((r[1], r[0]) for r in rows) == [("张三", "待接收"), ("王五", "已发出")]
+
+
+def test_the_transfers_page_offers_no_export_when_nothing_is_pending(client, world):
+    html = shown(login(client, world.county_admin).get(url("transfers")))
+    assert "没有待接收的转会" in html and "export=xlsx" not in html
