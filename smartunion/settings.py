@@ -218,3 +218,6 @@ SMARTUNION_PAGE_SIZE = env_int("SMARTUNION_PAGE_SIZE", 50)
 # Import files this size or bigger are read, checked and prepared by a second process while
 # the committing one writes (PostgreSQL): smartunion.imports.services._prepare_in_process.
 SMARTUNION_IMPORT_PROCESS_BYTES = env_int("SMARTUNION_IMPORT_PROCESS_BYTES", 1024**2)
+# The most rows an xlsx download from a page may have (~40 s of writing here; CSV has no
+# limit, it streams): imports/exports.py check_web_download.
+SMARTUNION_EXPORT_XLSX_WEB_ROWS = env_int("SMARTUNION_EXPORT_XLSX_WEB_ROWS", 300_000)

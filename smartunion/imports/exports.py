@@ -19,7 +19,7 @@ import datetime as dt
 import io
 import os
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -63,6 +63,8 @@ class Export:
     stem: str
     user: Any
     with_pii: bool
+    #: The querysets the rows come from, to count them up to a bound before a download.
+    sources: Sequence[Any] = ()
 
     @property
     def banner(self) -> str:
@@ -150,6 +152,7 @@ def member_export(user, org: Organization, *, with_pii: bool = False, current_on
         stem=f"{org.name}会员名单",
         user=user,
         with_pii=with_pii,
+        sources=[queryset],
     )
 
 
@@ -167,7 +170,7 @@ _PERSON_CODE_FIELDS = (
 PERSON_LIST_HEADERS = ["姓名", "身份证号码", "性别", "出生日期", "手机号码", "所在工会", "会籍状态"]
 
 
-def person_list_export(user, parts: Iterable[Any], *, title: str) -> Export:
+def person_list_export(user, parts: Sequence[Any], *, title: str) -> Export:
     """A member list as its page shows it: ``parts`` are the page's querysets (already scoped,
     filtered and ordered), read one after another; numbers and birth dates masked."""
     statuses = dict(Membership._meta.get_field("status").choices)
@@ -189,7 +192,13 @@ def person_list_export(user, parts: Iterable[Any], *, title: str) -> Export:
                 ]
 
     return Export(
-        title=title, headers=PERSON_LIST_HEADERS, rows=rows(), stem=title, user=user, with_pii=False
+        title=title,
+        headers=PERSON_LIST_HEADERS,
+        rows=rows(),
+        stem=title,
+        user=user,
+        with_pii=False,
+        sources=parts,
     )
 
 
@@ -308,6 +317,35 @@ def org_export(user, org: Organization, *, with_pii: bool = False):
         user=user,
         with_pii=with_pii,
     )
+
+
+class ExportTooLarge(Exception):
+    """Too many rows to write as xlsx within one web request."""
+
+
+def xlsx_web_rows() -> int:
+    return settings.SMARTUNION_EXPORT_XLSX_WEB_ROWS
+
+
+def check_web_download(export: Export, file_format: str) -> None:
+    """Refuse, before any work, an xlsx too long to write within a web request.
+
+    xlsxwriter writes ~8,000 rows a second here (2.17 million members: 278 s, against 67 s
+    for the same rows as CSV, which streams as it is read), and the web server ends a request
+    after its timeout (gunicorn ``--timeout 120`` in the operator guide). Counting stops at
+    the bound, so this costs a fraction of the export itself. The command line has no limit.
+    """
+    limit = xlsx_web_rows()
+    if file_format != "xlsx" or not export.sources:
+        return
+    counted = 0
+    for source in export.sources:
+        counted += source[: limit + 1 - counted].count()
+        if counted > limit:
+            raise ExportTooLarge(
+                f"名单超过 {limit:,} 行，在网页上生成 Excel 文件会超时。请改用 CSV 格式"
+                "（边查边下载，行数不限），或请运维人员用命令 manage.py export_members 导出 Excel。"
+            )
 
 
 def download(export: Export, file_format: str, sheet_name: str) -> StreamingHttpResponse:

@@ -279,6 +279,11 @@ class ExportView(ImportsMixin, View):
         if file_format not in ("xlsx", "csv"):
             file_format = "xlsx"
         export = self.build(org, with_pii)
+        try:
+            exports.check_web_download(export, file_format)
+        except exports.ExportTooLarge as exc:
+            messages.error(self.request, str(exc))
+            return HttpResponseRedirect(reverse("orgs:detail", kwargs={"org_id": org.pk}))
         exports.audit_export(export, org, kind=self.kind, file_format=file_format)
         return exports.download(export, file_format, SHEETS[self.kind])
 

@@ -122,6 +122,11 @@ class MemberListView(MembersMixin, TemplateView):
         q, status = self.filters()
         title = "会员查询结果" if q or status else "会员名单"
         export = exports.person_list_export(self.request.user, self.people(q, status), title=title)
+        try:
+            exports.check_web_download(export, file_format)
+        except exports.ExportTooLarge as exc:
+            messages.error(self.request, str(exc))
+            return redirect(f"{reverse('members:list')}?{urlencode({'q': q, 'status': status})}")
         user = self.request.user
         audit.record(
             user,

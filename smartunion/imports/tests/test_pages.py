@@ -186,6 +186,29 @@ def test_exports_download_masked_by_get_and_in_full_only_by_post_with_permission
     assert response.status_code == 200
 
 
+def test_an_xlsx_too_long_for_a_web_request_is_refused_before_any_work(client, world, settings):
+    # County A has two members: with a limit of one, its xlsx would outlast the web server's
+    # timeout; the CSV streams and is not limited.
+    settings.SMARTUNION_EXPORT_XLSX_WEB_ROWS = 1
+    from smartunion.core.models import AuditEntry
+
+    client.force_login(world.county_admin)
+    url = reverse("imports:export_members", kwargs={"org_id": world.county_a.pk})
+    response = client.get(url + "?format=xlsx", follow=True)
+    assert response.redirect_chain[-1][0] == reverse(
+        "orgs:detail", kwargs={"org_id": world.county_a.pk}
+    )
+    assert (
+        "名单超过 1 行，在网页上生成 Excel 文件会超时。请改用 CSV 格式" in response.content.decode()
+    )
+    assert not AuditEntry.objects.filter(action__startswith="export").exists()
+    response = client.get(url + "?format=csv")
+    assert "李四" in b"".join(response.streaming_content).decode("utf-8-sig")
+    settings.SMARTUNION_EXPORT_XLSX_WEB_ROWS = 2
+    response = client.get(url + "?format=xlsx")
+    assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"PK")
+
+
 @pytest.mark.parametrize(
     "name, kwargs",
     [
