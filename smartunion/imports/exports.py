@@ -340,7 +340,8 @@ def check_web_download(export: Export, file_format: str) -> None:
         return
     counted = 0
     for source in export.sources:
-        counted += source[: limit + 1 - counted].count()
+        # Without the order and the columns: only how many rows, up to the bound.
+        counted += source.order_by().values("pk")[: limit + 1 - counted].count()
         if counted > limit:
             raise ExportTooLarge(
                 f"名单超过 {limit:,} 行，在网页上生成 Excel 文件会超时。请改用 CSV 格式"
