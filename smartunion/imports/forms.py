@@ -12,15 +12,17 @@ class UploadForm(forms.Form):
     """上传导入文件: what it holds, which union it goes into, the file."""
 
     kind = forms.ChoiceField(label="导入内容", choices=Kind.choices, widget=forms.RadioSelect)
+    # Chosen on the page by searching the union's name (orgs/_picker.html); the API and the
+    # command line take its number.
     org = forms.ModelChoiceField(
-        label="导入到（工会编号）",
+        label="导入到",
         queryset=Organization.objects.all(),
         widget=forms.NumberInput(attrs={"min": 1}),
         help_text="文件中没有写所在工会（上级工会）的行，导入到这个工会；"
         "文件中写的工会都必须是它或它的下级。默认为您所在的工会。",
         error_messages={
             "invalid_choice": "工会不存在或不在您的管理范围内。",
-            "required": "请填写要导入到的工会编号。",
+            "required": "请选择要导入到的工会。",
         },
     )
     file = forms.FileField(

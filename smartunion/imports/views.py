@@ -20,6 +20,7 @@ from smartunion.imports.models import CommitMode, ImportJob, JobStatus
 from smartunion.imports.templates import build_template, template_filename
 from smartunion.imports.validators import DUPLICATE, ERROR, TRANSFER, WARNING
 from smartunion.orgs.models import Organization
+from smartunion.orgs.views import OrgPickerMixin
 
 XLSX_TYPE = exports.XLSX_TYPE
 ISSUES_PAGE_SIZE = 100
@@ -71,10 +72,16 @@ class JobListView(ImportsMixin, BaseTemplateView):
         return context
 
 
-class UploadView(ImportsMixin, FormView):
+class UploadView(OrgPickerMixin, ImportsMixin, FormView):
     action = "change"
     template_name = "imports/upload.html"
     form_class = UploadForm
+    picker_field = "org"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(self.picker_context(context["form"], None))
+        return context
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not request.user.can("change"):

@@ -384,20 +384,23 @@ class OrgEditView(OrgFormMixin, FormView):
 
 
 class OrgPickerMixin:
-    """The search behind the 上级工会 / 合并至 choices: an HTMX fragment of the same view."""
+    """Choosing a union by searching its name (上级工会, 合并至, 导入到): an HTMX fragment of
+    the same view. ``org``, when given, is the union being moved or merged: neither it nor
+    its subtree can be chosen."""
 
     picker_field = "parent"
 
-    def picker_results(self, org: Organization) -> list[Organization]:
+    def picker_results(self, org: Organization | None) -> list[Organization]:
         q = self.request.GET.get("q", "").strip()[:64]
         queryset = (
             self.visible(Organization, "change")
             .filter(status=Status.NORMAL)
-            .exclude(path__startswith=org.path)
             .select_related("region")
             .defer("chair_phone")
         )
-        if self.picker_field == "parent" and org.parent_id:
+        if org is not None:
+            queryset = queryset.exclude(path__startswith=org.path)
+        if self.picker_field == "parent" and org is not None and org.parent_id:
             queryset = queryset.exclude(pk=org.parent_id)  # where it already is
         if q:
             queryset = queryset.filter(name__contains=q)
@@ -411,9 +414,10 @@ class OrgPickerMixin:
             return ["orgs/_picker_results.html"]
         return super().get_template_names()
 
-    def picker_context(self, form, org: Organization) -> dict:
+    def picker_context(self, form, org: Organization | None) -> dict:
         selected = None
-        value = form[self.picker_field].value() if form.is_bound else None
+        # Bound: what was chosen; unbound: the form's initial choice, if any.
+        value = form[self.picker_field].value()
         if value:
             selected = (
                 self.visible(Organization, "change").filter(pk=value).first()

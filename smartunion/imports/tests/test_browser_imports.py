@@ -63,7 +63,10 @@ def test_a_county_admin_uploads_checks_and_imports_a_member_sheet(
     page.get_by_role("link", name="上传导入文件").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("上传导入文件")
     page.get_by_label("会员").check()
-    page.get_by_label("导入到（工会编号）").fill(str(world.union_a1.pk))
+    # The union is found by its name (the staff's own union is chosen to begin with).
+    expect(page.get_by_role("radio", name=re.compile("城关区总工会"))).to_be_checked()
+    page.get_by_placeholder("输入工会名称查找").fill("机械")
+    page.get_by_role("radio", name=re.compile("兰州第一机械厂工会")).check()
     page.get_by_label("文件").set_input_files(str(upload))
     screenshot(page, "upload")
     page.get_by_role("button", name="上传并检查").click()

@@ -115,6 +115,24 @@ def test_a_bad_upload_gets_a_chinese_message_and_saves_nothing(client, world):
     assert not ImportJob.objects.exists()
 
 
+def test_the_union_to_import_into_is_found_by_name_within_the_subtree(client, world):
+    client.force_login(world.county_admin)
+    page = client.get(reverse("imports:upload")).content.decode()
+    own = f'name="org" value="{world.county_a.pk}" checked'
+    assert own in page  # the staff's own union to begin with
+    page = client.get(reverse("imports:upload"), {"org": world.union_a1.pk}).content.decode()
+    assert f'name="org" value="{world.union_a1.pk}" checked' in page  # from the union's page
+    fragment = client.get(
+        reverse("imports:upload"),
+        {"q": "工会"},
+        headers={"HX-Request": "true", "HX-Target": "picker-results"},
+    ).content.decode()
+    assert fragment.strip().startswith('<div id="picker-results"')
+    assert "兰州第一机械厂工会" in fragment and "城关区快递行业联合工会" in fragment
+    assert world.union_b1.name not in fragment and world.county_b.name not in fragment
+    assert "<html" not in fragment
+
+
 def test_a_refused_file_is_shown_with_its_reason(client, world):
     client.force_login(world.county_admin)
     upload(client, b"%PDF-1.7 ...", world.county_a, name="a.pdf")
