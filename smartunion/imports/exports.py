@@ -26,8 +26,9 @@ from typing import Any
 
 import xlsxwriter
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import StreamingHttpResponse
+from django.http import HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
@@ -363,13 +364,40 @@ def download(export: Export, file_format: str, sheet_name: str) -> StreamingHttp
     return response
 
 
-def audit_export(export: Export, org: Organization, *, kind: str, file_format: str) -> None:
+def audit_export(
+    export: Export,
+    org: Organization | None,
+    *,
+    kind: str,
+    file_format: str,
+    object_type: str = "",
+    **details: Any,
+) -> None:
+    """The export's audit entry: of a union's subtree (``org``), or of a list in the user's
+    scope (``object_type``). ``details`` must not hold what was searched for: it may be an
+    ID number or a name."""
     audit.record(
         export.user,
         "export.pii" if export.with_pii else "export",
         org,
-        changes={"kind": kind, "format": file_format, "with_pii": export.with_pii},
+        object_type=object_type or None,
+        org_path=None if org is not None else export.user.scope_path,
+        changes={"kind": kind, "format": file_format, "with_pii": export.with_pii, **details},
     )
+
+
+def serve(
+    request, export: Export, file_format: str, *, sheet_name: str, back: str, **audited: Any
+) -> HttpResponse:
+    """A page's download: refused (back to ``back``, with the reason) when too long for a web
+    request, else audited (``audit_export``'s arguments) and sent."""
+    try:
+        check_web_download(export, file_format)
+    except ExportTooLarge as exc:
+        messages.error(request, str(exc))
+        return HttpResponseRedirect(back)
+    audit_export(export, file_format=file_format, **audited)
+    return download(export, file_format, sheet_name)
 
 
 # Writers --------------------------------------------------------------------------------------

@@ -285,14 +285,15 @@ class ExportView(ImportsMixin, View):
         file_format = params.get("format", "xlsx")
         if file_format not in ("xlsx", "csv"):
             file_format = "xlsx"
-        export = self.build(org, with_pii)
-        try:
-            exports.check_web_download(export, file_format)
-        except exports.ExportTooLarge as exc:
-            messages.error(self.request, str(exc))
-            return HttpResponseRedirect(reverse("orgs:detail", kwargs={"org_id": org.pk}))
-        exports.audit_export(export, org, kind=self.kind, file_format=file_format)
-        return exports.download(export, file_format, SHEETS[self.kind])
+        return exports.serve(
+            self.request,
+            self.build(org, with_pii),
+            file_format,
+            sheet_name=SHEETS[self.kind],
+            back=reverse("orgs:detail", kwargs={"org_id": org.pk}),
+            org=org,
+            kind=self.kind,
+        )
 
 
 class ExportMembersView(ExportView):

@@ -21,7 +21,6 @@ from django.utils.cache import add_never_cache_headers
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from smartunion.core import audit
 from smartunion.core.forms import apply_service_errors
 from smartunion.core.idnumber import parse_id_number
 from smartunion.core.views_mixins import ScopedViewMixin, fetch_page
@@ -121,27 +120,18 @@ class MemberListView(MembersMixin, TemplateView):
         """导出: the list as it is filtered, masked, to xlsx or CSV (streamed; audited)."""
         q, status = self.filters()
         title = "会员查询结果" if q or status else "会员名单"
-        export = exports.person_list_export(self.request.user, self.people(q, status), title=title)
-        try:
-            exports.check_web_download(export, file_format)
-        except exports.ExportTooLarge as exc:
-            messages.error(self.request, str(exc))
-            return redirect(f"{reverse('members:list')}?{urlencode({'q': q, 'status': status})}")
-        user = self.request.user
-        audit.record(
-            user,
-            "export",
+        return exports.serve(
+            self.request,
+            exports.person_list_export(self.request.user, self.people(q, status), title=title),
+            file_format,
+            sheet_name="会员名单",
+            back=f"{reverse('members:list')}?{urlencode({'q': q, 'status': status})}",
+            org=None,
             object_type="members.person",
-            org_path=user.scope_path,
-            # Not the search text: it may be an ID number or a name.
-            changes={
-                "kind": "member_list",
-                "format": file_format,
-                "searched": bool(q),
-                "status": status,
-            },
+            kind="member_list",
+            searched=bool(q),  # not the search itself
+            status=status,
         )
-        return exports.download(export, file_format, "会员名单")
 
     def get_context_data(self, **kwargs) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -628,15 +618,16 @@ class TransferListView(MembersMixin, TemplateView):
     def get(self, request, *args, **kwargs):
         file_format = request.GET.get("export")
         if file_format in ("xlsx", "csv"):
-            export = exports.transfer_list_export(request.user, self.pending())
-            audit.record(
-                request.user,
-                "export",
+            return exports.serve(
+                request,
+                exports.transfer_list_export(request.user, self.pending()),
+                file_format,
+                sheet_name="待办转会",
+                back=reverse("members:transfers"),
+                org=None,
                 object_type="members.transfer",
-                org_path=request.user.scope_path,
-                changes={"kind": "pending_transfers", "format": file_format},
+                kind="pending_transfers",
             )
-            return exports.download(export, file_format, "待办转会")
         return super().get(request, *args, **kwargs)
 
     def pending(self):

@@ -114,6 +114,7 @@ def test_the_list_exports_what_the_user_sees_masked_and_is_audited(client, world
     assert entry.changes == {
         "kind": "member_list",
         "format": "csv",
+        "with_pii": False,
         "searched": False,
         "status": "",
     }

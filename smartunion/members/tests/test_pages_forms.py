@@ -643,7 +643,7 @@ def test_the_pending_transfers_export_with_their_direction_masked_and_audited(cl
     assert by_name["张三"][2] == world.member_a1.person.id_masked
     assert world.member_a1.person.id_number not in str(rows)
     entry = AuditEntry.objects.get(action="export", object_type="members.transfer")
-    assert entry.changes == {"kind": "pending_transfers", "format": "csv"}
+    assert entry.changes == {"kind": "pending_transfers", "format": "csv", "with_pii": False}
     # The sibling county sees only the transfer that touches it.
     login(client, world.sibling_admin)
     rows = exported_csv(client.get(url("transfers"), {"export": "csv"}))[2:]
