@@ -8,8 +8,9 @@ a page is read by one index scan that stops after the page, never by sorting eve
 - By name: name in code-point order, then id (``person_name_id_idx``).
 - By pinyin: first the people whose initials start with the letters, by initials, full pinyin,
   id (``person_initials_idx``); then those found only by their full pinyin, by full pinyin, id
-  (``person_pinyin_idx``, which also gives the list's default order). No one index range holds both, so ``search_parts`` gives them as two
-  queries, which ``Concatenated`` reads as one list.
+  (``person_pinyin_idx``, which also gives the list's default order). No one index range
+  holds both, so ``search_parts`` gives them as two queries, which ``Concatenated`` reads as
+  one list.
 
 On PostgreSQL a B-tree in the database's collation cannot serve ``LIKE 'prefix%'`` unless that
 collation is "C", so ``name`` and ``name_initials`` are indexed with ``COLLATE "C"`` (migration
