@@ -131,6 +131,12 @@ def test_the_union_to_import_into_is_found_by_name_within_the_subtree(client, wo
     assert "兰州第一机械厂工会" in fragment and "城关区快递行业联合工会" in fragment
     assert world.union_b1.name not in fragment and world.county_b.name not in fragment
     assert "<html" not in fragment
+    fragment = client.get(
+        reverse("imports:upload"),
+        {"q": "医院"},
+        headers={"HX-Request": "true", "HX-Target": "picker-results"},
+    ).content.decode()
+    assert "没有找到名称中有“医院”的工会" in fragment
 
 
 def test_a_refused_file_is_shown_with_its_reason(client, world):

@@ -538,7 +538,7 @@ def test_the_move_picker_searches_only_within_scope(client, world):
         move, {"q": "七里河"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="picker-results"
     ).content.decode()
     assert fragment.lstrip().startswith('<div id="picker-results"')
-    assert "七里河区总工会" not in fragment and "没有找到符合条件的工会" in fragment
+    assert "七里河区总工会" not in fragment and "没有找到名称中有“七里河”的工会" in fragment
     client.force_login(world.city_admin)
     fragment = client.get(
         move, {"q": "七里河"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="picker-results"
