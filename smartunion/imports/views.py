@@ -69,6 +69,7 @@ class JobListView(ImportsMixin, BaseTemplateView):
         context["page"] = keyset_page(jobs, self.request, page_size=30)
         context["home_org"] = home_org(self.request.user)
         context["can_export_pii"] = self.can("export_pii")
+        context["xlsx_web_rows"] = f"{exports.xlsx_web_rows():,}"
         return context
 
 

@@ -210,6 +210,12 @@ def test_exports_download_masked_by_get_and_in_full_only_by_post_with_permission
     assert response.status_code == 200
 
 
+def test_the_export_section_says_what_is_masked_and_the_xlsx_limit(client, world):
+    client.force_login(world.county_admin)
+    html = client.get(reverse("imports:list")).content.decode()
+    assert "身份证号码、出生日期和手机号默认脱敏；Excel 最多 300,000 行，更多请选 CSV。" in html
+
+
 def test_an_xlsx_too_long_for_a_web_request_is_refused_before_any_work(client, world, settings):
     # County A has two members: with a limit of one, its xlsx would outlast the web server's
     # timeout; the CSV streams and is not limited.
