@@ -63,6 +63,17 @@ def birth_date_forms(person) -> list[str]:
     ]
 
 
+def downloaded_csv(response) -> list[list[str]]:
+    """The rows of a CSV download (streamed, UTF-8 with BOM), after checking it is one."""
+    import csv
+    import io
+
+    assert response.status_code == 200, response.status_code
+    assert "attachment" in response["Content-Disposition"]
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(text)))
+
+
 def make_org(
     name: str, parent: Organization | None, kind: str, region: str, **extra
 ) -> Organization:

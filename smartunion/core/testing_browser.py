@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 from smartunion.core.testing import PASSWORD
 
@@ -43,3 +44,12 @@ def log_in(page, live_server, username: str) -> None:
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
     page.wait_for_url(re.compile(r"/$"))
+
+
+def screenshot(page, name: str) -> None:
+    """With ``SMARTUNION_SCREENSHOTS=DIR`` set, the whole page as DIR/name.png (the guides'
+    screenshots: ``SMARTUNION_SCREENSHOTS=docs/images pytest -m browser`` renews them)."""
+    directory = os.environ.get("SMARTUNION_SCREENSHOTS")
+    if directory:
+        Path(directory).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(directory) / f"{name}.png"), full_page=True)

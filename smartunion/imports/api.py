@@ -17,7 +17,7 @@ from smartunion.core.api import StrictSchema, code_type, get_or_404, require
 from smartunion.imports import exports, services
 from smartunion.imports.models import CommitMode, ImportJob, Kind
 from smartunion.imports.templates import build_template, template_filename
-from smartunion.imports.views import XLSX_TYPE, attachment, home_org
+from smartunion.imports.views import XLSX_TYPE, home_org
 from smartunion.orgs.models import Organization
 
 router = Router(tags=["导入导出"])
@@ -153,13 +153,15 @@ def transfers(request, job_id: int):
 @router.get("/templates/members.xlsx")
 def template_members(request):
     data = build_template("members", user=request.user, root=home_org(request.user))
-    return attachment(HttpResponse(data, content_type=XLSX_TYPE), template_filename("members"))
+    return exports.attachment(
+        HttpResponse(data, content_type=XLSX_TYPE), template_filename("members")
+    )
 
 
 @router.get("/templates/orgs.xlsx")
 def template_orgs(request):
     data = build_template("orgs", user=request.user, root=home_org(request.user))
-    return attachment(HttpResponse(data, content_type=XLSX_TYPE), template_filename("orgs"))
+    return exports.attachment(HttpResponse(data, content_type=XLSX_TYPE), template_filename("orgs"))
 
 
 @router.get("/export/members.csv")
@@ -169,4 +171,4 @@ def export_members(request, org: int):
     export = exports.member_export(request.user, target)
     exports.audit_export(export, target, kind="members", file_format="csv")
     response = StreamingHttpResponse(exports.csv_chunks(export), content_type="text/csv")
-    return attachment(response, f"{export.stem}.csv")
+    return exports.attachment(response, f"{export.stem}.csv")

@@ -33,14 +33,17 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 
 from smartunion.core import audit
+from smartunion.core.codes import Gender
 from smartunion.core.idnumber import mask_birth_date
 from smartunion.imports import schema as s
 from smartunion.imports.models import ImportJob
 from smartunion.imports.validators import ERROR, cell_text
-from smartunion.members.models import CURRENT_STATUSES, Membership, Transfer
+from smartunion.members.models import CURRENT_STATUSES, Membership, MembershipStatus, Transfer
 from smartunion.orgs.models import Kind, Organization, Status
 
 CHUNK = 2000
+_GENDERS = dict(Gender.choices)
+_MEMBERSHIP_STATUSES = dict(MembershipStatus.choices)
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 XLSX_SHEET_ROWS = 1_048_576  # Excel's rows per sheet, the banner and the header included
 DANGEROUS_FIRST = ("=", "+", "-", "@", "\t", "\r")
@@ -118,8 +121,6 @@ def member_export(user, org: Organization, *, with_pii: bool = False, current_on
     columns = [c for c in s.MEMBERS.columns if c.key != "seq"]
     headers = [c.header for c in columns] + list(MEMBER_EXPORT_EXTRA)
     labels = {c.key: c.choice_map for c in columns if c.kind == s.CODE}
-    statuses = dict(Membership._meta.get_field("status").choices)
-    genders = {"1": "男", "2": "女"}
 
     def rows() -> Iterator[list[Any]]:
         for m in queryset.order_by("org__path", "id").values(*fields).iterator(chunk_size=CHUNK):
@@ -141,9 +142,9 @@ def member_export(user, org: Organization, *, with_pii: bool = False, current_on
                 value = m[f"person__{key}"]
                 record[key] = labels[key].label(value) if value else ""
             yield [record.get(c.key, "") for c in columns] + [
-                genders.get(m["person__gender"], ""),
+                _GENDERS.get(m["person__gender"], ""),
                 m["person__birth_date"] if with_pii else mask_birth_date(m["person__birth_date"]),
-                str(statuses.get(m["status"], m["status"])),
+                str(_MEMBERSHIP_STATUSES.get(m["status"], m["status"])),
             ]
 
     return Export(
@@ -174,8 +175,6 @@ PERSON_LIST_HEADERS = ["姓名", "身份证号码", "性别", "出生日期", "�
 def person_list_export(user, parts: Sequence[Any], *, title: str) -> Export:
     """A member list as its page shows it: ``parts`` are the page's querysets (already scoped,
     filtered and ordered), read one after another; numbers and birth dates masked."""
-    statuses = dict(Membership._meta.get_field("status").choices)
-    genders = {"1": "男", "2": "女"}
     fields = ("name", "id_masked", "gender", "birth_date", "phone_masked", "org__name")
 
     def rows() -> Iterator[list[Any]]:
@@ -185,11 +184,11 @@ def person_list_export(user, parts: Sequence[Any], *, title: str) -> Export:
                 yield [
                     p["name"],
                     p["id_masked"],
-                    genders.get(p["gender"], ""),
+                    _GENDERS.get(p["gender"], ""),
                     mask_birth_date(p["birth_date"]),
                     p["phone_masked"],
                     p["org__name"],
-                    str(statuses.get(p["membership_status"], "—")),
+                    str(_MEMBERSHIP_STATUSES.get(p["membership_status"], "—")),
                 ]
 
     return Export(
@@ -358,9 +357,12 @@ def download(export: Export, file_format: str, sheet_name: str) -> StreamingHttp
         response = StreamingHttpResponse(
             file_chunks(write_xlsx(export, sheet_name)), content_type=XLSX_TYPE
         )
-    response["Content-Disposition"] = content_disposition_header(
-        True, f"{export.stem}.{file_format}"
-    )
+    return attachment(response, f"{export.stem}.{file_format}")
+
+
+def attachment(response, filename: str):
+    """The response as a download named ``filename`` (Chinese names encoded as RFC 6266)."""
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
 
 

@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.views import View
 from django.views.generic import FormView
 from django.views.generic import TemplateView as BaseTemplateView
@@ -41,11 +40,6 @@ def home_org(user) -> Organization | None:
     if user.scope_org_id:
         return user.scope_org
     return Organization.objects.filter(parent__isnull=True).order_by("pk").first()
-
-
-def attachment(response, filename: str):
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
 
 
 class ImportsMixin(ScopedViewMixin):
@@ -189,7 +183,7 @@ class ErrorWorkbookView(ImportsMixin, View):
             )
         path = exports.write_error_workbook(job, request.user)
         response = StreamingHttpResponse(exports.file_chunks(path), content_type=XLSX_TYPE)
-        return attachment(response, f"导入任务{job.pk}错误清单.xlsx")
+        return exports.attachment(response, f"导入任务{job.pk}错误清单.xlsx")
 
 
 class JobActionView(ImportsMixin, View):
@@ -260,7 +254,9 @@ class TemplateView(ImportsMixin, View):
         if org is None:
             raise NotInScope("工会组织")
         data = build_template(self.kind, user=request.user, root=org)
-        return attachment(HttpResponse(data, content_type=XLSX_TYPE), template_filename(self.kind))
+        return exports.attachment(
+            HttpResponse(data, content_type=XLSX_TYPE), template_filename(self.kind)
+        )
 
 
 class ExportView(ImportsMixin, View):

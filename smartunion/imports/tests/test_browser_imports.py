@@ -10,26 +10,17 @@ docs/images/imports-*.png.
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 
-from smartunion.core.testing_browser import TIMEOUT_MS, log_in
+from smartunion.core.testing_browser import TIMEOUT_MS, log_in, screenshot
 from smartunion.imports.models import ImportJob, JobStatus
 from smartunion.imports.tests.helpers import csv_bytes, member_row
 from smartunion.imports.tests.test_pages import run_worker
 from smartunion.members.models import Person
 
 pytestmark = pytest.mark.browser
-
-
-def screenshot(page, name: str) -> None:
-    directory = os.environ.get("SMARTUNION_SCREENSHOTS")
-    if directory:
-        Path(directory).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(directory) / f"imports-{name}.png"), full_page=True)
 
 
 def sheet(world) -> bytes:
@@ -68,7 +59,7 @@ def test_a_county_admin_uploads_checks_and_imports_a_member_sheet(
     page.get_by_placeholder("输入工会名称查找").fill("机械")
     page.get_by_role("radio", name=re.compile("兰州第一机械厂工会")).check()
     page.get_by_label("文件").set_input_files(str(upload))
-    screenshot(page, "upload")
+    screenshot(page, "imports-upload")
     page.get_by_role("button", name="上传并检查").click()
 
     # The job's page polls its status while the worker checks the file.
@@ -90,7 +81,7 @@ def test_a_county_admin_uploads_checks_and_imports_a_member_sheet(
     expect(checksum.locator("td").nth(1)).to_have_text("身份证号码")
     expect(issues.locator("tbody tr", has_text="重复").locator("td").nth(0)).to_have_text("6")
     expect(page.get_by_role("link", name=re.compile("下载错误行"))).to_be_visible()
-    screenshot(page, "report")
+    screenshot(page, "imports-report")
 
     page.get_by_role("button", name="确认导入").click()
     run_worker()
@@ -98,7 +89,7 @@ def test_a_county_admin_uploads_checks_and_imports_a_member_sheet(
     page.reload()
     result = page.get_by_role("region", name="导入结果")
     expect(result.locator("dd").nth(1)).to_have_text("3")
-    screenshot(page, "result")
+    screenshot(page, "imports-result")
     assert set(Person.objects.filter(org=world.union_a1).values_list("name", flat=True)) >= {
         "赵六",
         "孙八",

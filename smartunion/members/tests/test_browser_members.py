@@ -9,7 +9,6 @@ docs/images/members-*.png.
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
@@ -17,18 +16,11 @@ import pytest
 
 from smartunion.core.models import AuditEntry
 from smartunion.core.testing import make_org, new_id_number
-from smartunion.core.testing_browser import TIMEOUT_MS, log_in
+from smartunion.core.testing_browser import TIMEOUT_MS, log_in, screenshot
 from smartunion.members.models import Membership, MembershipStatus, Person
 from smartunion.orgs.models import Kind
 
 pytestmark = pytest.mark.browser
-
-
-def screenshot(page, name: str) -> None:
-    directory = os.environ.get("SMARTUNION_SCREENSHOTS")
-    if directory:
-        Path(directory).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(directory) / f"members-{name}.png"), full_page=True)
 
 
 def more_members(world) -> None:
@@ -68,7 +60,7 @@ def test_a_county_admin_finds_a_member_by_pinyin_initials_and_transfers_them(
     expect(results.get_by_role("link", name="周爽")).to_be_visible()
     expect(results.get_by_role("link", name="马丽")).to_have_count(0)
     expect(results.get_by_role("link", name="李四")).to_have_count(0)
-    screenshot(page, "search")
+    screenshot(page, "members-search")
     # The export link follows the search the HTMX swap put in place: the file holds the
     # same four people.
     with page.expect_download() as download:
@@ -96,7 +88,7 @@ def test_a_county_admin_finds_a_member_by_pinyin_initials_and_transfers_them(
     # Submitting without a target shows the field's Chinese message and saves nothing.
     page.get_by_role("button", name="办理转会").click()
     expect(page.locator("#to-org-field .errorlist")).to_have_text("请选择转入工会。")
-    screenshot(page, "transfer-error")
+    screenshot(page, "members-transfer-error")
 
     page.get_by_role("combobox", name="转入工会").select_option(label="城关区快递行业联合工会")
     page.get_by_label("立即完成接收").check()
@@ -107,7 +99,7 @@ def test_a_county_admin_finds_a_member_by_pinyin_initials_and_transfers_them(
     timeline = page.locator("#timeline")
     expect(timeline.locator("li").first).to_contain_text("转入")
     expect(timeline).to_contain_text("转出")
-    screenshot(page, "detail")
+    screenshot(page, "members-detail")
 
     person = Person.objects.get(pk=world.member_a1.person_id)
     current = Membership.objects.current().get(person=person)
@@ -124,6 +116,6 @@ def test_a_county_admin_finds_a_member_by_pinyin_initials_and_transfers_them(
     expect(small.locator("#membership-org")).to_have_text("城关区快递行业联合工会")
     # Nothing wider than the phone's screen: no sideways scrolling.
     assert small.evaluate("document.documentElement.scrollWidth") <= 390
-    screenshot(small, "detail-phone")
+    screenshot(small, "members-detail-phone")
     phone.close()
     context.close()

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from smartunion.core.idnumber import make_id_number
 from smartunion.core.models import AuditEntry
-from smartunion.core.testing import birth_date_forms, new_id_number
+from smartunion.core.testing import birth_date_forms, downloaded_csv, new_id_number
 from smartunion.members import services
 from smartunion.members.models import ChangeReason, Person, Transfer
 
@@ -79,19 +79,9 @@ def test_rows_show_masked_numbers_union_and_status(client, world):
 # ---- exporting the list ----------------------------------------------------------------------
 
 
-def exported(response) -> list[list[str]]:
-    import csv
-    import io
-
-    assert response.status_code == 200, response.status_code
-    assert "attachment" in response["Content-Disposition"]
-    text = b"".join(response.streaming_content).decode("utf-8-sig")
-    return list(csv.reader(io.StringIO(text)))
-
-
 def test_the_list_exports_what_the_user_sees_masked_and_is_audited(client, world):
     login(client, world.county_admin)
-    banner, header, *rows = exported(client.get(url("list"), {"export": "csv"}))
+    banner, header, *rows = downloaded_csv(client.get(url("list"), {"export": "csv"}))
     assert "已脱敏" in banner[0]
     assert header == ["姓名", "身份证号码", "性别", "出生日期", "手机号码", "所在工会", "会籍状态"]
     person = world.member_a1.person
@@ -122,13 +112,13 @@ def test_the_list_exports_what_the_user_sees_masked_and_is_audited(client, world
 
 def test_the_export_follows_the_search_and_the_status_and_never_logs_the_search(client, world):
     login(client, world.county_admin)
-    _banner, _header, *rows = exported(client.get(url("list"), {"q": "zs", "export": "csv"}))
+    _banner, _header, *rows = downloaded_csv(client.get(url("list"), {"q": "zs", "export": "csv"}))
     assert [r[0] for r in rows] == ["张三"]
     services.retain_membership(
         world.member_a2, actor=world.county_admin, reason=ChangeReason.RETIRED
     )
     response = client.get(url("list"), {"status": "retained", "export": "csv"})
-    assert [r[0] for r in exported(response)[2:]] == ["李四"]
+    assert [r[0] for r in downloaded_csv(response)[2:]] == ["李四"]
     entries = AuditEntry.objects.filter(action="export").order_by("seq")
     assert [e.changes["searched"] for e in entries] == [True, False]
     assert "zs" not in str([e.changes for e in entries])

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from smartunion.core.idnumber import make_id_number
 from smartunion.core.models import AuditEntry
-from smartunion.core.testing import make_org, new_id_number
+from smartunion.core.testing import downloaded_csv, make_org, new_id_number
 from smartunion.members import services
 from smartunion.members.models import (
     ChangeReason,
@@ -613,15 +613,6 @@ def test_post_only_routes_answer_get_with_405(client, world):
     assert client.get(url("reveal", person_id=world.member_a1.person_id)).status_code == 405
 
 
-def exported_csv(response) -> list[list[str]]:
-    import csv
-    import io
-
-    assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
-    text = b"".join(response.streaming_content).decode("utf-8-sig")
-    return list(csv.reader(io.StringIO(text)))
-
-
 def test_the_pending_transfers_export_with_their_direction_masked_and_audited(client, world):
     # Out of county A to county B (sent by the city), and within county A.
     services.send_transfer(world.member_a1, world.union_b1, actor=world.city_admin)
@@ -629,7 +620,7 @@ def test_the_pending_transfers_export_with_their_direction_masked_and_audited(cl
     services.send_transfer(world.member_b1, world.union_a1, actor=world.city_admin)
     login(client, world.county_admin)
     assert 'href="?export=xlsx"' in shown(client.get(url("transfers")))
-    banner, header, *rows = exported_csv(client.get(url("transfers"), {"export": "csv"}))
+    banner, header, *rows = downloaded_csv(client.get(url("transfers"), {"export": "csv"}))
     assert "已脱敏" in banner[0] and header[:5] == [
         "方向",
         "姓名",
@@ -646,7 +637,7 @@ def test_the_pending_transfers_export_with_their_direction_masked_and_audited(cl
     assert entry.changes == {"kind": "pending_transfers", "format": "csv", "with_pii": False}
     # The sibling county sees only the transfer that touches it.
     login(client, world.sibling_admin)
-    rows = exported_csv(client.get(url("transfers"), {"export": "csv"}))[2:]
+    rows = downloaded_csv(client.get(url("transfers"), {"export": "csv"}))[2:]
     assert sorted((r[1], r[0]) for r in rows) == [("张三", "待接收"), ("王五", "已发出")]
 
 
