@@ -219,5 +219,7 @@ SMARTUNION_PAGE_SIZE = env_int("SMARTUNION_PAGE_SIZE", 50)
 # the committing one writes (PostgreSQL): smartunion.imports.services._prepare_in_process.
 SMARTUNION_IMPORT_PROCESS_BYTES = env_int("SMARTUNION_IMPORT_PROCESS_BYTES", 1024**2)
 # The most rows an xlsx download from a page may have (~40 s of writing here; CSV has no
-# limit, it streams): imports/exports.py check_web_download.
+# limit, it streams): a longer one is offered as a background export (imports/export_jobs.py).
 SMARTUNION_EXPORT_XLSX_WEB_ROWS = env_int("SMARTUNION_EXPORT_XLSX_WEB_ROWS", 300_000)
+# How long a background export's file is kept (encrypted) for its owner to download.
+SMARTUNION_EXPORT_KEEP_HOURS = env_int("SMARTUNION_EXPORT_KEEP_HOURS", 24)

@@ -107,7 +107,7 @@ def _child_main(receive, send, func: Callable[..., Iterator[Any]], args: tuple) 
             send.send((_ERROR, exc))
         except Exception:  # not picklable: send what it said, for the parent to handle
             # (not logged here: an import's messages may quote a cell — an ID number, a phone —
-            # and the parent decides what reaches the log, see imports.services._log_failure)
+            # and the parent decides what reaches the log, see imports.services.log_failure)
             send.send((_ERROR, RuntimeError("".join(traceback.format_exception(exc)))))
     finally:
         connections.close_all()

@@ -169,6 +169,6 @@ def export_members(request, org: int):
     """The current members of a union's subtree as CSV (masked; streamed)."""
     target = get_or_404(Organization.objects, request.user, org, what="工会组织")
     export = exports.member_export(request.user, target)
-    exports.audit_export(export, target, kind="members", file_format="csv")
+    exports.audit_export(export, "csv")
     response = StreamingHttpResponse(exports.csv_chunks(export), content_type="text/csv")
     return exports.attachment(response, f"{export.stem}.csv")

@@ -18,17 +18,19 @@ import csv
 import datetime as dt
 import io
 import os
+import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import xlsxwriter
 from django.conf import settings
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
@@ -36,9 +38,15 @@ from smartunion.core import audit
 from smartunion.core.codes import Gender
 from smartunion.core.idnumber import mask_birth_date
 from smartunion.imports import schema as s
-from smartunion.imports.models import ImportJob
+from smartunion.imports.models import ExportJob, ExportKind, ImportJob
 from smartunion.imports.validators import ERROR, cell_text
-from smartunion.members.models import CURRENT_STATUSES, Membership, MembershipStatus, Transfer
+from smartunion.members.models import (
+    CURRENT_STATUSES,
+    Membership,
+    MembershipStatus,
+    Person,
+    Transfer,
+)
 from smartunion.orgs.models import Kind, Organization, Status
 
 CHUNK = 2000
@@ -57,6 +65,36 @@ def neutralize(value: str) -> str:
     return value
 
 
+@dataclass(frozen=True)
+class ExportSpec:
+    """What an export is of, in terms that can be stored and built again later (a background
+    export is built when the worker runs it, with its owner's rights at that moment)."""
+
+    kind: str  # ExportKind
+    org_id: int | None = None  # the union whose subtree it covers (members, orgs)
+    with_pii: bool = False
+    former: bool = False  # members: those who left too
+    q: str = ""  # member list: the search
+    status: str = ""  # member list: the membership status filter
+
+    @property
+    def params(self) -> dict[str, Any]:
+        """The filters, to keep with a background job (``from_job`` reads them back)."""
+        return {"former": self.former, "q": self.q, "status": self.status}
+
+    @classmethod
+    def from_job(cls, job: ExportJob) -> ExportSpec:
+        p = job.params or {}
+        return cls(
+            kind=job.kind,
+            org_id=job.org_id,
+            with_pii=job.with_pii,
+            former=bool(p.get("former")),
+            q=str(p.get("q") or ""),
+            status=str(p.get("status") or ""),
+        )
+
+
 @dataclass
 class Export:
     """What a download is: a header, the rows, the file name stem, and who asked for it."""
@@ -67,7 +105,11 @@ class Export:
     stem: str
     user: Any
     with_pii: bool
-    #: The querysets the rows come from, to count them up to a bound before a download.
+    spec: ExportSpec
+    sheet_name: str
+    #: The union whose subtree it covers; None for a list of the user's whole scope.
+    org: Organization | None = None
+    #: The querysets the rows come from, to count them (up to a bound before a download).
     sources: Sequence[Any] = ()
 
     @property
@@ -154,6 +196,9 @@ def member_export(user, org: Organization, *, with_pii: bool = False, current_on
         stem=f"{org.name}会员名单",
         user=user,
         with_pii=with_pii,
+        spec=ExportSpec(ExportKind.MEMBERS, org.pk, with_pii, former=not current_only),
+        sheet_name="会员信息",
+        org=org,
         sources=[queryset],
     )
 
@@ -172,9 +217,11 @@ _PERSON_CODE_FIELDS = (
 PERSON_LIST_HEADERS = ["姓名", "身份证号码", "性别", "出生日期", "手机号码", "所在工会", "会籍状态"]
 
 
-def person_list_export(user, parts: Sequence[Any], *, title: str) -> Export:
-    """A member list as its page shows it: ``parts`` are the page's querysets (already scoped,
-    filtered and ordered), read one after another; numbers and birth dates masked."""
+def person_list_export(user, q: str = "", status: str = "") -> Export:
+    """The member list (会员查询) as its page shows it, searched for ``q`` and filtered by
+    ``status``: the page's querysets read one after another; numbers and birth dates masked."""
+    parts = Person.objects.visible_to(user, "view").list_parts(q, status)
+    title = "会员查询结果" if q or status else "会员名单"
     fields = ("name", "id_masked", "gender", "birth_date", "phone_masked", "org__name")
 
     def rows() -> Iterator[list[Any]]:
@@ -198,6 +245,8 @@ def person_list_export(user, parts: Sequence[Any], *, title: str) -> Export:
         stem=title,
         user=user,
         with_pii=False,
+        spec=ExportSpec(ExportKind.MEMBER_LIST, q=q, status=status),
+        sheet_name="会员名单",
         sources=parts,
     )
 
@@ -215,9 +264,10 @@ TRANSFER_LIST_HEADERS = [
 ]
 
 
-def transfer_list_export(user, pending: Any) -> Export:
+def transfer_list_export(user) -> Export:
     """The pending transfers the 转会办理 page lists, all of them (the page shows the latest
     100 of each direction), with each one's direction as seen from the user's subtree."""
+    pending = Transfer.objects.visible_to(user, "view").pending()
     scope = "" if user.is_superuser else user.scope_path
     reasons = dict(Transfer._meta.get_field("reason").choices)
 
@@ -259,6 +309,9 @@ def transfer_list_export(user, pending: Any) -> Export:
         stem="待办转会",
         user=user,
         with_pii=False,
+        spec=ExportSpec(ExportKind.PENDING_TRANSFERS),
+        sheet_name="待办转会",
+        sources=[pending],
     )
 
 
@@ -316,7 +369,27 @@ def org_export(user, org: Organization, *, with_pii: bool = False):
         stem=f"{org.name}工会组织",
         user=user,
         with_pii=with_pii,
+        spec=ExportSpec(ExportKind.ORGS, org.pk, with_pii),
+        sheet_name="工会组织信息",
+        org=org,
+        sources=[queryset],
     )
+
+
+def build(user, spec: ExportSpec) -> Export:
+    """The export ``spec`` names, as ``user`` may see it now (PermissionDenied otherwise)."""
+    if spec.kind == ExportKind.MEMBER_LIST:
+        return person_list_export(user, spec.q, spec.status)
+    if spec.kind == ExportKind.PENDING_TRANSFERS:
+        return transfer_list_export(user)
+    org = Organization.objects.filter(pk=spec.org_id).first()
+    if org is None:
+        raise PermissionDenied("要导出的工会已不存在。")
+    if spec.kind == ExportKind.ORGS:
+        return org_export(user, org, with_pii=spec.with_pii)
+    if spec.kind == ExportKind.MEMBERS:
+        return member_export(user, org, with_pii=spec.with_pii, current_only=not spec.former)
+    raise ValueError(f"unknown export kind {spec.kind!r}")
 
 
 class ExportTooLarge(Exception):
@@ -327,36 +400,40 @@ def xlsx_web_rows() -> int:
     return settings.SMARTUNION_EXPORT_XLSX_WEB_ROWS
 
 
+def count_rows(export: Export, limit: int | None = None) -> int:
+    """How many rows the export has; with ``limit``, counting stops past it."""
+    counted = 0
+    for source in export.sources:
+        # Without the order and the columns: only how many rows.
+        rows = source.order_by().values("pk")
+        if limit is not None:
+            rows = rows[: limit + 1 - counted]
+        counted += rows.count()
+        if limit is not None and counted > limit:
+            break
+    return counted
+
+
 def check_web_download(export: Export, file_format: str) -> None:
     """Refuse, before any work, an xlsx too long to write within a web request.
 
     xlsxwriter writes ~8,000 rows a second here (2.17 million members: 278 s, against 67 s
     for the same rows as CSV, which streams as it is read), and the web server ends a request
     after its timeout (gunicorn ``--timeout 120`` in the operator guide). Counting stops at
-    the bound, so this costs a fraction of the export itself. The command line has no limit.
+    the bound, so this costs a fraction of the export itself. Such an export is offered as a
+    background job (``export_jobs``); the command line has no limit.
     """
     limit = xlsx_web_rows()
-    if file_format != "xlsx" or not export.sources:
-        return
-    counted = 0
-    for source in export.sources:
-        # Without the order and the columns: only how many rows, up to the bound.
-        counted += source.order_by().values("pk")[: limit + 1 - counted].count()
-        if counted > limit:
-            raise ExportTooLarge(
-                f"名单超过 {limit:,} 行，在网页上生成 Excel 文件会超时。请改用 CSV 格式"
-                "（边查边下载，行数不限），或请运维人员用命令 manage.py export_members 导出 Excel。"
-            )
+    if file_format == "xlsx" and count_rows(export, limit) > limit:
+        raise ExportTooLarge(f"名单超过 {limit:,} 行，在网页上直接生成 Excel 文件会超时。")
 
 
-def download(export: Export, file_format: str, sheet_name: str) -> StreamingHttpResponse:
+def download(export: Export, file_format: str) -> StreamingHttpResponse:
     """The export as a download: CSV streamed as it is read, xlsx through a temporary file."""
     if file_format == "csv":
         response = StreamingHttpResponse(csv_chunks(export), content_type="text/csv; charset=utf-8")
     else:
-        response = StreamingHttpResponse(
-            file_chunks(write_xlsx(export, sheet_name)), content_type=XLSX_TYPE
-        )
+        response = StreamingHttpResponse(file_chunks(write_xlsx(export)), content_type=XLSX_TYPE)
     return attachment(response, f"{export.stem}.{file_format}")
 
 
@@ -366,40 +443,53 @@ def attachment(response, filename: str):
     return response
 
 
-def audit_export(
-    export: Export,
-    org: Organization | None,
-    *,
-    kind: str,
-    file_format: str,
-    object_type: str = "",
-    **details: Any,
-) -> None:
-    """The export's audit entry: of a union's subtree (``org``), or of a list in the user's
-    scope (``object_type``). ``details`` must not hold what was searched for: it may be an
-    ID number or a name."""
+#: What the audit log names a list of the user's scope by (an export without a union).
+_LIST_OBJECT_TYPES = {
+    ExportKind.MEMBER_LIST: "members.person",
+    ExportKind.PENDING_TRANSFERS: "members.transfer",
+}
+
+
+def audit_export(export: Export, file_format: str, **details: Any) -> None:
+    """The export's audit entry: of a union's subtree, or of a list in the user's scope.
+
+    It records which filters were set, never what was searched for: that may be an ID
+    number or a name.
+    """
+    spec = export.spec
+    changes = {"kind": spec.kind, "format": file_format, "with_pii": export.with_pii}
+    if spec.former:
+        changes["former"] = True
+    if spec.kind == ExportKind.MEMBER_LIST:
+        changes.update(searched=bool(spec.q), status=spec.status)
     audit.record(
         export.user,
         "export.pii" if export.with_pii else "export",
-        org,
-        object_type=object_type or None,
-        org_path=None if org is not None else export.user.scope_path,
-        changes={"kind": kind, "format": file_format, "with_pii": export.with_pii, **details},
+        export.org,
+        object_type=None if export.org is not None else _LIST_OBJECT_TYPES[spec.kind],
+        org_path=None if export.org is not None else export.user.scope_path,
+        changes={**changes, **details},
     )
 
 
-def serve(
-    request, export: Export, file_format: str, *, sheet_name: str, back: str, **audited: Any
-) -> HttpResponse:
-    """A page's download: refused (back to ``back``, with the reason) when too long for a web
-    request, else audited (``audit_export``'s arguments) and sent."""
+def serve(request, spec: ExportSpec, file_format: str, *, back: str) -> HttpResponse:
+    """A page's download: audited and sent; or, when too long for a web request, a page that
+    offers to write it in the background (``export_jobs``), with ``back`` to return to."""
+    export = build(request.user, spec)
     try:
         check_web_download(export, file_format)
     except ExportTooLarge as exc:
-        messages.error(request, str(exc))
-        return HttpResponseRedirect(back)
-    audit_export(export, file_format=file_format, **audited)
-    return download(export, file_format, sheet_name)
+        context = {
+            "reason": str(exc),
+            "spec": spec,
+            "title": export.title,
+            "back": back,
+            "formats": [("xlsx", "Excel"), ("csv", "CSV")],
+            "keep_hours": settings.SMARTUNION_EXPORT_KEEP_HOURS,
+        }
+        return render(request, "imports/export_large.html", context)
+    audit_export(export, file_format)
+    return download(export, file_format)
 
 
 # Writers --------------------------------------------------------------------------------------
@@ -437,31 +527,55 @@ def _take(buffer: io.StringIO, first: bool) -> bytes:
     return data.encode(CSV_ENCODING if first else "utf-8")
 
 
-def _temp_dir() -> str:
+def temp_dir() -> str:
     path = Path(getattr(settings, "VAR_DIR", tempfile.gettempdir())) / "tmp"
     path.mkdir(parents=True, exist_ok=True)
     return str(path)
 
 
-def write_xlsx(export: Export, sheet_name: str) -> str:
-    """Write the workbook to a temporary file (constant memory); returns its path."""
-    fd, path = tempfile.mkstemp(suffix=".xlsx", dir=_temp_dir())
+@contextmanager
+def _workbook() -> Iterator[tuple[xlsxwriter.Workbook, str]]:
+    """A constant-memory workbook written to a temporary file (its path is yielded too).
+
+    Until ``close()``, xlsxwriter keeps each sheet's rows in scratch files of its own, deleted
+    only by a successful close. They are plaintext (ID numbers, in a full export), so they go
+    into a private directory removed however the writing ends; a failed workbook goes too.
+    """
+    fd, path = tempfile.mkstemp(suffix=".xlsx", dir=temp_dir())
     os.close(fd)
-    wb = xlsxwriter.Workbook(
-        path,
-        {
-            "constant_memory": True,
-            "tmpdir": _temp_dir(),
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-        },
-    )
+    try:
+        with tempfile.TemporaryDirectory(dir=temp_dir()) as scratch:
+            wb = xlsxwriter.Workbook(
+                path,
+                {
+                    "constant_memory": True,
+                    "tmpdir": scratch,
+                    "strings_to_formulas": False,
+                    "strings_to_urls": False,
+                },
+            )
+            yield wb, path
+            wb.close()
+    except BaseException:
+        Path(path).unlink(missing_ok=True)
+        raise
+
+
+def write_xlsx(export: Export) -> str:
+    """Write the workbook to a temporary file (constant memory); returns its path."""
+    with _workbook() as (wb, path):
+        _write_sheets(wb, export)
+    return path
+
+
+def _write_sheets(wb: xlsxwriter.Workbook, export: Export) -> None:
     wb.set_properties(
         {"title": export.title, "author": export.user.get_username(), "comments": export.banner}
     )
     header = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
     date_format = wb.add_format({"num_format": "yyyy-mm-dd"})
     sheets = 0
+    sheet_name = export.sheet_name
 
     def new_sheet():
         # xlsxwriter ignores a cell past a sheet's last row (it returns -1): without more
@@ -500,7 +614,17 @@ def write_xlsx(export: Export, sheet_name: str) -> str:
             f"（“{sheet_name}”“{sheet_name}（2）”……），每个工作表都有表头。"
             "导入时请每个工作表另存为一个文件，或改用 CSV 格式导出。",
         )
-    wb.close()
+
+
+def write_file(export: Export, path: str | os.PathLike, file_format: str) -> Path:
+    """Write the export to ``path`` as CSV or xlsx (the command line, seed files, jobs)."""
+    path = Path(path)
+    if file_format == "csv":
+        with open(path, "wb") as f:
+            for chunk in csv_chunks(export):
+                f.write(chunk)
+    else:
+        shutil.move(write_xlsx(export), path)
     return path
 
 
@@ -543,17 +667,18 @@ def error_rows(job: ImportJob) -> tuple[list[str], Callable[[], Iterator[tuple[i
 def write_error_workbook(job: ImportJob, user) -> str:
     """Original rows with errors plus a 错误说明 column: fix them and upload this file again."""
     headers, rows = error_rows(job)
-    fd, path = tempfile.mkstemp(suffix=".xlsx", dir=_temp_dir())
-    os.close(fd)
-    wb = xlsxwriter.Workbook(
-        path,
-        {
-            "constant_memory": True,
-            "tmpdir": _temp_dir(),
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-        },
+    with _workbook() as (wb, path):
+        r = _write_error_sheet(wb, job, headers, rows)
+    audit.record(
+        user,
+        "import.error_workbook",
+        job,
+        changes={"sha256": job.file_sha256, "rows": r - 1},
     )
+    return path
+
+
+def _write_error_sheet(wb: xlsxwriter.Workbook, job: ImportJob, headers, rows) -> int:
     schema = s.SCHEMAS[job.kind]
     ws = wb.add_worksheet(schema.sheet_name)
     header = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
@@ -578,11 +703,4 @@ def write_error_workbook(job: ImportJob, user) -> str:
         ws.write_string(r, width, neutralize(message), error_cell)
         ws.write_number(r, width + 1, row_no)
         r += 1
-    wb.close()
-    audit.record(
-        user,
-        "import.error_workbook",
-        job,
-        changes={"sha256": job.file_sha256, "rows": r - 1},
-    )
-    return path
+    return r

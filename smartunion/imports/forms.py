@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django import forms
 
-from smartunion.imports.models import CommitMode, Kind
+from smartunion.imports.exports import ExportSpec
+from smartunion.imports.models import CommitMode, ExportKind, Kind
+from smartunion.members.models import MembershipStatus
 from smartunion.orgs.models import Organization
 
 
@@ -45,3 +47,36 @@ class ExportForm(forms.Form):
     FORMATS = [("xlsx", "Excel（.xlsx）"), ("csv", "CSV")]
     format = forms.ChoiceField(label="格式", choices=FORMATS, initial="xlsx", required=False)
     pii = forms.BooleanField(label="包含完整身份证号码和手机号（将记录审计）", required=False)
+
+
+class ExportJobForm(forms.Form):
+    """A background export, as the "too long for the page" notice posts it (``ExportSpec``)."""
+
+    kind = forms.ChoiceField(label="导出内容", choices=ExportKind.choices)
+    org = forms.IntegerField(label="工会", required=False, min_value=1)
+    format = forms.ChoiceField(label="格式", choices=ExportForm.FORMATS)
+    pii = forms.BooleanField(label="包含完整个人信息", required=False)
+    former = forms.BooleanField(label="包括已离会人员", required=False)
+    q = forms.CharField(label="查询", required=False, max_length=64)
+    status = forms.ChoiceField(
+        label="会籍状态", required=False, choices=[("", "全部"), *MembershipStatus.choices]
+    )
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        if kind in (ExportKind.MEMBERS, ExportKind.ORGS) and not data.get("org"):
+            self.add_error("org", "请指定要导出的工会。")
+        return data
+
+    def spec(self) -> ExportSpec:
+        data = self.cleaned_data
+        with_org = data["kind"] in (ExportKind.MEMBERS, ExportKind.ORGS)
+        return ExportSpec(
+            kind=data["kind"],
+            org_id=data.get("org") if with_org else None,
+            with_pii=bool(data.get("pii")),
+            former=bool(data.get("former")),
+            q=(data.get("q") or "").strip(),
+            status=data.get("status") or "",
+        )

@@ -215,3 +215,132 @@ class ImportIssue(models.Model):
 
     def __str__(self) -> str:
         return f"第{self.row_no}行 {self.column}：{self.message}"
+
+
+# Background exports ---------------------------------------------------------------------------
+
+
+class ExportKind(models.TextChoices):
+    MEMBERS = "members", "工会会员名单"
+    ORGS = "orgs", "工会组织名单"
+    MEMBER_LIST = "member_list", "会员查询名单"
+    PENDING_TRANSFERS = "pending_transfers", "待办转会"
+
+
+class ExportStatus(models.TextChoices):
+    PENDING = "pending", "排队等待生成"
+    RUNNING = "running", "正在生成"
+    DONE = "done", "可以下载"
+    FAILED = "failed", "生成失败"
+    EXPIRED = "expired", "已过期删除"
+    DELETED = "deleted", "已删除"
+
+
+class ExportJob(ScopedModel):
+    """导出任务: an export too long to write within a web request, written by the task worker.
+
+    It keeps what to export (``kind``, ``org``, ``with_pii``, ``params``: an ``ExportSpec``),
+    is rebuilt with its owner's rights when it runs, and only its owner sees and downloads it.
+    The finished file is kept encrypted (``imports.files``), and deleted after
+    ``SMARTUNION_EXPORT_KEEP_HOURS``.
+    """
+
+    scope_path_lookup = "scope_path"
+
+    kind = models.CharField("导出内容", max_length=24, choices=ExportKind.choices)
+    org = models.ForeignKey(
+        "orgs.Organization",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="工会",
+    )
+    #: The subtree the export covers: its union's path, or the owner's scope for a list.
+    scope_path = models.CharField(max_length=255, db_index=True)
+    with_pii = models.BooleanField("含完整个人信息", default=False)
+    #: The list's filters (``ExportSpec``): the search text of a member list is kept here
+    #: only until the job's file expires.
+    params = models.JSONField(default=dict, blank=True)
+    file_format = models.CharField("格式", max_length=8)
+    title = models.CharField("名称", max_length=255)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.CASCADE,
+        related_name="export_jobs",
+        verbose_name="导出人",
+    )
+    status = models.CharField(
+        "状态", max_length=16, choices=ExportStatus.choices, default=ExportStatus.PENDING
+    )
+    message = models.CharField("说明", max_length=500, blank=True)
+    rows_total = models.BigIntegerField("总行数", default=0)
+    rows_done = models.BigIntegerField("已写行数", default=0)
+    stored_file = models.CharField(max_length=255, blank=True, editable=False)
+    file_size = models.BigIntegerField("文件大小", default=0)
+    file_sha256 = models.CharField("文件SHA-256", max_length=64, blank=True)
+    downloads = models.PositiveIntegerField("下载次数", default=0)
+    task_id = models.CharField(max_length=64, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField("申请时间", auto_now_add=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    expires_at = models.DateTimeField("文件保留至", null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = "导出任务"
+        verbose_name_plural = "导出任务"
+        indexes = [models.Index(fields=["created_by", "-id"], name="exportjob_owner_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=[s.value for s in ExportStatus]),
+                name="exportjob_status_valid",
+                violation_error_message="导出任务状态不正确。",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(file_format__in=["xlsx", "csv"]),
+                name="exportjob_format_valid",
+                violation_error_message="导出格式只能是 Excel 或 CSV。",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.title}（{self.file_format}）"
+
+    @property
+    def audit_org_path(self) -> str:
+        return self.scope_path
+
+    @property
+    def file_name(self) -> str:
+        return f"{self.title}.{self.file_format}"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (ExportStatus.PENDING, ExportStatus.RUNNING)
+
+    @property
+    def is_stalled(self) -> bool:
+        """Queued or running, but no sign of life for a while: its worker died."""
+        if not self.is_running:
+            return False
+        seen = self.heartbeat_at or self.created_at
+        return timezone.now() - seen > dt.timedelta(seconds=STALL_SECONDS)
+
+    @property
+    def is_downloadable(self) -> bool:
+        return (
+            self.status == ExportStatus.DONE
+            and bool(self.stored_file)
+            and (self.expires_at is None or self.expires_at > timezone.now())
+        )
+
+    @property
+    def percent(self) -> int:
+        if self.status == ExportStatus.DONE:
+            return 100
+        if not self.rows_total:
+            return 0
+        return min(99, int(100 * self.rows_done / self.rows_total))

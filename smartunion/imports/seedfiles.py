@@ -43,27 +43,17 @@ def write_import_files(folder: Path, actor) -> list[Path]:
     for file_format in ("csv", "xlsx"):
         export = exports.org_export(actor, root, with_pii=True)
         export.rows = _org_rows(export.rows, root.pk)
-        exports.audit_export(export, root, kind="orgs", file_format=file_format)
-        written.append(_write(export, folder / f"orgs.{file_format}", "工会组织信息"))
+        exports.audit_export(export, file_format)
+        written.append(exports.write_file(export, folder / f"orgs.{file_format}", file_format))
     export = exports.member_export(actor, root, with_pii=True)
-    exports.audit_export(export, root, kind="members", file_format="csv")
-    written.append(_write(export, folder / "members.csv", "会员信息"))
+    exports.audit_export(export, "csv")
+    written.append(exports.write_file(export, folder / "members.csv", "csv"))
     export = exports.member_export(actor, root, with_pii=True)
-    exports.audit_export(export, root, kind="members", file_format="xlsx")
+    exports.audit_export(export, "xlsx")
     rows = iter(export.rows)
     part = 1
     while (first := next(rows, None)) is not None:
         export.rows = chain([first], islice(rows, XLSX_ROWS - 1))
-        written.append(_write(export, folder / f"members-{part}.xlsx", "会员信息"))
+        written.append(exports.write_file(export, folder / f"members-{part}.xlsx", "xlsx"))
         part += 1
     return written
-
-
-def _write(export: exports.Export, path: Path, sheet: str) -> Path:
-    if path.suffix == ".csv":
-        with open(path, "wb") as f:
-            for chunk in exports.csv_chunks(export):
-                f.write(chunk)
-    else:
-        Path(exports.write_xlsx(export, sheet)).replace(path)
-    return path

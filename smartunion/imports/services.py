@@ -352,13 +352,15 @@ def _fail(job_id: int, status: str, message: str, lease: str) -> None:
             ImportJob.objects.filter(pk=job.pk).update(stored_file="")
 
 
-def _log_failure(job_id: int, exc: BaseException) -> None:
-    # Never the exception's text: it may quote a cell, i.e. an ID number or a phone.
+def log_failure(job_id: int, exc: BaseException, what: str = "import") -> None:
+    """Log a job's failure by the exception's type and place (export jobs use it too).
+
+    Never the exception's text: it may quote a cell, i.e. an ID number or a phone."""
     frame = exc.__traceback__
     while frame is not None and frame.tb_next is not None:
         frame = frame.tb_next
     where = f"{frame.tb_frame.f_code.co_filename}:{frame.tb_lineno}" if frame else "?"
-    logger.error("import job %s failed: %s at %s", job_id, type(exc).__name__, where)
+    logger.error("%s job %s failed: %s at %s", what, job_id, type(exc).__name__, where)
 
 
 # Validation -----------------------------------------------------------------------------------
@@ -378,7 +380,7 @@ def run_validation(job_id: int, *, lease: str) -> ImportJob | None:
     except LeaseLost:
         return None
     except Exception as exc:
-        _log_failure(job_id, exc)
+        log_failure(job_id, exc)
         _fail(job_id, JobStatus.FAILED, INTERNAL_ERROR.format(pk=job_id), lease)
     return ImportJob.objects.get(pk=job_id)
 
@@ -557,7 +559,7 @@ def run_commit(job_id: int, *, lease: str) -> ImportJob | None:
     except LeaseLost:
         return None
     except Exception as exc:
-        _log_failure(job_id, exc)
+        log_failure(job_id, exc)
         _end_commit(job_id, lease, JobStatus.FAILED, INTERNAL_ERROR.format(pk=job_id))
     return ImportJob.objects.get(pk=job_id)
 

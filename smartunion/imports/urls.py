@@ -19,6 +19,21 @@ urlpatterns = [
     path("<int:job_id>/cancel/", views.CancelView.as_view(), name="cancel"),
     path("<int:job_id>/resume/", views.ResumeView.as_view(), name="resume"),
     path("<int:job_id>/transfers/", views.TransfersView.as_view(), name="transfers"),
-    path("export/members/<int:org_id>/", views.ExportMembersView.as_view(), name="export_members"),
-    path("export/orgs/<int:org_id>/", views.ExportOrgsView.as_view(), name="export_orgs"),
+    path(
+        "export/members/<int:org_id>/",
+        views.ExportView.as_view(kind="members"),
+        name="export_members",
+    ),
+    path("export/orgs/<int:org_id>/", views.ExportView.as_view(kind="orgs"), name="export_orgs"),
+    path("exports/new/", views.ExportJobCreateView.as_view(), name="export_new"),
+    path("exports/<int:export_id>/", views.ExportJobDetailView.as_view(), name="export_detail"),
+    path(
+        "exports/<int:export_id>/download/",
+        views.ExportJobDownloadView.as_view(),
+        name="export_download",
+    ),
+    path("exports/<int:export_id>/retry/", views.ExportJobRetryView.as_view(), name="export_retry"),
+    path(
+        "exports/<int:export_id>/delete/", views.ExportJobDeleteView.as_view(), name="export_delete"
+    ),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, HttpResponseRedirect, StreamingHttpResponse
@@ -13,9 +14,9 @@ from django.views.generic import TemplateView as BaseTemplateView
 from smartunion.core.errors import NotInScope
 from smartunion.core.forms import apply_service_errors
 from smartunion.core.views_mixins import ScopedViewMixin, fetch_page, keyset_page
-from smartunion.imports import exports, services
-from smartunion.imports.forms import CommitForm, ExportForm, UploadForm
-from smartunion.imports.models import CommitMode, ImportJob, JobStatus
+from smartunion.imports import export_jobs, exports, services
+from smartunion.imports.forms import CommitForm, ExportForm, ExportJobForm, UploadForm
+from smartunion.imports.models import CommitMode, ExportJob, ExportKind, ImportJob, JobStatus
 from smartunion.imports.templates import build_template, template_filename
 from smartunion.imports.validators import DUPLICATE, ERROR, TRANSFER, WARNING
 from smartunion.orgs.models import Organization
@@ -23,6 +24,7 @@ from smartunion.orgs.views import OrgPickerMixin
 
 XLSX_TYPE = exports.XLSX_TYPE
 ISSUES_PAGE_SIZE = 100
+EXPORT_JOBS_SHOWN = 20
 SHEETS = {"members": "会员信息", "orgs": "工会组织信息"}
 
 #: The filters of the issue list: value → (label, filter).
@@ -64,6 +66,9 @@ class JobListView(ImportsMixin, BaseTemplateView):
         context["home_org"] = home_org(self.request.user)
         context["can_export_pii"] = self.can("export_pii")
         context["xlsx_web_rows"] = f"{exports.xlsx_web_rows():,}"
+        context["export_jobs"] = list(
+            export_jobs.owned(self.request.user).select_related("org")[:EXPORT_JOBS_SHOWN]
+        )
         return context
 
 
@@ -262,7 +267,7 @@ class TemplateView(ImportsMixin, View):
 class ExportView(ImportsMixin, View):
     """GET: a masked export; POST with ``pii``: full personal information (audited)."""
 
-    kind = "members"
+    kind = ExportKind.MEMBERS
 
     def get(self, request, *args, **kwargs):
         return self.export(with_pii=False, params=request.GET)
@@ -274,39 +279,127 @@ class ExportView(ImportsMixin, View):
         form.is_valid()
         return self.export(with_pii=bool(form.cleaned_data.get("pii")), params=request.POST)
 
-    def build(self, org, with_pii):
-        raise NotImplementedError
-
     def export(self, *, with_pii: bool, params):
         org = self.get_org()
         file_format = params.get("format", "xlsx")
         if file_format not in ("xlsx", "csv"):
             file_format = "xlsx"
+        former = self.kind == ExportKind.MEMBERS and params.get("all") == "1"
         return exports.serve(
             self.request,
-            self.build(org, with_pii),
+            exports.ExportSpec(self.kind, org.pk, with_pii, former=former),
             file_format,
-            sheet_name=SHEETS[self.kind],
             back=reverse("orgs:detail", kwargs={"org_id": org.pk}),
-            org=org,
-            kind=self.kind,
         )
 
 
-class ExportMembersView(ExportView):
-    kind = "members"
-
-    def build(self, org, with_pii):
-        return exports.member_export(
-            self.request.user,
-            org,
-            with_pii=with_pii,
-            current_only=self.request.GET.get("all") != "1",
-        )
+# Background exports ---------------------------------------------------------------------------
 
 
-class ExportOrgsView(ExportView):
-    kind = "orgs"
+class ExportJobMixin(ImportsMixin):
+    def get_export_job(self) -> ExportJob:
+        return export_jobs.get_owned(self.request.user, self.kwargs["export_id"])
 
-    def build(self, org, with_pii):
-        return exports.org_export(self.request.user, org, with_pii=with_pii)
+
+class ExportJobCreateView(ImportsMixin, View):
+    """后台导出: the "too long for the page" notice's buttons post here (a viewer may too:
+    it exports, masked, what it may see)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        form = ExportJobForm(request.POST)
+        if not form.is_valid():
+            return _bad_request(form.errors)
+        spec = form.spec()
+        if spec.with_pii and not request.user.can("export_pii"):
+            raise PermissionDenied("您没有导出完整个人信息的权限。")
+        if spec.org_id is not None:
+            self.get_org(spec.org_id)  # 404 outside the user's subtree
+        try:
+            job = export_jobs.request_export(request.user, spec, form.cleaned_data["format"])
+        except ValidationError as exc:
+            return _bad_request(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
+        messages.success(request, "已转入后台生成，完成后可在本页下载。")
+        return HttpResponseRedirect(reverse("imports:export_detail", kwargs={"export_id": job.pk}))
+
+
+def _bad_request(errors) -> HttpResponse:
+    if isinstance(errors, dict):
+        errors = [m for ms in errors.values() for m in ms]
+    return HttpResponse("；".join(str(e) for e in errors), status=400, content_type="text/plain")
+
+
+class ExportJobDetailView(ExportJobMixin, BaseTemplateView):
+    """One background export: its progress (polled while it runs), then its download."""
+
+    template_name = "imports/export_detail.html"
+    partial_template_name = "imports/_export_status.html"
+
+    def get(self, request, *args, **kwargs):
+        job = self.get_export_job()
+        if self.is_partial and request.GET.get("poll") and not job.is_running:
+            response = HttpResponse(status=204)
+            response["HX-Refresh"] = "true"
+            return response
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["job"] = self.get_export_job()
+        context["keep_hours"] = settings.SMARTUNION_EXPORT_KEEP_HOURS
+        return context
+
+
+class ExportJobDownloadView(ExportJobMixin, View):
+    def get(self, request, *args, **kwargs):
+        job = self.get_export_job()
+        try:
+            chunks = export_jobs.open_download(job, request.user)
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
+            return HttpResponseRedirect(
+                reverse("imports:export_detail", kwargs={"export_id": job.pk})
+            )
+        content_type = XLSX_TYPE if job.file_format == "xlsx" else "text/csv; charset=utf-8"
+        response = StreamingHttpResponse(chunks, content_type=content_type)
+        response["Content-Length"] = str(job.file_size)
+        return exports.attachment(response, job.file_name)
+
+
+class ExportJobActionView(ExportJobMixin, View):
+    http_method_names = ["post"]
+    done = ""
+
+    def post(self, request, *args, **kwargs):
+        job = self.get_export_job()
+        try:
+            self.perform(job)
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
+        else:
+            messages.success(request, self.done)
+        return HttpResponseRedirect(self.next_url(job))
+
+    def perform(self, job: ExportJob) -> None:
+        raise NotImplementedError
+
+    def next_url(self, job: ExportJob) -> str:
+        return reverse("imports:export_detail", kwargs={"export_id": job.pk})
+
+
+class ExportJobRetryView(ExportJobActionView):
+    done = "已重新开始生成。"
+
+    def perform(self, job):
+        export_jobs.retry(job, self.request.user)
+
+
+class ExportJobDeleteView(ExportJobActionView):
+    done = "导出文件已删除。"
+
+    def perform(self, job):
+        export_jobs.delete(job, self.request.user)
+
+    def next_url(self, job):
+        return reverse("imports:list")

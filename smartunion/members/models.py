@@ -18,7 +18,7 @@ from smartunion.core.codes import (
 from smartunion.core.fields import EncryptedTextField
 from smartunion.core.idnumber import age_on, mask_birth_date
 from smartunion.core.querysets import ScopedModel, ScopedQuerySet
-from smartunion.members.querysets import PersonQuerySet
+from smartunion.members.querysets import PersonQuerySet, TransferQuerySet
 
 
 class Person(ScopedModel):
@@ -359,7 +359,7 @@ class Transfer(ScopedModel):
     decided_by_name = models.CharField("处理人", max_length=150, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = TransferQuerySet.as_manager()
 
     class Meta:
         ordering = ["-id"]

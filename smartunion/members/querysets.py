@@ -90,6 +90,28 @@ class PersonQuerySet(ScopedQuerySet):
         by_pinyin = self.filter(_pinyin_range(letters)).exclude(name_initials__startswith=letters)
         return [by_initials, by_pinyin.order_by("name_pinyin", "id")]
 
+    def list_parts(self, q: str, status: str = "") -> list[PersonQuerySet]:
+        """The member list (会员查询) as its page and its export show it: ``search_parts``,
+        each narrowed to people with a membership of ``status``, with the status of each
+        one's latest membership as ``membership_status``."""
+        from smartunion.members.models import Membership
+
+        latest_status = (
+            Membership.objects.filter(person=models.OuterRef("pk"))
+            .order_by("-id")
+            .values("status")[:1]
+        )
+        parts = []
+        for people in self.search_parts(q):
+            if status:
+                people = people.filter(memberships__status=status)
+            parts.append(
+                people.select_related("org").annotate(
+                    membership_status=models.Subquery(latest_status)
+                )
+            )
+        return parts
+
     def _vendor(self) -> str:
         return connections[self.db].vendor
 
@@ -144,3 +166,15 @@ class Concatenated:
             length = start + len(got) if got or not start else part.count()
             start, stop = max(0, start - length), stop - length
         return rows
+
+
+class TransferQuerySet(ScopedQuerySet):
+    def pending(self) -> TransferQuerySet:
+        """Transfers waiting for the receiving union (转会办理), the latest first."""
+        from smartunion.members.models import TransferStatus
+
+        return (
+            self.filter(status=TransferStatus.PENDING)
+            .select_related("person", "from_org", "to_org")
+            .order_by("-id")
+        )

@@ -13,7 +13,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import OuterRef, Subquery
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,6 +24,7 @@ from smartunion.core.forms import apply_service_errors
 from smartunion.core.idnumber import parse_id_number
 from smartunion.core.views_mixins import ScopedViewMixin, fetch_page
 from smartunion.imports import exports
+from smartunion.imports.models import ExportKind
 from smartunion.members import forms, services
 from smartunion.members.models import (
     CURRENT_STATUSES,
@@ -102,41 +102,20 @@ class MemberListView(MembersMixin, TemplateView):
         status = self.request.GET.get("status") or ""
         return q, status if status in STATUS_FILTERS else ""
 
-    def people(self, q: str, status: str) -> list:
-        """The list as querysets to read one after another (members/querysets.py)."""
-        latest_status = (
-            Membership.objects.filter(person=OuterRef("pk")).order_by("-id").values("status")[:1]
-        )
-        parts = []
-        for people in self.visible(Person).search_parts(q):
-            if status:
-                people = people.filter(memberships__status=status)
-            parts.append(
-                people.select_related("org").annotate(membership_status=Subquery(latest_status))
-            )
-        return parts
-
     def export(self, file_format: str) -> HttpResponse:
         """导出: the list as it is filtered, masked, to xlsx or CSV (streamed; audited)."""
         q, status = self.filters()
-        title = "会员查询结果" if q or status else "会员名单"
         return exports.serve(
             self.request,
-            exports.person_list_export(self.request.user, self.people(q, status), title=title),
+            exports.ExportSpec(ExportKind.MEMBER_LIST, q=q, status=status),
             file_format,
-            sheet_name="会员名单",
             back=f"{reverse('members:list')}?{urlencode({'q': q, 'status': status})}",
-            org=None,
-            object_type="members.person",
-            kind="member_list",
-            searched=bool(q),  # not the search itself
-            status=status,
         )
 
     def get_context_data(self, **kwargs) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         q, status = self.filters()
-        parts = self.people(q, status)
+        parts = self.visible(Person).list_parts(q, status)
         # fetch_page reads one row more than a page instead of counting a scope that can hold
         # 2.3 million people.
         rows = parts[0] if len(parts) == 1 else Concatenated(parts)
@@ -620,23 +599,14 @@ class TransferListView(MembersMixin, TemplateView):
         if file_format in ("xlsx", "csv"):
             return exports.serve(
                 request,
-                exports.transfer_list_export(request.user, self.pending()),
+                exports.ExportSpec(ExportKind.PENDING_TRANSFERS),
                 file_format,
-                sheet_name="待办转会",
                 back=reverse("members:transfers"),
-                org=None,
-                object_type="members.transfer",
-                kind="pending_transfers",
             )
         return super().get(request, *args, **kwargs)
 
     def pending(self):
-        return (
-            self.visible(Transfer)
-            .filter(status=TransferStatus.PENDING)
-            .select_related("person", "from_org", "to_org")
-            .order_by("-id")
-        )
+        return self.visible(Transfer).pending()
 
     def get_context_data(self, **kwargs) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

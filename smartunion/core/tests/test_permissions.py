@@ -108,6 +108,19 @@ def _import_job(world: World):
     )
 
 
+def _export_job(world: World):
+    from smartunion.imports.models import ExportJob, ExportKind
+
+    return ExportJob.objects.create(
+        kind=ExportKind.MEMBERS,
+        org=world.union_a1,
+        scope_path=world.union_a1.path,
+        file_format="xlsx",
+        title="城关区会员名单",
+        created_by=world.county_admin,
+    )
+
+
 # URL keyword (and API path parameter) → the object of county A it names. Routes must use
 # these names (common.md): a route with a keyword missing here fails its test until the
 # keyword is added, with a factory returning an object inside county A (城关区).
@@ -118,6 +131,7 @@ KWARG_OBJECTS: dict[str, Callable[[World], Any]] = {
     "transfer_id": _pending_transfer,
     "venue_id": _venue,
     "job_id": _import_job,
+    "export_id": _export_job,
 }
 
 # API body or query fields that name an object: filled with county A's objects, so that the
@@ -159,6 +173,8 @@ PUBLIC_API = {
 VIEWER_MAY_POST = {
     "accounts:login": "logging in",
     "accounts:logout": "logging out",
+    "imports:export_new": "a read-only viewer may export, masked, what it may see: in the "
+    "background too (the job is its own)",
 }
 # URL patterns outside these rules (each with the reason).
 IGNORED_PATTERNS = {

@@ -16,8 +16,7 @@ import pytest
 
 from smartunion.core.testing_browser import TIMEOUT_MS, log_in, screenshot
 from smartunion.imports.models import ImportJob, JobStatus
-from smartunion.imports.tests.helpers import csv_bytes, member_row
-from smartunion.imports.tests.test_pages import run_worker
+from smartunion.imports.tests.helpers import csv_bytes, member_row, run_worker
 from smartunion.members.models import Person
 
 pytestmark = pytest.mark.browser
@@ -96,4 +95,52 @@ def test_a_county_admin_uploads_checks_and_imports_a_member_sheet(
         "周九",
     }
     assert not Person.objects.filter(name="钱七").exists()
+    context.close()
+
+
+def test_a_list_too_long_for_the_page_is_exported_in_the_background(
+    live_server, browser, world, settings, tmp_path
+):
+    from playwright.sync_api import expect
+    from python_calamine import CalamineWorkbook
+
+    # County A's two members stand for a province: more than an Excel file a page may write.
+    settings.SMARTUNION_EXPORT_XLSX_WEB_ROWS = 1
+    settings.VAR_DIR = tmp_path / "var"
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    log_in(page, live_server, world.county_admin.username)
+
+    page.get_by_role("navigation", name="主导航").get_by_role("link", name="会员").click()
+    page.locator("#export-xlsx").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("导出“会员名单”")
+    expect(page.get_by_role("region", name="名单较长，请在后台生成")).to_contain_text(
+        "名单超过 1 行"
+    )
+    screenshot(page, "exports-notice")
+    page.get_by_role("button", name="在后台生成 Excel 文件").click()
+
+    # The job's page polls while the worker writes the file, then offers it.
+    expect(page.get_by_role("heading", level=1)).to_have_text("会员名单.xlsx")
+    expect(page.get_by_role("region", name="状态")).to_contain_text("排队等待生成")
+    run_worker()
+    download_link = page.get_by_role("link", name="下载文件")
+    expect(download_link).to_be_visible(timeout=TIMEOUT_MS)
+    expect(page.get_by_role("region", name="状态")).to_contain_text("可以下载")
+    screenshot(page, "exports-done")
+    with page.expect_download() as download:
+        download_link.click()
+    path = tmp_path / "会员名单.xlsx"
+    download.value.save_as(path)
+    _banner, header, *rows = (
+        CalamineWorkbook.from_path(str(path)).get_sheet_by_name("会员名单").to_python()
+    )
+    assert header[0] == "姓名" and sorted(r[0] for r in rows) == ["张三", "李四"]
+
+    # 我的导出 on the 导入导出 page lists it.
+    page.get_by_role("navigation", name="主导航").get_by_role("link", name="导入导出").click()
+    mine = page.get_by_role("region", name="我的导出")
+    expect(mine.get_by_role("link", name="会员名单.xlsx")).to_be_visible()
+    expect(mine).to_contain_text("可以下载")
     context.close()

@@ -52,7 +52,7 @@ def test_full_personal_information_needs_the_permission_and_is_audited(world):
     with pytest.raises(PermissionDenied):
         exports.member_export(world.grassroots_admin, world.union_a1, with_pii=True)
     export = exports.member_export(world.county_admin, world.county_a, with_pii=True)
-    exports.audit_export(export, world.county_a, kind="members", file_format="csv")
+    exports.audit_export(export, "csv")
     rows = csv_text(export)
     assert "含完整个人信息" in rows[0][0]
     numbers = {r[1] for r in rows[2:]}
@@ -93,7 +93,7 @@ def test_cells_that_a_spreadsheet_would_run_are_neutralized(world):
     for value in ("=", "+", "-", "@", "\t", "\r"):
         assert exports.neutralize(value + "1") == "'" + value + "1"
     assert exports.neutralize("张三") == "张三"
-    path = exports.write_xlsx(exports.member_export(world.county_admin, world.county_a), "会员信息")
+    path = exports.write_xlsx(exports.member_export(world.county_admin, world.county_a))
     sheet = CalamineWorkbook.from_path(path).get_sheet_by_index(0)
     values = [v for row in sheet.iter_rows() for v in row]
     assert '\'=HYPERLINK("http://evil","x")' in values
@@ -107,7 +107,7 @@ def test_an_xlsx_export_longer_than_a_sheet_goes_on_in_more_sheets(world, monkey
     # Three rows a sheet here: the banner, the header and one member.
     monkeypatch.setattr(exports, "XLSX_SHEET_ROWS", 3)
     export = exports.member_export(world.county_admin, world.county_a)
-    book = CalamineWorkbook.from_path(exports.write_xlsx(export, "会员信息"))
+    book = CalamineWorkbook.from_path(exports.write_xlsx(export))
     assert book.sheet_names == ["会员信息", "会员信息（2）", "导出说明"]
     names = []
     for sheet_name in book.sheet_names[:2]:

@@ -4,43 +4,13 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
 from django.urls import reverse
-from django_tasks_db.management.commands.db_worker import Worker
-from django_tasks_db.models import DBTaskResult
 from python_calamine import CalamineWorkbook
 
 from smartunion.core.testing import new_id_number
 from smartunion.imports.models import ImportJob, JobStatus
-from smartunion.imports.tests.helpers import csv_bytes, member_row, validated
+from smartunion.imports.tests.helpers import csv_bytes, member_row, run_worker, validated
 from smartunion.members.models import Person
-
-
-def run_worker():
-    """Run the queued tasks through django-tasks-db's own worker code, in this connection.
-
-    (``manage.py db_worker --batch`` itself closes the connection between tasks, which would
-    end the test's transaction on PostgreSQL.)
-    """
-    worker = Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test-worker",
-        excluded_queue_names=[],
-    )
-    while True:
-        with transaction.atomic():
-            task = DBTaskResult.objects.ready().get_locked()
-            if task is None:
-                return
-            task.claim(worker.worker_id)
-        worker.run_task(task)
-        task.refresh_from_db()
-        assert task.status == "SUCCESSFUL", task.traceback
 
 
 def upload(client, data: bytes, org, name="m.csv", kind="members"):
@@ -213,24 +183,32 @@ def test_exports_download_masked_by_get_and_in_full_only_by_post_with_permission
 def test_the_export_section_says_what_is_masked_and_the_xlsx_limit(client, world):
     client.force_login(world.county_admin)
     html = client.get(reverse("imports:list")).content.decode()
-    assert "身份证号码、出生日期和手机号默认脱敏；Excel 最多 300,000 行，更多请选 CSV。" in html
+    assert (
+        "身份证号码、出生日期和手机号默认脱敏；超过 300,000 行的 Excel 文件在后台生成"
+        "（见“我的导出”），CSV 边查边下载。"
+    ) in html
+    assert "没有后台导出。" in html
 
 
-def test_an_xlsx_too_long_for_a_web_request_is_refused_before_any_work(client, world, settings):
+def test_an_xlsx_too_long_for_a_web_request_is_offered_in_the_background(client, world, settings):
     # County A has two members: with a limit of one, its xlsx would outlast the web server's
-    # timeout; the CSV streams and is not limited.
+    # timeout. The page offers a background export instead, before any work; the CSV streams.
     settings.SMARTUNION_EXPORT_XLSX_WEB_ROWS = 1
     from smartunion.core.models import AuditEntry
 
     client.force_login(world.county_admin)
     url = reverse("imports:export_members", kwargs={"org_id": world.county_a.pk})
-    response = client.get(url + "?format=xlsx", follow=True)
-    assert response.redirect_chain[-1][0] == reverse(
-        "orgs:detail", kwargs={"org_id": world.county_a.pk}
-    )
+    response = client.get(url + "?format=xlsx&all=1")
+    html = response.content.decode()
     assert (
-        "名单超过 1 行，在网页上生成 Excel 文件会超时。请改用 CSV 格式" in response.content.decode()
+        response.status_code == 200 and "名单超过 1 行，在网页上直接生成 Excel 文件会超时。" in html
     )
+    assert f'action="{reverse("imports:export_new")}"' in html
+    for field in ('name="kind" value="members"', f'name="org" value="{world.county_a.pk}"'):
+        assert field in html
+    assert 'name="former" value="1"' in html and 'name="pii"' not in html
+    back = reverse("orgs:detail", kwargs={"org_id": world.county_a.pk})
+    assert f'href="{back}"' in html
     assert not AuditEntry.objects.filter(action__startswith="export").exists()
     response = client.get(url + "?format=csv")
     assert "李四" in b"".join(response.streaming_content).decode("utf-8-sig")

@@ -1,4 +1,3 @@
-import shutil
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -36,12 +35,6 @@ class Command(BaseCommand):
             )
         except PermissionDenied as exc:
             raise CommandError(str(exc)) from None
-        exports.audit_export(export, target, kind="members", file_format=options["format"])
-        if options["format"] == "csv":
-            with open(out, "wb") as f:
-                for chunk in exports.csv_chunks(export):
-                    f.write(chunk)
-        else:
-            path = exports.write_xlsx(export, "会员信息")
-            shutil.move(path, out)
+        exports.audit_export(export, options["format"])
+        exports.write_file(export, out, options["format"])
         self.stdout.write(f"已导出到 {Path(out)}")
