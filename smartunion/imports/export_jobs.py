@@ -35,7 +35,7 @@ from django.utils import timezone
 from smartunion.core import audit
 from smartunion.core.errors import NotInScope
 from smartunion.imports import exports, files
-from smartunion.imports.models import ExportJob, ExportKind, ExportStatus
+from smartunion.imports.models import ExportJob, ExportStatus
 from smartunion.imports.services import log_failure
 from smartunion.members.querysets import looks_like_id_number
 
@@ -63,9 +63,9 @@ def request_export(user, spec: exports.ExportSpec, file_format: str) -> ExportJo
     """Queue ``spec`` as a background export of ``user``'s (PermissionDenied if not theirs)."""
     if file_format not in ("xlsx", "csv"):
         raise ValidationError({"format": "导出格式只能是 Excel 或 CSV。"})
-    if spec.kind == ExportKind.MEMBER_LIST and looks_like_id_number(spec.q):
+    if looks_like_id_number(spec.q):
         # The job would keep the search, i.e. an ID number; such a list has one person.
-        raise ValidationError({"q": "按身份证号码查询的结果请直接在会员查询页导出。"})
+        raise ValidationError({"q": "按身份证号码查询的结果请直接在列表页导出。"})
     export = exports.build(user, spec)
     with transaction.atomic():
         job = ExportJob.objects.create(
@@ -102,6 +102,8 @@ def run_export(job_id: int, *, lease: str) -> ExportJob | None:
         job.heartbeat_at = timezone.now()
         job.save(update_fields=["status", "heartbeat_at"])
     try:
+        if job.created_by is None:
+            raise PermissionDenied("申请导出的账号已被删除。")
         export = exports.build(job.created_by, exports.ExportSpec.from_job(job))
         total = exports.count_rows(export)
         _progress(job.pk, lease, rows_total=total, rows_done=0)

@@ -24,12 +24,12 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import xlsxwriter
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -41,7 +41,7 @@ from smartunion.imports import schema as s
 from smartunion.imports.models import ExportJob, ExportKind, ImportJob
 from smartunion.imports.validators import ERROR, cell_text
 from smartunion.members.models import (
-    CURRENT_STATUSES,
+    MEMBER_FILTERS,
     Membership,
     MembershipStatus,
     Person,
@@ -73,14 +73,17 @@ class ExportSpec:
     kind: str  # ExportKind
     org_id: int | None = None  # the union whose subtree it covers (members, orgs)
     with_pii: bool = False
-    former: bool = False  # members: those who left too
-    q: str = ""  # member list: the search
-    status: str = ""  # member list: the membership status filter
+    former: bool = False  # members: every membership, those that ended too
+    q: str = ""  # the lists' search
+    #: The lists' status filter: a membership status (member list), or a key of
+    #: ``MEMBER_FILTERS`` (a union's members; empty: the current ones).
+    status: str = ""
+    subtree: bool = True  # a union's members: of its sub-unions too
 
     @property
     def params(self) -> dict[str, Any]:
         """The filters, to keep with a background job (``from_job`` reads them back)."""
-        return {"former": self.former, "q": self.q, "status": self.status}
+        return {"former": self.former, "q": self.q, "status": self.status, "subtree": self.subtree}
 
     @classmethod
     def from_job(cls, job: ExportJob) -> ExportSpec:
@@ -92,6 +95,7 @@ class ExportSpec:
             former=bool(p.get("former")),
             q=str(p.get("q") or ""),
             status=str(p.get("status") or ""),
+            subtree=p.get("subtree", True) is not False,
         )
 
 
@@ -129,16 +133,43 @@ class Export:
 MEMBER_EXPORT_EXTRA = ("性别", "出生日期", "会籍状态")
 
 
-def member_export(user, org: Organization, *, with_pii: bool = False, current_only: bool = True):
-    """The members of ``org``'s subtree the user may see (``export_pii`` for full numbers)."""
+def member_export(
+    user,
+    org: Organization,
+    *,
+    with_pii: bool = False,
+    current_only: bool = True,
+    status: str = "",
+    subtree: bool = True,
+    q: str = "",
+) -> Export:
+    """The members of ``org`` (and its sub-unions, ``subtree``) the user may see, in the
+    import template's columns (``export_pii`` for full numbers): the current ones, those of a
+    ``MEMBER_FILTERS`` ``status``, or every membership (``current_only=False``); found by
+    ``q`` as the union page's member list finds them."""
     action = "export_pii" if with_pii else "view"
     if with_pii and not user.can("export_pii"):
         raise PermissionDenied("您没有导出完整个人信息的权限。")
     if not Organization.objects.visible_to(user, action).filter(pk=org.pk).exists():
         raise PermissionDenied("您没有导出该工会会员的权限。")
-    queryset = Membership.objects.visible_to(user, action).filter(org__path__startswith=org.path)
+    queryset = Membership.objects.visible_to(user, action)
+    if subtree:
+        queryset = queryset.filter(org__path__startswith=org.path)
+    else:
+        queryset = queryset.filter(org=org)
+    status = status if status in MEMBER_FILTERS else ""
+    label, statuses = MEMBER_FILTERS[status or "current"]
     if current_only:
-        queryset = queryset.filter(status__in=CURRENT_STATUSES)
+        queryset = queryset.filter(status__in=statuses)
+    if q:
+        queryset = queryset.filter(person__in=Person.objects.search(q).values("pk"))
+    stem = f"{org.name}{'' if subtree else '本级'}会员名单"
+    if not current_only:
+        stem += "（全部会籍）"
+    elif status:
+        stem += f"（{label}）"
+    if q:
+        stem += "（查询结果）"
     fields = [
         "id",
         "status",
@@ -190,13 +221,21 @@ def member_export(user, org: Organization, *, with_pii: bool = False, current_on
             ]
 
     return Export(
-        title=f"{org.name}会员名单",
+        title=stem,
         headers=headers,
         rows=rows(),
-        stem=f"{org.name}会员名单",
+        stem=stem,
         user=user,
         with_pii=with_pii,
-        spec=ExportSpec(ExportKind.MEMBERS, org.pk, with_pii, former=not current_only),
+        spec=ExportSpec(
+            ExportKind.MEMBERS,
+            org.pk,
+            with_pii,
+            former=not current_only,
+            q=q,
+            status=status,
+            subtree=subtree,
+        ),
         sheet_name="会员信息",
         org=org,
         sources=[queryset],
@@ -388,7 +427,15 @@ def build(user, spec: ExportSpec) -> Export:
     if spec.kind == ExportKind.ORGS:
         return org_export(user, org, with_pii=spec.with_pii)
     if spec.kind == ExportKind.MEMBERS:
-        return member_export(user, org, with_pii=spec.with_pii, current_only=not spec.former)
+        return member_export(
+            user,
+            org,
+            with_pii=spec.with_pii,
+            current_only=not spec.former,
+            status=spec.status,
+            subtree=spec.subtree,
+            q=spec.q,
+        )
     raise ValueError(f"unknown export kind {spec.kind!r}")
 
 
@@ -428,13 +475,13 @@ def check_web_download(export: Export, file_format: str) -> None:
         raise ExportTooLarge(f"名单超过 {limit:,} 行，在网页上直接生成 Excel 文件会超时。")
 
 
-def download(export: Export, file_format: str) -> StreamingHttpResponse:
+def download(export: Export, file_format: str) -> HttpResponse:
     """The export as a download: CSV streamed as it is read, xlsx through a temporary file."""
-    if file_format == "csv":
-        response = StreamingHttpResponse(csv_chunks(export), content_type="text/csv; charset=utf-8")
-    else:
-        response = StreamingHttpResponse(file_chunks(write_xlsx(export)), content_type=XLSX_TYPE)
-    return attachment(response, f"{export.stem}.{file_format}")
+    filename = f"{export.stem}.{file_format}"
+    if file_format == "xlsx":
+        return temporary_file_response(write_xlsx(export), filename)
+    response = StreamingHttpResponse(csv_chunks(export), content_type="text/csv; charset=utf-8")
+    return attachment(response, filename)
 
 
 def attachment(response, filename: str):
@@ -460,7 +507,9 @@ def audit_export(export: Export, file_format: str, **details: Any) -> None:
     changes = {"kind": spec.kind, "format": file_format, "with_pii": export.with_pii}
     if spec.former:
         changes["former"] = True
-    if spec.kind == ExportKind.MEMBER_LIST:
+    if not spec.subtree:
+        changes["subtree"] = False
+    if spec.kind == ExportKind.MEMBER_LIST or spec.q or spec.status:
         changes.update(searched=bool(spec.q), status=spec.status)
     audit.record(
         export.user,
@@ -628,14 +677,18 @@ def write_file(export: Export, path: str | os.PathLike, file_format: str) -> Pat
     return path
 
 
-def file_chunks(path: str, chunk: int = 1 << 16) -> Iterator[bytes]:
-    """Stream a temporary file and delete it afterwards (also if the client goes away)."""
-    try:
-        with open(path, "rb") as f:
-            while data := f.read(chunk):
-                yield data
-    finally:
-        Path(path).unlink(missing_ok=True)
+def open_temporary(path: str) -> IO[bytes]:
+    """A temporary file opened for reading, its name already gone: nothing is left on disk
+    however the reading ends (a generator's ``finally`` would not run for a download whose
+    client went away before the first chunk)."""
+    f = open(path, "rb")  # noqa: SIM115 - the response closes it
+    Path(path).unlink()
+    return f
+
+
+def temporary_file_response(path: str, filename: str) -> FileResponse:
+    """A written workbook as a download named ``filename``."""
+    return attachment(FileResponse(open_temporary(path), content_type=XLSX_TYPE), filename)
 
 
 # Error workbooks ------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from django import forms
 
 from smartunion.imports.exports import ExportSpec
 from smartunion.imports.models import CommitMode, ExportKind, Kind
-from smartunion.members.models import MembershipStatus
+from smartunion.members.models import LIST_STATUS_FILTERS, MEMBER_FILTERS
 from smartunion.orgs.models import Organization
 
 
@@ -58,15 +58,28 @@ class ExportJobForm(forms.Form):
     pii = forms.BooleanField(label="包含完整个人信息", required=False)
     former = forms.BooleanField(label="包括已离会人员", required=False)
     q = forms.CharField(label="查询", required=False, max_length=64)
-    status = forms.ChoiceField(
-        label="会籍状态", required=False, choices=[("", "全部"), *MembershipStatus.choices]
+    status = forms.CharField(label="会籍状态", required=False, max_length=16)
+    subtree = forms.TypedChoiceField(
+        label="范围",
+        choices=[("1", "含下级工会"), ("0", "本级")],
+        coerce=lambda v: v == "1",
+        empty_value=True,
+        required=False,
     )
+
+    #: The status filters each list has (the member list's, a union page's).
+    STATUSES = {
+        ExportKind.MEMBER_LIST: {"", *(s.value for s in LIST_STATUS_FILTERS)},
+        ExportKind.MEMBERS: {"", *MEMBER_FILTERS},
+    }
 
     def clean(self):
         data = super().clean()
         kind = data.get("kind")
         if kind in (ExportKind.MEMBERS, ExportKind.ORGS) and not data.get("org"):
             self.add_error("org", "请指定要导出的工会。")
+        if data.get("status") and data.get("status") not in self.STATUSES.get(kind, {""}):
+            self.add_error("status", "会籍状态筛选不正确。")
         return data
 
     def spec(self) -> ExportSpec:
@@ -79,4 +92,5 @@ class ExportJobForm(forms.Form):
             former=bool(data.get("former")),
             q=(data.get("q") or "").strip(),
             status=data.get("status") or "",
+            subtree=data.get("subtree", True) is not False,
         )

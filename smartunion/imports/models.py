@@ -264,9 +264,11 @@ class ExportJob(ScopedModel):
     params = models.JSONField(default=dict, blank=True)
     file_format = models.CharField("格式", max_length=8)
     title = models.CharField("名称", max_length=255)
+    #: Its owner. A deleted account's jobs stay until their files expire, owned by no one.
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        models.CASCADE,
+        models.SET_NULL,
+        null=True,
         related_name="export_jobs",
         verbose_name="导出人",
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +21,7 @@ from smartunion.imports.forms import CommitForm, ExportForm, ExportJobForm, Uplo
 from smartunion.imports.models import CommitMode, ExportJob, ExportKind, ImportJob, JobStatus
 from smartunion.imports.templates import build_template, template_filename
 from smartunion.imports.validators import DUPLICATE, ERROR, TRANSFER, WARNING
+from smartunion.members.models import MEMBER_FILTERS
 from smartunion.orgs.models import Organization
 from smartunion.orgs.views import OrgPickerMixin
 
@@ -116,20 +119,30 @@ class UploadView(OrgPickerMixin, ImportsMixin, FormView):
         return HttpResponseRedirect(reverse("imports:detail", kwargs={"job_id": job.pk}))
 
 
-class JobDetailView(ImportsMixin, BaseTemplateView):
-    """The report; while the job runs, its status part polls itself (HTMX) every second."""
+class PolledJobMixin:
+    """A job's page whose status part polls itself (HTMX, ``?poll=1``) while the job runs;
+    once it has stopped, the poll answers 204 with ``HX-Refresh`` and the whole page reloads
+    with the outcome (the report and commit form, the download)."""
 
-    template_name = "imports/detail.html"
-    partial_template_name = "imports/_status.html"
+    def polled_job(self) -> ImportJob | ExportJob:
+        raise NotImplementedError
 
     def get(self, request, *args, **kwargs):
-        job = self.get_job()
-        if self.is_partial and request.GET.get("poll") and not job.is_running:
-            # Done: reload the whole page so the report and the commit form appear.
+        if self.is_partial and request.GET.get("poll") and not self.polled_job().is_running:
             response = HttpResponse(status=204)
             response["HX-Refresh"] = "true"
             return response
         return super().get(request, *args, **kwargs)
+
+
+class JobDetailView(PolledJobMixin, ImportsMixin, BaseTemplateView):
+    """The report; while the job runs, its status part polls itself every second."""
+
+    template_name = "imports/detail.html"
+    partial_template_name = "imports/_status.html"
+
+    def polled_job(self):
+        return self.get_job()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -187,8 +200,7 @@ class ErrorWorkbookView(ImportsMixin, View):
                 "错误清单含有上传文件中的个人信息，只有上传人或有导出权限的人员可以下载。"
             )
         path = exports.write_error_workbook(job, request.user)
-        response = StreamingHttpResponse(exports.file_chunks(path), content_type=XLSX_TYPE)
-        return exports.attachment(response, f"导入任务{job.pk}错误清单.xlsx")
+        return exports.temporary_file_response(path, f"导入任务{job.pk}错误清单.xlsx")
 
 
 class JobActionView(ImportsMixin, View):
@@ -284,10 +296,19 @@ class ExportView(ImportsMixin, View):
         file_format = params.get("format", "xlsx")
         if file_format not in ("xlsx", "csv"):
             file_format = "xlsx"
-        former = self.kind == ExportKind.MEMBERS and params.get("all") == "1"
+        spec = exports.ExportSpec(self.kind, org.pk, with_pii)
+        if self.kind == ExportKind.MEMBERS:
+            # The union page's member list as it is filtered (orgs.views.OrgDetailView.members).
+            spec = replace(
+                spec,
+                former=params.get("all") == "1",
+                status=params.get("status", "") if params.get("status") in MEMBER_FILTERS else "",
+                subtree=params.get("sub", "1") == "1",
+                q=params.get("q", "").strip()[:64],
+            )
         return exports.serve(
             self.request,
-            exports.ExportSpec(self.kind, org.pk, with_pii, former=former),
+            spec,
             file_format,
             back=reverse("orgs:detail", kwargs={"org_id": org.pk}),
         )
@@ -330,19 +351,14 @@ def _bad_request(errors) -> HttpResponse:
     return HttpResponse("；".join(str(e) for e in errors), status=400, content_type="text/plain")
 
 
-class ExportJobDetailView(ExportJobMixin, BaseTemplateView):
+class ExportJobDetailView(PolledJobMixin, ExportJobMixin, BaseTemplateView):
     """One background export: its progress (polled while it runs), then its download."""
 
     template_name = "imports/export_detail.html"
     partial_template_name = "imports/_export_status.html"
 
-    def get(self, request, *args, **kwargs):
-        job = self.get_export_job()
-        if self.is_partial and request.GET.get("poll") and not job.is_running:
-            response = HttpResponse(status=204)
-            response["HX-Refresh"] = "true"
-            return response
-        return super().get(request, *args, **kwargs)
+    def polled_job(self):
+        return self.get_export_job()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -138,6 +138,18 @@ class MembershipStatus(models.TextChoices):
 
 CURRENT_STATUSES = (MembershipStatus.ACTIVE, MembershipStatus.RETAINED)
 
+#: The status filter of the member list (会员查询) and its export.
+LIST_STATUS_FILTERS = (MembershipStatus.APPLIED, MembershipStatus.ACTIVE, MembershipStatus.RETAINED)
+
+#: The member-status filter of a union's page and its export: value → (label, statuses).
+MEMBER_FILTERS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "current": ("全部有效会员", CURRENT_STATUSES),
+    "active": ("在籍", (MembershipStatus.ACTIVE,)),
+    "retained": ("保留会籍", (MembershipStatus.RETAINED,)),
+    "applied": ("申请中", (MembershipStatus.APPLIED,)),
+    "ended": ("已终止", (MembershipStatus.ENDED,)),
+}
+
 
 class EndType(models.TextChoices):
     TRANSFERRED = "transferred", "转出"

@@ -28,6 +28,7 @@ from smartunion.imports.models import ExportKind
 from smartunion.members import forms, services
 from smartunion.members.models import (
     CURRENT_STATUSES,
+    LIST_STATUS_FILTERS,
     Membership,
     MembershipStatus,
     Person,
@@ -41,7 +42,6 @@ from smartunion.regions.models import known_region_codes
 PAGE_SIZE = 20
 TRANSFER_LIST_LIMIT = 100
 TARGETS_SHOWN = 300
-STATUS_FILTERS = (MembershipStatus.APPLIED, MembershipStatus.ACTIVE, MembershipStatus.RETAINED)
 
 
 def in_scope(user, org: Organization) -> bool:
@@ -100,7 +100,7 @@ class MemberListView(MembersMixin, TemplateView):
     def filters(self) -> tuple[str, str]:
         q = (self.request.GET.get("q") or "").strip()[:64]
         status = self.request.GET.get("status") or ""
-        return q, status if status in STATUS_FILTERS else ""
+        return q, status if status in LIST_STATUS_FILTERS else ""
 
     def export(self, file_format: str) -> HttpResponse:
         """导出: the list as it is filtered, masked, to xlsx or CSV (streamed; audited)."""
@@ -135,7 +135,7 @@ class MemberListView(MembersMixin, TemplateView):
                 fmt: f"{list_url}?{urlencode({'q': q, 'status': status, 'export': fmt})}"
                 for fmt in ("xlsx", "csv")
             },
-            status_choices=[(s.value, s.label) for s in STATUS_FILTERS],
+            status_choices=[(s.value, s.label) for s in LIST_STATUS_FILTERS],
             p=page,
             rows=page.items,
             id_search=id_search,

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from itertools import chain
 from operator import attrgetter
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -18,7 +19,8 @@ from django.views.generic import FormView, TemplateView
 
 from smartunion.core.forms import apply_service_errors
 from smartunion.core.views_mixins import Page, ScopedViewMixin, fetch_page, keyset_page
-from smartunion.members.models import Membership, MembershipStatus, Person
+from smartunion.members.models import MEMBER_FILTERS, Membership, Person
+from smartunion.members.querysets import looks_like_id_number
 from smartunion.orgs import services
 from smartunion.orgs.forms import DissolveForm, MoveForm, OrgForm
 from smartunion.orgs.models import GRASSROOTS_KINDS, Kind, Organization, Status
@@ -27,14 +29,6 @@ CHILDREN_PAGE_SIZE = 100
 SUBUNIONS_PAGE_SIZE = 20
 PICKER_SIZE = 20
 
-#: The member-status filter of a union's page: value → (label, statuses).
-MEMBER_FILTERS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "current": ("全部有效会员", (MembershipStatus.ACTIVE, MembershipStatus.RETAINED)),
-    "active": ("在籍", (MembershipStatus.ACTIVE,)),
-    "retained": ("保留会籍", (MembershipStatus.RETAINED,)),
-    "applied": ("申请中", (MembershipStatus.APPLIED,)),
-    "ended": ("已终止", (MembershipStatus.ENDED,)),
-}
 
 
 #: Encrypted columns no list needs (lists show the masked copies kept beside them).
@@ -256,8 +250,18 @@ class OrgDetailView(ScopedViewMixin, TemplateView):
             page = keyset_page(queryset.filter(status__in=statuses), self.request)
         else:
             page = keyset_page_by_status(queryset, statuses, self.request)
+        export_urls = {}
+        if not looks_like_id_number(q):
+            # The list as it is filtered (links never carry an ID number: they end up in
+            # browser history and server logs).
+            base = reverse("imports:export_members", kwargs={"org_id": org.pk})
+            filters = {"status": status, "sub": "1" if include_sub else "0", "q": q}
+            export_urls = {
+                fmt: f"{base}?{urlencode({**filters, 'format': fmt})}" for fmt in ("xlsx", "csv")
+            }
         return {
             "member_page": page,
+            "member_export_urls": export_urls,
             "member_status": status,
             "member_filters": [(k, label) for k, (label, _s) in MEMBER_FILTERS.items()],
             "member_q": q,

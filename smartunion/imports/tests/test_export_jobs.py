@@ -103,7 +103,7 @@ def test_the_whole_flow_from_the_notice_to_the_download(client, world, settings)
 def test_its_expiry_is_queued_and_deletes_the_file_and_the_filters(client, world):
     client.force_login(world.county_admin)
     job = new_export(client, kind="member_list", q="zs", status="active")
-    assert job.params == {"former": False, "q": "zs", "status": "active"}
+    assert job.params == {"former": False, "q": "zs", "status": "active", "subtree": True}
     run_worker()
     job.refresh_from_db()
     expiry = DBTaskResult.objects.get(task_path="smartunion.imports.tasks.expire_exports")
@@ -161,7 +161,8 @@ def test_full_personal_information_needs_the_permission(client, world):
         ({"kind": "nothing"}, "选择一个有效的选项。"),
         ({"org": ""}, "请指定要导出的工会。"),
         ({"format": "pdf"}, "选择一个有效的选项。"),
-        ({"kind": "member_list", "status": "nonsense"}, "选择一个有效的选项。"),
+        ({"kind": "member_list", "status": "ended"}, "会籍状态筛选不正确。"),
+        ({"status": "nonsense"}, "会籍状态筛选不正确。"),
         ({"kind": "member_list", "q": "620102199003071234"}, "按身份证号码查询的结果请直接"),
     ],
 )
@@ -332,6 +333,7 @@ def test_the_spec_of_every_export_builds_the_same_export_again(world):
     user = world.county_admin
     made = [
         exports.member_export(user, world.county_a, current_only=False),
+        exports.member_export(user, world.union_a1, status="retained", subtree=False, q="zs"),
         exports.org_export(user, world.county_a, with_pii=True),
         exports.person_list_export(user, "zs", "active"),
         exports.transfer_list_export(user),
@@ -341,3 +343,19 @@ def test_the_spec_of_every_export_builds_the_same_export_again(world):
         assert again.spec == export.spec and again.title == export.title
         assert list(again.rows) == list(export.rows)
     assert {e.spec.kind for e in made} == set(ExportKind.values)
+
+
+def test_a_deleted_accounts_exports_are_not_written_and_their_files_still_expire(client, world):
+    client.force_login(world.county_admin)
+    done = new_export(client, org=world.county_a.pk)
+    run_worker()
+    waiting = new_export(client, org=world.county_a.pk)
+    world.county_admin.delete()
+    run_worker()
+    waiting.refresh_from_db()
+    assert waiting.status == ExportStatus.FAILED and waiting.created_by is None
+    assert waiting.message == "申请导出的账号已被删除。"
+    done.refresh_from_db()
+    path = files.storage_dir() / done.stored_file
+    assert path.exists() and done.created_by is None
+    assert export_jobs.expire_due(done.expires_at) == 1 and not path.exists()

@@ -308,3 +308,92 @@ def test_the_api_uploads_polls_lists_issues_and_commits(client, world, bad_file)
     assert client.get(f"/api/v1/imports/jobs/{job_id}").json()["created_count"] == 1
     client.force_login(world.sibling_admin)
     assert client.get(f"/api/v1/imports/jobs/{job_id}").status_code == 404
+
+
+def test_a_union_pages_member_list_exports_as_it_is_filtered(client, world):
+    from smartunion.core.models import AuditEntry
+    from smartunion.core.testing import downloaded_csv
+    from smartunion.members.models import Membership
+
+    Membership.objects.filter(pk=world.member_a2.pk).update(status="ended")
+    client.force_login(world.county_admin)
+    org_url = reverse("orgs:detail", kwargs={"org_id": world.county_a.pk})
+    export_url = reverse("imports:export_members", kwargs={"org_id": world.county_a.pk})
+    html = client.get(org_url, {"status": "ended", "sub": "1"}).content.decode()
+    link = f'href="{export_url}?status=ended&amp;sub=1&amp;q=&amp;format=xlsx"'
+    assert link in html and 'id="member-export-csv"' in html
+
+    def names(**params) -> list[str]:
+        _banner, header, *rows = downloaded_csv(client.get(export_url, {**params, "format": "csv"}))
+        return sorted(r[header.index("姓名")] for r in rows)
+
+    assert names(status="ended", sub="1") == ["李四"]
+    assert names(sub="1") == ["张三"]  # the current members
+    assert names(sub="0") == []  # the county union itself has none
+    assert names(sub="1", q="zs") == ["张三"]
+    assert names() == ["张三"]  # the page's top links: the subtree's current members
+    last = AuditEntry.objects.filter(action="export").order_by("-seq")[1]
+    assert last.changes == {
+        "kind": "members",
+        "format": "csv",
+        "with_pii": False,
+        "searched": True,
+        "status": "",
+    }
+    # A search by ID number offers no export: the link would carry the number.
+    number = world.member_a1.person.id_number
+    html = client.get(org_url, {"q": number, "sub": "1"}).content.decode()
+    assert (
+        "张三" in html
+        and "member-export-xlsx" not in html
+        and number not in html.replace('value="' + number + '"', "")
+    )
+
+
+def test_a_filtered_union_list_too_long_for_the_page_keeps_its_filters_in_the_background(
+    client, world, settings
+):
+    settings.SMARTUNION_EXPORT_XLSX_WEB_ROWS = 0
+    client.force_login(world.county_admin)
+    url = reverse("imports:export_members", kwargs={"org_id": world.union_a1.pk})
+    html = client.get(url, {"format": "xlsx", "status": "active", "sub": "0", "q": "zs"})
+    html = html.content.decode()
+    for field in (
+        'name="status" value="active"',
+        'name="subtree" value="0"',
+        'name="q" value="zs"',
+    ):
+        assert field in html
+    response = client.post(
+        reverse("imports:export_new"),
+        {
+            "kind": "members",
+            "org": world.union_a1.pk,
+            "format": "xlsx",
+            "status": "active",
+            "subtree": "0",
+            "q": "zs",
+        },
+    )
+    assert response.status_code == 302
+    from smartunion.imports.models import ExportJob
+
+    job = ExportJob.objects.get()
+    assert job.params == {"former": False, "q": "zs", "status": "active", "subtree": False}
+    assert job.title == "兰州第一机械厂工会本级会员名单（在籍）（查询结果）"
+
+
+def test_an_xlsx_download_leaves_no_file_behind_even_if_never_read(
+    client, world, settings, tmp_path
+):
+    # The workbook holds personal information: a client that goes away before the first
+    # chunk must not leave it in the temporary folder.
+    settings.VAR_DIR = tmp_path / "var"
+    client.force_login(world.county_admin)
+    url = reverse("imports:export_members", kwargs={"org_id": world.county_a.pk})
+    response = client.post(url, {"format": "xlsx", "pii": "1"})
+    assert response.status_code == 200 and response["Content-Length"]
+    assert not list((tmp_path / "var" / "tmp").rglob("*"))
+    data = b"".join(response.streaming_content)
+    assert data.startswith(b"PK") and len(data) == int(response["Content-Length"])
+    response.close()
