@@ -571,12 +571,13 @@ def _actor_for_commit(job: ImportJob):
 ANALYZE_AFTER = 50_000
 
 
-def _refresh_statistics(created: int) -> None:
+def _refresh_statistics(kind: str, created: int) -> None:
     """After a big load, fresh planner statistics: stale ones make list pages pick bad plans."""
     if created < ANALYZE_AFTER or connection.vendor != "postgresql":
         return
+    loaded = (Organization,) if kind == Kind.ORGS else (Person, Membership, MembershipEvent)
     with connection.cursor() as cursor:
-        for model in (Person, Membership, MembershipEvent):
+        for model in loaded:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
@@ -641,7 +642,7 @@ def _commit_batches(job: ImportJob, lease: str) -> None:
     job.refresh_from_db()
     if job.rows_read == 0:
         raise ImportRefused("文件中没有要导入的数据（只有表头或示例行）。")
-    _refresh_statistics(job.created_count)
+    _refresh_statistics(job.kind, job.created_count)
     _end_commit(job.pk, lease, JobStatus.COMMITTED)
 
 

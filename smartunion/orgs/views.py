@@ -30,7 +30,6 @@ SUBUNIONS_PAGE_SIZE = 20
 PICKER_SIZE = 20
 
 
-
 #: Encrypted columns no list needs (lists show the masked copies kept beside them).
 LIST_DEFERRED = ("person__id_number", "person__phone", "org__chair_phone")
 

@@ -212,6 +212,12 @@ def generate(
             model_table.settle_sequence()
         t = phase("indexes", t)
         add_member_counts(current)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                # The unions' statistics (the members' come with their indexes): without
+                # them the planner took a province's 49,000 unions for 71 and searched the
+                # members union by union (400–530 ms a search instead of 10–50).
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(Organization._meta.db_table)}")
         root = specs[0]
         report.written = dict(written)
         report.statuses = dict(statuses)
