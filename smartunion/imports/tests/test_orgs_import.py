@@ -3,6 +3,8 @@
 import csv
 import io
 
+import pytest
+from django.db import connection
 from stdnum.cn import uscc as stdnum_uscc
 
 from smartunion.core.models import AuditEntry
@@ -161,3 +163,17 @@ def test_union_rows_without_a_parent_go_under_the_chosen_union(world):
     )
     assert job.status == JobStatus.COMMITTED
     assert Organization.objects.get(name="某工会").parent == world.union_a1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="planner statistics")
+def test_a_big_union_import_leaves_the_planner_the_unions_statistics(world, monkeypatch):
+    # Stale statistics for the unions made member searches 60x slower (docs/performance.md).
+    from smartunion.imports import services
+
+    monkeypatch.setattr(services, "ANALYZE_AFTER", 2)
+    rows = [org_row(f"第{n}工会", parent=world.county_a) for n in range(3)]
+    job = validated(org_csv(rows), actor=world.county_admin, org=world.county_a, kind="orgs")
+    assert committed(job, actor=world.county_admin).created_count == 3
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = 'orgs_organization'::regclass")
+        assert cursor.fetchone()[0] == Organization.objects.count()
