@@ -157,7 +157,8 @@ def member_export(
         queryset = queryset.filter(org__path__startswith=org.path)
     else:
         queryset = queryset.filter(org=org)
-    status = status if status in MEMBER_FILTERS else ""
+    # The default filter, the current members, is named by no status.
+    status = status if status in MEMBER_FILTERS and status != "current" else ""
     label, statuses = MEMBER_FILTERS[status or "current"]
     if current_only:
         queryset = queryset.filter(status__in=statuses)

@@ -329,6 +329,7 @@ def test_a_union_pages_member_list_exports_as_it_is_filtered(client, world):
 
     assert names(status="ended", sub="1") == ["李四"]
     assert names(sub="1") == ["张三"]  # the current members
+    assert names(sub="1", status="current") == ["张三"]
     assert names(sub="0") == []  # the county union itself has none
     assert names(sub="1", q="zs") == ["张三"]
     assert names() == ["张三"]  # the page's top links: the subtree's current members
@@ -397,3 +398,15 @@ def test_an_xlsx_download_leaves_no_file_behind_even_if_never_read(
     data = b"".join(response.streaming_content)
     assert data.startswith(b"PK") and len(data) == int(response["Content-Length"])
     response.close()
+
+
+def test_an_exported_union_list_is_named_after_its_filters(world):
+    from smartunion.imports import exports
+
+    def stem(**filters) -> str:
+        return exports.member_export(world.county_admin, world.county_a, **filters).stem
+
+    assert stem() == stem(status="current") == "城关区总工会会员名单"
+    assert stem(status="retained", subtree=False) == "城关区总工会本级会员名单（保留会籍）"
+    assert stem(current_only=False) == "城关区总工会会员名单（全部会籍）"
+    assert stem(q="zs") == "城关区总工会会员名单（查询结果）"
