@@ -106,7 +106,6 @@ def test_a_list_too_long_for_the_page_is_exported_in_the_background(
 
     # County A's two members stand for a province: more than an Excel file a page may write.
     settings.SMARTUNION_EXPORT_XLSX_WEB_ROWS = 1
-    settings.VAR_DIR = tmp_path / "var"
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()

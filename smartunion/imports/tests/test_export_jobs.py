@@ -23,10 +23,9 @@ from smartunion.imports.tests.helpers import run_worker
 
 
 @pytest.fixture(autouse=True)
-def small_limits(settings, tmp_path):
+def small_limit(settings):
     # County A has two members: with a limit of one, every xlsx of it goes to the background.
     settings.SMARTUNION_EXPORT_XLSX_WEB_ROWS = 1
-    settings.VAR_DIR = tmp_path / "var"
 
 
 def new_export(client, **fields) -> ExportJob:

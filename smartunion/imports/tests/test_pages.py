@@ -384,17 +384,14 @@ def test_a_filtered_union_list_too_long_for_the_page_keeps_its_filters_in_the_ba
     assert job.title == "兰州第一机械厂工会本级会员名单（在籍）（查询结果）"
 
 
-def test_an_xlsx_download_leaves_no_file_behind_even_if_never_read(
-    client, world, settings, tmp_path
-):
+def test_an_xlsx_download_leaves_no_file_behind_even_if_never_read(client, world, settings):
     # The workbook holds personal information: a client that goes away before the first
-    # chunk must not leave it in the temporary folder.
-    settings.VAR_DIR = tmp_path / "var"
+    # chunk must not leave it in the temporary folder (VAR_DIR: imports/tests/conftest.py).
     client.force_login(world.county_admin)
     url = reverse("imports:export_members", kwargs={"org_id": world.county_a.pk})
     response = client.post(url, {"format": "xlsx", "pii": "1"})
     assert response.status_code == 200 and response["Content-Length"]
-    assert not list((tmp_path / "var" / "tmp").rglob("*"))
+    assert not list((settings.VAR_DIR / "tmp").rglob("*"))
     data = b"".join(response.streaming_content)
     assert data.startswith(b"PK") and len(data) == int(response["Content-Length"])
     response.close()
