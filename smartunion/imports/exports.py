@@ -491,6 +491,14 @@ def attachment(response, filename: str):
     return response
 
 
+#: The main navigation's entry of the page each kind of export is made from.
+_NAV = {
+    ExportKind.MEMBERS: "orgs",
+    ExportKind.ORGS: "orgs",
+    ExportKind.MEMBER_LIST: "members",
+    ExportKind.PENDING_TRANSFERS: "transfers",
+}
+
 #: What the audit log names a list of the user's scope by (an export without a union).
 _LIST_OBJECT_TYPES = {
     ExportKind.MEMBER_LIST: "members.person",
@@ -536,6 +544,7 @@ def serve(request, spec: ExportSpec, file_format: str, *, back: str) -> HttpResp
             "back": back,
             "formats": [("xlsx", "Excel"), ("csv", "CSV")],
             "keep_hours": settings.SMARTUNION_EXPORT_KEEP_HOURS,
+            "nav": _NAV[spec.kind],
         }
         return render(request, "imports/export_large.html", context)
     audit_export(export, file_format)

@@ -209,6 +209,7 @@ def test_an_xlsx_too_long_for_a_web_request_is_offered_in_the_background(client,
     assert 'name="former" value="1"' in html and 'name="pii"' not in html
     back = reverse("orgs:detail", kwargs={"org_id": world.county_a.pk})
     assert f'href="{back}"' in html
+    assert f'href="{reverse("orgs:tree")}" aria-current="page"' in html  # still under 工会组织
     assert not AuditEntry.objects.filter(action__startswith="export").exists()
     response = client.get(url + "?format=csv")
     assert "李四" in b"".join(response.streaming_content).decode("utf-8-sig")
