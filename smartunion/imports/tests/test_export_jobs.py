@@ -147,6 +147,10 @@ def test_full_personal_information_needs_the_permission(client, world):
     assert not job.with_pii
 
     client.force_login(world.county_admin)
+    url = reverse("imports:export_members", kwargs={"org_id": world.county_a.pk})
+    notice = client.post(url, {"format": "xlsx", "pii": "1"}).content.decode()
+    assert 'name="pii" value="1"' in notice
+    assert "文件将包含完整的身份证号码、出生日期和手机号，导出和下载都会记录审计。" in notice
     job = new_export(client, org=world.county_a.pk, format="csv", pii="1")
     assert AuditEntry.objects.filter(action="export.pii", changes__job=job.pk).exists()
     run_worker()
