@@ -1,9 +1,14 @@
-"""Exports (导出) of what staff can see: members and unions of a subtree, and error workbooks.
+"""Exports (导出) of what staff can see: members and unions of a subtree, the member list,
+pending transfers, and error workbooks.
 
+- What: an ``ExportSpec`` names any export (kind, union, personal information, filters);
+  ``build(user, spec)`` makes it. Pages send it with ``serve``, or, when an xlsx is too long
+  for a web request, offer it as a background job (``export_jobs``), which keeps the spec.
 - Scope: the rows come from ``visible_to(user, action)`` and the chosen union's subtree.
 - Streaming: rows are read with ``iterator(chunk_size=…)``; CSV goes out as it is produced
   (``StreamingHttpResponse``), xlsx is written by xlsxwriter in ``constant_memory`` mode to a
-  temporary file and streamed from there, so 2.3 million rows never sit in memory.
+  temporary file (unlinked as soon as it is opened) and sent from there, so 2.3 million rows
+  never sit in memory.
 - Personal information is masked unless the user has ``export_pii`` and asks for it; such an
   export is audited and carries the exporter's name (in the file's first line / info sheet).
 - Formula injection: a text cell starting with ``=``, ``+``, ``-``, ``@``, tab or CR gets a
