@@ -25,7 +25,7 @@ import tempfile
 import uuid
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -236,8 +236,9 @@ def expire_due(now: dt.datetime | None = None) -> int:
     return expired
 
 
-def open_download(job: ExportJob, user) -> Iterator[bytes]:
-    """The decrypted file, audited as downloaded; NotInScope / ValidationError otherwise."""
+def open_download(job: ExportJob, user) -> IO[bytes]:
+    """The file, decrypted as it is read, audited as downloaded; NotInScope /
+    ValidationError otherwise."""
     with transaction.atomic():
         job = owned(user).select_for_update().filter(pk=job.pk).first()
         if job is None:
@@ -252,10 +253,4 @@ def open_download(job: ExportJob, user) -> Iterator[bytes]:
             job,
             changes={"sha256": job.file_sha256, "with_pii": job.with_pii, "rows": job.rows_done},
         )
-    return _stored_chunks(job.stored_file, job.file_size)
-
-
-def _stored_chunks(name: str, size: int) -> Iterator[bytes]:
-    with files.open_stored(name, size) as f:
-        while data := f.read(files.CHUNK):
-            yield data
+    return files.open_stored(job.stored_file, job.file_size)

@@ -58,6 +58,7 @@ CHUNK = 2000
 _GENDERS = dict(Gender.choices)
 _MEMBERSHIP_STATUSES = dict(MembershipStatus.choices)
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CONTENT_TYPES = {"xlsx": XLSX_TYPE, "csv": "text/csv; charset=utf-8"}
 XLSX_SHEET_ROWS = 1_048_576  # Excel's rows per sheet, the banner and the header included
 DANGEROUS_FIRST = ("=", "+", "-", "@", "\t", "\r")
 CSV_ENCODING = "utf-8-sig"
@@ -486,7 +487,7 @@ def download(export: Export, file_format: str) -> HttpResponse:
     filename = f"{export.stem}.{file_format}"
     if file_format == "xlsx":
         return temporary_file_response(write_xlsx(export), filename)
-    response = StreamingHttpResponse(csv_chunks(export), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(csv_chunks(export), content_type=CONTENT_TYPES["csv"])
     return attachment(response, filename)
 
 
@@ -701,9 +702,16 @@ def open_temporary(path: str) -> IO[bytes]:
     return f
 
 
+def file_download(f: IO[bytes], file_format: str, filename: str) -> FileResponse:
+    """An open file as a download named ``filename``, with its length; the response closes it."""
+    response = FileResponse(f, content_type=CONTENT_TYPES[file_format])
+    response.block_size = 1 << 16  # FileResponse's 4 KB blocks: 110,000 of them for 447 MB
+    return attachment(response, filename)
+
+
 def temporary_file_response(path: str, filename: str) -> FileResponse:
     """A written workbook as a download named ``filename``."""
-    return attachment(FileResponse(open_temporary(path), content_type=XLSX_TYPE), filename)
+    return file_download(open_temporary(path), "xlsx", filename)
 
 
 # Error workbooks ------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from dataclasses import replace
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.views import View
 from django.views.generic import FormView
@@ -128,7 +128,8 @@ class PolledJobMixin:
         raise NotImplementedError
 
     def get(self, request, *args, **kwargs):
-        if self.is_partial and request.GET.get("poll") and not self.polled_job().is_running:
+        self.job = self.polled_job()  # once per request: the context reads it too
+        if self.is_partial and request.GET.get("poll") and not self.job.is_running:
             response = HttpResponse(status=204)
             response["HX-Refresh"] = "true"
             return response
@@ -146,7 +147,7 @@ class JobDetailView(PolledJobMixin, ImportsMixin, BaseTemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        job = self.get_job()
+        job = self.job
         context["job"] = job
         context["commit_form"] = CommitForm()
         context["can_change_job"] = (
@@ -210,7 +211,7 @@ class JobActionView(ImportsMixin, View):
     success = ""
 
     def post(self, request, *args, **kwargs):
-        job = self.get_job()
+        job = self.target()
         try:
             self.perform(job)
         except ValidationError as exc:
@@ -219,9 +220,15 @@ class JobActionView(ImportsMixin, View):
         else:
             if self.success:
                 messages.success(request, self.success)
-        return HttpResponseRedirect(reverse("imports:detail", kwargs={"job_id": job.pk}))
+        return HttpResponseRedirect(self.next_url(job))
 
-    def perform(self, job: ImportJob) -> None:
+    def target(self):
+        return self.get_job()
+
+    def next_url(self, job) -> str:
+        return reverse("imports:detail", kwargs={"job_id": job.pk})
+
+    def perform(self, job) -> None:
         raise NotImplementedError
 
 
@@ -362,7 +369,7 @@ class ExportJobDetailView(PolledJobMixin, ExportJobMixin, BaseTemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["job"] = self.get_export_job()
+        context["job"] = self.job
         context["keep_hours"] = settings.SMARTUNION_EXPORT_KEEP_HOURS
         return context
 
@@ -371,48 +378,36 @@ class ExportJobDownloadView(ExportJobMixin, View):
     def get(self, request, *args, **kwargs):
         job = self.get_export_job()
         try:
-            chunks = export_jobs.open_download(job, request.user)
+            f = export_jobs.open_download(job, request.user)
         except ValidationError as exc:
             messages.error(request, exc.messages[0])
             return HttpResponseRedirect(
                 reverse("imports:export_detail", kwargs={"export_id": job.pk})
             )
-        content_type = XLSX_TYPE if job.file_format == "xlsx" else "text/csv; charset=utf-8"
-        response = StreamingHttpResponse(chunks, content_type=content_type)
-        response["Content-Length"] = str(job.file_size)
-        return exports.attachment(response, job.file_name)
+        return exports.file_download(f, job.file_format, job.file_name)
 
 
-class ExportJobActionView(ExportJobMixin, View):
-    http_method_names = ["post"]
-    done = ""
+class ExportJobActionView(ExportJobMixin, JobActionView):
+    """A POST-only action of an export job's owner."""
 
-    def post(self, request, *args, **kwargs):
-        job = self.get_export_job()
-        try:
-            self.perform(job)
-        except ValidationError as exc:
-            messages.error(request, exc.messages[0])
-        else:
-            messages.success(request, self.done)
-        return HttpResponseRedirect(self.next_url(job))
+    action = "view"  # the owner's own job: a viewer may delete or regenerate it
 
-    def perform(self, job: ExportJob) -> None:
-        raise NotImplementedError
+    def target(self):
+        return self.get_export_job()
 
-    def next_url(self, job: ExportJob) -> str:
+    def next_url(self, job) -> str:
         return reverse("imports:export_detail", kwargs={"export_id": job.pk})
 
 
 class ExportJobRetryView(ExportJobActionView):
-    done = "已重新开始生成。"
+    success = "已重新开始生成。"
 
     def perform(self, job):
         export_jobs.retry(job, self.request.user)
 
 
 class ExportJobDeleteView(ExportJobActionView):
-    done = "导出文件已删除。"
+    success = "导出文件已删除。"
 
     def perform(self, job):
         export_jobs.delete(job, self.request.user)
