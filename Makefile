@@ -53,7 +53,6 @@ migrate: install assets ## apply migrations and load the administrative division
 
 demo: migrate ## load the demo data set (once) and create the demo accounts
 	$(MANAGE) seed --demo --orgs $(DEMO_ORGS) --members $(DEMO_MEMBERS)
-	$(MANAGE) seed_venues --demo
 
 run: demo ## install, migrate, load demo data, serve http://$(HOST):$(PORT) with the task worker
 	@echo "serving http://$(HOST):$(PORT)  (Ctrl-C stops the server and the task worker)"

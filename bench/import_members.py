@@ -48,7 +48,8 @@ from memory import PeakMemory  # noqa: E402  (bench/memory.py)
 
 from smartunion.accounts.models import User  # noqa: E402
 from smartunion.core.idnumber import parse_id_number  # noqa: E402
-from smartunion.core.seed.people import IdNumbers, Names, Phones, add_years  # noqa: E402
+from smartunion.core.pinyin import PinyinCache  # noqa: E402
+from smartunion.core.synthetic.people import IdNumbers, Names, Phones, add_years  # noqa: E402
 from smartunion.members import bulk  # noqa: E402
 from smartunion.members.models import Membership, MembershipEvent, Person  # noqa: E402
 from smartunion.members.services import id_blind_index, phone_blind_index  # noqa: E402
@@ -277,7 +278,7 @@ def copy_rows_per_s(rows: list[dict]) -> float:
     timed; the encryption, hashing and formatting happen before the clock starts.
     """
     table = bulk.Table(Person)
-    pinyin = bulk.PinyinCache()
+    pinyin = PinyinCache()
     now = timezone.now()
     with transaction.atomic():
         pks = table.allocate_ids(len(rows))

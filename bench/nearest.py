@@ -189,8 +189,8 @@ def main():
     django.setup()
     from django.core.management import call_command
 
-    from smartunion.core.testing import make_org
     from smartunion.orgs.models import Kind
+    from smartunion.personas import make_org
     from smartunion.regions.models import Region
     from smartunion.venues import querysets
     from smartunion.venues.api import find_nearest

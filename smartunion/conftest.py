@@ -3,7 +3,8 @@ import importlib
 import pytest
 from django.db import connection
 
-from smartunion.core.testing import build_world, reset_id_numbers
+from smartunion.core.testing import reset_id_numbers
+from smartunion.personas import build_world
 from smartunion.regions.divisions import load_regions
 
 
@@ -20,7 +21,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def world(db):
-    """The personas and the small Gansu tree of smartunion.core.testing."""
+    """The personas and the small Gansu tree of smartunion.personas."""
     return build_world()
 
 

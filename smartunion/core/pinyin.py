@@ -104,3 +104,28 @@ def _by_words(name: str) -> tuple[str, str]:
         full.append(word_full)
         initials.append(word_initials)
     return "".join(full)[:128], "".join(initials)[:32]
+
+
+class PinyinCache:
+    """Pinyin of names, computed once per distinct name.
+
+    ``core.pinyin`` is fast on its own now; the seed keeps this cache because it *assembles*
+    each name's pinyin from its surname's and given name's (``remember``). Unbounded: for a
+    known, bounded set of names only.
+    """
+
+    def __init__(self) -> None:
+        self._cache: dict[str, tuple[str, str]] = {}
+
+    def __call__(self, name: str) -> tuple[str, str]:
+        hit = self._cache.get(name)
+        if hit is None:
+            hit = self._cache[name] = name_pinyin(name)
+        return hit
+
+    def remember(self, name: str, value: tuple[str, str]) -> None:
+        """Record a name's pinyin computed elsewhere (it must equal ``name_pinyin(name)``)."""
+        self._cache[name] = value
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._cache

@@ -57,3 +57,20 @@ def write_import_files(folder: Path, actor) -> list[Path]:
         written.append(exports.write_file(export, folder / f"members-{part}.xlsx", "xlsx"))
         part += 1
     return written
+
+
+def run_part(options) -> list[str]:
+    """The "files" seed part (with ``--files DIR`` only): the data set as import files."""
+    if not options.files:
+        return []
+    from django.core.management.base import CommandError
+
+    from smartunion.imports.services import system_actor
+
+    actor = system_actor()
+    if actor is None:
+        raise CommandError("写导入文件需要一个超级管理员账号（createsuperuser）。")
+    return [
+        f"已写出 {path}（{path.stat().st_size / 1e6:.1f} MB）"
+        for path in write_import_files(Path(options.files), actor)
+    ]

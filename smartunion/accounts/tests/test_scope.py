@@ -1,8 +1,8 @@
 """Which accounts see the whole tree (no subtree filter needed)."""
 
 from smartunion.accounts.models import User
-from smartunion.core.testing import make_org
 from smartunion.orgs.models import Kind
+from smartunion.personas import make_org
 
 
 def fresh(user: User) -> User:

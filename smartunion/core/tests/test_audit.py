@@ -7,7 +7,7 @@ from django.db import connection, connections
 
 from smartunion.core import audit
 from smartunion.core.models import AuditEntry
-from smartunion.core.testing import build_world
+from smartunion.personas import build_world
 
 
 def test_entries_are_numbered_and_each_links_to_the_one_before(world):

@@ -42,7 +42,8 @@ from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from smartunion.api import api
-from smartunion.core.testing import PASSWORD, World, build_world, new_id_number
+from smartunion.core.testing import PASSWORD, new_id_number
+from smartunion.personas import World, build_world
 from smartunion.regions.divisions import load_regions
 from smartunion.regions.models import Region
 

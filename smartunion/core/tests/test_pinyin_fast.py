@@ -68,7 +68,7 @@ def test_it_gives_pinyin_and_initials():
 
 
 def _generated_names(count: int, seed: int) -> list[str]:
-    from smartunion.core.seed.people import Names
+    from smartunion.core.synthetic.people import Names
 
     names = Names(random.Random(seed), seed=seed)
     return sorted({names("1" if i % 2 else "2") for i in range(count)})
@@ -84,7 +84,7 @@ def test_seed_names_match(cold):
 
 @pytest.mark.skipif(not FULL, reason="minutes: set SMARTUNION_PINYIN_FULL=1")
 def test_every_seed_combination_matches():
-    from smartunion.core.seed import data
+    from smartunion.core.synthetic import data
 
     chars = sorted(set(data.GIVEN_MALE + data.GIVEN_FEMALE))
     given_names = chars + [a + b for a in chars for b in chars]

@@ -12,8 +12,8 @@ import pytest
 from django.db import connection, transaction
 
 from smartunion.core.processes import ChildDied, can_fork, in_child_process
-from smartunion.core.testing import build_world
 from smartunion.orgs.models import Organization
+from smartunion.personas import build_world
 
 
 @pytest.fixture

@@ -17,11 +17,12 @@ import pytest
 from django.conf import settings
 from django.db import connection, connections
 
-from smartunion.core.testing import build_world, new_id_number
+from smartunion.core.testing import new_id_number
 from smartunion.imports import services
 from smartunion.imports.models import ImportJob, JobStatus
 from smartunion.imports.tests.helpers import csv_bytes, member_row, validated
 from smartunion.members.models import Membership, Person
+from smartunion.personas import build_world
 
 pytestmark = [
     pytest.mark.postgres_only,

@@ -10,11 +10,12 @@ from django.utils import timezone
 
 from smartunion.core.idnumber import check_char, make_id_number
 from smartunion.core.models import AuditEntry
-from smartunion.core.testing import birth_date_forms, make_org, new_id_number
+from smartunion.core.testing import birth_date_forms, new_id_number
 from smartunion.members.models import Membership, MembershipStatus, Person, Transfer
 from smartunion.members.services import leave_union
 from smartunion.orgs.models import Kind
 from smartunion.orgs.services import dissolve_org
+from smartunion.personas import make_org
 
 URL = "/api/v1/members"
 

@@ -15,10 +15,11 @@ from pathlib import Path
 import pytest
 
 from smartunion.core.models import AuditEntry
-from smartunion.core.testing import make_org, new_id_number
+from smartunion.core.testing import new_id_number
 from smartunion.core.testing_browser import TIMEOUT_MS, log_in, screenshot
 from smartunion.members.models import Membership, MembershipStatus, Person
 from smartunion.orgs.models import Kind
+from smartunion.personas import make_org
 
 pytestmark = pytest.mark.browser
 

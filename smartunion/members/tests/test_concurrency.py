@@ -11,12 +11,13 @@ from django.core.exceptions import ValidationError
 from django.db import connection, connections
 
 from smartunion.core import audit
-from smartunion.core.testing import build_world, make_org, new_id_number
+from smartunion.core.testing import new_id_number
 from smartunion.members import services
 from smartunion.members.models import CURRENT_STATUSES, Membership, Person, Transfer, TransferStatus
 from smartunion.members.services import PersonData
 from smartunion.orgs.models import Kind
 from smartunion.orgs.services import recount_members
+from smartunion.personas import build_world, make_org
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="row locks need PostgreSQL"

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from smartunion.core.idnumber import make_id_number
 from smartunion.core.models import AuditEntry
-from smartunion.core.testing import downloaded_csv, make_org, new_id_number
+from smartunion.core.testing import downloaded_csv, new_id_number
 from smartunion.members import services
 from smartunion.members.models import (
     ChangeReason,
@@ -21,6 +21,7 @@ from smartunion.members.models import (
 )
 from smartunion.orgs.models import Kind, Organization
 from smartunion.orgs.services import dissolve_org
+from smartunion.personas import make_org
 
 
 def url(name, **kwargs):

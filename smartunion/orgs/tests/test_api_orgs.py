@@ -7,8 +7,8 @@ from django.test.utils import CaptureQueriesContext
 from stdnum.cn import uscc as stdnum_uscc
 
 from smartunion.core.models import AuditEntry
-from smartunion.core.testing import make_org
 from smartunion.orgs.models import Kind, Organization, Status
+from smartunion.personas import make_org
 
 URL = "/api/v1/orgs"
 

@@ -12,13 +12,10 @@ from django.utils import timezone
 from stdnum.cn import uscc
 
 from smartunion.accounts.models import User
+from smartunion.accounts.seed import DEMO_PASSWORD, ensure_demo_accounts
 from smartunion.core import audit, crypto
 from smartunion.core.idnumber import age_on, parse_id_number, validate_phone
 from smartunion.core.models import AuditEntry
-from smartunion.core.seed import generate
-from smartunion.core.seed.demo import DEMO_PASSWORD, ensure_demo_accounts
-from smartunion.core.seed.members import Job, run_chunk
-from smartunion.core.seed.orgs import OrgBuilder, apportion, org_code
 from smartunion.members.models import (
     CURRENT_STATUSES,
     ChangeType,
@@ -30,8 +27,11 @@ from smartunion.members.models import (
     Transfer,
     TransferStatus,
 )
+from smartunion.members.seed import generate
+from smartunion.members.seed.generate import Job, run_chunk
 from smartunion.members.services import id_blind_index, phone_blind_index
 from smartunion.orgs.models import GRASSROOTS_KINDS, Kind, Organization, Status
+from smartunion.orgs.seed import OrgBuilder, apportion, org_code
 from smartunion.orgs.services import recount_members
 from smartunion.regions.divisions import load_regions
 from smartunion.regions.models import Level, Region
@@ -315,7 +315,7 @@ def test_the_command_refuses_nonsense_sizes(db):
 
 
 def test_the_id_numbers_of_chunks_never_collide():
-    from smartunion.core.seed.people import IdNumbers
+    from smartunion.core.synthetic.people import IdNumbers
 
     today = dt.date(2026, 6, 1)
     seen = set()
@@ -329,10 +329,9 @@ def test_the_id_numbers_of_chunks_never_collide():
 
 
 def test_composed_pinyin_equals_the_pinyin_of_the_whole_name():
-    from smartunion.core.pinyin import name_pinyin
-    from smartunion.core.seed import data
-    from smartunion.core.seed.people import Names
-    from smartunion.members.bulk import PinyinCache
+    from smartunion.core.pinyin import PinyinCache, name_pinyin
+    from smartunion.core.synthetic import data
+    from smartunion.core.synthetic.people import Names
 
     cache = PinyinCache()
     names = Names(random.Random(1), seed=2026, pinyin=cache)
@@ -364,8 +363,10 @@ def test_every_index_and_constraint_is_back_after_loading(db):
 def test_a_duplicate_loaded_without_indexes_still_fails_and_leaves_nothing(db):
     from django.db import IntegrityError, transaction
 
-    from smartunion.core.testing import make_org, new_id_number
-    from smartunion.members.bulk import PinyinCache, Table, indexes_built_after, person_values
+    from smartunion.core.pinyin import PinyinCache
+    from smartunion.core.testing import new_id_number
+    from smartunion.members.bulk import Table, indexes_built_after, person_values
+    from smartunion.personas import make_org
 
     load_regions()
     org = make_org("兰州第一机械厂工会", None, "single", "620102")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -10,6 +11,7 @@ from smartunion.accounts.models import User
 from smartunion.accounts.roles import Role
 from smartunion.accounts.services import create_staff
 from smartunion.core import audit
+from smartunion.core.seeding import SeedOptions
 from smartunion.orgs.models import GRASSROOTS_KINDS, Kind, Organization, Status
 
 # Demo-only: README.md lists it. A real deployment creates accounts with `create_staff`.
@@ -79,3 +81,29 @@ def ensure_demo_accounts() -> list[DemoAccount]:
             )
         accounts.append(DemoAccount(username, Role(user.role).label, user.scope_org.name, created))
     return accounts
+
+
+def run_part(options: SeedOptions) -> list[str]:
+    """The "demo accounts" seed part (with ``--demo`` only): the table of accounts to print."""
+    if not options.demo:
+        return []
+    accounts = ensure_demo_accounts()
+    lines = ["", "演示账号（仅供演示，切勿用于正式环境）："]
+    rows = [("用户名", "密码", "角色", "管理范围")]
+    for a in accounts:
+        note = "" if a.created else "（已存在，如已改过密码以新密码为准）"
+        rows.append((a.username, DEMO_PASSWORD, a.role_label, a.scope + note))
+    widths = [max(_width(r[i]) for r in rows) + 2 for i in range(3)]
+    for row in rows:
+        cells = [_pad(cell, width) for cell, width in zip(row, widths, strict=False)]
+        lines.append("  " + "".join(cells) + row[3])
+    return lines
+
+
+def _width(text: str) -> int:
+    """Columns a terminal gives the text: Chinese characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))

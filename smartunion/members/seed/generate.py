@@ -20,10 +20,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from smartunion.core.idnumber import GENDER_MALE, IdNumber
-from smartunion.core.seed import data
-from smartunion.core.seed.orgs import Area, OrgSpec
-from smartunion.core.seed.people import IdNumbers, Names, Phones, Weighted, add_years
-from smartunion.members.bulk import PinyinCache, Table, card_no_for, person_values
+from smartunion.core.pinyin import PinyinCache
+from smartunion.core.synthetic import data
+from smartunion.core.synthetic.people import IdNumbers, Names, Phones, Weighted, add_years
+from smartunion.members.bulk import Table, card_no_for, person_values
 from smartunion.members.models import (
     ApplicationChannel,
     ChangeReason,
@@ -37,6 +37,7 @@ from smartunion.members.models import (
     TransferStatus,
 )
 from smartunion.orgs.models import Kind
+from smartunion.orgs.seed import Area, OrgSpec
 
 ACTOR_NAME = "system"
 _HIGH_EDUCATION = (("10", 8), ("20", 45), ("30", 30), ("40", 5), ("60", 8), ("70", 4))

@@ -15,9 +15,8 @@ import random
 from collections.abc import Sequence
 
 from smartunion.core.idnumber import CHECK_CHARS, GENDER_FEMALE, GENDER_MALE, WEIGHTS
-from smartunion.core.pinyin import name_pinyin
-from smartunion.core.seed import data
-from smartunion.members.bulk import PinyinCache
+from smartunion.core.pinyin import PinyinCache, name_pinyin
+from smartunion.core.synthetic import data
 
 MIN_AGE = 18
 MAX_AGE = 65

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 
 from stdnum.cn import uscc as stdnum_uscc
 
-from smartunion.core.seed import data
-from smartunion.core.seed.people import Names, Phones, Weighted, add_years
+from smartunion.core.synthetic import data
+from smartunion.core.synthetic.people import Names, Phones, Weighted, add_years
 from smartunion.orgs.models import Kind, Status
 from smartunion.regions.models import Level, Region
 

@@ -1,4 +1,4 @@
-"""The synthetic province data set behind `manage.py seed` (demo and province scale).
+"""The registry's part of `manage.py seed`: unions and members (demo and province scale).
 
 ``generate(orgs=N, members=M, seed=S)`` builds, in one transaction, the federation tree of the
 deployment's province from the regions table (省总工会, every 市州 and 县区 总工会), ``N``
@@ -25,15 +25,14 @@ from django.utils import timezone
 
 from smartunion.core import audit, crypto
 from smartunion.core.idnumber import mask_phone
-from smartunion.core.seed.members import ChunkResult, Job, run_chunk
-from smartunion.core.seed.orgs import OrgBuilder, OrgSpec, apportion, employee_count
+from smartunion.core.seeding import DEFAULT_SEED, SeedOptions
 from smartunion.members.bulk import Table, add_member_counts, indexes_built_after
 from smartunion.members.models import Membership, MembershipEvent, Person, Transfer
+from smartunion.members.seed.generate import ChunkResult, Job, run_chunk
 from smartunion.orgs.models import Organization, Status, path_segment
+from smartunion.orgs.seed import OrgBuilder, OrgSpec, apportion, employee_count
 from smartunion.regions.divisions import load_regions
 from smartunion.regions.models import Level, Region
-
-DEFAULT_SEED = 2026
 
 
 @dataclass
@@ -240,3 +239,33 @@ def generate(
     report.seconds = round(time.perf_counter() - started, 1)
     report.workers = workers
     return report
+
+
+def run_part(options: SeedOptions) -> list[str]:
+    """The "registry" seed part: the tree and the members, unless unions exist already."""
+    import resource
+
+    report = generate(
+        orgs=options.orgs,
+        members=options.members,
+        seed=options.seed,
+        chunk_size=options.chunk_size,
+        workers=options.workers,
+        progress=options.progress,
+    )
+    if not report.created:
+        return ["数据库中已有工会组织，未生成新数据（保留现有数据）。"]
+    w = report.written
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    lines = [
+        f"已生成：工会组织 {report.orgs:,} 个，人员 {w.get('person', 0):,} 人，"
+        f"会籍 {w.get('membership', 0):,} 条，会籍变动 {w.get('event', 0):,} 条，"
+        f"转会 {w.get('transfer', 0):,} 条；用时 {report.seconds} 秒"
+        f"（{connection.vendor}，{report.workers} 个生成进程，主进程峰值内存 {peak_mb:.0f} MB）。"
+    ]
+    if report.statuses:
+        lines.append(
+            "会籍状态：" + "，".join(f"{k} {v:,}" for k, v in sorted(report.statuses.items()))
+        )
+    options.say(f"phases: {report.phases}")
+    return lines
