@@ -3,6 +3,7 @@ import importlib
 import pytest
 from django.db import connection
 
+from smartunion.casework.calendar import load_package_calendar
 from smartunion.core.testing import reset_id_numbers
 from smartunion.personas import build_world
 from smartunion.regions.divisions import load_regions
@@ -17,6 +18,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """
     with django_db_blocker.unblock():
         load_regions()
+        load_package_calendar()
 
 
 @pytest.fixture
@@ -39,6 +41,9 @@ def _restore_audit_triggers(request, django_db_blocker):
         with django_db_blocker.unblock(), connection.schema_editor() as editor:
             append_only.backwards(None, editor)
             append_only.forwards(None, editor)
+        with django_db_blocker.unblock():
+            # The flush emptied the working-day calendar that the migration had filled.
+            load_package_calendar()
 
 
 @pytest.fixture(autouse=True)

@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "smartunion.members",
     "smartunion.imports",
     "smartunion.venues",
+    "smartunion.casework",
+    "smartunion.assistance",
 ]
 
 MIDDLEWARE = [
@@ -223,3 +225,7 @@ SMARTUNION_IMPORT_PROCESS_BYTES = env_int("SMARTUNION_IMPORT_PROCESS_BYTES", 102
 SMARTUNION_EXPORT_XLSX_WEB_ROWS = env_int("SMARTUNION_EXPORT_XLSX_WEB_ROWS", 300_000)
 # How long a background export's file is kept (encrypted) for its owner to download.
 SMARTUNION_EXPORT_KEEP_HOURS = env_int("SMARTUNION_EXPORT_KEEP_HOURS", 24)
+# Case attachments (application forms, income proofs, photos): the largest file accepted, and
+# where they are kept (encrypted; default VAR_DIR/case-files).
+SMARTUNION_ATTACHMENT_MAX_BYTES = env_int("SMARTUNION_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+SMARTUNION_CASE_FILE_DIR = env_str("SMARTUNION_CASE_FILE_DIR", "")

@@ -5,6 +5,8 @@ Every error the API answers has the body ``{"detail": …}``:
 - 401 ``{"detail": "请先登录…"}`` without a valid token or session;
 - 403 ``{"detail": "…"}`` when the role lacks the action, or a session POST lacks its CSRF token;
 - 404 ``{"detail": "…不存在或不在您的管理范围内。"}`` outside the user's scope (NotInScope);
+- 409 ``{"detail": …}`` when the request collides with a rule over existing records
+  (core.errors.Conflict: a student already aided this year …);
 - 422 ``{"detail": [{"field", "message"}]}`` for a service's ValidationError and for a body or
   query that does not match its schema; each message names the field in Chinese and never
   repeats the submitted value (it may be an ID number).
@@ -25,6 +27,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 from pydantic import ConfigDict
 
+from smartunion.core.errors import Conflict
 from smartunion.core.forms import validation_messages
 from smartunion.core.scope import get_for_user
 
@@ -253,6 +256,11 @@ def install_error_handlers(api) -> None:
     def on_validation_error(request, exc: ValidationError):
         details = validation_messages(exc, labels_for(request.path))
         return api.create_response(request, {"detail": details}, status=422)
+
+    @api.exception_handler(Conflict)
+    def on_conflict(request, exc: Conflict):
+        detail = [{"field": exc.field, "message": exc.message}] if exc.field else exc.message
+        return api.create_response(request, {"detail": detail}, status=409)
 
     @api.exception_handler(Http404)
     def on_not_found(request, exc):
