@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from smartunion.api import api
+from smartunion.casework.urls import public_urlpatterns as notice_urls
 from smartunion.venues.views import nearby_page
 
 urlpatterns = [
@@ -12,6 +13,9 @@ urlpatterns = [
     path("members/", include("smartunion.members.urls")),
     path("imports/", include("smartunion.imports.urls")),
     path("venues/", include("smartunion.venues.urls")),
+    path("casework/", include("smartunion.casework.urls")),
+    path("assistance/", include("smartunion.assistance.urls")),
+    path("gongshi/", include((notice_urls, "gongshi"))),
     path("nearby/", nearby_page, name="nearby"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -19,6 +19,7 @@ from django.db import models
 
 from smartunion.assistance.codes import (
     AidForm,
+    AidType,
     CampaignKind,
     Category,
     Cause,
@@ -197,6 +198,22 @@ class HardshipFile(Case):
 
     objects = HardshipFileQuerySet.as_manager()
 
+    detail_url_name = "assistance:file"
+    url_kwarg = "file_id"
+    #: 材料类型 of the file's attachments.
+    attachment_kinds = {
+        "application": "困难职工帮扶申请书",
+        "authorization": "家庭经济状况核对授权书（签字）",
+        "id_card": "身份证、户口簿",
+        "income": "收入证明",
+        "medical": "病历、医疗费用票据",
+        "disability": "残疾证",
+        "photo": "入户调查照片",
+        "other": "其他材料",
+    }
+    #: What payments on files are for (the caps page lists them).
+    payment_purposes = dict(AidType.choices)
+
     class Meta(Case.Meta):
         ordering = ["-id"]
         verbose_name = "困难职工档案"
@@ -357,9 +374,6 @@ class CampaignFund(models.Model):
     fund_source = models.CharField("资金来源", max_length=16)
     amount = money_field("金额（元）")
 
-    def __str__(self) -> str:
-        return f"{self.fund_source} {self.amount}"
-
     class Meta:
         verbose_name = "活动资金来源"
         verbose_name_plural = "活动资金来源"
@@ -367,6 +381,9 @@ class CampaignFund(models.Model):
             models.UniqueConstraint(fields=["campaign", "fund_source"], name="campaign_fund_once"),
             _bounded("amount", "campaign_fund_bounds"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.fund_source} {self.amount}"
 
 
 class LineState(models.TextChoices):
@@ -498,6 +515,16 @@ class StudentAid(Case):
     other_aid_note = models.CharField("其他资助说明", max_length=200, blank=True)
     # On while the application is alive: a student is aided at most once a year (constraint).
     counts = models.BooleanField(default=True, editable=False)
+
+    detail_url_name = "assistance:student_aid"
+    url_kwarg = "aid_id"
+    attachment_kinds = {
+        "admission": "录取通知书",
+        "fees": "缴费标准/学费票据",
+        "id_card": "学生身份证、户口簿",
+        "declaration": "未获其他资助的承诺书",
+        "other": "其他材料",
+    }
 
     class Meta(Case.Meta):
         ordering = ["-id"]

@@ -233,6 +233,9 @@ class Case(ScopedModel):
     #: The declaration of this case type (states, transitions, deadlines, 公示); set by each
     #: concrete model.
     case_type = None
+    #: The case's page: the URL name and its keyword (e.g. "assistance:file", "file_id").
+    detail_url_name = ""
+    url_kwarg = ""
 
     class Meta:
         abstract = True
@@ -247,6 +250,15 @@ class Case(ScopedModel):
     @property
     def audit_org_path(self) -> str:
         return self.org.path
+
+    @classmethod
+    def url_of(cls, pk) -> str:
+        from django.urls import reverse
+
+        return reverse(cls.detail_url_name, kwargs={cls.url_kwarg: pk})
+
+    def get_absolute_url(self) -> str:
+        return self.url_of(self.pk)
 
     @property
     def state_label(self) -> str:

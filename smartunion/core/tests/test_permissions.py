@@ -122,6 +122,37 @@ def _export_job(world: World):
     )
 
 
+def _hardship_file(world: World):
+    from smartunion.assistance.testing import make_file
+
+    return make_file(world.union_a1, world.member_a1.person)
+
+
+def _campaign(world: World):
+    from smartunion.assistance.testing import make_campaign
+
+    return make_campaign(world.county_a)
+
+
+def _student_aid(world: World):
+    from smartunion.assistance.testing import make_campaign, make_file, make_student_aid
+
+    file = make_file(world.union_a2, world.member_a2.person, state="in_file")
+    return make_student_aid(file, make_campaign(world.county_a))
+
+
+def _notice(world: World):
+    from smartunion.assistance.testing import make_notice
+
+    return make_notice(world.county_a)
+
+
+def _attachment(world: World):
+    from smartunion.assistance.testing import make_attachment
+
+    return make_attachment(_hardship_file(world))
+
+
 # URL keyword (and API path parameter) → the object of county A it names. Routes must use
 # these names (common.md): a route with a keyword missing here fails its test until the
 # keyword is added, with a factory returning an object inside county A (城关区).
@@ -133,6 +164,11 @@ KWARG_OBJECTS: dict[str, Callable[[World], Any]] = {
     "venue_id": _venue,
     "job_id": _import_job,
     "export_id": _export_job,
+    "file_id": _hardship_file,
+    "campaign_id": _campaign,
+    "aid_id": _student_aid,
+    "notice_id": _notice,
+    "attachment_id": _attachment,
 }
 
 # API body or query fields that name an object: filled with county A's objects, so that the
@@ -160,6 +196,8 @@ PUBLIC_PAGES = {
     "accounts:login": "the login page itself",
     "accounts:logout": "logging out needs no login; it only ends a session",
     "nearby": "附近驿站: the workers' public phone page (no personal information)",
+    "gongshi:public_notices": "公示栏: notices are public by nature (masked names only)",
+    "gongshi:public_notice": "one published 公示 (masked names only; drafts answer 404)",
 }
 # API operations anyone may call (method, path).
 PUBLIC_API = {
