@@ -7,7 +7,15 @@ shapes are shared (smartunion/core/api.py).
 from ninja import NinjaAPI
 
 from smartunion.accounts.api import router as auth_router
-from smartunion.core.api import ChineseJSONRenderer, install_error_handlers, session_or_token
+from smartunion.assistance.api import LABELS as assistance_labels
+from smartunion.assistance.api import router as assistance_router
+from smartunion.casework.api import router as calendar_router
+from smartunion.core.api import (
+    ChineseJSONRenderer,
+    install_error_handlers,
+    register_labels,
+    session_or_token,
+)
 from smartunion.imports.api import router as imports_router
 from smartunion.members.api import router as members_router
 from smartunion.orgs.api import router as orgs_router
@@ -29,3 +37,7 @@ api.add_router("/orgs", orgs_router)
 api.add_router("/members", members_router)
 api.add_router("/imports", imports_router)
 api.add_router("/venues", venues_router)
+api.add_router("/calendar", calendar_router)
+api.add_router("/assistance", assistance_router)
+register_labels("/assistance", assistance_labels)
+register_labels("/calendar", {"start": "起算日", "working_days": "工作日数"})

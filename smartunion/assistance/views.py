@@ -60,7 +60,11 @@ class AssistanceMixin(ScopedViewMixin):
 
     def dispatch(self, request, *args, **kwargs):
         # Forms that write: a read-only account is refused before anything is read.
-        if self.action == "change" and request.user.is_authenticated and not request.user.can("change"):
+        if (
+            self.action == "change"
+            and request.user.is_authenticated
+            and not request.user.can("change")
+        ):
             raise PermissionDenied("您的账号只有查看权限，不能修改。")
         return super().dispatch(request, *args, **kwargs)
 
@@ -1047,7 +1051,9 @@ class StudentAidCreateView(StudentAidMixin, FormView):
 
     def get(self, request, *args, **kwargs):
         if not request.GET.get("file", "").isdigit():
-            messages.info(request, "金秋助学由学生家长的困难职工档案发起：请打开档案，点击“申请金秋助学”。")
+            messages.info(
+                request, "金秋助学由学生家长的困难职工档案发起：请打开档案，点击“申请金秋助学”。"
+            )
             return redirect(f"{reverse('assistance:files')}?list=in_file")
         return super().get(request, *args, **kwargs)
 

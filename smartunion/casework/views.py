@@ -337,7 +337,9 @@ class NoticeCreateView(ScopedViewMixin, FormView):
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not request.user.can("change"):
             raise PermissionDenied("您的账号只有查看权限，不能建立公示。")
-        if request.user.is_authenticated and request.GET.get("kind", "") not in {k.key for k in notices.subject_kinds()}:
+        if request.user.is_authenticated and request.GET.get("kind", "") not in {
+            k.key for k in notices.subject_kinds()
+        }:
             messages.info(request, "请从“待公示”中选择要公示的内容。")
             return redirect("casework:notices")
         return super().dispatch(request, *args, **kwargs)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 
-import pytest
 from django.urls import reverse
 
 from smartunion.assistance.models import CampaignLine, HardshipFile
@@ -89,7 +88,9 @@ def test_a_refused_form_keeps_what_was_typed_and_says_why_in_chinese(standards, 
     world = standards
     client.force_login(world.grassroots_admin)
     data = household()
-    data.family[0].id_number = data.family[0].id_number[:17] + ("0" if data.family[0].id_number[17] != "0" else "1")
+    data.family[0].id_number = data.family[0].id_number[:17] + (
+        "0" if data.family[0].id_number[17] != "0" else "1"
+    )
     post = form_data(world, data)
     response = client.post(reverse("assistance:file_new"), post)
     assert response.status_code == 200
@@ -129,7 +130,10 @@ def test_the_wrong_role_sees_why_and_nothing_moves(standards, client):
     world = standards
     file = through_review(world, new_file(world))
     client.force_login(world.grassroots_admin)
-    response = client.post(reverse("assistance:file_approve", kwargs={"file_id": file.pk}), {"expected_state": file.state})
+    response = client.post(
+        reverse("assistance:file_approve", kwargs={"file_id": file.pk}),
+        {"expected_state": file.state},
+    )
     text = response.content.decode()
     assert response.status_code == 200
     assert "当前状态为“待公示”，不能“审批建档”" in text
@@ -142,9 +146,25 @@ def test_a_payment_page_records_money_and_refuses_bad_amounts(standards, caps, c
     file = in_file(world)
     client.force_login(world.county_admin)
     url = reverse("assistance:file_pay", kwargs={"file_id": file.pk})
-    bad = client.post(url, {"aid_type": "living", "amount": "-100", "fund_source": "own", "paid_on": TODAY.isoformat()})
+    bad = client.post(
+        url,
+        {
+            "aid_type": "living",
+            "amount": "-100",
+            "fund_source": "own",
+            "paid_on": TODAY.isoformat(),
+        },
+    )
     assert "金额应大于0" in bad.content.decode()
-    ok = client.post(url, {"aid_type": "living", "amount": "1500.50", "fund_source": "own", "paid_on": TODAY.isoformat()})
+    ok = client.post(
+        url,
+        {
+            "aid_type": "living",
+            "amount": "1500.50",
+            "fund_source": "own",
+            "paid_on": TODAY.isoformat(),
+        },
+    )
     assert ok.status_code == 302
     page = client.get(reverse("assistance:file", kwargs={"file_id": file.pk})).content.decode()
     assert "1500.50" in page and "本级工会经费" in page
@@ -155,14 +175,22 @@ def test_print_forms_are_masked_unless_revealed_and_the_full_print_is_audited(st
     file = new_file(world)
     head = file.members.get(relation="self")
     client.force_login(world.county_admin)
-    for name in ("assistance:file_print", "assistance:file_print_application", "assistance:file_print_authorization"):
+    for name in (
+        "assistance:file_print",
+        "assistance:file_print_application",
+        "assistance:file_print_authorization",
+    ):
         page = client.get(reverse(name, kwargs={"file_id": file.pk})).content.decode()
         assert head.id_masked in page and head.id_number not in page
-    full = client.get(reverse("assistance:file_print", kwargs={"file_id": file.pk}), {"full": "1"}).content.decode()
+    full = client.get(
+        reverse("assistance:file_print", kwargs={"file_id": file.pk}), {"full": "1"}
+    ).content.decode()
     assert head.id_number in full and CARD in full
     assert AuditEntry.objects.filter(action="assistance.print_full").exists()
     client.force_login(world.viewer)
-    viewer = client.get(reverse("assistance:file_print", kwargs={"file_id": file.pk}), {"full": "1"}).content.decode()
+    viewer = client.get(
+        reverse("assistance:file_print", kwargs={"file_id": file.pk}), {"full": "1"}
+    ).content.decode()
     assert head.id_number not in viewer
 
 
@@ -200,7 +228,9 @@ def test_the_file_list_filters_and_the_lists_staff_work_from(standards, client):
     assert "张建国" not in client.get(url).content.decode()
 
 
-def test_attachments_are_checked_encrypted_and_only_for_those_in_scope(standards, client, settings, tmp_path):
+def test_attachments_are_checked_encrypted_and_only_for_those_in_scope(
+    standards, client, settings, tmp_path
+):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     settings.SMARTUNION_CASE_FILE_DIR = tmp_path / "cases"
@@ -212,12 +242,16 @@ def test_attachments_are_checked_encrypted_and_only_for_those_in_scope(standards
     client.post(url, {"kind": "application", "file": exe})
     assert not Attachment.objects.exists()
     settings.SMARTUNION_ATTACHMENT_MAX_BYTES = 100
-    big = SimpleUploadedFile("申请书.pdf", b"%PDF-1.4 " + b"0" * 200, content_type="application/pdf")
+    big = SimpleUploadedFile(
+        "申请书.pdf", b"%PDF-1.4 " + b"0" * 200, content_type="application/pdf"
+    )
     page = client.post(url, {"kind": "application", "file": big}, follow=True).content.decode()
     assert "附件不能超过" in page
     assert not Attachment.objects.exists()
     settings.SMARTUNION_ATTACHMENT_MAX_BYTES = 10_000
-    pdf = SimpleUploadedFile("620102199001011234申请书.pdf", b"%PDF-1.4 hello", content_type="application/pdf")
+    pdf = SimpleUploadedFile(
+        "620102199001011234申请书.pdf", b"%PDF-1.4 hello", content_type="application/pdf"
+    )
     client.post(url, {"kind": "application", "file": pdf})
     attachment = Attachment.objects.get()
     assert "620102199001011234" not in attachment.name
@@ -226,7 +260,12 @@ def test_attachments_are_checked_encrypted_and_only_for_those_in_scope(standards
     download = client.get(reverse("casework:attachment", kwargs={"attachment_id": attachment.pk}))
     assert b"".join(download.streaming_content) == b"%PDF-1.4 hello"
     client.force_login(world.sibling_admin)
-    assert client.get(reverse("casework:attachment", kwargs={"attachment_id": attachment.pk})).status_code == 404
+    assert (
+        client.get(
+            reverse("casework:attachment", kwargs={"attachment_id": attachment.pk})
+        ).status_code
+        == 404
+    )
 
 
 def test_a_notice_is_built_published_objected_to_and_closed_from_its_pages(standards, client):
@@ -236,7 +275,9 @@ def test_a_notice_is_built_published_objected_to_and_closed_from_its_pages(stand
     listing = client.get(reverse("casework:notices")).content.decode()
     assert "困难职工档案：1 条待公示" in listing
     new = reverse("casework:notice_new") + "?kind=assistance.hardshipfile"
-    response = client.post(new, {"title": "城关区困难职工建档公示", "working_days": "5", "subjects": [str(file.pk)]})
+    response = client.post(
+        new, {"title": "城关区困难职工建档公示", "working_days": "5", "subjects": [str(file.pk)]}
+    )
     assert response.status_code == 302
     notice_url = response["Location"]
     client.post(notice_url, {"step": "publish"})
@@ -247,19 +288,41 @@ def test_a_notice_is_built_published_objected_to_and_closed_from_its_pages(stand
     from smartunion.casework.models import NoticeItem
 
     item = NoticeItem.objects.get(object_id=file.pk)
-    client.post(notice_url, {"step": "objection", "item": item.pk, "received_on": TODAY.isoformat(), "channel": "电话", "summary": "家中有商铺"})
+    client.post(
+        notice_url,
+        {
+            "step": "objection",
+            "item": item.pk,
+            "received_on": TODAY.isoformat(),
+            "channel": "电话",
+            "summary": "家中有商铺",
+        },
+    )
     assert "还有 1 件异议未处理" in client.get(notice_url).content.decode()
-    public = client.get(reverse("gongshi:public_notice", kwargs={"notice_id": item.notice_id})).content.decode()
+    public = client.get(
+        reverse("gongshi:public_notice", kwargs={"notice_id": item.notice_id})
+    ).content.decode()
     assert "张*国" in public and "张建国" not in public
 
 
-def test_a_campaign_builds_its_roster_from_the_files_and_pays_after_publicity(standards, caps, client):
+def test_a_campaign_builds_its_roster_from_the_files_and_pays_after_publicity(
+    standards, caps, client
+):
     world = standards
     file = in_file(world)
     client.force_login(world.county_admin)
     response = client.post(
         reverse("assistance:campaign_new"),
-        {"kind": "winter", "title": "2026年城关区冬送温暖", "year": TODAY.year, "starts_on": TODAY.isoformat(), "ends_on": TODAY.isoformat(), "budget": "10000", "fund_own": "10000", "target_groups": ["hardship"]},
+        {
+            "kind": "winter",
+            "title": "2026年城关区冬送温暖",
+            "year": TODAY.year,
+            "starts_on": TODAY.isoformat(),
+            "ends_on": TODAY.isoformat(),
+            "budget": "10000",
+            "fund_own": "10000",
+            "target_groups": ["hardship"],
+        },
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     url = response["Location"]
@@ -267,7 +330,9 @@ def test_a_campaign_builds_its_roster_from_the_files_and_pays_after_publicity(st
     line = CampaignLine.objects.get()
     assert line.hardship_file == file and line.state == "proposed" and line.bank_card_masked
     new = reverse("casework:notice_new") + "?kind=assistance.campaignline"
-    notice_url = client.post(new, {"title": "冬送温暖慰问名单公示", "working_days": "3", "subjects": [str(line.pk)]})["Location"]
+    notice_url = client.post(
+        new, {"title": "冬送温暖慰问名单公示", "working_days": "3", "subjects": [str(line.pk)]}
+    )["Location"]
     client.post(notice_url, {"step": "publish"})
     line.refresh_from_db()
     assert line.state == "in_notice"
@@ -278,8 +343,12 @@ def test_a_campaign_builds_its_roster_from_the_files_and_pays_after_publicity(st
     notices.close_notice(notice, actor=world.county_admin, on=notice.ends_on + dt.timedelta(days=1))
     line.refresh_from_db()
     assert line.state == "approved"
-    bank = client.get(reverse("assistance:campaign_bank_file", kwargs={"campaign_id": line.campaign_id}))
-    assert bank.status_code == 200 and bank["Content-Type"].startswith("application/vnd.openxmlformats")
+    bank = client.get(
+        reverse("assistance:campaign_bank_file", kwargs={"campaign_id": line.campaign_id})
+    )
+    assert bank.status_code == 200 and bank["Content-Type"].startswith(
+        "application/vnd.openxmlformats"
+    )
     client.post(url, {"step": "pay", "fund_source": "own", "paid_on": TODAY.isoformat()})
     line.refresh_from_db()
     assert line.state == "paid"
@@ -291,18 +360,38 @@ def test_the_calendar_page_is_read_by_all_and_kept_by_the_province(world, client
     client.force_login(world.county_admin)
     page = client.get(reverse("casework:calendar"), {"year": "2026"}).content.decode()
     assert "2026年节假日安排" in page and "2026-10-01 国庆节" in page
-    assert client.post(reverse("casework:calendar"), {"year": "2027", "holidays": "2027-01-01 元旦"}).status_code == 403
+    assert (
+        client.post(
+            reverse("casework:calendar"), {"year": "2027", "holidays": "2027-01-01 元旦"}
+        ).status_code
+        == 403
+    )
     client.force_login(world.province_admin)
-    response = client.post(reverse("casework:calendar"), {"year": "2027", "holidays": "2027-01-01 元旦\n2027-13-01 错", "workdays": ""})
+    response = client.post(
+        reverse("casework:calendar"),
+        {"year": "2027", "holidays": "2027-01-01 元旦\n2027-13-01 错", "workdays": ""},
+    )
     assert "第2行的日期不正确" in response.content.decode()
-    response = client.post(reverse("casework:calendar"), {"year": "2027", "holidays": "2027-01-01 元旦", "workdays": ""})
+    response = client.post(
+        reverse("casework:calendar"),
+        {"year": "2027", "holidays": "2027-01-01 元旦", "workdays": ""},
+    )
     assert response.status_code == 302
 
 
 def test_standards_are_entered_by_the_province_admin(world, client):
     client.force_login(world.province_admin)
-    response = client.post(reverse("assistance:standards"), {"region": "620102", "year": TODAY.year, "monthly": "820.00"})
+    response = client.post(
+        reverse("assistance:standards"),
+        {"region": "620102", "year": TODAY.year, "monthly": "820.00"},
+    )
     assert response.status_code == 302
     assert "820.00" in client.get(reverse("assistance:standards")).content.decode()
     client.force_login(world.county_admin)
-    assert client.post(reverse("assistance:standards"), {"region": "620102", "year": TODAY.year, "monthly": "1"}).status_code == 403
+    assert (
+        client.post(
+            reverse("assistance:standards"),
+            {"region": "620102", "year": TODAY.year, "monthly": "1"},
+        ).status_code
+        == 403
+    )

@@ -177,6 +177,8 @@ REFERENCE_FIELDS: dict[str, Callable[[World], Any]] = {
     "org": lambda w: w.union_a1,
     "parent": lambda w: w.county_a,
     "person": lambda w: w.member_a1.person,
+    "campaign": _campaign,
+    "household_file": _hardship_file,
 }
 
 # Values for other required API body fields, so an in-scope call reaches its service.
@@ -189,6 +191,22 @@ SAMPLE_VALUES: dict[str, Callable[[World], Any]] = {
     "username": lambda w: "county_admin",
     "password": lambda w: PASSWORD,
     "file": lambda w: SimpleUploadedFile("会员.csv", "姓名,身份证号码\n".encode("gb18030")),
+    "head": lambda w: {"name": "赵困难", "id_number": new_id_number()},
+    "address": lambda w: "兰州市城关区东岗西路1号",
+    "title": lambda w: "测试活动",
+    "starts_on": lambda w: "2026-01-01",
+    "ends_on": lambda w: "2026-01-31",
+    "student_name": lambda w: "张小明",
+    "student_id_number": lambda w: new_id_number(),
+    "school": lambda w: "兰州大学",
+    "admission_year": lambda w: 2026,
+    "amount": lambda w: "100.00",
+    "monthly": lambda w: "800.00",
+    "year": lambda w: 2026,
+    "household_size": lambda w: 3,
+    "annual_income": lambda w: "20000",
+    "start": lambda w: "2026-02-13",
+    "working_days": lambda w: 5,
 }
 
 # Pages anyone may open (each with the reason).
@@ -204,9 +222,19 @@ PUBLIC_API = {
     ("POST", "/api/v1/auth/token"): "exchanges a password for a token",
     ("GET", "/api/v1/regions"): "GB/T 2260 reference data (issue 2)",
     ("GET", "/api/v1/venues/nearest"): "附近驿站 for the workers' public phone page",
+    ("GET", "/api/v1/assistance/standards"): "低保标准: public figures of the local governments",
+    (
+        "POST",
+        "/api/v1/assistance/self-test",
+    ): "困难职工自测: a worker checks a household (saves nothing)",
     ("GET", "/api/v1/openapi.json"): "the schema",
     ("GET", "/api/v1/docs"): "the interactive docs",
     ("GET", "/api/v1/"): "ninja's root",
+}
+# API operations only the province federation's admins may call (each with the reason): county
+# A's admin must be refused (403) and the province admin let in.
+PROVINCE_ONLY_API = {
+    ("POST", "/api/v1/assistance/standards"): "低保标准 are the province's configuration",
 }
 # Pages a read-only viewer may POST to (each with the reason).
 VIEWER_MAY_POST = {
@@ -488,6 +516,7 @@ def test_the_allow_lists_name_only_existing_routes():
     assert set(PUBLIC_PAGES) - names == set()
     assert set(VIEWER_MAY_POST) - names == set()
     assert set(PUBLIC_API) - ops == set()
+    assert set(PROVINCE_ONLY_API) - ops == set()
 
 
 def page_problems(world: World, route: PageRoute) -> list[str]:
@@ -575,7 +604,9 @@ def api_problems(world: World, op: ApiOperation) -> list[str]:
         problems.append(f"anonymous → {response.status_code}, expected 401")
 
     refers_to_county_a = (
-        op.path_params or references or (body and any(name in REFERENCE_FIELDS for name in body))
+        op.path_params
+        or any(name in REFERENCE_FIELDS for name in references)
+        or (body and any(name in REFERENCE_FIELDS for name in body))
     )
     if refers_to_county_a:
         response = call(sibling, op, url, body, references)
@@ -587,6 +618,10 @@ def api_problems(world: World, op: ApiOperation) -> list[str]:
     if db_state() != before:
         problems.append("an anonymous or the sibling county's call changed the database")
 
+    if (op.method, op.path) in PROVINCE_ONLY_API:
+        if call(admin, op, url, body, references).status_code != 403:
+            problems.append("province-only, but county A's admin was not refused with 403")
+        admin = client_for(world.province_admin)
     response = call(admin, op, url, body, references)
     if response.status_code in (401, 403, 404, 405) or response.status_code >= 500:
         problems.append(
