@@ -10,5 +10,5 @@ class AccountsConfig(AppConfig):
         from smartunion.core import seeding
 
         seeding.register(
-            seeding.SeedPart("accounts", "演示账号", run_part, after=("registry", "venues"))
+            seeding.SeedPart("accounts", "演示账号", run_part, after=("registry",), order=90)
         )

@@ -45,6 +45,9 @@ class SeedPart:
     label: str
     run: Callable[[SeedOptions], list[str]]
     after: tuple[str, ...] = ()
+    #: Among parts whose dependencies are met, lower runs first (what prints at the end, like
+    #: the demo accounts, has a high order).
+    order: int = 50
 
 
 _PARTS: dict[str, SeedPart] = {}
@@ -55,10 +58,10 @@ def register(part: SeedPart) -> None:
 
 
 def parts() -> list[SeedPart]:
-    """The registered parts, each after those it names in ``after`` (then by name)."""
+    """The registered parts, each after those it names in ``after`` (then by order, name)."""
     done: list[SeedPart] = []
     placed: set[str] = set()
-    pending = sorted(_PARTS.values(), key=lambda p: p.name)
+    pending = sorted(_PARTS.values(), key=lambda p: (p.order, p.name))
     while pending:
         ready = [p for p in pending if all(a in placed or a not in _PARTS for a in p.after)]
         if not ready:
