@@ -301,12 +301,17 @@ class Generator:
         # A deterministic sample of current members, spread over the whole registry, read
         # without loading 2.3 million ids.
         step = max(1, members // wanted)
-        ids = list(
-            current.annotate(slot=Mod("id", step))
-            .filter(slot=self.options.seed % step)
-            .order_by("id")
-            .values_list("id", flat=True)[:wanted]
-        )
+        ids: list[int] = []
+        for offset in range(step):
+            if len(ids) >= wanted:
+                break
+            slot = (self.options.seed + offset) % step
+            ids += list(
+                current.annotate(slot=Mod("id", step))
+                .filter(slot=slot)
+                .order_by("id")
+                .values_list("id", flat=True)[: wanted - len(ids)]
+            )
         rows = []
         for start in range(0, len(ids), BATCH):
             rows += list(

@@ -9,4 +9,6 @@ class ImportsConfig(AppConfig):
         from smartunion.core import seeding
         from smartunion.imports.seedfiles import run_part
 
-        seeding.register(seeding.SeedPart("files", "导入文件", run_part, after=("accounts",), order=95))
+        seeding.register(
+            seeding.SeedPart("files", "导入文件", run_part, after=("accounts",), order=95)
+        )

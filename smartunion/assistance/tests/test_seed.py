@@ -45,7 +45,9 @@ def test_it_files_about_one_in_a_hundred_members_with_consistent_figures(seeded)
         assert file.number.startswith("KN")
     states = Counter(f.state for f in files)
     assert states["in_file"] > len(files) // 2
-    assert all(f.due_on for f in files if f.state in ("submitted", "visiting", "review", "verify", "ready"))
+    assert all(
+        f.due_on for f in files if f.state in ("submitted", "visiting", "review", "verify", "ready")
+    )
 
 
 def test_nobody_is_in_two_open_files_or_anyone_else_s_identity(seeded):
@@ -59,11 +61,15 @@ def test_students_once_a_year_and_payments_within_the_caps(seeded):
     per_year = Counter(StudentAid.objects.values_list("student_id_hash", "year"))
     assert per_year and max(per_year.values()) == 1
     caps = {c.purpose: c.per_year for c in Cap.objects.exclude(per_year=None)}
-    totals = LedgerLine.objects.values("beneficiary_hash", "year", "purpose").annotate(total=Sum("amount"))
+    totals = LedgerLine.objects.values("beneficiary_hash", "year", "purpose").annotate(
+        total=Sum("amount")
+    )
     for row in totals:
         cap = caps.get(row["purpose"])
         assert cap is None or row["total"] <= cap, row
-    assert CampaignLine.objects.filter(student_aid__isnull=False).count() == StudentAid.objects.count()
+    assert (
+        CampaignLine.objects.filter(student_aid__isnull=False).count() == StudentAid.objects.count()
+    )
 
 
 def test_running_it_again_adds_nothing(seeded):
