@@ -3,6 +3,7 @@ import importlib
 import pytest
 from django.db import connection
 
+from smartunion.assistance.defaults import ensure_exclusions
 from smartunion.casework.calendar import load_package_calendar
 from smartunion.core.testing import reset_id_numbers
 from smartunion.personas import build_world
@@ -19,6 +20,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         load_regions()
         load_package_calendar()
+        ensure_exclusions()
 
 
 @pytest.fixture
@@ -42,8 +44,9 @@ def _restore_audit_triggers(request, django_db_blocker):
             append_only.backwards(None, editor)
             append_only.forwards(None, editor)
         with django_db_blocker.unblock():
-            # The flush emptied the working-day calendar that the migration had filled.
+            # The flush emptied the reference data the migrations had filled.
             load_package_calendar()
+            ensure_exclusions()
 
 
 @pytest.fixture(autouse=True)

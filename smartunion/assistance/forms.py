@@ -34,6 +34,9 @@ from smartunion.assistance.models import ExclusionItem
 from smartunion.casework.models import FundSource
 from smartunion.regions.models import Level, Region
 
+#: A date picker; its value must be ISO (YYYY-MM-DD) whatever the locale's own format.
+DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+
 
 def _blank(choices) -> list[tuple[str, str]]:
     return [("", "请选择")] + list(choices)
@@ -79,9 +82,7 @@ class FileForm(forms.Form):
     )
     address = forms.CharField(label="家庭住址", max_length=200)
     employer = forms.CharField(label="工作单位", max_length=128, required=False)
-    work_since = forms.DateField(
-        label="参加工作时间", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    work_since = forms.DateField(label="参加工作时间", required=False, widget=DATE)
     single_parent = forms.BooleanField(label="单亲家庭", required=False)
     zero_employment = forms.BooleanField(label="零就业家庭", required=False)
     self_reliant = forms.BooleanField(label="有一定自救能力", required=False)
@@ -132,6 +133,8 @@ class FileForm(forms.Form):
 
     def __init__(self, *args, editing: bool = False, bank_card_masked: str = "", **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["org"].required = not editing
+        self.fields["org"].error_messages["required"] = "请选择建档工会。"
         self.fields["region"].choices = _blank(county_choices())
         self.exclusion_items = list(ExclusionItem.objects.filter(active=True))
         for item in self.exclusion_items:
@@ -232,6 +235,24 @@ class MemberForm(forms.Form):
                 help_text="户主尚未登记为会员时用于登记",
             )
 
+    MORE = (
+        "disease",
+        "disability",
+        "disability_grade",
+        "medical_insurance",
+        "school_or_employer",
+        "phone",
+    )
+
+    def main_fields(self):
+        return [f for f in self.visible_fields() if f.name not in self.MORE]
+
+    def more_fields(self):
+        return [f for f in self.visible_fields() if f.name in self.MORE]
+
+    def more_has_errors(self) -> bool:
+        return any(self[name].errors for name in self.MORE if name in self.fields)
+
     def is_blank(self) -> bool:
         if self.is_head:
             return False
@@ -273,7 +294,7 @@ class PaymentForm(forms.Form):
     aid_type = forms.ChoiceField(label="帮扶类型", choices=_blank(AidType.choices))
     amount = MoneyField(label="金额（元）")
     fund_source = forms.ChoiceField(label="资金来源", choices=_blank(FundSource.choices))
-    paid_on = forms.DateField(label="发放日期", widget=forms.DateInput(attrs={"type": "date"}))
+    paid_on = forms.DateField(label="发放日期", widget=DATE)
     note = forms.CharField(label="备注", max_length=200, required=False)
 
 
@@ -281,8 +302,8 @@ class CampaignForm(forms.Form):
     kind = forms.ChoiceField(label="活动类型", choices=_blank(CampaignKind.choices))
     title = forms.CharField(label="活动名称", max_length=128)
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
-    starts_on = forms.DateField(label="开始日期", widget=forms.DateInput(attrs={"type": "date"}))
-    ends_on = forms.DateField(label="结束日期", widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = forms.DateField(label="开始日期", widget=DATE)
+    ends_on = forms.DateField(label="结束日期", widget=DATE)
     budget = MoneyField(label="预算（元）", required=False)
     target_groups = forms.MultipleChoiceField(
         label="慰问/服务对象",
@@ -356,7 +377,7 @@ class RosterForm(forms.Form):
 
 class PayLinesForm(forms.Form):
     fund_source = forms.ChoiceField(label="资金来源", choices=_blank(FundSource.choices))
-    paid_on = forms.DateField(label="发放日期", widget=forms.DateInput(attrs={"type": "date"}))
+    paid_on = forms.DateField(label="发放日期", widget=DATE)
 
 
 class StudentAidForm(forms.Form):

@@ -361,7 +361,7 @@ class FileFormMixin(AssistanceMixin):
     ):
         form = forms.FileForm(data, initial=initial, editing=editing, bank_card_masked=masked)
         head = forms.MemberForm(data, prefix="head", initial=head_initial, head=True)
-        extra = 6 if data is None else 0
+        extra = 3 if data is None else 0
         family = forms.FamilyFormSet(
             data,
             prefix="family",

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from smartunion.assistance import services, student_aid
 from smartunion.assistance.codes import CancelReason
+from smartunion.assistance.forms import DATE
 from smartunion.casework.workflow import (
     ABOVE,
     COUNTY,
@@ -31,7 +32,7 @@ def _not_future(value):
 
 
 class VisitForm(forms.Form):
-    visited_on = forms.DateField(label="入户调查日期", validators=[_not_future])
+    visited_on = forms.DateField(label="入户调查日期", validators=[_not_future], widget=DATE)
     authorization_signed = forms.BooleanField(
         label="已签署《家庭经济状况核对授权书》",
         error_messages={"required": "入户调查须收回户主签署的《家庭经济状况核对授权书》。"},
@@ -39,12 +40,12 @@ class VisitForm(forms.Form):
 
 
 class RecheckForm(forms.Form):
-    rechecked_on = forms.DateField(label="复核日期", validators=[_not_future])
+    rechecked_on = forms.DateField(label="复核日期", validators=[_not_future], widget=DATE)
 
 
 class ExitForm(forms.Form):
     above_since = forms.DateField(
-        label="家庭月人均收入自何时起高于低保标准", validators=[_not_future]
+        label="家庭月人均收入自何时起高于低保标准", validators=[_not_future], widget=DATE
     )
 
 

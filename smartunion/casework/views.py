@@ -242,6 +242,41 @@ class AttachmentDeleteView(AttachmentMixin, View):
         return HttpResponseRedirect(self.back_url(subject))
 
 
+#: How the timeline names the details that are not a transition form's fields.
+DETAIL_LABELS = {
+    "amount": "金额（元）",
+    "purpose": "用途",
+    "kind": "材料",
+    "name": "文件",
+    "category_change": "困难类别",
+}
+
+
+def details_display(case_type, event) -> list[str]:
+    """The details of a timeline entry as "label：value" lines (the transition form's labels)."""
+    labels = dict(DETAIL_LABELS)
+    try:
+        form = case_type.transition(event.action).form
+    except ValidationError:
+        form = None
+    if form is not None:
+        labels.update({name: str(field.label) for name, field in form.base_fields.items()})
+        choices = {
+            name: dict(getattr(field, "choices", [])) for name, field in form.base_fields.items()
+        }
+    else:
+        choices = {}
+    out = []
+    for key, value in (event.details or {}).items():
+        if key not in labels or value in ("", None):
+            continue
+        if isinstance(value, bool):
+            value = "是" if value else "否"
+        value = choices.get(key, {}).get(value, value)
+        out.append(f"{labels[key]}：{value}")
+    return out
+
+
 def case_context(case, user) -> dict[str, Any]:
     """What the shared partials of a case page need (timeline, actions, attachments, due)."""
     from django.contrib.contenttypes.models import ContentType
@@ -260,6 +295,7 @@ def case_context(case, user) -> dict[str, Any]:
     )
     for e in events:
         e.to_label = case_type.state(e.to_state).label if e.to_state else ""
+        e.details_display = details_display(case_type, e)
     return {
         "case": case,
         "events": events,
@@ -405,7 +441,9 @@ class NoticeCreateView(ScopedViewMixin, FormView):
 
 class ObjectionForm(forms.Form):
     item = forms.IntegerField(widget=forms.HiddenInput)
-    received_on = forms.DateField(label="收到日期")
+    received_on = forms.DateField(
+        label="收到日期", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
     channel = forms.ChoiceField(label="方式", choices=[(c, c) for c in notices.OBJECTION_CHANNELS])
     summary = forms.CharField(
         label="异议内容", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
