@@ -340,6 +340,13 @@ class Campaign(ScopedModel):
     created_by_name = models.CharField("经办人", max_length=150, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    attachment_kinds = {
+        "photo": "活动照片",
+        "receipt": "签收表、领取回执",
+        "summary": "活动总结、报送材料",
+        "other": "其他材料",
+    }
+
     class Meta:
         ordering = ["-year", "-starts_on", "-id"]
         verbose_name = "四送活动"
@@ -361,6 +368,11 @@ class Campaign(ScopedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("assistance:campaign", kwargs={"campaign_id": self.pk})
 
     @property
     def audit_org_path(self) -> str:

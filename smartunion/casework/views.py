@@ -58,11 +58,12 @@ class CaseMixin(ScopedViewMixin):
 
     def get_case(self, action: str | None = None):
         if not hasattr(self, "_case"):
+            case_type = getattr(self.model, "case_type", None)
             self._case = self.get_for_user(
                 self.model.objects.select_related("org"),
                 self.kwargs[self.case_kwarg],
                 action=action,
-                what=self.model.case_type.label,
+                what=case_type.label if case_type else self.model._meta.verbose_name,
             )
         return self._case
 
@@ -158,7 +159,7 @@ class AttachmentForm(forms.Form):
 
 
 class AttachmentUploadView(CaseMixin, View):
-    """POST a file onto a case (its page shows the form)."""
+    """POST a file onto a case, or anything else with ``attachment_kinds`` and a page."""
 
     action = "change"
     http_method_names = ["post"]
