@@ -15,7 +15,10 @@ province admin (the largest scope):
   initials, by one letter of pinyin and by the surname's full pinyin (as broad), by full ID
   number;
 - a county union's page listing the members of its subtree found by the surname's pinyin;
-- the province home page with its figures.
+- the province home page with its figures;
+- 帮扶 (issue 12): the hardship file list (all, in file, a category, not re-checked, a search
+  by name), a file's page, a campaign's page with its lines, the 金秋助学 list, and the public
+  self-test (``POST /api/v1/assistance/self-test``, target 20 ms).
 
 Targets (issue 3): p95 ≤ 100 ms for the organization pages and the searches, ≤ 200 ms for the
 home page. Prints one JSON line per page: {"page", "p50_ms", "p95_ms", "max_ms", "n",
@@ -112,8 +115,12 @@ def main() -> None:
                 100,
             ),
         ]
+    pages += assistance_pages()
     for name, url, target in pages:
-        times = sorted(timed(client, url, args.repeat))
+        if isinstance(url, tuple):
+            times = sorted(timed_post(client, *url, repeat=args.repeat))
+        else:
+            times = sorted(timed(client, url, args.repeat))
         p95 = times[max(0, int(round(0.95 * len(times))) - 1)]
         print(
             json.dumps(
@@ -132,6 +139,60 @@ def main() -> None:
             ),
             flush=True,
         )
+
+
+def assistance_pages() -> list:
+    """The 帮扶 pages of issue 12 (target p95 ≤ 100 ms; the self-test ≤ 20 ms)."""
+    import datetime as dt
+
+    from smartunion.assistance.models import Campaign, HardshipFile
+
+    file = HardshipFile.objects.filter(state="in_file").order_by("-id").first()
+    if file is None:
+        return []
+    files = reverse("assistance:files")
+    campaign = Campaign.objects.filter(kind="winter").order_by("-id").first()
+    body = {
+        "region": file.region_id,
+        "year": dt.date.today().year,
+        "household_size": 3,
+        "annual_income": "28000",
+        "annual_rigid_expenses": "0",
+        "hardship_costs": "0",
+    }
+    pages = [
+        ("帮扶: file list", files, 100),
+        ("帮扶: file list, in file", f"{files}?list=in_file", 100),
+        ("帮扶: file list, deep hardship", f"{files}?category=deep", 100),
+        ("帮扶: file list, not re-checked for a year", f"{files}?list=not_rechecked", 100),
+        ("帮扶: file list, head's name", f"{files}?q={file.head.name[:1]}", 100),
+        ("帮扶: a file's page", reverse("assistance:file", kwargs={"file_id": file.pk}), 100),
+        ("帮扶: 金秋助学 list", reverse("assistance:student_aids"), 100),
+        ("帮扶: API file list", "/api/v1/assistance/files?limit=50", 100),
+        ("帮扶: self-test (public API)", ("/api/v1/assistance/self-test", body), 20),
+    ]
+    if campaign is not None:
+        pages.append(
+            (
+                "帮扶: a campaign's page",
+                reverse("assistance:campaign", kwargs={"campaign_id": campaign.pk}),
+                100,
+            )
+        )
+    return pages
+
+
+def timed_post(client: Client, url: str, body: dict, repeat: int) -> list[float]:
+    payload = json.dumps(body)
+    client.post(url, payload, content_type="application/json")
+    out = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        response = client.post(url, payload, content_type="application/json")
+        out.append((time.perf_counter() - start) * 1000)
+        if response.status_code != 200:
+            raise SystemExit(f"{url}: HTTP {response.status_code} {response.content[:200]!r}")
+    return out
 
 
 def _estimate() -> int:

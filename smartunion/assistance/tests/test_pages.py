@@ -395,3 +395,17 @@ def test_standards_are_entered_by_the_province_admin(world, client):
         ).status_code
         == 403
     )
+
+
+def test_lists_read_a_page_in_a_fixed_number_of_queries(standards, client, django_assert_max_num_queries):
+    world = standards
+    for i in range(12):
+        new_file(world, household(head_name=f"测试{i}号"))
+    client.force_login(world.county_admin)
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("assistance:files")).status_code == 200
+    with django_assert_max_num_queries(8):
+        assert client.get("/api/v1/assistance/files?limit=50").status_code == 200
+    file = HardshipFile.objects.first()
+    with django_assert_max_num_queries(16):
+        assert client.get(reverse("assistance:file", kwargs={"file_id": file.pk})).status_code == 200
