@@ -3,6 +3,7 @@ the user's union (or one below it) and those past their deadline."""
 
 from __future__ import annotations
 
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from smartunion.casework.models import Reminder
@@ -24,11 +25,14 @@ def todo_figures(user) -> list[Figure]:
     out = []
     for model in case_models():
         case_type = model.case_type
-        waiting = _waiting(model, user)
-        count = waiting.count()
+        # One query per case type: the waiting and the overdue together.
+        counts = _waiting(model, user).aggregate(
+            count=Count("id"),
+            overdue=Count("id", filter=Q(due_on__lt=today, clock_stopped_on=None)),
+        )
+        count, overdue = counts["count"], counts["overdue"]
         if not count:
             continue
-        overdue = waiting.filter(due_on__lt=today, clock_stopped_on=None).count()
         name = case_type.list_url_name
         out.append(todo(f"待办理的{case_type.label}", count, url_for(name, {"waiting": "1"})))
         if overdue:
