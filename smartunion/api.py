@@ -7,6 +7,7 @@ shapes are shared (smartunion/core/api.py).
 from ninja import NinjaAPI
 
 from smartunion.accounts.api import router as auth_router
+from smartunion.accounts.api import staff_router
 from smartunion.core.api import ChineseJSONRenderer, install_error_handlers, session_or_token
 from smartunion.imports.api import router as imports_router
 from smartunion.members.api import router as members_router
@@ -24,6 +25,7 @@ api = NinjaAPI(
 )
 install_error_handlers(api)
 api.add_router("/auth", auth_router)
+api.add_router("/staff", staff_router)
 api.add_router("/regions", regions_router)
 api.add_router("/orgs", orgs_router)
 api.add_router("/members", members_router)

@@ -122,6 +122,14 @@ def _export_job(world: World):
     )
 
 
+def _api_token(world: World):
+    from smartunion.accounts.models import ApiToken
+    from smartunion.accounts.services import issue_token
+
+    issue_token(world.grassroots_admin)
+    return ApiToken.objects.filter(user=world.grassroots_admin).latest("id")
+
+
 # URL keyword (and API path parameter) → the object of county A it names. Routes must use
 # these names (common.md): a route with a keyword missing here fails its test until the
 # keyword is added, with a factory returning an object inside county A (城关区).
@@ -133,6 +141,9 @@ KWARG_OBJECTS: dict[str, Callable[[World], Any]] = {
     "venue_id": _venue,
     "job_id": _import_job,
     "export_id": _export_job,
+    # A staff account below county A's admin (staff pages are for their higher admins).
+    "user_id": lambda w: w.grassroots_admin,
+    "token_id": _api_token,
 }
 
 # API body or query fields that name an object: filled with county A's objects, so that the
@@ -174,6 +185,8 @@ PUBLIC_API = {
 VIEWER_MAY_POST = {
     "accounts:login": "logging in",
     "accounts:logout": "logging out",
+    "accounts:otp_setup": "anyone may enrol an authenticator for their own account",
+    "accounts:otp_verify": "anyone may give their own second factor",
     "imports:export_new": "a read-only viewer may export, masked, what it may see: in the "
     "background too (the job is its own)",
 }
