@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.utils import timezone
 from django.utils.functional import cached_property
 
 from smartunion.accounts.roles import ACTIONS, ROLE_ACTIONS, Role
@@ -20,9 +21,9 @@ class UserQuerySet(models.QuerySet):
             return self.exclude(pk=user.pk)
         if not user.can("manage_staff") or not user.scope_path:
             return self.none()
-        return self.filter(
-            is_superuser=False, scope_org__path__startswith=user.scope_path
-        ).exclude(scope_org_id=user.scope_org_id)
+        return self.filter(is_superuser=False, scope_org__path__startswith=user.scope_path).exclude(
+            scope_org_id=user.scope_org_id
+        )
 
     def visible_to(self, user, action: str = "manage_staff") -> UserQuerySet:
         """Staff accounts are seen by those who manage them (core.scope.get_for_user)."""
@@ -109,9 +110,7 @@ class ApiTokenQuerySet(models.QuerySet):
         """A user's own tokens and those of the accounts it manages (User.managed_by)."""
         if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
-        return self.filter(
-            models.Q(user=user) | models.Q(user__in=User.objects.managed_by(user))
-        )
+        return self.filter(models.Q(user=user) | models.Q(user__in=User.objects.managed_by(user)))
 
 
 class ApiToken(models.Model):
@@ -136,11 +135,9 @@ class ApiToken(models.Model):
         verbose_name = "API 令牌"
         verbose_name_plural = "API 令牌"
 
-    @property
-    def is_expired(self) -> bool:
-        from django.utils import timezone
-
-        return self.expires_at <= timezone.now()
-
     def __str__(self) -> str:
         return f"token {self.prefix}… of {self.user} until {self.expires_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()

@@ -82,9 +82,9 @@ def normalize(code: str) -> str:
 
 def recovery_digest(code: str) -> str:
     """What is stored of a recovery code: a keyed hash, 64 bits (StaticToken holds 16 chars)."""
-    return salted_hmac(
-        "smartunion.recovery-code", normalize(code), algorithm="sha256"
-    ).hexdigest()[:16]
+    return salted_hmac("smartunion.recovery-code", normalize(code), algorithm="sha256").hexdigest()[
+        :16
+    ]
 
 
 def new_recovery_codes() -> list[str]:

@@ -105,7 +105,9 @@ def enrol_second_factor(user: User, key: str, code: str) -> tuple[TOTPDevice, li
     device, with ten new recovery codes (returned once, stored hashed)."""
     User.objects.select_for_update().filter(pk=user.pk).first()
     if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
-        raise ValidationError({"code": "该账号已绑定动态口令；如需更换，请联系上级工会管理员重置。"})
+        raise ValidationError(
+            {"code": "该账号已绑定动态口令；如需更换，请联系上级工会管理员重置。"}
+        )
     step = second_factor.match_new_key(key, code)
     if step is None:
         raise ValidationError(

@@ -87,9 +87,7 @@ def test_the_login_page_does_not_announce_a_demo_when_it_is_on(world, otp_on):
 # The gate -----------------------------------------------------------------------------------
 
 
-def test_a_county_admin_without_an_authenticator_is_sent_to_enrol_before_any_page(
-    world, otp_on
-):
+def test_a_county_admin_without_an_authenticator_is_sent_to_enrol_before_any_page(world, otp_on):
     client = logged_in(world.county_admin)
     for url in (HOME, reverse("orgs:tree"), reverse("admin:index")):
         response = client.get(url)
