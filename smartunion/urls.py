@@ -3,10 +3,12 @@ from django.contrib import admin
 from django.urls import include, path
 
 from smartunion.api import api
+from smartunion.core.views import healthz
 from smartunion.venues.views import nearby_page
 
 urlpatterns = [
     path("", include("smartunion.core.urls")),
+    path("healthz", healthz, name="healthz"),
     path("accounts/", include("smartunion.accounts.urls")),
     path("orgs/", include("smartunion.orgs.urls")),
     path("members/", include("smartunion.members.urls")),

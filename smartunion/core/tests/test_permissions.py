@@ -9,13 +9,15 @@ pages
   - anonymous GET and POST → redirect to the login page (unless listed in PUBLIC_PAGES);
   - the sibling county's admin asking for county A's objects → 404 (GET and POST);
   - a read-only viewer POSTing → 403, 404 or 405, and nothing in the database changes;
-  - county A's admin GET → 200 (405 for POST-only routes; a redirect, but not to the login).
+  - county A's admin GET → 200 (405 for POST-only routes; a redirect, but not to the login),
+    and a page answered is marked ``Cache-Control: no-store`` (it may carry personal data).
 API operations
   - anonymous → 401 (unless listed in PUBLIC_API);
   - the sibling county's admin naming county A's objects (in the path, or as a union or
     member in the body or the query) → 404;
   - a read-only viewer calling a write → 403 or 404, and nothing changes;
-  - county A's admin → neither 401, 403, 404, 405 nor 5xx (2xx, or 422 for a refused change).
+  - county A's admin → neither 401, 403, 404, 405 nor 5xx (2xx, or 422 for a refused change),
+    and a 2xx answer is marked ``Cache-Control: no-store``.
 Django admin
   - anonymous and staff without ``is_staff`` → redirected to the admin login; superuser → 200.
 
@@ -171,6 +173,7 @@ PUBLIC_PAGES = {
     "accounts:login": "the login page itself",
     "accounts:logout": "logging out needs no login; it only ends a session",
     "nearby": "附近驿站: the workers' public phone page (no personal information)",
+    "healthz": "for load balancers and monitors: the database and the task worker, nothing else",
 }
 # API operations anyone may call (method, path).
 PUBLIC_API = {
@@ -515,6 +518,8 @@ def page_problems(world: World, route: PageRoute) -> list[str]:
     )
     if route.name not in PUBLIC_PAGES and not let_in:
         problems.append(f"county A's admin GET → {response.status_code}, expected 200 (or 405)")
+    if response.status_code == 200 and "no-store" not in response.get("Cache-Control", ""):
+        problems.append("county A's admin GET → a page without Cache-Control: no-store")
     return [f"{route.name} ({url}): {p}" for p in problems]
 
 
@@ -570,6 +575,10 @@ def api_problems(world: World, op: ApiOperation) -> list[str]:
         )
     elif op.method == "GET" and response.status_code != 200:
         problems.append(f"county A's admin GET → {response.status_code}, expected 200")
+    if response.status_code < 300 and "no-store" not in response.get("Cache-Control", ""):
+        problems.append(
+            f"county A's admin → {response.status_code} without Cache-Control: no-store"
+        )
     return [f"{op}: {p}" for p in problems]
 
 
