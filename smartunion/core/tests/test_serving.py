@@ -20,7 +20,6 @@ import socket
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +29,7 @@ from django.conf import settings
 
 from smartunion.core.devkeys import new_key_values
 from smartunion.core.idnumber import make_id_number
+from smartunion.core.testing import scratch_database_url
 
 ROOT = Path(settings.BASE_DIR)
 GUIDE = ROOT / "docs" / "operator-guide.md"
@@ -93,25 +93,6 @@ class Server:
         return [line for line in self.log.read_text(encoding="utf-8").splitlines() if line]
 
 
-def _database_url(tmp: Path) -> Iterator[str]:
-    """A database of its own for the server: a file on SQLite, a new database on PostgreSQL."""
-    db = settings.DATABASES["default"]
-    if db["ENGINE"] != "django.db.backends.postgresql":
-        yield f"sqlite:///{tmp / 'serving.sqlite3'}"
-        return
-    import psycopg
-
-    name = f"{db['NAME']}_serving_{uuid.uuid4().hex[:6]}"
-    conninfo = dict(host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432, user=db["USER"])
-    with psycopg.connect(dbname="postgres", autocommit=True, **conninfo) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"postgres://{db['USER']}@{conninfo['host']}:{conninfo['port']}/{name}"
-    finally:
-        with psycopg.connect(dbname="postgres", autocommit=True, **conninfo) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Iterator[Server]:
     tmp = tmp_path_factory.mktemp("serving")
@@ -126,7 +107,7 @@ def server(tmp_path_factory) -> Iterator[Server]:
     for name in ("DATABASE_URL", "SMARTUNION_BIND", "SMARTUNION_VAR_DIR", "STATIC_ROOT"):
         assert name in env, f"the guide's production settings lost {name}"
     port = free_port()
-    database = _database_url(tmp)
+    database = scratch_database_url(tmp)
     env.update(
         DATABASE_URL=next(database),
         SMARTUNION_BIND=f"127.0.0.1:{port}",
