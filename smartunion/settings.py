@@ -118,7 +118,10 @@ DATABASES = {
     "default": dj_database_url.parse(
         # An empty DATABASE_URL means the default, so `DATABASE_URL= make …` picks SQLite.
         env_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'smartunion.sqlite3'}",
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+        # Production keeps each worker's connection (a new PostgreSQL connection per request
+        # costs a backend process: bench/load.py); a connection that broke is replaced.
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0 if DEBUG else 60),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
