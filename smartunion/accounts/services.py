@@ -146,7 +146,9 @@ def reset_second_factor(target: User, *, actor: User | None) -> int:
     if actor is not None:
         if not User.objects.managed_by(actor).filter(pk=target.pk).exists():
             raise NotInScope("工作人员账号")
-    locked = User.objects.select_for_update().select_related("scope_org").get(pk=target.pk)
+    locked = (
+        User.objects.select_for_update(of=("self",)).select_related("scope_org").get(pk=target.pk)
+    )
     removed = 0
     for model in (TOTPDevice, StaticDevice):
         removed += model.objects.filter(user=locked).delete()[1].get(model._meta.label, 0)
