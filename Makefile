@@ -11,6 +11,8 @@ PORT ?= 8000
 DEMO_ORGS ?= 1000
 DEMO_MEMBERS ?= 50000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+# The demo logs straight in: no second factor (the login page says so). DEMO_OTP=1 turns it on.
+DEMO_OTP ?= 0
 export DEBUG ?= 1
 
 .PHONY: help install install-test assets run migrate demo test test-sqlite test-postgres test-browser lint bench clean
@@ -58,7 +60,7 @@ run: demo ## install, migrate, load demo data, serve http://$(HOST):$(PORT) with
 	@echo "serving http://$(HOST):$(PORT)  (Ctrl-C stops the server and the task worker)"
 	@$(MANAGE) db_worker & worker=$$!; \
 	trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
-	$(MANAGE) runserver $(HOST):$(PORT)
+	SMARTUNION_OTP_REQUIRED=$(DEMO_OTP) $(MANAGE) runserver $(HOST):$(PORT)
 
 test: install-test assets ## the whole suite on SQLite, then PostgreSQL, then the browser tests
 	$(MAKE) test-sqlite

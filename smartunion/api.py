@@ -7,6 +7,7 @@ shapes are shared (smartunion/core/api.py).
 from ninja import NinjaAPI
 
 from smartunion.accounts.api import router as auth_router
+from smartunion.accounts.api import staff_router
 from smartunion.assistance.api import LABELS as assistance_labels
 from smartunion.assistance.api import router as assistance_router
 from smartunion.casework.api import router as calendar_router
@@ -32,6 +33,7 @@ api = NinjaAPI(
 )
 install_error_handlers(api)
 api.add_router("/auth", auth_router)
+api.add_router("/staff", staff_router)
 api.add_router("/regions", regions_router)
 api.add_router("/orgs", orgs_router)
 api.add_router("/members", members_router)

@@ -40,6 +40,13 @@ if not (SMARTUNION_PROVINCE.isdigit() and len(SMARTUNION_PROVINCE) == 2):
 SMARTUNION_MIN_JOIN_AGE = env_int("SMARTUNION_MIN_JOIN_AGE", 16)
 SMARTUNION_MAX_JOIN_AGE = env_int("SMARTUNION_MAX_JOIN_AGE", 100)
 SMARTUNION_API_TOKEN_HOURS = env_int("SMARTUNION_API_TOKEN_HOURS", 12)
+# 二次验证 (TOTP): required at login for province, city and county admins and superusers, and
+# for revealing full ID numbers by anyone (accounts/second_factor.py). Off only for demos and
+# tests (`make run` turns it off, and the login page says so); `check --deploy` warns.
+SMARTUNION_OTP_REQUIRED = env_bool("SMARTUNION_OTP_REQUIRED", True)
+# Grassroots admins too at login (otherwise only when they reveal a full number).
+SMARTUNION_OTP_GRASSROOTS = env_bool("SMARTUNION_OTP_GRASSROOTS", False)
+OTP_TOTP_ISSUER = env_str("SMARTUNION_OTP_ISSUER", "智慧工会平台")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -54,12 +61,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    # Before django_tasks_db: its db_worker command is ours, with a heartbeat (core/worker.py).
+    "smartunion.core",
     "django_tasks_db",
     "ninja",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
-    "smartunion.core",
+    "django_otp.plugins.otp_static",
     "smartunion.regions",
     "smartunion.accounts",
     "smartunion.orgs",
@@ -73,12 +82,14 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "smartunion.core.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "smartunion.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -109,7 +120,10 @@ DATABASES = {
     "default": dj_database_url.parse(
         # An empty DATABASE_URL means the default, so `DATABASE_URL= make …` picks SQLite.
         env_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'smartunion.sqlite3'}",
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+        # Production keeps each worker's connection (a new PostgreSQL connection per request
+        # costs a backend process: bench/load.py); a connection that broke is replaced.
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0 if DEBUG else 60),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -147,14 +161,19 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 30) / 60  # hours
-# Lock by account, not by address: a county office's staff share one NAT address on the
-# government intranet, and locking by IP would lock all of them out at once.
-AXES_LOCKOUT_PARAMETERS = ["username"]
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# Lock an account for the address the failures came from, not everywhere: a stranger who knows
+# a username cannot lock its owner out from elsewhere, and a county office whose staff share
+# one NAT address is not locked out together by one colleague's typing (locking by address
+# alone would). Distributed guessing is what the second factor is for (second_factor.py).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "smartunion.core.net.client_ip"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# The task worker writes a heartbeat this often; /healthz calls it dead after the second.
+SMARTUNION_WORKER_HEARTBEAT_SECONDS = env_int("SMARTUNION_WORKER_HEARTBEAT_SECONDS", 10)
+SMARTUNION_WORKER_STALE_SECONDS = env_int("SMARTUNION_WORKER_STALE_SECONDS", 60)
 
 LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = env_str("TIME_ZONE", "Asia/Shanghai")
@@ -188,13 +207,30 @@ MEDIA_URL = "media/"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
+# Whether browsers reach the site over HTTPS (directly, or through a proxy that terminates it):
+# it decides secure cookies, the redirect to HTTPS and HSTS. Off only for an HTTP-only test bed.
+SMARTUNION_HTTPS = env_bool("SMARTUNION_HTTPS", not DEBUG)
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", SMARTUNION_HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", SMARTUNION_HTTPS and not DEBUG)
+# A load balancer's or monitor's probe may come in plain HTTP from inside.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# HSTS: browsers that saw the site over HTTPS refuse plain HTTP to it for a year.
+SECURE_HSTS_SECONDS = env_int(
+    "SECURE_HSTS_SECONDS", 365 * 24 * 3600 if SMARTUNION_HTTPS and not DEBUG else 0
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+# Browsers' preload list is for hosts of the public internet; an intranet host asks for
+# nothing by it, so the check that recommends it (security.W021) is silenced unless it is on.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_HTTPS_PROXY") else None
-)
+BEHIND_HTTPS_PROXY = env_bool("BEHIND_HTTPS_PROXY", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_HTTPS_PROXY else None
+# How many reverse proxies append to X-Forwarded-For in front of the server (core/net.py): the
+# client's address for the login lockout and the logs. 0 trusts no header.
+SMARTUNION_TRUSTED_PROXIES = env_int("SMARTUNION_TRUSTED_PROXIES", 1 if BEHIND_HTTPS_PROXY else 0)
 
 from django.utils.csp import CSP  # noqa: E402
 
@@ -207,10 +243,19 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
+# Logs go to standard error: JSON lines in production, text lines in development; both mask
+# any ID or mobile number that reaches a message (core/logs.py).
+SMARTUNION_LOG_FORMAT = env_str("SMARTUNION_LOG_FORMAT", "text" if DEBUG else "json")
+if SMARTUNION_LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured(f"SMARTUNION_LOG_FORMAT={SMARTUNION_LOG_FORMAT!r}: use json or text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "smartunion.core.logs.JsonFormatter"},
+        "text": {"()": "smartunion.core.logs.TextFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": SMARTUNION_LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

@@ -4,10 +4,12 @@ from django.urls import include, path
 
 from smartunion.api import api
 from smartunion.casework.urls import public_urlpatterns as notice_urls
+from smartunion.core.views import healthz
 from smartunion.venues.views import nearby_page
 
 urlpatterns = [
     path("", include("smartunion.core.urls")),
+    path("healthz", healthz, name="healthz"),
     path("accounts/", include("smartunion.accounts.urls")),
     path("orgs/", include("smartunion.orgs.urls")),
     path("members/", include("smartunion.members.urls")),

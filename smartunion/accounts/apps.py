@@ -6,6 +6,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "账号与权限"
 
     def ready(self):
+        from smartunion.accounts import checks  # noqa: F401  (registers the deploy checks)
         from smartunion.accounts.seed import run_part
         from smartunion.core import seeding
 

@@ -2,11 +2,36 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.utils import timezone
 from django.utils.functional import cached_property
 
 from smartunion.accounts.roles import ACTIONS, ROLE_ACTIONS, Role
+
+
+class UserQuerySet(models.QuerySet):
+    def managed_by(self, user) -> UserQuerySet:
+        """The staff accounts ``user`` may manage as their higher admin: those whose scope lies
+        strictly below its own (colleagues of the same union are peers, not theirs to manage);
+        for a superuser every account but its own."""
+        if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self.exclude(pk=user.pk)
+        if not user.can("manage_staff") or not user.scope_path:
+            return self.none()
+        return self.filter(is_superuser=False, scope_org__path__startswith=user.scope_path).exclude(
+            scope_org_id=user.scope_org_id
+        )
+
+    def visible_to(self, user, action: str = "manage_staff") -> UserQuerySet:
+        """Staff accounts are seen by those who manage them (core.scope.get_for_user)."""
+        return self.managed_by(user)
+
+
+class StaffManager(UserManager.from_queryset(UserQuerySet)):
+    pass
 
 
 class User(AbstractUser):
@@ -25,6 +50,8 @@ class User(AbstractUser):
     )
     role = models.CharField("角色", max_length=32, choices=Role.choices, default=Role.VIEWER)
     full_name = models.CharField("姓名", max_length=64, blank=True)
+
+    objects = StaffManager()
 
     class Meta:
         verbose_name = "工作人员账号"
@@ -78,17 +105,39 @@ class User(AbstractUser):
         return self.full_name or self.username
 
 
+class ApiTokenQuerySet(models.QuerySet):
+    def visible_to(self, user, action: str = "view") -> ApiTokenQuerySet:
+        """A user's own tokens and those of the accounts it manages (User.managed_by)."""
+        if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        return self.filter(models.Q(user=user) | models.Q(user__in=User.objects.managed_by(user)))
+
+
 class ApiToken(models.Model):
-    """A bearer token for the API: only its SHA-256 is stored; it expires."""
+    """A bearer token for the API: only its SHA-256 is stored; it expires, and it stops
+    working when its owner's password changes (``auth_hash``, as Django's sessions do)."""
 
     user = models.ForeignKey(User, models.CASCADE, related_name="api_tokens")
     key_hash = models.CharField(max_length=64, unique=True)
+    #: The token's first characters, so that its owner can tell it in a list.
+    prefix = models.CharField("令牌开头", max_length=8, blank=True)
+    #: The owner's session auth hash (an HMAC of the password hash) when it was issued.
+    auth_hash = models.CharField(max_length=64, blank=True)
+    #: Whether it was issued with a second factor (TOTP or a recovery code).
+    second_factor = models.BooleanField("经过二次验证", default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
+    last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
 
     class Meta:
         verbose_name = "API 令牌"
         verbose_name_plural = "API 令牌"
 
     def __str__(self) -> str:
-        return f"token of {self.user} until {self.expires_at:%Y-%m-%d %H:%M}"
+        return f"token {self.prefix}… of {self.user} until {self.expires_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()

@@ -173,3 +173,30 @@ def open_bytes(kid: str, blob: bytes) -> bytes:
         return _open(ring.algorithm, key, blob[:NONCE_BYTES], blob[NONCE_BYTES:])
     except (InvalidTag, ValueError) as exc:
         raise DecryptionError(f"cannot decrypt data under key {kid!r}") from exc
+
+
+def derive_key(kid: str, salt: bytes, info: bytes) -> bytes:
+    """A 32-byte key for one purpose (``info``) and one use (``salt``), derived with HKDF from
+    the PII key ``kid`` (HKDF-SM3 under sm4, HKDF-SHA256 under aes): a backup archive gets its
+    own key, so its fixed nonces never meet another archive's under the same key."""
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+    ring = keyring()
+    key = ring.keys.get(kid)
+    if key is None:
+        raise DecryptionError(f"unknown key id {kid!r}")
+    algorithm = hashes.SM3() if ring.algorithm == "sm4" else hashes.SHA256()
+    return HKDF(algorithm=algorithm, length=32, salt=salt, info=info).derive(key)
+
+
+def seal_with(key: bytes, nonce: bytes, data: bytes) -> bytes:
+    """``ciphertext ‖ tag`` of ``data`` under a derived key and a nonce the caller keeps unique."""
+    return _seal(keyring().algorithm, key, nonce, data)
+
+
+def open_with(key: bytes, nonce: bytes, sealed: bytes) -> bytes:
+    """The inverse of ``seal_with``; raises DecryptionError if anything was altered."""
+    try:
+        return _open(keyring().algorithm, key, nonce, sealed)
+    except (InvalidTag, ValueError) as exc:
+        raise DecryptionError("cannot decrypt: altered, or another key") from exc

@@ -86,3 +86,22 @@ class AuditEntry(models.Model):
 
     def compute_hash(self) -> str:
         return hashlib.sha256(self.payload()).hexdigest()
+
+
+class WorkerHeartbeat(models.Model):
+    """后台任务进程的心跳: one row per running ``manage.py db_worker``, its ``beat_at``
+    renewed every few seconds by a thread of the worker (core/worker.py); ``/healthz`` calls
+    the worker alive while a beat is recent."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    hostname = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    beat_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = "后台任务进程心跳"
+        verbose_name_plural = "后台任务进程心跳"
+
+    def __str__(self) -> str:
+        return f"worker {self.worker_id} on {self.hostname} ({self.pid})"

@@ -53,3 +53,28 @@ def downloaded_csv(response) -> list[list[str]]:
     assert "attachment" in response["Content-Disposition"]
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     return list(csv.reader(io.StringIO(text)))
+
+
+def scratch_database_url(tmp_dir):
+    """A generator yielding the URL of a new, empty database beside the test database (a file
+    on SQLite, ``CREATE DATABASE`` on PostgreSQL), dropped again when resumed or closed: for
+    servers and commands that a test runs in another process."""
+    import uuid
+
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    if db["ENGINE"] != "django.db.backends.postgresql":
+        yield f"sqlite:///{tmp_dir}/scratch-{uuid.uuid4().hex[:6]}.sqlite3"
+        return
+    import psycopg
+
+    name = f"{db['NAME']}_scratch_{uuid.uuid4().hex[:6]}"
+    conninfo = dict(host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432, user=db["USER"])
+    with psycopg.connect(dbname="postgres", autocommit=True, **conninfo) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"postgres://{db['USER']}@{conninfo['host']}:{conninfo['port']}/{name}"
+    finally:
+        with psycopg.connect(dbname="postgres", autocommit=True, **conninfo) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from smartunion.accounts import second_factor
 from smartunion.core import audit, crypto
 from smartunion.core.errors import NotInScope
 from smartunion.core.idnumber import IdNumber, age_on, mask_phone, parse_id_number, validate_phone
@@ -675,6 +676,8 @@ def reveal_person_pii(person: Person, *, actor, field_name: str) -> str:
         raise ValueError(field_name)
     if not Person.objects.visible_to(actor, "reveal_pii").filter(pk=person.pk).exists():
         raise NotInScope("会员")
+    if not second_factor.satisfied(actor, "reveal_pii"):
+        raise PermissionDenied(second_factor.STEP_UP_MESSAGE)
     with transaction.atomic():
         audit.record(actor, "pii.reveal", person, changes={"field": field_name})
     return getattr(person, field_name)

@@ -20,6 +20,8 @@ from django.utils.cache import add_never_cache_headers
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from smartunion.accounts import second_factor
+from smartunion.accounts.middleware import redirect_to_second_factor
 from smartunion.core.forms import apply_service_errors
 from smartunion.core.idnumber import parse_id_number
 from smartunion.core.views_mixins import ScopedViewMixin, fetch_page
@@ -208,6 +210,10 @@ class RevealView(MembersMixin, View):
         field_name = request.POST.get("field")
         if field_name not in ("id_number", "phone"):
             return HttpResponse("请指定要显示的号码。", status=400)
+        if not second_factor.satisfied(request.user, "reveal_pii"):
+            # Step-up: a session without a second factor gives one first, then comes back.
+            detail = reverse("members:detail", kwargs={"person_id": person.pk})
+            return redirect_to_second_factor(request, detail)
         value = services.reveal_person_pii(person, actor=request.user, field_name=field_name)
         if self.is_partial:
             response = render(

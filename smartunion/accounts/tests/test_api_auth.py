@@ -136,8 +136,10 @@ def test_a_session_write_needs_the_csrf_token(world):
 def test_an_unknown_field_in_the_login_body_is_refused(world):
     response = Client().post(
         TOKEN_URL,
-        {"username": "county_admin", "password": PASSWORD, "otp": "123456"},
+        {"username": "county_admin", "password": PASSWORD, "remember_me": True},
         content_type="application/json",
     )
     assert response.status_code == 422
-    assert response.json()["detail"] == [{"field": "otp", "message": "“otp”不是可以提交的字段。"}]
+    assert response.json()["detail"] == [
+        {"field": "remember_me", "message": "“remember_me”不是可以提交的字段。"}
+    ]

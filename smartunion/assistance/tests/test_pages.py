@@ -397,7 +397,9 @@ def test_standards_are_entered_by_the_province_admin(world, client):
     )
 
 
-def test_lists_read_a_page_in_a_fixed_number_of_queries(standards, client, django_assert_max_num_queries):
+def test_lists_read_a_page_in_a_fixed_number_of_queries(
+    standards, client, django_assert_max_num_queries
+):
     world = standards
     for i in range(12):
         new_file(world, household(head_name=f"测试{i}号"))
@@ -408,4 +410,6 @@ def test_lists_read_a_page_in_a_fixed_number_of_queries(standards, client, djang
         assert client.get("/api/v1/assistance/files?limit=50").status_code == 200
     file = HardshipFile.objects.first()
     with django_assert_max_num_queries(16):
-        assert client.get(reverse("assistance:file", kwargs={"file_id": file.pk})).status_code == 200
+        assert (
+            client.get(reverse("assistance:file", kwargs={"file_id": file.pk})).status_code == 200
+        )

@@ -9,13 +9,15 @@ pages
   - anonymous GET and POST → redirect to the login page (unless listed in PUBLIC_PAGES);
   - the sibling county's admin asking for county A's objects → 404 (GET and POST);
   - a read-only viewer POSTing → 403, 404 or 405, and nothing in the database changes;
-  - county A's admin GET → 200 (405 for POST-only routes; a redirect, but not to the login).
+  - county A's admin GET → 200 (405 for POST-only routes; a redirect, but not to the login),
+    and a page answered is marked ``Cache-Control: no-store`` (it may carry personal data).
 API operations
   - anonymous → 401 (unless listed in PUBLIC_API);
   - the sibling county's admin naming county A's objects (in the path, or as a union or
     member in the body or the query) → 404;
   - a read-only viewer calling a write → 403 or 404, and nothing changes;
-  - county A's admin → neither 401, 403, 404, 405 nor 5xx (2xx, or 422 for a refused change).
+  - county A's admin → neither 401, 403, 404, 405 nor 5xx (2xx, or 422 for a refused change),
+    and a 2xx answer is marked ``Cache-Control: no-store``.
 Django admin
   - anonymous and staff without ``is_staff`` → redirected to the admin login; superuser → 200.
 
@@ -153,6 +155,14 @@ def _attachment(world: World):
     return make_attachment(_hardship_file(world))
 
 
+def _api_token(world: World):
+    from smartunion.accounts.models import ApiToken
+    from smartunion.accounts.services import issue_token
+
+    issue_token(world.grassroots_admin)
+    return ApiToken.objects.filter(user=world.grassroots_admin).latest("id")
+
+
 # URL keyword (and API path parameter) → the object of county A it names. Routes must use
 # these names (common.md): a route with a keyword missing here fails its test until the
 # keyword is added, with a factory returning an object inside county A (城关区).
@@ -169,6 +179,9 @@ KWARG_OBJECTS: dict[str, Callable[[World], Any]] = {
     "aid_id": _student_aid,
     "notice_id": _notice,
     "attachment_id": _attachment,
+    # A staff account below county A's admin (staff pages are for their higher admins).
+    "user_id": lambda w: w.grassroots_admin,
+    "token_id": _api_token,
 }
 
 # API body or query fields that name an object: filled with county A's objects, so that the
@@ -216,6 +229,7 @@ PUBLIC_PAGES = {
     "nearby": "附近驿站: the workers' public phone page (no personal information)",
     "gongshi:public_notices": "公示栏: notices are public by nature (masked names only)",
     "gongshi:public_notice": "one published 公示 (masked names only; drafts answer 404)",
+    "healthz": "for load balancers and monitors: the database and the task worker, nothing else",
 }
 # API operations anyone may call (method, path).
 PUBLIC_API = {
@@ -240,6 +254,8 @@ PROVINCE_ONLY_API = {
 VIEWER_MAY_POST = {
     "accounts:login": "logging in",
     "accounts:logout": "logging out",
+    "accounts:otp_setup": "anyone may enrol an authenticator for their own account",
+    "accounts:otp_verify": "anyone may give their own second factor",
     "imports:export_new": "a read-only viewer may export, masked, what it may see: in the "
     "background too (the job is its own)",
 }
@@ -569,6 +585,8 @@ def page_problems(world: World, route: PageRoute) -> list[str]:
     )
     if route.name not in PUBLIC_PAGES and not let_in:
         problems.append(f"county A's admin GET → {response.status_code}, expected 200 (or 405)")
+    if response.status_code == 200 and "no-store" not in response.get("Cache-Control", ""):
+        problems.append("county A's admin GET → a page without Cache-Control: no-store")
     return [f"{route.name} ({url}): {p}" for p in problems]
 
 
@@ -630,6 +648,10 @@ def api_problems(world: World, op: ApiOperation) -> list[str]:
         )
     elif op.method == "GET" and response.status_code != 200:
         problems.append(f"county A's admin GET → {response.status_code}, expected 200")
+    if response.status_code < 300 and "no-store" not in response.get("Cache-Control", ""):
+        problems.append(
+            f"county A's admin → {response.status_code} without Cache-Control: no-store"
+        )
     return [f"{op}: {p}" for p in problems]
 
 

@@ -1,0 +1,128 @@
+"""Logs: one JSON object per line in production, never a full ID number or phone number.
+
+``JsonFormatter`` writes each record as a JSON line (``time``, ``level``, ``logger``,
+``message``, and the request fields an access record carries); ``TextFormatter`` is the same
+for people reading a terminal (DEBUG). Both pass the message and any traceback through
+``redact``, the last line of defence: an ID number or mobile number that reached a message (a
+database error quoting a value, a URL with one in its query) is written masked, as pages show
+it. ``GunicornLogger`` makes gunicorn's access and error logs the same JSON lines; the path it
+logs goes through ``log_path``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import re
+from types import SimpleNamespace
+from typing import Any
+
+from gunicorn.glogging import Logger as GunicornBaseLogger
+
+from smartunion.core.idnumber import mask_id_number, mask_phone
+
+# Digits around are not part of the number: 19 digits are not an ID number.
+_ID_NUMBER = re.compile(
+    r"(?<![0-9])[1-9][0-9]{5}(?:18|19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])"
+    r"[0-9]{3}[0-9Xx](?![0-9A-Za-z])"
+)
+_MOBILE = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
+
+#: Request fields an access record may carry (``extra=``), written as they are.
+REQUEST_FIELDS = (
+    "method",
+    "path",
+    "status",
+    "duration_ms",
+    "bytes",
+    "client",
+)
+
+
+def redact(text: str) -> str:
+    """``text`` with every ID number and mobile number in it masked."""
+    if not text:
+        return text
+    text = _ID_NUMBER.sub(lambda m: mask_id_number(m.group(0).upper()), text)
+    return _MOBILE.sub(lambda m: mask_phone(m.group(0)), text)
+
+
+def log_path(path: str, query: str = "") -> str:
+    """The path and query of a request as access logs write it (masked by ``redact``)."""
+    return redact(f"{path}?{query}" if query else path)
+
+
+class TextFormatter(logging.Formatter):
+    """``time level logger message`` lines, redacted (development)."""
+
+    def __init__(self) -> None:
+        super().__init__("%(asctime)s %(levelname)s %(name)s %(message)s")
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record))
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line, redacted (production; ``SMARTUNION_LOG_FORMAT=json``)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        data: dict[str, Any] = {
+            "time": dt.datetime.fromtimestamp(record.created, dt.UTC).isoformat(
+                timespec="milliseconds"
+            ),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": redact(record.getMessage()),
+        }
+        for name in REQUEST_FIELDS:
+            value = getattr(record, name, None)
+            if value is not None:
+                data[name] = value
+        if record.exc_info:
+            data["exception"] = redact(self.formatException(record.exc_info))
+        elif record.stack_info:
+            data["stack"] = redact(self.formatStack(record.stack_info))
+        return json.dumps(data, ensure_ascii=False, default=str)
+
+
+class GunicornLogger(GunicornBaseLogger):
+    """gunicorn's logs through our formatters: an access record is one JSON line with the
+    method, the (redacted) path, the status, the time taken, the size and the client."""
+
+    def setup(self, cfg) -> None:
+        super().setup(cfg)
+        from django.conf import settings
+
+        formatter = JsonFormatter() if settings.SMARTUNION_LOG_FORMAT == "json" else None
+        for log in (self.error_log, self.access_log):
+            for handler in log.handlers:
+                handler.setFormatter(formatter or TextFormatter())
+
+    def access(self, resp, req, environ, request_time) -> None:
+        if not self.access_log_enabled:
+            return
+        from smartunion.core.net import client_ip
+
+        status = resp.status
+        if isinstance(status, str):
+            status = status.split(None, 1)[0]
+        method = environ.get("REQUEST_METHOD", "")
+        path = log_path(environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""))
+        try:
+            self.access_log.info(
+                "%s %s %s",
+                method,
+                path,
+                status,
+                extra={
+                    "method": method,
+                    "path": path,
+                    "status": int(status),
+                    "duration_ms": round(request_time.total_seconds() * 1000, 1),
+                    "bytes": getattr(resp, "sent", None),
+                    "client": client_ip(SimpleNamespace(META=environ)),
+                },
+            )
+        except Exception:
+            self.exception("could not write the access log record")
