@@ -13,8 +13,9 @@ from urllib.parse import quote, urlencode
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Field, Query, Router, Schema
 
+from smartunion.core.pagination import PageIn, keyset_page, page_schema
 from smartunion.core.scope import get_for_user
 from smartunion.venues import coords
 from smartunion.venues.hours import is_open_at
@@ -23,7 +24,6 @@ from smartunion.venues.querysets import BoxFetcher, nearest_rows
 
 router = Router(tags=["工会阵地"])
 
-MAX_LIST = 500
 MAX_NEAREST = 50
 
 
@@ -51,11 +51,6 @@ class VenueOut(Schema):
     on_amap: bool
     on_baidu: bool
     status: str
-
-
-class VenueListOut(Schema):
-    items: list[VenueOut]
-    next_after: int | None
 
 
 class NearbyOut(Schema):
@@ -282,39 +277,32 @@ def nearest(
     }
 
 
-@router.get("", response=VenueListOut)
-def list_venues(
-    request,
-    kind: str = "",
-    region: str = "",
-    crs: str = "wgs84",
-    status: str = "",
-    after: str = "",
-    limit: str = "100",
-):
-    """阵地列表 (staff, within scope): filter by kind, region code (2, 4 or 6 digits), status."""
-    system = coords.parse_crs(crs)
+class VenueFilters(PageIn):
+    kind: str = Field("", max_length=32, description="阵地类型，如 station")
+    region: str = Field("", max_length=12, description="行政区划代码（2、4或6位）")
+    crs: str = Field("wgs84", max_length=12, description="坐标系：wgs84、gcj02 或 bd09")
+    status: str = Field("", max_length=12, description="open 开放 / closed 已关闭")
+
+
+@router.get("", response=page_schema(VenueOut))
+def list_venues(request, filters: Query[VenueFilters]):
+    """阵地列表 (staff, within scope): filter by kind, region code (2, 4 or 6 digits), status;
+    by id."""
+    system = coords.parse_crs(filters.crs)
     qs = Venue.objects.visible_to(request.auth, "view").select_related("region")
-    if kind := _kind(kind):
+    if kind := _kind(filters.kind):
         qs = qs.filter(kind=kind)
-    region = (region or "").strip()
+    region = filters.region.strip()
     if region:
         if not (region.isdigit() and len(region) in (2, 4, 6)):
             raise ValidationError({"region": "行政区划代码应为2、4或6位数字。"})
         qs = qs.filter(region__code__startswith=region_prefix(region))
-    if status:
+    if status := filters.status:
         if status not in ("open", "closed"):
             raise ValidationError({"status": "状态应为 open 或 closed。"})
         qs = qs.filter(status=status)
-    count = _int(limit, "limit", "数量", 1, MAX_LIST, 100)
-    if after:
-        qs = qs.filter(id__gt=_int(after, "after", "起始编号", 0, 2**62, 0))
-    rows = list(qs.order_by("id")[: count + 1])
-    items = rows[:count]
-    return {
-        "items": [venue_out(v, system) for v in items],
-        "next_after": items[-1].pk if len(rows) > count else None,
-    }
+    page = keyset_page(qs, filters, order=("id",))
+    return {**page, "items": [venue_out(v, system) for v in page["items"]]}
 
 
 @router.get("/{venue_id}", response=VenueOut)

@@ -290,7 +290,7 @@ def test_the_api_uploads_polls_lists_issues_and_commits(client, world, bad_file)
     run_worker()
     job = client.get(f"/api/v1/imports/jobs/{job_id}").json()
     assert (job["status"], job["rows_valid"], job["rows_error"]) == ("validated", 1, 1)
-    issues = client.get(f"/api/v1/imports/jobs/{job_id}/issues?level=error").json()
+    issues = client.get(f"/api/v1/imports/jobs/{job_id}/issues?level=error").json()["items"]
     assert [(i["row_no"], i["column"]) for i in issues] == [(3, "身份证号码")]
     response = client.post(
         f"/api/v1/imports/jobs/{job_id}/commit",
