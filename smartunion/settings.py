@@ -11,11 +11,17 @@ from smartunion.core.env import env_bool, env_int, env_list, env_str, load_env_f
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("SMARTUNION_VAR_DIR", str(BASE_DIR / "var")))
 
-DEBUG = env_bool("DEBUG", False)
+# DEBUG=1 is development mode (`make run`, the tests): generated keys, static files from the
+# finders, cookies over plain HTTP, uploads served by Django. Django's own DEBUG — error pages
+# with tracebacks, settings and the URL list — is not part of it: whoever tries the platform
+# sees the Chinese error pages of production, and tracebacks go to the log (LOGGING below).
+# A developer who wants Django's pages sets SMARTUNION_TECHNICAL_ERRORS=1 as well.
+DEVELOPMENT = env_bool("DEBUG", False)
+DEBUG = DEVELOPMENT and env_bool("SMARTUNION_TECHNICAL_ERRORS", False)
 # Development keys are generated into an ignored file so `make run` needs no set-up; with DEBUG
 # off they are never generated and the server refuses to start without real ones.
 LOCAL_KEYS_FILE = BASE_DIR / ".local" / "keys.env"
-if DEBUG or env_bool("SMARTUNION_DEV_KEYS", False):
+if DEVELOPMENT or env_bool("SMARTUNION_DEV_KEYS", False):
     ensure_dev_keys(LOCAL_KEYS_FILE)
     load_env_file(LOCAL_KEYS_FILE)
 _missing = [name for name in KEY_NAMES if not env_str(name)]
@@ -41,7 +47,7 @@ SMARTUNION_MIN_JOIN_AGE = env_int("SMARTUNION_MIN_JOIN_AGE", 16)
 SMARTUNION_MAX_JOIN_AGE = env_int("SMARTUNION_MAX_JOIN_AGE", 100)
 SMARTUNION_API_TOKEN_HOURS = env_int("SMARTUNION_API_TOKEN_HOURS", 12)
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEVELOPMENT else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
@@ -171,13 +177,13 @@ for _package in ("leaflet", "echarts"):
         STATICFILES_DIRS.append((f"vendor/{_package}", NODE_MODULES / _package / "dist"))
 # In development whitenoise serves straight from the finders (no collectstatic needed for
 # `make run`); in production from STATIC_ROOT after `manage.py collectstatic`.
-WHITENOISE_USE_FINDERS = DEBUG
-WHITENOISE_AUTOREFRESH = DEBUG
+WHITENOISE_USE_FINDERS = DEVELOPMENT
+WHITENOISE_AUTOREFRESH = DEVELOPMENT
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if not DEBUG
+        if not DEVELOPMENT
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
@@ -186,9 +192,11 @@ MEDIA_URL = "media/"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEVELOPMENT)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
+# A refused CSRF check gets the Chinese page with the navigation bar (core/views.py).
+CSRF_FAILURE_VIEW = "smartunion.core.views.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_HTTPS_PROXY") else None
@@ -205,10 +213,13 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
+# Everything, tracebacks of server errors included (django.request), goes to the console: the
+# process manager keeps it. A 500 page's 错误编号 is on the line of its traceback.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"error_reference": {"()": "smartunion.core.logging.ErrorReference"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["error_reference"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
