@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from smartunion.core.codes import (
     Education,
@@ -204,6 +205,21 @@ class DateForm(forms.Form):
     on = forms.DateField(
         label="日期", required=False, widget=_date_widget(), help_text="默认今天。"
     )
+
+
+class ApproveForm(forms.Form):
+    """批准入会: the date the union committee approved the application (default today)."""
+
+    on = forms.DateField(
+        label="批准日期",
+        widget=_date_widget(),
+        error_messages={"required": "请填写工会委员会批准入会的日期。"},
+        help_text="工会委员会批准入会的日期，会籍自该日起计算；不能晚于今天，也不能早于申请日期。",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["on"].initial = timezone.localdate()
 
 
 class NoteForm(forms.Form):
