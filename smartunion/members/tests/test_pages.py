@@ -402,3 +402,14 @@ def test_pages_need_a_login(client, world):
     assert Person.objects.filter(pk=world.member_a1.person_id).exists()
     response = client.post(url("leave", membership_id=world.member_a1.pk), {})
     assert response.status_code == 302
+
+
+def test_pending_transfers_are_listed_by_the_date_sent_the_oldest_first(client, world):
+    # Sent first, the older one has the lower id: the latest-first order of ids would fail.
+    early = services.send_transfer(world.member_a2, world.union_a1, actor=world.county_admin)
+    late = services.send_transfer(world.member_a1, world.union_a2, actor=world.county_admin)
+    Transfer.objects.filter(pk=late.pk).update(sent_on=dt.date(2025, 6, 9))
+    Transfer.objects.filter(pk=early.pk).update(sent_on=dt.date(2025, 6, 2))
+    html = page(login(client, world.county_admin).get(url("transfers")))
+    incoming = html[html.index("<tbody>") :]
+    assert incoming.index("2025-06-02") < incoming.index("2025-06-09")
