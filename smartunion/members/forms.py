@@ -51,15 +51,16 @@ FLAG_FIELDS = ("is_migrant_worker", "is_model_worker")
 class NoEchoInput(forms.TextInput):
     """A text box that never writes the typed value back into the page.
 
-    ID numbers and phones never appear in plaintext in pages (ARCHITECTURE.md invariant 3),
-    not even in a form shown again with an error.
+    ID numbers never appear in plaintext in pages (ARCHITECTURE.md invariant 3), not even in a
+    form shown again with an error. (The phone the user just typed is given back, like every
+    other field: retyping all of a refused form is what made people give up on it.)
     """
 
     def format_value(self, value):
         return None
 
 
-NOT_ECHOED = "为保护个人信息，页面不回显已填写的号码，请重新填写。"
+NOT_ECHOED = "为保护个人信息，页面不回显已填写的身份证号码，请重新填写。"
 
 
 def _date_widget() -> forms.DateInput:
@@ -78,7 +79,7 @@ class PersonFieldsMixin(forms.Form):
         label="手机号码",
         required=False,
         max_length=32,
-        widget=NoEchoInput(attrs={"type": "tel", "autocomplete": "off", "inputmode": "tel"}),
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off", "inputmode": "tel"}),
     )
     ethnicity = forms.ChoiceField(label="民族", required=False, choices=BLANK + Ethnicity.choices)
     education = forms.ChoiceField(label="学历", required=False, choices=BLANK + Education.choices)
@@ -124,10 +125,8 @@ class NewPersonForm(PersonFieldsMixin):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.is_bound:
-            for name in ("id_number", "phone"):
-                if self.data.get(name):
-                    self.fields[name].help_text = NOT_ECHOED
+        if self.is_bound and self.data.get("id_number"):
+            self.fields["id_number"].help_text = NOT_ECHOED
 
     def person_data(self) -> PersonData:
         return PersonData(

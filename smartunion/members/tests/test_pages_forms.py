@@ -1,6 +1,7 @@
 """The membership forms: each action through its page, bad input with its Chinese message."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -194,8 +195,35 @@ def test_a_bad_id_number_is_refused_on_its_field_and_nothing_is_saved(client, wo
     errors = field_errors(response, "id_number")
     assert len(errors) == 1 and expected in errors[0]
     assert expected in shown(response)
-    assert number not in shown(response) and "13912345678" not in shown(response)
+    assert number not in shown(response)
     assert counts() == before
+
+
+def test_a_form_refused_for_one_field_keeps_every_other_field_but_the_id_number(client, world):
+    data = person_post(
+        id_number=new_id_number()[:17], occupation="外卖骑手", applied_on="2025-02-03"
+    )
+    response = login(client, world.county_admin).post(url("apply", org_id=world.union_a1.pk), data)
+    form = response.context["form"]
+    html = shown(response)
+    assert list(form.errors) == ["id_number"]
+    # What was typed comes back: the name, the phone, the code lists, the texts, the dates.
+    for name, value in (
+        ("name", "赵六"),
+        ("phone", "13912345678"),
+        ("occupation", "外卖骑手"),
+        ("applied_on", "2025-02-03"),
+    ):
+        assert f'name="{name}" value="{value}"' in html, name
+    for name, code in (("ethnicity", "01"), ("education", "30"), ("new_form_type", "03")):
+        assert re.search(rf'<option value="{code}" selected>', form[name].as_widget()), name
+    assert 'name="is_migrant_worker" id="id_is_migrant_worker" checked' in html
+    # The ID number is never written back into the page, and the form says so.
+    assert data["id_number"] not in html
+    assert (
+        re.search(r'<input type="text" name="id_number"[^>]*>', html).group(0).find("value") == -1
+    )
+    assert "页面不回显已填写的身份证号码，请重新填写" in html
 
 
 @pytest.mark.parametrize(
