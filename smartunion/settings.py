@@ -175,6 +175,13 @@ NODE_MODULES = BASE_DIR / "node_modules"
 for _package in ("leaflet", "echarts"):
     if (NODE_MODULES / _package / "dist").exists():
         STATICFILES_DIRS.append((f"vendor/{_package}", NODE_MODULES / _package / "dist"))
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    # The province's city and county boundaries from two npm packages that hold all of China:
+    # only this province's files (venues/boundaries.py).
+    "smartunion.venues.boundaries.BoundariesFinder",
+]
 # In development whitenoise serves straight from the finders (no collectstatic needed for
 # `make run`); in production from STATIC_ROOT after `manage.py collectstatic`.
 WHITENOISE_USE_FINDERS = DEVELOPMENT

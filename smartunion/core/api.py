@@ -179,6 +179,7 @@ FIELD_LABELS = {
     "offset": "偏移量",
     "after": "游标",
     "q": "搜索词",
+    "open_now": "现在开放",
     "box": "收件箱/发件箱",
 }
 

@@ -20,11 +20,13 @@ from smartunion.core.scope import get_for_user
 from smartunion.venues import coords
 from smartunion.venues.hours import is_open_at
 from smartunion.venues.models import KIND_SHORT, Venue, VenueKind
+from smartunion.venues.places import find_places
 from smartunion.venues.querysets import BoxFetcher, nearest_rows
 
 router = Router(tags=["工会阵地"])
 
 MAX_NEAREST = 50
+OPEN_NOW_FACTOR = 5
 
 
 class VenueOut(Schema):
@@ -78,6 +80,25 @@ class NearestOut(Schema):
     lng: float
     lat: float
     items: list[NearbyOut]
+
+
+class PlaceOut(Schema):
+    kind: str = Field(description="county 县区 / town 乡镇街道 / venue 阵地")
+    kind_name: str
+    name: str
+    area: str = Field(description="所在市州、县区")
+    lng: float = Field(description="经度（WGS-84）")
+    lat: float = Field(description="纬度（WGS-84）")
+    approximate: bool = Field(description="true：没有精确位置，按所在县区驻地")
+    address: str = ""
+
+
+class PlaceFilters(Schema):
+    q: str = Field("", max_length=40, description="县区、乡镇街道或阵地的名称")
+
+
+class PlacesOut(Schema):
+    items: list[PlaceOut]
 
 
 def _int(raw, field: str, label: str, low: int, high: int, default: int) -> int:
@@ -252,8 +273,10 @@ def nearest(
     crs: str = "wgs84",
     limit: str = "10",
     kind: str = "",
+    open_now: bool = False,
 ):
-    """附近的阵地 (public, no login): the nearest open venues with ``distance_m``."""
+    """附近的阵地 (public, no login): the nearest open venues with ``distance_m``; with
+    ``open_now`` only those open at this hour."""
     system = coords.parse_crs(crs)
     errors = {}
     values = {}
@@ -268,7 +291,14 @@ def nearest(
     count = _int(limit, "limit", "数量", 1, MAX_NEAREST, 10)
     wgs = coords.to_wgs84(values["lng"], values["lat"], system)
     now = timezone.now()
-    found = find_nearest(*wgs, limit=count, kind=_kind(kind))
+    if open_now:
+        # Most venues keep hours, so the nearest few times as many hold enough open ones.
+        found = find_nearest(*wgs, limit=min(count * OPEN_NOW_FACTOR, 200), kind=_kind(kind))
+        found = [(v, d) for v, d in found if v.is_open and is_open_at(v.hours, v.open_24h, now)][
+            :count
+        ]
+    else:
+        found = find_nearest(*wgs, limit=count, kind=_kind(kind))
     return {
         "crs": system.value,
         "lng": values["lng"],
@@ -282,6 +312,13 @@ class VenueFilters(PageIn):
     region: str = Field("", max_length=12, description="行政区划代码（2、4或6位）")
     crs: str = Field("wgs84", max_length=12, description="坐标系：wgs84、gcj02 或 bd09")
     status: str = Field("", max_length=12, description="open 开放 / closed 已关闭")
+
+
+@router.get("/places", auth=None, response=PlacesOut, url_name="venues_places")
+def places(request, filters: Query[PlaceFilters]):
+    """地名 (public, no login): counties, towns and venues whose name holds ``q``, with a
+    WGS-84 position to look for the nearest venues from (附近驿站's place search)."""
+    return {"items": find_places(filters.q)}
 
 
 @router.get("", response=page_schema(VenueOut))

@@ -32,6 +32,8 @@ from smartunion.personas import World
 NOT_LISTS = {
     "/api/v1/venues/nearest": "the k nearest venues to a point (at most 50): a search answer, "
     "not a list to page through",
+    "/api/v1/venues/places": "the first places whose name holds the words (at most 20), for "
+    "附近驿站's place search: a search answer, not a list to page through",
 }
 
 

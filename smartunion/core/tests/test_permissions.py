@@ -166,6 +166,7 @@ PUBLIC_API = {
     ("POST", "/api/v1/auth/token"): "exchanges a password for a token",
     ("GET", "/api/v1/regions"): "GB/T 2260 reference data (issue 2)",
     ("GET", "/api/v1/venues/nearest"): "附近驿站 for the workers' public phone page",
+    ("GET", "/api/v1/venues/places"): "附近驿站's place search: counties, towns, open venues",
     ("GET", "/api/v1/openapi.json"): "the schema",
     ("GET", "/api/v1/docs"): "the interactive docs",
     ("GET", "/api/v1/"): "ninja's root",

@@ -186,6 +186,7 @@ def test_the_phone_page_and_its_data_stay_under_300_kb(client, world, make_venue
             "vendor/leaflet/leaflet.css",
             "venues/nearby.css",
             "vendor/leaflet/leaflet.js",
+            "venues/boundaries.js",
             "venues/nearby.js",
         ]
     )
