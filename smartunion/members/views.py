@@ -502,6 +502,7 @@ class ApproveView(MembershipActionView):
     form_class = forms.ApproveForm
     allowed = (MembershipStatus.APPLIED,)
     submit = "确认批准入会"
+    date_label = "批准日期"
     intro = "批准后会员人数加一，并发放会员证号。请核对申请人和工会，填写工会委员会批准的日期。"
 
     def get_context_data(self, **kwargs) -> dict[str, Any]:
