@@ -96,7 +96,7 @@ def find_places(q: str, *, limit: int = 20) -> list[dict]:
             kind_name = "市州" if code.endswith("00") else "县区"
             places.append(_place("county", kind_name, name, area_of(code), lng, lat))
 
-    found_towns = [t for t in towns() if q in t.name or (len(q) >= 2 and t.stem in q)]
+    found_towns = [t for t in towns() if q in t.name or t.name in q]
     for town in found_towns[:limit]:
         if town.county not in seats:
             continue

@@ -150,5 +150,5 @@ def test_the_staff_map_draws_the_boundaries_and_names_no_setting(
     assert "SMARTUNION" not in page.content()
     assert "市州、县区界线" in page.locator("#map-note").inner_text()
     page.wait_for_timeout(500)
-    screenshot(page, "venues-map")
+    screenshot(page, "venues-map-county")
     page.close()
