@@ -64,7 +64,8 @@ def page_schema(item: type[Schema], *, counted: bool = False) -> type[Schema]:
     }
     if counted:
         fields = {"count": (int, Field(..., description="符合条件的总条数")), **fields}
-    return create_model(f"{item.__name__}Page", __base__=Schema, **fields)
+    name = f"{item.__name__}{'Counted' if counted else ''}Page"
+    return create_model(name, __base__=Schema, **fields)
 
 
 def keyset_page(

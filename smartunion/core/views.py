@@ -52,6 +52,9 @@ CSRF_MESSAGE = (
 )
 
 
+_JSON = {"ensure_ascii": False}
+
+
 def _chinese(text: str) -> bool:
     return any("\u4e00" <= ch <= "\u9fff" for ch in text)
 
@@ -94,9 +97,6 @@ def error_page(
         logger.exception("The error page could not be rendered; a plain one is sent")
         body = render_to_string("errors/plain.html", context)
         return HttpResponse(body, status=status)
-
-
-_JSON = {"ensure_ascii": False}
 
 
 def bad_request(request, exception=None):
