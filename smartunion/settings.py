@@ -11,11 +11,17 @@ from smartunion.core.env import env_bool, env_int, env_list, env_str, load_env_f
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("SMARTUNION_VAR_DIR", str(BASE_DIR / "var")))
 
-DEBUG = env_bool("DEBUG", False)
+# DEBUG=1 is development mode (`make run`, the tests): generated keys, static files from the
+# finders, cookies over plain HTTP, uploads served by Django. Django's own DEBUG — error pages
+# with tracebacks, settings and the URL list — is not part of it: whoever tries the platform
+# sees the Chinese error pages of production, and tracebacks go to the log (LOGGING below).
+# A developer who wants Django's pages sets SMARTUNION_TECHNICAL_ERRORS=1 as well.
+DEVELOPMENT = env_bool("DEBUG", False)
+DEBUG = DEVELOPMENT and env_bool("SMARTUNION_TECHNICAL_ERRORS", False)
 # Development keys are generated into an ignored file so `make run` needs no set-up; with DEBUG
 # off they are never generated and the server refuses to start without real ones.
 LOCAL_KEYS_FILE = BASE_DIR / ".local" / "keys.env"
-if DEBUG or env_bool("SMARTUNION_DEV_KEYS", False):
+if DEVELOPMENT or env_bool("SMARTUNION_DEV_KEYS", False):
     ensure_dev_keys(LOCAL_KEYS_FILE)
     load_env_file(LOCAL_KEYS_FILE)
 _missing = [name for name in KEY_NAMES if not env_str(name)]
@@ -48,7 +54,7 @@ SMARTUNION_OTP_REQUIRED = env_bool("SMARTUNION_OTP_REQUIRED", True)
 SMARTUNION_OTP_GRASSROOTS = env_bool("SMARTUNION_OTP_GRASSROOTS", False)
 OTP_TOTP_ISSUER = env_str("SMARTUNION_OTP_ISSUER", "智慧工会平台")
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEVELOPMENT else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
@@ -122,7 +128,7 @@ DATABASES = {
         env_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'smartunion.sqlite3'}",
         # Production keeps each worker's connection (a new PostgreSQL connection per request
         # costs a backend process: bench/load.py); a connection that broke is replaced.
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0 if DEBUG else 60),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0 if DEVELOPMENT else 60),
         conn_health_checks=True,
     )
 }
@@ -190,15 +196,22 @@ NODE_MODULES = BASE_DIR / "node_modules"
 for _package in ("leaflet", "echarts"):
     if (NODE_MODULES / _package / "dist").exists():
         STATICFILES_DIRS.append((f"vendor/{_package}", NODE_MODULES / _package / "dist"))
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    # The province's city and county boundaries from two npm packages that hold all of China:
+    # only this province's files (venues/boundaries.py).
+    "smartunion.venues.boundaries.BoundariesFinder",
+]
 # In development whitenoise serves straight from the finders (no collectstatic needed for
 # `make run`); in production from STATIC_ROOT after `manage.py collectstatic`.
-WHITENOISE_USE_FINDERS = DEBUG
-WHITENOISE_AUTOREFRESH = DEBUG
+WHITENOISE_USE_FINDERS = DEVELOPMENT
+WHITENOISE_AUTOREFRESH = DEVELOPMENT
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if not DEBUG
+        if not DEVELOPMENT
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
@@ -209,15 +222,15 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
 # Whether browsers reach the site over HTTPS (directly, or through a proxy that terminates it):
 # it decides secure cookies, the redirect to HTTPS and HSTS. Off only for an HTTP-only test bed.
-SMARTUNION_HTTPS = env_bool("SMARTUNION_HTTPS", not DEBUG)
+SMARTUNION_HTTPS = env_bool("SMARTUNION_HTTPS", not DEVELOPMENT)
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", SMARTUNION_HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", SMARTUNION_HTTPS and not DEBUG)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", SMARTUNION_HTTPS and not DEVELOPMENT)
 # A load balancer's or monitor's probe may come in plain HTTP from inside.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 # HSTS: browsers that saw the site over HTTPS refuse plain HTTP to it for a year.
 SECURE_HSTS_SECONDS = env_int(
-    "SECURE_HSTS_SECONDS", 365 * 24 * 3600 if SMARTUNION_HTTPS and not DEBUG else 0
+    "SECURE_HSTS_SECONDS", 365 * 24 * 3600 if SMARTUNION_HTTPS and not DEVELOPMENT else 0
 )
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
 # Browsers' preload list is for hosts of the public internet; an intranet host asks for
@@ -225,6 +238,8 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 X_FRAME_OPTIONS = "DENY"
+# A refused CSRF check gets the Chinese page with the navigation bar (core/views.py).
+CSRF_FAILURE_VIEW = "smartunion.core.views.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 BEHIND_HTTPS_PROXY = env_bool("BEHIND_HTTPS_PROXY", False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_HTTPS_PROXY else None
@@ -243,9 +258,11 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
-# Logs go to standard error: JSON lines in production, text lines in development; both mask
-# any ID or mobile number that reaches a message (core/logs.py).
-SMARTUNION_LOG_FORMAT = env_str("SMARTUNION_LOG_FORMAT", "text" if DEBUG else "json")
+# Logs go to standard error (the process manager keeps them), tracebacks of server errors
+# included: JSON lines in production, text lines in development; both mask any ID or mobile
+# number that reaches a message, and a 500 page's 错误编号 is on the line of its traceback
+# (core/logs.py).
+SMARTUNION_LOG_FORMAT = env_str("SMARTUNION_LOG_FORMAT", "text" if DEVELOPMENT else "json")
 if SMARTUNION_LOG_FORMAT not in ("json", "text"):
     raise ImproperlyConfigured(f"SMARTUNION_LOG_FORMAT={SMARTUNION_LOG_FORMAT!r}: use json or text")
 LOGGING = {
@@ -255,7 +272,14 @@ LOGGING = {
         "json": {"()": "smartunion.core.logs.JsonFormatter"},
         "text": {"()": "smartunion.core.logs.TextFormatter"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": SMARTUNION_LOG_FORMAT}},
+    "filters": {"error_reference": {"()": "smartunion.core.logs.ErrorReference"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": SMARTUNION_LOG_FORMAT,
+            "filters": ["error_reference"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

@@ -23,7 +23,16 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
+if settings.DEVELOPMENT:
+    # Uploaded files straight from MEDIA_ROOT in development (`make run`); a deployment's web
+    # server serves them. (django.conf.urls.static.static() would need Django's DEBUG.)
+    from django.urls import re_path
+    from django.views.static import serve
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})]
+
+# Chinese error pages with the navigation bar (JSON under /api/): core/views.py.
+handler400 = "smartunion.core.views.bad_request"
+handler403 = "smartunion.core.views.permission_denied"
+handler404 = "smartunion.core.views.page_not_found"
+handler500 = "smartunion.core.views.server_error"

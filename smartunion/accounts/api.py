@@ -8,11 +8,12 @@ import datetime as dt
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.http import HttpResponse
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 
 from smartunion.accounts import second_factor, services
 from smartunion.accounts.models import ApiToken, User
 from smartunion.core.api import StrictSchema, get_or_404
+from smartunion.core.pagination import PageIn, keyset_page, page_schema
 
 router = Router(tags=["登录"])
 staff_router = Router(tags=["工作人员"])
@@ -88,10 +89,11 @@ def create_token(request, payload: TokenIn, response: HttpResponse):
     return {"token": key, "expires_in_hours": settings.SMARTUNION_API_TOKEN_HOURS}
 
 
-@router.get("/tokens", response=list[TokenInfo])
-def list_my_tokens(request):
-    """The caller's own tokens (expired ones too, until they are cleaned up)."""
-    return ApiToken.objects.filter(user=request.user).select_related("user").order_by("-id")
+@router.get("/tokens", response=page_schema(TokenInfo))
+def list_my_tokens(request, page: Query[PageIn]):
+    """The caller's own tokens (expired ones too, until they are cleaned up), newest first."""
+    tokens = ApiToken.objects.filter(user=request.user).select_related("user")
+    return keyset_page(tokens, page, order=("-id",))
 
 
 @router.delete("/tokens/{int:token_id}", response={204: None})
@@ -102,8 +104,8 @@ def revoke_token(request, token_id: int):
     return Status(204, None)
 
 
-@staff_router.get("/{int:user_id}/tokens", response=list[TokenInfo])
-def list_staff_tokens(request, user_id: int):
-    """The tokens of a staff account below the caller's scope (``manage_staff``)."""
+@staff_router.get("/{int:user_id}/tokens", response=page_schema(TokenInfo))
+def list_staff_tokens(request, user_id: int, page: Query[PageIn]):
+    """The tokens of a staff account below the caller's scope (``manage_staff``), newest first."""
     account = get_or_404(User.objects.all(), request.user, user_id, what="工作人员账号")
-    return account.api_tokens.select_related("user").order_by("-id")
+    return keyset_page(account.api_tokens.select_related("user"), page, order=("-id",))

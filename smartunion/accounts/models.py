@@ -104,6 +104,59 @@ class User(AbstractUser):
     def display_name(self) -> str:
         return self.full_name or self.username
 
+    @property
+    def clerk_label(self) -> str:
+        """经办人 as histories and lists show it: the person and their union, e.g.
+        "王建国（城关区总工会）"; the login name only when no name was given."""
+        org = self.scope_org if self.scope_org_id else None
+        return f"{self.display_name}（{org.name}）" if org is not None else self.display_name
+
+
+#: 经办人 of what no staff member did (the seed, a command run without a user).
+SYSTEM_CLERK = "系统"
+CLERK_MAX_LENGTH = 200
+
+
+def clerk_label(actor) -> str:
+    """The 经办人 written beside a change, as it stands on the day: ``User.clerk_label``, or
+    "系统" without an actor."""
+    if actor is None or not getattr(actor, "pk", None):
+        return SYSTEM_CLERK
+    return actor.clerk_label[:CLERK_MAX_LENGTH]
+
+
+def clerk_label_expression() -> models.Expression:
+    """``User.clerk_label`` in SQL, over a User queryset (the data migrations that turned
+    login names into 经办人 labels use it)."""
+    from django.db.models.functions import Coalesce, Concat, Left, NullIf
+
+    name = Coalesce(NullIf("full_name", models.Value("")), "username")
+    label = models.Case(
+        models.When(scope_org__isnull=True, then=name),
+        default=Concat(name, models.Value("（"), "scope_org__name", models.Value("）")),
+        output_field=models.CharField(),
+    )
+    return Left(label, CLERK_MAX_LENGTH)
+
+
+def relabel_clerks(queryset, field: str, *, by: str = "username", key: str | None = None):
+    """Rewrite ``field`` of ``queryset`` from a login name to the 经办人 label (or back, with
+    ``by="label"``), matching users on ``key`` (a user id field) or on the name itself; "system"
+    becomes "系统". One UPDATE each: bounded memory however many rows."""
+    User = queryset.model._meta.apps.get_model("accounts", "User")
+    users = User.objects.annotate(label=clerk_label_expression())
+    new = "label" if by == "username" else "username"
+    if key:
+        match = users.filter(pk=models.OuterRef(key))
+        queryset = queryset.filter(**{f"{key}__isnull": False})
+        queryset = queryset.filter(**{field: models.Subquery(match.values(by)[:1])})
+    else:
+        match = users.filter(**{by: models.OuterRef(field)})
+        queryset = queryset.filter(models.Exists(match))
+    queryset.update(**{field: models.Subquery(match.values(new)[:1])})
+    old, system = ("system", SYSTEM_CLERK) if by == "username" else (SYSTEM_CLERK, "system")
+    queryset.model.objects.filter(**{field: old}).update(**{field: system})
+
 
 class ApiTokenQuerySet(models.QuerySet):
     def visible_to(self, user, action: str = "view") -> ApiTokenQuerySet:

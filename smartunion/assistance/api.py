@@ -44,13 +44,13 @@ from smartunion.assistance.rules import standard_for
 from smartunion.casework import money
 from smartunion.casework.api import CaseFields, EventOut, add_transition_routes, timeline
 from smartunion.casework.models import FundSource
-from smartunion.core.api import StrictSchema, code_type, get_or_404, keyset_page, require
+from smartunion.core.api import StrictSchema, code_type, get_or_404, require
 from smartunion.core.errors import NotInScope
+from smartunion.core.pagination import PageIn, keyset_page, page_schema
 from smartunion.orgs.models import Organization
 
 router = Router(tags=["困难职工帮扶"])
 
-MAX_LIMIT = 500
 Money = str
 MoneyField = Field(
     description='金额（元），字符串，最多两位小数，例如 "1500.00"',
@@ -209,12 +209,7 @@ class FileDetail(FileItem):
         return timeline(obj)
 
 
-class FilePage(Schema):
-    items: list[FileItem]
-    next: int | None = Field(description="下一页的 after 参数；没有下一页时为 null")
-
-
-class FileFilters(Schema):
+class FileFilters(PageIn):
     category: code_type(Category) = ""
     cause: code_type(Cause) = Field("", description="主要致困原因")
     state: str = Field("", max_length=32)
@@ -223,8 +218,6 @@ class FileFilters(Schema):
         ""
     )
     q: str = Field("", max_length=32, description="户主姓名开头或档案编号")
-    after: int = Field(0, ge=0)
-    limit: int = Field(50, ge=1, le=MAX_LIMIT)
 
 
 class PaymentIn(StrictSchema):
@@ -251,16 +244,6 @@ class PaymentOut(Schema):
         return yuan(obj.amount)
 
 
-class PaymentPage(Schema):
-    items: list[PaymentOut]
-    next: int | None
-
-
-class PageFilters(Schema):
-    after: int = Field(0, ge=0)
-    limit: int = Field(50, ge=1, le=MAX_LIMIT)
-
-
 # ---- files ---------------------------------------------------------------------------------------
 
 
@@ -276,7 +259,7 @@ def _load_file(file: HardshipFile) -> HardshipFile:
     )
 
 
-@router.get("/files", response=FilePage)
+@router.get("/files", response=page_schema(FileItem))
 def list_files(request, filters: Query[FileFilters]):
     """困难职工档案 in the caller's subtree, with the lists staff work from."""
     from smartunion.assistance.views import filter_files
@@ -285,7 +268,7 @@ def list_files(request, filters: Query[FileFilters]):
         get_or_404(Organization.objects.all(), request.user, filters.org, what="工会组织")
     params = {k: ("" if v is None else str(v)) for k, v in filters.model_dump().items()}
     rows = filter_files(HardshipFile.objects.visible_to(request.user), params, request.user)
-    return keyset_page(rows.select_related("org", "head"), filters.after, filters.limit)
+    return keyset_page(rows.select_related("org", "head"), filters)
 
 
 @router.post("/files", response={201: FileDetail})
@@ -319,10 +302,10 @@ add_transition_routes(
 )
 
 
-@router.get("/files/{int:file_id}/payments", response=PaymentPage)
-def list_payments(request, file_id: int, filters: Query[PageFilters]):
+@router.get("/files/{int:file_id}/payments", response=page_schema(PaymentOut))
+def list_payments(request, file_id: int, filters: Query[PageIn]):
     file = get_or_404(HardshipFile.objects.all(), request.user, file_id, what="困难职工档案")
-    return keyset_page(money.lines_of(file), filters.after, filters.limit)
+    return keyset_page(money.lines_of(file), filters)
 
 
 @router.post("/files/{int:file_id}/payments", response={201: PaymentOut})
@@ -416,12 +399,7 @@ class CampaignItem(Schema):
     ends_on: dt.date
 
 
-class CampaignPage(Schema):
-    items: list[CampaignItem]
-    next: int | None
-
-
-class CampaignFilters(PageFilters):
+class CampaignFilters(PageIn):
     kind: code_type(CampaignKind) = ""
     year: int | None = Field(None, ge=2000, le=2100)
 
@@ -463,25 +441,20 @@ class LineOut(Schema):
         return yuan(obj.goods_value)
 
 
-class LinePage(Schema):
-    items: list[LineOut]
-    next: int | None
-
-
 def _load_campaign(campaign: Campaign) -> Campaign:
     campaign = Campaign.objects.select_related("org").get(pk=campaign.pk)
     campaign.figures = campaign_services.figures(campaign)
     return campaign
 
 
-@router.get("/campaigns", response=CampaignPage)
+@router.get("/campaigns", response=page_schema(CampaignItem))
 def list_campaigns(request, filters: Query[CampaignFilters]):
     rows = Campaign.objects.visible_to(request.user)
     if filters.kind:
         rows = rows.filter(kind=filters.kind)
     if filters.year:
         rows = rows.filter(year=filters.year)
-    return keyset_page(rows, filters.after, filters.limit)
+    return keyset_page(rows, filters)
 
 
 @router.post("/campaigns", response={201: CampaignOut})
@@ -509,12 +482,10 @@ def get_campaign(request, campaign_id: int):
     )
 
 
-@router.get("/campaigns/{int:campaign_id}/lines", response=LinePage)
-def list_lines(request, campaign_id: int, filters: Query[PageFilters]):
+@router.get("/campaigns/{int:campaign_id}/lines", response=page_schema(LineOut))
+def list_lines(request, campaign_id: int, filters: Query[PageIn]):
     campaign = get_or_404(Campaign.objects.all(), request.user, campaign_id, what="活动")
-    return keyset_page(
-        CampaignLine.objects.filter(campaign=campaign).live(), filters.after, filters.limit
-    )
+    return keyset_page(CampaignLine.objects.filter(campaign=campaign).live(), filters)
 
 
 @router.post("/campaigns/{int:campaign_id}/lines", response={201: LineOut})
@@ -562,17 +533,12 @@ class StudentAidOut(CaseFields):
         return yuan(obj.amount)
 
 
-class StudentAidPage(Schema):
-    items: list[StudentAidOut]
-    next: int | None
-
-
-class StudentAidFilters(PageFilters):
+class StudentAidFilters(PageIn):
     campaign: int | None = None
     year: int | None = Field(None, ge=2000, le=2100)
 
 
-@router.get("/student-aid", response=StudentAidPage)
+@router.get("/student-aid", response=page_schema(StudentAidOut))
 def list_student_aid(request, filters: Query[StudentAidFilters]):
     rows = StudentAid.objects.visible_to(request.user).select_related("org")
     if filters.campaign is not None:
@@ -581,7 +547,7 @@ def list_student_aid(request, filters: Query[StudentAidFilters]):
         rows = rows.filter(campaign_id=filters.campaign)
     if filters.year:
         rows = rows.filter(year=filters.year)
-    return keyset_page(rows, filters.after, filters.limit)
+    return keyset_page(rows, filters)
 
 
 @router.post("/student-aid", response={201: StudentAidOut})

@@ -182,6 +182,7 @@ FIELD_LABELS = {
     "offset": "偏移量",
     "after": "游标",
     "q": "搜索词",
+    "open_now": "现在开放",
     "box": "收件箱/发件箱",
 }
 
@@ -197,15 +198,6 @@ def register_labels(fragment: str, labels: dict[str, str]) -> None:
     """Chinese names of an app's fields for the API's messages, under paths containing
     ``fragment`` (each app registers its own; core knows none of them)."""
     LABEL_OVERRIDES[fragment] = {**LABEL_OVERRIDES.get(fragment, {}), **labels}
-
-
-def keyset_page(queryset, after: int, limit: int) -> dict:
-    """A page of a list by id: ``{"items", "next"}``, where ``next`` is the ``after`` of the
-    next page (one row more than asked tells whether there is one; nothing is counted)."""
-    rows = list(queryset.filter(pk__gt=after).order_by("pk")[: limit + 1])
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return {"items": rows, "next": rows[-1].pk if more else None}
 
 
 def labels_for(path: str) -> dict[str, str]:

@@ -14,6 +14,7 @@ from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from smartunion.core.api import StrictSchema, code_type, get_or_404, require
+from smartunion.core.pagination import PageIn, keyset_page, page_schema
 from smartunion.imports import exports, services
 from smartunion.imports.models import CommitMode, ImportJob, Kind
 from smartunion.imports.templates import build_template, template_filename
@@ -68,11 +69,9 @@ class IssueOut(Schema):
     label: str
 
 
-class IssueFilters(Schema):
+class IssueFilters(PageIn):
     level: code_type(("error", "warning")) = ""  # type: ignore[valid-type]
     code: code_type(("invalid", "duplicate", "transfer", "scope", "exists")) = ""  # type: ignore[valid-type]
-    after: int = Field(0, ge=0, description="行号大于它的问题（翻页）")
-    limit: int = Field(100, ge=1, le=1000)
 
 
 class CommitIn(StrictSchema):
@@ -89,13 +88,10 @@ def _job(request, job_id: int, action: str = "view") -> ImportJob:
     )
 
 
-@router.get("/jobs", response=list[JobOut])
-def list_jobs(request, after: int = 0, limit: int = Query(50, ge=1, le=200)):
-    """The jobs of the user's subtree, newest first (``after``: ids below it)."""
-    qs = ImportJob.objects.visible_to(request.user)
-    if after:
-        qs = qs.filter(pk__lt=after)
-    return list(qs.order_by("-id")[:limit])
+@router.get("/jobs", response=page_schema(JobOut))
+def list_jobs(request, page: Query[PageIn]):
+    """The jobs of the user's subtree, newest first."""
+    return keyset_page(ImportJob.objects.visible_to(request.user), page, order=("-id",))
 
 
 @router.post("/jobs", response={201: JobOut})
@@ -120,16 +116,15 @@ def get_job(request, job_id: int):
     return _job(request, job_id)
 
 
-@router.get("/jobs/{int:job_id}/issues", response=list[IssueOut])
+@router.get("/jobs/{int:job_id}/issues", response=page_schema(IssueOut))
 def list_issues(request, job_id: int, filters: Query[IssueFilters]):
-    """The problems, by row number; page with ``after`` = the last row number received."""
-    job = _job(request, job_id)
-    qs = job.issues.filter(row_no__gt=filters.after) if filters.after else job.issues.all()
+    """The problems, by row number."""
+    qs = _job(request, job_id).issues.all()
     if filters.level:
         qs = qs.filter(level=filters.level)
     if filters.code:
         qs = qs.filter(code=filters.code)
-    return list(qs.order_by("row_no", "id")[: filters.limit])
+    return keyset_page(qs, filters, order=("row_no", "id"))
 
 
 @router.post("/jobs/{int:job_id}/commit", response={202: JobOut})

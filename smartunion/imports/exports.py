@@ -44,6 +44,7 @@ from smartunion.core.codes import Gender
 from smartunion.core.idnumber import mask_birth_date
 from smartunion.imports import schema as s
 from smartunion.imports.models import ExportJob, ExportKind, ImportJob
+from smartunion.imports.templates import add_dropdowns, write_reference_sheets
 from smartunion.imports.validators import ERROR, cell_text
 from smartunion.members.models import (
     MEMBER_FILTERS,
@@ -741,10 +742,18 @@ def error_rows(job: ImportJob) -> tuple[list[str], Callable[[], Iterator[tuple[i
 
 
 def write_error_workbook(job: ImportJob, user) -> str:
-    """Original rows with errors plus a 错误说明 column: fix them and upload this file again."""
+    """Original rows with errors plus a 错误说明 column: fix them and upload this file again.
+
+    Like the template it keeps 代码表 and 工会列表 and the dropdowns of the columns it knows,
+    so the fixed rows can be chosen from lists again and the file re-uploaded as it is.
+    """
     headers, rows = error_rows(job)
     with _workbook() as (wb, path):
-        r = _write_error_sheet(wb, job, headers, rows)
+        r, ws = _write_error_sheet(wb, job, headers, rows)
+        schema = s.SCHEMAS[job.kind]
+        lists = write_reference_sheets(wb, schema, user=user, root=job.org)
+        known = [(c, column) for c, h in enumerate(headers) if (column := schema.match(h))]
+        add_dropdowns(ws, known, lists)
     audit.record(
         user,
         "import.error_workbook",
@@ -754,7 +763,7 @@ def write_error_workbook(job: ImportJob, user) -> str:
     return path
 
 
-def _write_error_sheet(wb: xlsxwriter.Workbook, job: ImportJob, headers, rows) -> int:
+def _write_error_sheet(wb: xlsxwriter.Workbook, job: ImportJob, headers, rows):
     schema = s.SCHEMAS[job.kind]
     ws = wb.add_worksheet(schema.sheet_name)
     header = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
@@ -779,4 +788,4 @@ def _write_error_sheet(wb: xlsxwriter.Workbook, job: ImportJob, headers, rows) -
         ws.write_string(r, width, neutralize(message), error_cell)
         ws.write_number(r, width + 1, row_no)
         r += 1
-    return r
+    return r, ws

@@ -67,7 +67,7 @@ class ImportJob(ScopedModel):
         related_name="import_jobs",
         verbose_name="上传人",
     )
-    created_by_name = models.CharField("上传人", max_length=150, blank=True)
+    created_by_name = models.CharField("上传人", max_length=200, blank=True)
     file_name = models.CharField("文件名", max_length=255)
     file_size = models.BigIntegerField("文件大小", default=0)
     file_sha256 = models.CharField("文件SHA-256", max_length=64)
@@ -108,7 +108,7 @@ class ImportJob(ScopedModel):
         related_name="+",
         verbose_name="提交人",
     )
-    committed_by_name = models.CharField("提交人", max_length=150, blank=True)
+    committed_by_name = models.CharField("提交人", max_length=200, blank=True)
     committed_through = models.PositiveIntegerField(
         default=0, help_text="Rows up to this source row number are committed (resume point)."
     )

@@ -39,7 +39,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from smartunion.accounts.models import User
+from smartunion.accounts.models import User, clerk_label
 from smartunion.core import audit
 from smartunion.core.env import env_int
 from smartunion.core.errors import NotInScope
@@ -132,10 +132,6 @@ def resolve_actor(username: str | None) -> User:
     return user
 
 
-def _actor_name(actor) -> str:
-    return actor.get_username() if actor is not None and actor.pk else "system"
-
-
 def _changeable_org(org: Organization, actor) -> Organization:
     fresh = Organization.objects.visible_to(actor, "change").filter(pk=org.pk).first()
     if fresh is None:
@@ -186,7 +182,7 @@ def create_job(
             kind=kind,
             org=org,
             created_by=actor if getattr(actor, "pk", None) else None,
-            created_by_name=_actor_name(actor),
+            created_by_name=clerk_label(actor),
             file_name=name,
             file_size=size,
             file_sha256=sha,
@@ -515,7 +511,7 @@ def start_commit(
                     status=JobStatus.COMMITTING,
                     mode=mode,
                     committed_by=actor if getattr(actor, "pk", None) else None,
-                    committed_by_name=_actor_name(actor),
+                    committed_by_name=clerk_label(actor),
                     committed_through=0,
                     created_count=0,
                     rejoined_count=0,

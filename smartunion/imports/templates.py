@@ -132,52 +132,7 @@ def build_template(kind: str, *, user, root: Organization) -> bytes:
 
     data = wb.add_worksheet(schema.sheet_name)
     notes = wb.add_worksheet("填写说明")
-    codes = wb.add_worksheet("代码表")
-    orgs_sheet = wb.add_worksheet("工会列表")
-
-    # 代码表: one column per code list; the dropdowns point at these ranges.
-    lists: dict[str, str] = {}
-    code_col = 0
-    for column in schema.columns:
-        values: list[str] = []
-        if column.kind in (s.CODE, s.BOOL):
-            values = column.choice_map.labels
-        elif column.kind == s.REGION:
-            values = [
-                f"{code} {name}"
-                for code, name in Region.objects.in_province()
-                .exclude(level=1)
-                .order_by("code")
-                .values_list("code", "name")
-            ]
-        if not values:
-            continue
-        codes.write_string(0, code_col, column.header, bold)
-        for i, value in enumerate(values, 1):
-            codes.write_string(i, code_col, value)
-        codes.set_column(code_col, code_col, max(12, column.width))
-        letter = _col_letter(code_col)
-        lists[column.key] = f"='代码表'!${letter}$2:${letter}${len(values) + 1}"
-        code_col += 1
-
-    # 工会列表: the unions rows may name.
-    choices = org_choices(user, root)
-    for i, head in enumerate(("编号", "工会名称", "统一社会信用代码", "下拉选项（编号 名称）")):
-        orgs_sheet.write_string(0, i, head, bold)
-    for r, (pk, name, uscc) in enumerate(choices, 1):
-        orgs_sheet.write_number(r, 0, pk)
-        orgs_sheet.write_string(r, 1, name)
-        orgs_sheet.write_string(r, 2, uscc or "")
-        orgs_sheet.write_string(r, 3, f"{pk} {name}")
-    orgs_sheet.set_column(0, 0, 10)
-    orgs_sheet.set_column(1, 1, 36)
-    orgs_sheet.set_column(2, 2, 22)
-    orgs_sheet.set_column(3, 3, 44)
-    if len(choices) >= ORG_LIST_LIMIT:
-        orgs_sheet.write_string(
-            len(choices) + 1, 0, f"（只列出前{ORG_LIST_LIMIT}个工会，其余请直接填写编号）"
-        )
-    org_list = f"='工会列表'!$D$2:$D${max(len(choices), 1) + 1}" if choices else None
+    lists = write_reference_sheets(wb, schema, user=user, root=root)
 
     # The data sheet.
     example = example_values(kind, root)
@@ -195,56 +150,7 @@ def build_template(kind: str, *, user, root: Organization) -> bytes:
             data.write_number(1, c, value)
         else:
             data.write_string(1, c, str(value), example_text)
-        source = lists.get(column.key)
-        if column.kind == s.ORG_REF:
-            source = org_list
-        if source:
-            data.data_validation(
-                1,
-                c,
-                MAX_DATA_ROW,
-                c,
-                {
-                    "validate": "list",
-                    "source": source,
-                    "error_type": "warning" if column.kind == s.ORG_REF else "stop",
-                    "error_title": column.header,
-                    "error_message": "请从下拉列表中选择。",
-                },
-            )
-        elif column.kind == s.ID_NUMBER:
-            data.data_validation(
-                1,
-                c,
-                MAX_DATA_ROW,
-                c,
-                {
-                    "validate": "length",
-                    "criteria": "==",
-                    "value": 18,
-                    "input_title": "身份证号码",
-                    "input_message": "18位居民身份证号码（文本格式）",
-                    "error_type": "warning",
-                    "error_title": "身份证号码",
-                    "error_message": "身份证号码应为18位。",
-                },
-            )
-        elif is_date:
-            data.data_validation(
-                1,
-                c,
-                MAX_DATA_ROW,
-                c,
-                {
-                    "validate": "date",
-                    "criteria": "between",
-                    "minimum": dt.date(1900, 1, 1),
-                    "maximum": dt.date(2100, 12, 31),
-                    "error_type": "warning",
-                    "error_title": column.header,
-                    "error_message": "请填写日期，如2020-05-01。",
-                },
-            )
+    add_dropdowns(data, list(enumerate(schema.columns)), lists)
 
     # 填写说明.
     notes.set_column(0, 0, 24)
@@ -277,6 +183,121 @@ def build_template(kind: str, *, user, root: Organization) -> bytes:
     data.activate()
     wb.close()
     return out.getvalue()
+
+
+def write_reference_sheets(wb, schema: s.Schema, *, user, root: Organization) -> dict[str, str]:
+    """Add 代码表 (the code lists) and 工会列表 (the unions rows may name) to ``wb``; return
+    the range each dropdown reads, by column key. Written row by row, so that a
+    constant-memory workbook (the error workbook) takes them as well as the template."""
+    bold = wb.add_format({"bold": True})
+    codes = wb.add_worksheet("代码表")
+    orgs_sheet = wb.add_worksheet("工会列表")
+
+    # 代码表: one column per code list.
+    code_lists: list[tuple[s.Column, list[str]]] = []
+    for column in schema.columns:
+        values: list[str] = []
+        if column.kind in (s.CODE, s.BOOL):
+            values = column.choice_map.labels
+        elif column.kind == s.REGION:
+            values = [
+                f"{code} {name}"
+                for code, name in Region.objects.in_province()
+                .exclude(level=1)
+                .order_by("code")
+                .values_list("code", "name")
+            ]
+        if values:
+            code_lists.append((column, values))
+    lists: dict[str, str] = {}
+    for c, (column, values) in enumerate(code_lists):
+        codes.set_column(c, c, max(12, column.width))
+        letter = _col_letter(c)
+        lists[column.key] = f"='代码表'!${letter}$2:${letter}${len(values) + 1}"
+    for c, (column, _values) in enumerate(code_lists):
+        codes.write_string(0, c, column.header, bold)
+    for r in range(max((len(v) for _c, v in code_lists), default=0)):
+        for c, (_column, values) in enumerate(code_lists):
+            if r < len(values):
+                codes.write_string(r + 1, c, values[r])
+
+    # 工会列表: "编号 名称" is what the union dropdown writes.
+    choices = org_choices(user, root)
+    orgs_sheet.set_column(0, 0, 10)
+    orgs_sheet.set_column(1, 1, 36)
+    orgs_sheet.set_column(2, 2, 22)
+    orgs_sheet.set_column(3, 3, 44)
+    for i, head in enumerate(("编号", "工会名称", "统一社会信用代码", "下拉选项（编号 名称）")):
+        orgs_sheet.write_string(0, i, head, bold)
+    for r, (pk, name, uscc) in enumerate(choices, 1):
+        orgs_sheet.write_number(r, 0, pk)
+        orgs_sheet.write_string(r, 1, name)
+        orgs_sheet.write_string(r, 2, uscc or "")
+        orgs_sheet.write_string(r, 3, f"{pk} {name}")
+    if len(choices) >= ORG_LIST_LIMIT:
+        orgs_sheet.write_string(
+            len(choices) + 1, 0, f"（只列出前{ORG_LIST_LIMIT}个工会，其余请直接填写编号）"
+        )
+    if choices:
+        for column in schema.columns:
+            if column.kind == s.ORG_REF:
+                lists[column.key] = f"='工会列表'!$D$2:$D${len(choices) + 1}"
+    return lists
+
+
+def add_dropdowns(ws, columns: list[tuple[int, s.Column]], lists: dict[str, str]) -> None:
+    """The checks of the data rows (from the second row down) of sheet ``ws``, whose
+    ``columns`` are (position, column): a dropdown for a code list or a union, the length of
+    an ID number, a date."""
+    for c, column in columns:
+        source = lists.get(column.key)
+        if source:
+            ws.data_validation(
+                1,
+                c,
+                MAX_DATA_ROW,
+                c,
+                {
+                    "validate": "list",
+                    "source": source,
+                    "error_type": "warning" if column.kind == s.ORG_REF else "stop",
+                    "error_title": column.header,
+                    "error_message": "请从下拉列表中选择。",
+                },
+            )
+        elif column.kind == s.ID_NUMBER:
+            ws.data_validation(
+                1,
+                c,
+                MAX_DATA_ROW,
+                c,
+                {
+                    "validate": "length",
+                    "criteria": "==",
+                    "value": 18,
+                    "input_title": "身份证号码",
+                    "input_message": "18位居民身份证号码（文本格式）",
+                    "error_type": "warning",
+                    "error_title": "身份证号码",
+                    "error_message": "身份证号码应为18位。",
+                },
+            )
+        elif column.kind == s.DATE:
+            ws.data_validation(
+                1,
+                c,
+                MAX_DATA_ROW,
+                c,
+                {
+                    "validate": "date",
+                    "criteria": "between",
+                    "minimum": dt.date(1900, 1, 1),
+                    "maximum": dt.date(2100, 12, 31),
+                    "error_type": "warning",
+                    "error_title": column.header,
+                    "error_message": "请填写日期，如2020-05-01。",
+                },
+            )
 
 
 def _default_note(column: s.Column) -> str:

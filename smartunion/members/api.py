@@ -3,7 +3,8 @@
 Handlers are thin: a strict schema in, a scoped fetch (404 outside the user's subtree), one
 service call from ``members.services``, a schema out. ID numbers and phones leave only masked,
 except through ``POST /members/{person_id}/reveal``, which needs ``reveal_pii`` and is audited.
-Lists never count the 2.3 million rows: they return ``next``, the ``after`` of the next page.
+Lists page like every list of the API (core.pagination): ``limit`` and ``after`` in, ``items``
+and ``next`` out, never counting the 2.3 million rows.
 """
 
 import datetime as dt
@@ -23,6 +24,7 @@ from smartunion.core.codes import (
     PoliticalStatus,
     SkillLevel,
 )
+from smartunion.core.pagination import PageIn, keyset_page, page_schema
 from smartunion.members import services
 from smartunion.members.models import (
     CURRENT_STATUSES,
@@ -39,8 +41,6 @@ from smartunion.members.models import (
 from smartunion.orgs.models import Organization
 
 router = Router(tags=["会员"])
-
-MAX_LIMIT = 200
 
 EthnicityCode = code_type(Ethnicity, blank=False)
 EducationCode = code_type(Education, blank=False)
@@ -235,21 +235,6 @@ class MemberDetail(MemberItem):
         }
 
 
-class MemberPage(Schema):
-    items: list[MemberItem]
-    next: int | None = Field(description="下一页的 after 参数；没有下一页时为 null")
-
-
-class MembershipPage(Schema):
-    items: list[MembershipOut]
-    next: int | None
-
-
-class TransferPage(Schema):
-    items: list[TransferOut]
-    next: int | None
-
-
 class RevealOut(Schema):
     field: str
     value: str
@@ -343,32 +328,17 @@ class RevealIn(StrictSchema):
     field: PiiField
 
 
-class MemberFilters(Schema):
+class MemberFilters(PageIn):
     q: str = Field("", max_length=64, description="姓名开头、拼音首字母、全拼或完整身份证号码")
     org: int | None = Field(None, description="工会 id（含其全部下级工会）")
-    after: int = Field(0, ge=0, description="上一页返回的 next")
-    limit: int = Field(50, ge=1, le=MAX_LIMIT)
 
 
-class PageFilters(Schema):
-    after: int = Field(0, ge=0)
-    limit: int = Field(50, ge=1, le=MAX_LIMIT)
-
-
-class TransferFilters(PageFilters):
+class TransferFilters(PageIn):
     box: Box = Field("all", description="in 待本方接收 / out 本方发出 / all")
     status: code_type(TransferStatus) = Field("pending", description="空为全部状态")
 
 
 # ---- helpers -----------------------------------------------------------------------------
-
-
-def _page(qs: QuerySet, after: int, limit: int) -> dict:
-    """Keyset page by id: one row more than asked tells whether there is a next page."""
-    rows = list(qs.filter(pk__gt=after).order_by("pk")[: limit + 1])
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return {"items": rows, "next": rows[-1].pk if more else None}
 
 
 def _with_status(qs: QuerySet) -> QuerySet:
@@ -425,14 +395,14 @@ def _subtree_q(user, lookup: str) -> Q:
 # ---- members -----------------------------------------------------------------------------
 
 
-@router.get("", response=MemberPage)
+@router.get("", response=page_schema(MemberItem))
 def list_members(request, filters: Query[MemberFilters]):
     """Members in the user's subtree (or under ``org``), by id; ``q`` as on the search page."""
     qs = Person.objects.visible_to(request.user).search(filters.q)
     if filters.org is not None:
         org = _org(request, filters.org)
         qs = qs.filter(org__path__startswith=org.path)
-    return _page(_with_status(qs.select_related("org")), filters.after, filters.limit)
+    return keyset_page(_with_status(qs.select_related("org")), filters, order=("id",))
 
 
 @router.post("", response={201: MemberDetail})
@@ -479,15 +449,15 @@ def reveal_member_pii(request, person_id: int, payload: RevealIn, response: Http
 # ---- applications (入会申请) ---------------------------------------------------------------
 
 
-@router.get("/applications", response=MembershipPage)
-def list_applications(request, filters: Query[PageFilters]):
-    """Applications waiting for approval in the user's subtree."""
+@router.get("/applications", response=page_schema(MembershipOut))
+def list_applications(request, filters: Query[PageIn]):
+    """Applications waiting for approval in the user's subtree, the longest waiting first."""
     qs = (
         Membership.objects.visible_to(request.user)
         .filter(status=MembershipStatus.APPLIED)
         .select_related("person", "org")
     )
-    return _page(qs, filters.after, filters.limit)
+    return keyset_page(qs, filters, order=("applied_on", "id"))
 
 
 @router.post("/applications", response={201: MembershipOut})
@@ -533,9 +503,10 @@ def reject(request, membership_id: int, payload: NoteOnlyIn):
 # ---- transfers (转会) ---------------------------------------------------------------------
 
 
-@router.get("/transfers", response=TransferPage)
+@router.get("/transfers", response=page_schema(TransferOut))
 def list_transfers(request, filters: Query[TransferFilters]):
-    """Transfers touching the user's subtree: ``in`` to receive, ``out`` sent from it."""
+    """Transfers touching the user's subtree: ``in`` to receive, ``out`` sent from it; the
+    oldest first."""
     qs = Transfer.objects.visible_to(request.user).select_related("person", "from_org", "to_org")
     if filters.box == "in":
         qs = qs.filter(_subtree_q(request.user, "to_org__path"))
@@ -543,7 +514,7 @@ def list_transfers(request, filters: Query[TransferFilters]):
         qs = qs.filter(_subtree_q(request.user, "from_org__path"))
     if filters.status:
         qs = qs.filter(status=filters.status)
-    return _page(qs, filters.after, filters.limit)
+    return keyset_page(qs, filters, order=("sent_on", "id"))
 
 
 @router.post("/memberships/{int:membership_id}/transfer", response={201: TransferOut})

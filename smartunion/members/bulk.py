@@ -48,6 +48,7 @@ from typing import Any
 from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
+from smartunion.accounts.models import clerk_label
 from smartunion.core import audit, crypto
 from smartunion.core.idnumber import IdNumber, mask_phone
 from smartunion.core.pinyin import name_pinyin
@@ -620,7 +621,7 @@ def _new_members(
 
 def _actor_fields(actor) -> tuple[int | None, str]:
     actor_id = getattr(actor, "pk", None)
-    return actor_id, actor.get_username() if actor is not None and actor_id else "system"
+    return actor_id, clerk_label(actor)
 
 
 @dataclass

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from smartunion.core.codes import (
     Education,
@@ -50,15 +51,16 @@ FLAG_FIELDS = ("is_migrant_worker", "is_model_worker")
 class NoEchoInput(forms.TextInput):
     """A text box that never writes the typed value back into the page.
 
-    ID numbers and phones never appear in plaintext in pages (ARCHITECTURE.md invariant 3),
-    not even in a form shown again with an error.
+    ID numbers never appear in plaintext in pages (ARCHITECTURE.md invariant 3), not even in a
+    form shown again with an error. (The phone the user just typed is given back, like every
+    other field: retyping all of a refused form is what made people give up on it.)
     """
 
     def format_value(self, value):
         return None
 
 
-NOT_ECHOED = "为保护个人信息，页面不回显已填写的号码，请重新填写。"
+NOT_ECHOED = "为保护个人信息，页面不回显已填写的身份证号码，请重新填写。"
 
 
 def _date_widget() -> forms.DateInput:
@@ -77,7 +79,7 @@ class PersonFieldsMixin(forms.Form):
         label="手机号码",
         required=False,
         max_length=32,
-        widget=NoEchoInput(attrs={"type": "tel", "autocomplete": "off", "inputmode": "tel"}),
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off", "inputmode": "tel"}),
     )
     ethnicity = forms.ChoiceField(label="民族", required=False, choices=BLANK + Ethnicity.choices)
     education = forms.ChoiceField(label="学历", required=False, choices=BLANK + Education.choices)
@@ -123,10 +125,8 @@ class NewPersonForm(PersonFieldsMixin):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.is_bound:
-            for name in ("id_number", "phone"):
-                if self.data.get(name):
-                    self.fields[name].help_text = NOT_ECHOED
+        if self.is_bound and self.data.get("id_number"):
+            self.fields["id_number"].help_text = NOT_ECHOED
 
     def person_data(self) -> PersonData:
         return PersonData(
@@ -204,6 +204,21 @@ class DateForm(forms.Form):
     on = forms.DateField(
         label="日期", required=False, widget=_date_widget(), help_text="默认今天。"
     )
+
+
+class ApproveForm(forms.Form):
+    """批准入会: the date the union committee approved the application (default today)."""
+
+    on = forms.DateField(
+        label="批准日期",
+        widget=_date_widget(),
+        error_messages={"required": "请填写工会委员会批准入会的日期。"},
+        help_text="工会委员会批准入会的日期，会籍自该日起计算；不能晚于今天，也不能早于申请日期。",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["on"].initial = timezone.localdate()
 
 
 class NoteForm(forms.Form):

@@ -211,6 +211,13 @@ class Membership(ScopedModel):
         verbose_name_plural = "会籍"
         indexes = [
             models.Index(fields=["org", "status", "id"], name="membership_org_status_idx"),
+            # The applications waiting for approval, the longest waiting first (会员查询's
+            # 申请中, the API's applications): a few among millions of memberships.
+            models.Index(
+                fields=["applied_on", "id"],
+                condition=models.Q(status="applied"),
+                name="membership_applied_idx",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -235,6 +242,11 @@ class Membership(ScopedModel):
                 condition=models.Q(status__in=[s.value for s in MembershipStatus]),
                 name="membership_status_valid",
                 violation_error_message="会籍状态不正确。",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="applied") | models.Q(applied_on__isnull=False),
+                name="membership_application_has_date",
+                violation_error_message="入会申请必须有申请日期。",
             ),
             models.CheckConstraint(
                 condition=~models.Q(status__in=["active", "retained"])
@@ -317,7 +329,7 @@ class MembershipEvent(ScopedModel):
     occurred_on = models.DateField("变动日期")
     note = models.CharField("说明", max_length=200, blank=True)
     actor_id = models.BigIntegerField(null=True, blank=True)
-    actor_name = models.CharField("经办人", max_length=150, blank=True)
+    actor_name = models.CharField("经办人", max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -367,8 +379,8 @@ class Transfer(ScopedModel):
     note = models.CharField("说明", max_length=200, blank=True)
     sent_on = models.DateField("发起日期")
     decided_on = models.DateField("处理日期", null=True, blank=True)
-    sent_by_name = models.CharField("发起人", max_length=150, blank=True)
-    decided_by_name = models.CharField("处理人", max_length=150, blank=True)
+    sent_by_name = models.CharField("发起人", max_length=200, blank=True)
+    decided_by_name = models.CharField("处理人", max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = TransferQuerySet.as_manager()

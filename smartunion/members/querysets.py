@@ -93,14 +93,32 @@ class PersonQuerySet(ScopedQuerySet):
     def list_parts(self, q: str, status: str = "") -> list[PersonQuerySet]:
         """The member list (会员查询) as its page and its export show it: ``search_parts``,
         each narrowed to people with a membership of ``status``, with the status of each
-        one's latest membership as ``membership_status``."""
-        from smartunion.members.models import Membership
+        one's latest membership as ``membership_status``.
+
+        Applications waiting for approval are listed the longest waiting first, with their
+        ``applied_on`` (few at any time: read through membership_applied_idx).
+        """
+        from smartunion.members.models import Membership, MembershipStatus
 
         latest_status = (
             Membership.objects.filter(person=models.OuterRef("pk"))
             .order_by("-id")
             .values("status")[:1]
         )
+        if status == MembershipStatus.APPLIED:
+            pending = Membership.objects.filter(status=MembershipStatus.APPLIED)
+            applied_on = pending.filter(person=models.OuterRef("pk")).values("applied_on")[:1]
+            people = (
+                self.search(q)
+                .filter(pk__in=pending.values("person_id"))
+                .select_related("org")
+                .annotate(
+                    applied_on=models.Subquery(applied_on),
+                    membership_status=models.Value(MembershipStatus.APPLIED.value),
+                )
+                .order_by("applied_on", "id")
+            )
+            return [people]
         parts = []
         for people in self.search_parts(q):
             if status:
@@ -170,11 +188,12 @@ class Concatenated:
 
 class TransferQuerySet(ScopedQuerySet):
     def pending(self) -> TransferQuerySet:
-        """Transfers waiting for the receiving union (转会办理), the latest first."""
+        """Transfers waiting for the receiving union (转会办理), by the date sent: the longest
+        waiting first."""
         from smartunion.members.models import TransferStatus
 
         return (
             self.filter(status=TransferStatus.PENDING)
             .select_related("person", "from_org", "to_org")
-            .order_by("-id")
+            .order_by("sent_on", "id")
         )

@@ -19,6 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from smartunion.accounts import second_factor
+from smartunion.accounts.models import clerk_label
 from smartunion.core import audit, crypto
 from smartunion.core.errors import NotInScope
 from smartunion.core.idnumber import IdNumber, age_on, mask_phone, parse_id_number, validate_phone
@@ -142,7 +143,7 @@ def _event(membership, change_type, *, actor, on, reason="", note="", org=None) 
         occurred_on=on,
         note=note,
         actor_id=getattr(actor, "pk", None),
-        actor_name=actor.get_username() if actor is not None and actor.pk else "system",
+        actor_name=clerk_label(actor),
     )
 
 
@@ -369,7 +370,7 @@ def approve_application(membership: Membership, *, actor, on: dt.date | None = N
     m = _lock(membership, actor, expect=(MembershipStatus.APPLIED,))
     _require_active_org(m.org)
     on = on or today()
-    _check_day(on, not_before=(("申请日期", m.applied_on),))
+    _check_day(on, label="批准日期", not_before=(("申请日期", m.applied_on),))
     m.status = MembershipStatus.ACTIVE
     m.joined_on = on
     _save_unique(m)
@@ -418,7 +419,7 @@ def send_transfer(
         reason=reason,
         note=note,
         sent_on=today(),
-        sent_by_name=actor.get_username(),
+        sent_by_name=clerk_label(actor),
     )
     _save_unique(transfer)
     _event(
@@ -473,7 +474,7 @@ def accept_transfer(transfer: Transfer, *, actor) -> Membership:
     _save_unique(new)
     t.status = TransferStatus.ACCEPTED
     t.decided_on = on
-    t.decided_by_name = actor.get_username()
+    t.decided_by_name = clerk_label(actor)
     t.save(update_fields=["status", "decided_on", "decided_by_name"])
     _event(
         old,
@@ -511,7 +512,7 @@ def decline_transfer(transfer: Transfer, *, actor, note: str = "") -> Transfer:
     sender_side = Organization.objects.visible_to(actor, "change").filter(pk=t.from_org_id).exists()
     t.status = TransferStatus.CANCELLED if sender_side else TransferStatus.REJECTED
     t.decided_on = today()
-    t.decided_by_name = actor.get_username()
+    t.decided_by_name = clerk_label(actor)
     t.note = (t.note + " " + note).strip()[:200]
     t.save(update_fields=["status", "decided_on", "decided_by_name", "note"])
     _event(t.membership, ChangeType.TRANSFER_CANCELLED, actor=actor, on=t.decided_on, note=note)

@@ -216,8 +216,17 @@ class RevealView(MembersMixin, View):
             return redirect_to_second_factor(request, detail)
         value = services.reveal_person_pii(person, actor=request.user, field_name=field_name)
         if self.is_partial:
+            # With the whole number shown, the birth date in it is shown in full too (an
+            # out-of-band swap of the page's 出生日期).
             response = render(
-                request, "members/_pii.html", {"field": field_name, "value": value or "未登记"}
+                request,
+                "members/_pii.html",
+                {
+                    "field": field_name,
+                    "value": value or "未登记",
+                    "person": person,
+                    "birth_date": field_name == "id_number",
+                },
             )
         else:
             page = MemberDetailView(revealed={field_name: value})
@@ -492,27 +501,29 @@ class RejectView(MembershipActionView):
         return f"{membership.person.name}的入会申请未获批准。"
 
 
-class ApproveView(MembersMixin, View):
-    """批准入会 (a button on the member page): POST only."""
+class ApproveView(MembershipActionView):
+    """批准入会: confirmed on its own page, with the date the union committee approved it."""
 
-    action = "change"
-    http_method_names = ["post", "options"]
+    title = "批准入会"
+    form_class = forms.ApproveForm
+    allowed = (MembershipStatus.APPLIED,)
+    submit = "确认批准入会"
+    date_label = "批准日期"
+    intro = "批准后会员人数加一，并发放会员证号。请核对申请人和工会，填写工会委员会批准的日期。"
 
-    def post(self, request: HttpRequest, membership_id: int) -> HttpResponse:
+    def get_context_data(self, **kwargs) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
         membership = self.get_membership()
-        form = forms.DateForm(request.POST)
-        try:
-            if not form.is_valid():
-                raise ValidationError(form.errors["on"])
-            m = services.approve_application(
-                membership, actor=request.user, on=form.cleaned_data["on"]
+        if membership.applied_on:
+            context["intro"] = (
+                f"申请日期：{membership.applied_on:%Y-%m-%d}（{membership.get_channel_display()}）。"
+                + self.intro
             )
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, f"未能批准入会：{message}")
-        else:
-            messages.success(request, f"已批准{m.person.name}入会，会员证号 {m.card_no}。")
-        return redirect(detail_url(membership.person_id))
+        return context
+
+    def call(self, membership, data) -> str:
+        m = services.approve_application(membership, actor=self.request.user, on=data["on"])
+        return f"已批准{m.person.name}入会，会员证号 {m.card_no}。"
 
 
 class TransferView(MembershipActionView):

@@ -10,14 +10,13 @@ from ninja import Field, Query, Router, Schema, Status
 
 from smartunion.core.api import StrictSchema, code_type, get_or_404, require, set_fields
 from smartunion.core.codes import Industry, UnitCategory
+from smartunion.core.pagination import PageIn, keyset_page, page_schema
 from smartunion.orgs import services
 from smartunion.orgs.models import Kind, Organization
 from smartunion.orgs.models import Status as OrgStatus
 from smartunion.regions.models import Region
 
 router = Router(tags=["工会组织"])
-
-MAX_LIMIT = 200
 
 KindCode = code_type(Kind, blank=False)
 IndustryCode = code_type(Industry)
@@ -92,19 +91,10 @@ class OrgOut(Schema):
         return obj.get_status_display()
 
 
-class OrgPage(Schema):
-    count: int
-    limit: int
-    offset: int
-    items: list[OrgOut]
-
-
-class OrgFilters(Schema):
+class OrgFilters(PageIn):
     parent: int | None = Field(None, description="只列出该工会的直属下级")
     q: str = Field("", max_length=64, description="名称中的字，或统一社会信用代码")
     status: StatusCode = Field("", description="normal 正常 / dissolved 撤销 / merged 合并")
-    limit: int = Field(50, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0)
 
 
 class OrgFieldsIn(StrictSchema):
@@ -175,9 +165,10 @@ def _values(data: dict) -> dict:
     return data
 
 
-@router.get("", response=OrgPage)
+@router.get("", response=page_schema(OrgOut, counted=True))
 def list_orgs(request, filters: Query[OrgFilters]):
-    """Unions in the user's subtree, in tree order; ``parent`` gives one union's direct children."""
+    """Unions in the user's subtree, in tree order; ``parent`` gives one union's direct children.
+    ``count`` is the number of unions the filters find (all pages)."""
     qs = _orgs().visible_to(request.user)
     if filters.parent is not None:
         parent = get_or_404(Organization.objects, request.user, filters.parent, what="工会组织")
@@ -187,12 +178,7 @@ def list_orgs(request, filters: Query[OrgFilters]):
     if filters.status:
         qs = qs.filter(status=filters.status)
     # At most ~49,000 unions in a province: counting them is cheap, unlike members.
-    return {
-        "count": qs.count(),
-        "limit": filters.limit,
-        "offset": filters.offset,
-        "items": list(qs[filters.offset : filters.offset + filters.limit]),
-    }
+    return {"count": qs.count(), **keyset_page(qs, filters, order=("path",))}
 
 
 @router.get("/{int:org_id}", response=OrgOut)

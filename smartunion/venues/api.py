@@ -13,18 +13,20 @@ from urllib.parse import quote, urlencode
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Field, Query, Router, Schema
 
+from smartunion.core.pagination import PageIn, keyset_page, page_schema
 from smartunion.core.scope import get_for_user
 from smartunion.venues import coords
 from smartunion.venues.hours import is_open_at
 from smartunion.venues.models import KIND_SHORT, Venue, VenueKind
+from smartunion.venues.places import find_places
 from smartunion.venues.querysets import BoxFetcher, nearest_rows
 
 router = Router(tags=["工会阵地"])
 
-MAX_LIST = 500
 MAX_NEAREST = 50
+OPEN_NOW_FACTOR = 5
 
 
 class VenueOut(Schema):
@@ -53,11 +55,6 @@ class VenueOut(Schema):
     status: str
 
 
-class VenueListOut(Schema):
-    items: list[VenueOut]
-    next_after: int | None
-
-
 class NearbyOut(Schema):
     id: int
     name: str
@@ -83,6 +80,25 @@ class NearestOut(Schema):
     lng: float
     lat: float
     items: list[NearbyOut]
+
+
+class PlaceOut(Schema):
+    kind: str = Field(description="county 县区 / town 乡镇街道 / venue 阵地")
+    kind_name: str
+    name: str
+    area: str = Field(description="所在市州、县区")
+    lng: float = Field(description="经度（WGS-84）")
+    lat: float = Field(description="纬度（WGS-84）")
+    approximate: bool = Field(description="true：没有精确位置，按所在县区驻地")
+    address: str = ""
+
+
+class PlaceFilters(Schema):
+    q: str = Field("", max_length=40, description="县区、乡镇街道或阵地的名称")
+
+
+class PlacesOut(Schema):
+    items: list[PlaceOut]
 
 
 def _int(raw, field: str, label: str, low: int, high: int, default: int) -> int:
@@ -257,8 +273,10 @@ def nearest(
     crs: str = "wgs84",
     limit: str = "10",
     kind: str = "",
+    open_now: bool = False,
 ):
-    """附近的阵地 (public, no login): the nearest open venues with ``distance_m``."""
+    """附近的阵地 (public, no login): the nearest open venues with ``distance_m``; with
+    ``open_now`` only those open at this hour."""
     system = coords.parse_crs(crs)
     errors = {}
     values = {}
@@ -273,7 +291,14 @@ def nearest(
     count = _int(limit, "limit", "数量", 1, MAX_NEAREST, 10)
     wgs = coords.to_wgs84(values["lng"], values["lat"], system)
     now = timezone.now()
-    found = find_nearest(*wgs, limit=count, kind=_kind(kind))
+    if open_now:
+        # Most venues keep hours, so the nearest few times as many hold enough open ones.
+        found = find_nearest(*wgs, limit=min(count * OPEN_NOW_FACTOR, 200), kind=_kind(kind))
+        found = [(v, d) for v, d in found if v.is_open and is_open_at(v.hours, v.open_24h, now)][
+            :count
+        ]
+    else:
+        found = find_nearest(*wgs, limit=count, kind=_kind(kind))
     return {
         "crs": system.value,
         "lng": values["lng"],
@@ -282,39 +307,39 @@ def nearest(
     }
 
 
-@router.get("", response=VenueListOut)
-def list_venues(
-    request,
-    kind: str = "",
-    region: str = "",
-    crs: str = "wgs84",
-    status: str = "",
-    after: str = "",
-    limit: str = "100",
-):
-    """阵地列表 (staff, within scope): filter by kind, region code (2, 4 or 6 digits), status."""
-    system = coords.parse_crs(crs)
+class VenueFilters(PageIn):
+    kind: str = Field("", max_length=32, description="阵地类型，如 station")
+    region: str = Field("", max_length=12, description="行政区划代码（2、4或6位）")
+    crs: str = Field("wgs84", max_length=12, description="坐标系：wgs84、gcj02 或 bd09")
+    status: str = Field("", max_length=12, description="open 开放 / closed 已关闭")
+
+
+@router.get("/places", auth=None, response=PlacesOut, url_name="venues_places")
+def places(request, filters: Query[PlaceFilters]):
+    """地名 (public, no login): counties, towns and venues whose name holds ``q``, with a
+    WGS-84 position to look for the nearest venues from (附近驿站's place search)."""
+    return {"items": find_places(filters.q)}
+
+
+@router.get("", response=page_schema(VenueOut))
+def list_venues(request, filters: Query[VenueFilters]):
+    """阵地列表 (staff, within scope): filter by kind, region code (2, 4 or 6 digits), status;
+    by id."""
+    system = coords.parse_crs(filters.crs)
     qs = Venue.objects.visible_to(request.auth, "view").select_related("region")
-    if kind := _kind(kind):
+    if kind := _kind(filters.kind):
         qs = qs.filter(kind=kind)
-    region = (region or "").strip()
+    region = filters.region.strip()
     if region:
         if not (region.isdigit() and len(region) in (2, 4, 6)):
             raise ValidationError({"region": "行政区划代码应为2、4或6位数字。"})
         qs = qs.filter(region__code__startswith=region_prefix(region))
-    if status:
+    if status := filters.status:
         if status not in ("open", "closed"):
             raise ValidationError({"status": "状态应为 open 或 closed。"})
         qs = qs.filter(status=status)
-    count = _int(limit, "limit", "数量", 1, MAX_LIST, 100)
-    if after:
-        qs = qs.filter(id__gt=_int(after, "after", "起始编号", 0, 2**62, 0))
-    rows = list(qs.order_by("id")[: count + 1])
-    items = rows[:count]
-    return {
-        "items": [venue_out(v, system) for v in items],
-        "next_after": items[-1].pk if len(rows) > count else None,
-    }
+    page = keyset_page(qs, filters, order=("id",))
+    return {**page, "items": [venue_out(v, system) for v in page["items"]]}
 
 
 @router.get("/{venue_id}", response=VenueOut)

@@ -22,7 +22,7 @@ from django.views.generic import FormView, TemplateView
 from smartunion.core import audit
 from smartunion.core.forms import apply_service_errors
 from smartunion.core.views_mixins import ScopedViewMixin, fetch_page
-from smartunion.venues import conf, coords, exports, services
+from smartunion.venues import boundaries, conf, coords, exports, services
 from smartunion.venues import imports as venue_imports
 from smartunion.venues.forms import (
     CloseForm,
@@ -138,6 +138,7 @@ class VenueMapView(VenuesView, TemplateView):
                 "detail": reverse("venues:detail", kwargs={"venue_id": 0}),
                 "tiles": tiles,
                 "seats": self.seat_points(tiles["crs"]),
+                "boundaries": boundaries.map_config(),
             },
             truncated=len(rows) > MAP_LIMIT,
             shown=len(points),
@@ -488,16 +489,39 @@ def county_choices() -> list[dict[str, Any]]:
     return out
 
 
+#: The kinds 附近驿站 filters by: stations first (and by default), then every kind, then the rest.
+NEARBY_DEFAULT_KIND = VenueKind.STATION
+
+
+def nearby_kinds() -> list[dict[str, str]]:
+    rest = [k for k in VenueKind.values if k != NEARBY_DEFAULT_KIND]
+    return [
+        {"value": NEARBY_DEFAULT_KIND, "label": KIND_SHORT[NEARBY_DEFAULT_KIND]},
+        {"value": "", "label": "全部"},
+        *({"value": k, "label": KIND_SHORT[k]} for k in rest),
+    ]
+
+
 def nearby_page(request):
     """附近驿站: the public phone page (no login)."""
     tiles = conf.tile_config()
+    kinds = nearby_kinds()
     data = {
         "api": reverse("api:venues_nearest"),
+        "places": reverse("api:venues_places"),
         "counties": county_choices(),
         "tiles": tiles,
+        "kinds": kinds,
+        "default_kind": NEARBY_DEFAULT_KIND,
+        "boundaries": boundaries.map_config(),
     }
     return render(
         request,
         "venues/nearby.html",
-        {"page_data": data, "tiles": tiles},
+        {
+            "page_data": data,
+            "tiles": tiles,
+            "kinds": kinds,
+            "default_kind": NEARBY_DEFAULT_KIND,
+        },
     )

@@ -30,7 +30,7 @@ def test_owners_list_their_own_tokens_without_the_keys(world):
     issue_token(world.sibling_admin)
     response = Client().get("/api/v1/auth/tokens", headers=bearer(key))
     assert response.status_code == 200
-    [listed] = response.json()
+    [listed] = response.json()["items"]
     assert listed["prefix"] == key[:8] and listed["username"] == "county_admin"
     assert key not in response.content.decode()
     assert listed["last_used_at"] is not None and listed["expired"] is False
@@ -53,8 +53,8 @@ def test_a_higher_admin_lists_and_revokes_a_token_of_an_account_below(world):
     listed = Client().get(
         f"/api/v1/staff/{world.grassroots_admin.pk}/tokens", headers=bearer(admin_key)
     )
-    assert [t["prefix"] for t in listed.json()] == [grassroots_key[:8]]
-    token_id = listed.json()[0]["id"]
+    assert [t["prefix"] for t in listed.json()["items"]] == [grassroots_key[:8]]
+    token_id = listed.json()["items"][0]["id"]
     response = Client().delete(f"/api/v1/auth/tokens/{token_id}", headers=bearer(admin_key))
     assert response.status_code == 204
     assert Client().get("/api/v1/orgs", headers=bearer(grassroots_key)).status_code == 401

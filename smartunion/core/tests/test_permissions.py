@@ -241,6 +241,7 @@ PUBLIC_API = {
         "POST",
         "/api/v1/assistance/self-test",
     ): "困难职工自测: a worker checks a household (saves nothing)",
+    ("GET", "/api/v1/venues/places"): "附近驿站's place search: counties, towns, open venues",
     ("GET", "/api/v1/openapi.json"): "the schema",
     ("GET", "/api/v1/docs"): "the interactive docs",
     ("GET", "/api/v1/"): "ninja's root",

@@ -134,6 +134,43 @@ def test_the_error_workbook_holds_the_bad_rows_and_an_error_column(client, world
     assert client.get(reverse("imports:errors", kwargs={"job_id": job.pk})).status_code == 404
 
 
+def test_the_error_workbook_keeps_the_code_and_union_lists_and_the_dropdowns(
+    client, world, bad_file
+):
+    import openpyxl
+
+    job = validated(bad_file, actor=world.county_admin, org=world.county_a)
+    client.force_login(world.county_admin)
+    data = b"".join(
+        client.get(reverse("imports:errors", kwargs={"job_id": job.pk})).streaming_content
+    )
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    assert wb.sheetnames == ["会员信息", "代码表", "工会列表"]
+    sheet = wb["会员信息"]
+    # 姓名, 身份证号码, 手机号码, 所在工会编号, 民族, 学历, 入会日期 as the user's file had them.
+    checks = {str(dv.sqref).split(":")[0]: dv for dv in sheet.data_validations.dataValidation}
+    assert checks["D2"].formula1.startswith("'工会列表'!$D$2")
+    assert checks["E2"].formula1.startswith("'代码表'!") and checks["F2"].type == "list"
+    assert checks["B2"].type == "textLength" and checks["G2"].type == "date"
+    assert "A2" not in checks and "C2" not in checks  # 姓名 and 手机号码 are typed freely
+    codes = wb["代码表"]
+    ethnicity = next(c.column_letter for c in codes[1] if c.value == "民族")
+    assert "汉族" in [c.value for c in codes[ethnicity]]
+    unions = [c.value for c in wb["工会列表"]["D"]][1:]
+    assert f"{world.union_a1.pk} 兰州第一机械厂工会" in unions
+    assert not any("七里河" in (u or "") for u in unions)
+    # Fixed by choosing from the lists, it goes back as it is.
+    sheet["B2"] = new_id_number()
+    sheet["D2"] = f"{world.union_a2.pk} 城关区快递行业联合工会"
+    sheet["E2"] = "回族"
+    out = io.BytesIO()
+    wb.save(out)
+    again = validated(
+        out.getvalue(), actor=world.county_admin, org=world.county_a, name="fixed.xlsx"
+    )
+    assert (again.rows_read, again.rows_valid) == (1, 1)
+
+
 def test_the_error_workbook_can_be_fixed_and_uploaded_again(client, world, bad_file):
     import openpyxl
 
@@ -290,7 +327,7 @@ def test_the_api_uploads_polls_lists_issues_and_commits(client, world, bad_file)
     run_worker()
     job = client.get(f"/api/v1/imports/jobs/{job_id}").json()
     assert (job["status"], job["rows_valid"], job["rows_error"]) == ("validated", 1, 1)
-    issues = client.get(f"/api/v1/imports/jobs/{job_id}/issues?level=error").json()
+    issues = client.get(f"/api/v1/imports/jobs/{job_id}/issues?level=error").json()["items"]
     assert [(i["row_no"], i["column"]) for i in issues] == [(3, "身份证号码")]
     response = client.post(
         f"/api/v1/imports/jobs/{job_id}/commit",

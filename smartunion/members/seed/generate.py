@@ -19,6 +19,7 @@ import random
 from collections import Counter
 from dataclasses import dataclass, field
 
+from smartunion.accounts.models import SYSTEM_CLERK
 from smartunion.core.idnumber import GENDER_MALE, IdNumber
 from smartunion.core.pinyin import PinyinCache
 from smartunion.core.synthetic import data
@@ -39,7 +40,7 @@ from smartunion.members.models import (
 from smartunion.orgs.models import Kind
 from smartunion.orgs.seed import Area, OrgSpec
 
-ACTOR_NAME = "system"
+ACTOR_NAME = SYSTEM_CLERK
 _HIGH_EDUCATION = (("10", 8), ("20", 45), ("30", 30), ("40", 5), ("60", 8), ("70", 4))
 _EDUCATION = (("10", 1), ("20", 15), ("30", 25), ("40", 12), ("50", 8), ("60", 22), ("70", 15),
               ("80", 2))  # fmt: skip

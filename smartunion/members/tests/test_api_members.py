@@ -217,7 +217,7 @@ def test_pages_follow_the_next_cursor_without_counting(world):
     for i in range(5):
         world.add_member(world.union_a2, f"成员{i}")
     client = client_for(world.county_admin)
-    seen, after, pages = [], 0, 0
+    seen, after, pages = [], "", 0
     while True:
         body = client.get(URL, {"limit": 3, "after": after}).json()
         seen += [m["id"] for m in body["items"]]

@@ -79,9 +79,13 @@ def test_a_county_admin_finds_a_member_by_pinyin_initials_and_transfers_them(
     number = world.member_a1.person.id_number
     id_row = page.locator("#pii-id_number")
     expect(id_row).not_to_contain_text(number)
+    b = world.member_a1.person.birth_date
+    expect(page.locator("#birth-date")).to_contain_text(f"{b.year}-**-**")
     id_row.get_by_role("button", name="显示完整号码").click()
     expect(id_row).to_contain_text(number)
     expect(id_row.get_by_role("button")).to_have_count(0)
+    # With the whole number shown, its birth date is shown in full too.
+    expect(page.locator("#birth-date")).to_contain_text(f"{b.year}年{b.month}月{b.day}日")
     assert AuditEntry.objects.filter(action="pii.reveal").count() == 1
 
     page.locator("#membership").get_by_role("link", name="转会").click()
@@ -119,4 +123,54 @@ def test_a_county_admin_finds_a_member_by_pinyin_initials_and_transfers_them(
     assert small.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(small, "members-detail-phone")
     phone.close()
+    context.close()
+
+
+@pytest.mark.browser
+def test_an_application_waits_in_the_pending_list_and_is_approved_with_the_committee_s_date(
+    live_server, browser, world
+):
+    import datetime as dt
+
+    from playwright.sync_api import expect
+
+    from smartunion.members import services
+
+    for name, day in (("孙八", 12), ("周九", 3)):
+        services.apply_for_membership(
+            services.PersonData(name, new_id_number()),
+            world.union_a1,
+            actor=world.county_admin,
+            applied_on=dt.date(2025, 5, day),
+        )
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    log_in(page, live_server, world.county_admin.username)
+    # The home page's 待办 leads to the applications, the longest waiting first.
+    page.get_by_role("link", name=re.compile("待审批的入会申请")).click()
+    rows = page.locator("#results tbody tr")
+    expect(rows).to_have_count(2)
+    expect(rows.first).to_contain_text("周九")
+    expect(rows.first).to_contain_text("2025-05-03")
+    expect(page.locator("#results thead")).to_contain_text("申请日期")
+    screenshot(page, "members-pending")
+
+    rows.first.get_by_role("link", name="周九").click()
+    page.locator("#membership").get_by_role("link", name="批准入会").click()
+    # A page of its own: who, where, since when, and the committee's date (today unless
+    # changed); nothing happens until it is confirmed.
+    expect(page.get_by_role("heading", level=1)).to_have_text("批准入会：周九")
+    expect(page.locator("main")).to_contain_text("申请日期：2025-05-03")
+    date = page.get_by_label("批准日期")
+    expect(date).to_have_value(dt.date.today().isoformat())
+    date.fill("2025-05-01")
+    page.get_by_role("button", name="确认批准入会").click()
+    expect(page.locator(".errorlist")).to_have_text("批准日期不能早于申请日期。")
+    screenshot(page, "members-approve")
+    date.fill("2025-05-20")
+    page.get_by_role("button", name="确认批准入会").click()
+    expect(page.locator(".messages")).to_contain_text("已批准周九入会")
+    m = Membership.objects.get(person__name="周九")
+    assert m.status == MembershipStatus.ACTIVE and m.joined_on == dt.date(2025, 5, 20)
     context.close()

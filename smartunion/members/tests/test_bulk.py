@@ -69,7 +69,9 @@ def test_it_registers_persons_memberships_events_and_counters(world):
     assert membership.card_no == f"62{membership.pk:010d}"
     assert membership.joined_on == membership.applied_on
     event = MembershipEvent.objects.get(membership=membership)
-    assert event.change_type == ChangeType.JOIN and event.actor_name == "county_admin"
+    assert (
+        event.change_type == ChangeType.JOIN and event.actor_name == "county_admin（城关区总工会）"
+    )
 
 
 def test_it_stores_ciphertext_never_the_plain_numbers(world):

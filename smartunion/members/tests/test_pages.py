@@ -193,6 +193,26 @@ def test_the_status_filter_lists_pending_applications(client, world):
     assert "赵六" in html and "张三" not in html and "申请中" in html
 
 
+def test_pending_applications_show_their_date_the_longest_waiting_first(client, world):
+    for name, day in (("甲", 9), ("乙", 2), ("丙", 5)):
+        services.apply_for_membership(
+            services.PersonData(name, new_id_number()),
+            world.union_a1,
+            actor=world.county_admin,
+            applied_on=dt.date(2025, 4, day),
+        )
+    html = page(login(client, world.county_admin).get(url("list"), {"status": "applied"}))
+    assert "<th>申请日期</th>" in html
+    rows = html[html.index("<tbody>") :]
+    positions = [rows.index(f"2025-04-0{day}") for day in (2, 5, 9)]
+    assert positions == sorted(positions)
+    assert [rows.index(name) for name in ("乙", "丙", "甲")] == sorted(
+        rows.index(name) for name in ("乙", "丙", "甲")
+    )
+    # The other lists have no such column.
+    assert "申请日期" not in page(client.get(url("list")))
+
+
 def test_the_list_costs_the_same_queries_for_3_or_30_members(client, world):
     login(client, world.county_admin)
 
@@ -338,6 +358,18 @@ def test_revealing_a_number_shows_it_and_writes_an_audit_row(client, world, fiel
     assert entry.actor_name == "county_admin" and entry.changes == {"field": field}
 
 
+def test_revealing_the_number_in_place_shows_the_birth_date_in_full_too(client, world):
+    login(client, world.county_admin)
+    person = world.member_a1.person
+    b = person.birth_date
+    hx = {"HX-Request": "true"}
+    html = page(client.post(url("reveal", person_id=person.pk), {"field": "id_number"}, headers=hx))
+    assert '<dd id="birth-date" hx-swap-oob="true">' in html
+    assert f"{b.year}年{b.month}月{b.day}日" in html
+    html = page(client.post(url("reveal", person_id=person.pk), {"field": "phone"}, headers=hx))
+    assert "birth-date" not in html and f"{b.year}年{b.month}月{b.day}日" not in html
+
+
 def test_revealing_without_htmx_shows_the_member_page_with_the_number(client, world):
     login(client, world.grassroots_admin)
     person = world.member_a1.person
@@ -370,3 +402,14 @@ def test_pages_need_a_login(client, world):
     assert Person.objects.filter(pk=world.member_a1.person_id).exists()
     response = client.post(url("leave", membership_id=world.member_a1.pk), {})
     assert response.status_code == 302
+
+
+def test_pending_transfers_are_listed_by_the_date_sent_the_oldest_first(client, world):
+    # Sent first, the older one has the lower id: the latest-first order of ids would fail.
+    early = services.send_transfer(world.member_a2, world.union_a1, actor=world.county_admin)
+    late = services.send_transfer(world.member_a1, world.union_a2, actor=world.county_admin)
+    Transfer.objects.filter(pk=late.pk).update(sent_on=dt.date(2025, 6, 9))
+    Transfer.objects.filter(pk=early.pk).update(sent_on=dt.date(2025, 6, 2))
+    html = page(login(client, world.county_admin).get(url("transfers")))
+    incoming = html[html.index("<tbody>") :]
+    assert incoming.index("2025-06-02") < incoming.index("2025-06-09")

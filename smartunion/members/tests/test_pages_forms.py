@@ -1,6 +1,7 @@
 """The membership forms: each action through its page, bad input with its Chinese message."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -102,10 +103,62 @@ def test_an_application_creates_the_person_and_is_approved_from_the_member_page(
     assert m.status == MembershipStatus.APPLIED and m.channel == "written"
     html = shown(client.get(response["Location"]))
     assert "已登记赵六的入会申请" in html and "批准入会" in html
-    approved = client.post(url("approve", membership_id=m.pk), {"on": ""}, follow=True)
+    assert 'href="{}"'.format(url("approve", membership_id=m.pk)) in html
+    approved = client.post(
+        url("approve", membership_id=m.pk), {"on": dt.date.today().isoformat()}, follow=True
+    )
     m.refresh_from_db()
     assert m.status == MembershipStatus.ACTIVE and m.card_no
     assert f"已批准赵六入会，会员证号 {m.card_no}" in shown(approved)
+
+
+def applied(world, applied_on: dt.date) -> Membership:
+    return services.apply_for_membership(
+        services.PersonData("赵六", new_id_number()),
+        world.union_a1,
+        actor=world.county_admin,
+        applied_on=applied_on,
+    )
+
+
+def test_approving_asks_for_confirmation_with_the_application_and_today_s_date(client, world):
+    m = applied(world, dt.date(2025, 3, 2))
+    html = shown(login(client, world.county_admin).get(url("approve", membership_id=m.pk)))
+    assert "批准入会：赵六" in html and "申请日期：2025-03-02（书面申请）" in html
+    assert f'name="on" value="{dt.date.today():%Y-%m-%d}"' in html
+    assert "确认批准入会" in html
+    m.refresh_from_db()
+    assert m.status == MembershipStatus.APPLIED
+
+
+def test_the_committee_s_approval_date_becomes_the_joining_date(client, world):
+    m = applied(world, dt.date(2025, 3, 2))
+    login(client, world.county_admin)
+    client.post(url("approve", membership_id=m.pk), {"on": "2025-03-20"})
+    m.refresh_from_db()
+    assert m.status == MembershipStatus.ACTIVE and m.joined_on == dt.date(2025, 3, 20)
+    assert m.events.latest("id").occurred_on == dt.date(2025, 3, 20)
+
+
+@pytest.mark.parametrize(
+    "on, message",
+    [
+        ("", "请填写工会委员会批准入会的日期。"),
+        ("2025-03-01", "批准日期不能早于申请日期。"),
+        ((dt.date.today() + dt.timedelta(days=1)).isoformat(), "批准日期不能晚于今天。"),
+        ("2025-02-30", "输入一个有效的日期。"),
+    ],
+    ids=["blank", "before the application", "tomorrow", "no such day"],
+)
+def test_a_bad_approval_date_is_refused_and_nothing_is_saved(client, world, on, message):
+    m = applied(world, dt.date(2025, 3, 2))
+    login(client, world.county_admin)
+    before = counts()
+    response = client.post(url("approve", membership_id=m.pk), {"on": on})
+    assert field_errors(response, "on") == [message]
+    assert counts() == before
+    m.refresh_from_db()
+    assert m.status == MembershipStatus.APPLIED and m.joined_on is None
 
 
 def test_gender_and_birth_date_are_never_form_fields(client, world):
@@ -142,8 +195,35 @@ def test_a_bad_id_number_is_refused_on_its_field_and_nothing_is_saved(client, wo
     errors = field_errors(response, "id_number")
     assert len(errors) == 1 and expected in errors[0]
     assert expected in shown(response)
-    assert number not in shown(response) and "13912345678" not in shown(response)
+    assert number not in shown(response)
     assert counts() == before
+
+
+def test_a_form_refused_for_one_field_keeps_every_other_field_but_the_id_number(client, world):
+    data = person_post(
+        id_number=new_id_number()[:17], occupation="外卖骑手", applied_on="2025-02-03"
+    )
+    response = login(client, world.county_admin).post(url("apply", org_id=world.union_a1.pk), data)
+    form = response.context["form"]
+    html = shown(response)
+    assert list(form.errors) == ["id_number"]
+    # What was typed comes back: the name, the phone, the code lists, the texts, the dates.
+    for name, value in (
+        ("name", "赵六"),
+        ("phone", "13912345678"),
+        ("occupation", "外卖骑手"),
+        ("applied_on", "2025-02-03"),
+    ):
+        assert f'name="{name}" value="{value}"' in html, name
+    for name, code in (("ethnicity", "01"), ("education", "30"), ("new_form_type", "03")):
+        assert re.search(rf'<option value="{code}" selected>', form[name].as_widget()), name
+    assert 'name="is_migrant_worker" id="id_is_migrant_worker" checked' in html
+    # The ID number is never written back into the page, and the form says so.
+    assert data["id_number"] not in html
+    assert (
+        re.search(r'<input type="text" name="id_number"[^>]*>', html).group(0).find("value") == -1
+    )
+    assert "页面不回显已填写的身份证号码，请重新填写" in html
 
 
 @pytest.mark.parametrize(
@@ -248,8 +328,11 @@ def test_an_application_can_be_rejected_with_a_note(client, world):
 def test_approving_twice_shows_a_message_and_changes_nothing(client, world):
     login(client, world.county_admin)
     before = counts()
-    response = client.post(url("approve", membership_id=world.member_a1.pk), follow=True)
-    assert "未能批准入会：该会员的会籍已发生变化" in shown(response)
+    page = shown(client.get(url("approve", membership_id=world.member_a1.pk)))
+    assert "该会籍当前为“在籍”，不能办理批准入会。" in page
+    today = dt.date.today().isoformat()
+    response = client.post(url("approve", membership_id=world.member_a1.pk), {"on": today})
+    assert "该会员的会籍已发生变化" in shown(response)
     assert counts() == before
 
 
@@ -609,7 +692,6 @@ def test_a_viewer_cannot_change_anything(client, world):
 def test_post_only_routes_answer_get_with_405(client, world):
     login(client, world.county_admin)
     transfer = services.send_transfer(world.member_a1, world.union_a2, actor=world.county_admin)
-    assert client.get(url("approve", membership_id=world.member_a1.pk)).status_code == 405
     assert client.get(url("transfer_accept", transfer_id=transfer.pk)).status_code == 405
     assert client.get(url("reveal", person_id=world.member_a1.person_id)).status_code == 405
 

@@ -77,7 +77,7 @@ def test_an_approval_dated_before_the_application_is_refused(world):
         services.approve_application(
             m, actor=world.county_admin, on=m.applied_on - dt.timedelta(days=1)
         )
-    assert messages_of(exc) == {"on": ["日期不能早于申请日期。"]}
+    assert messages_of(exc) == {"on": ["批准日期不能早于申请日期。"]}
     assert Membership.objects.get(pk=m.pk).status == MembershipStatus.APPLIED
 
 

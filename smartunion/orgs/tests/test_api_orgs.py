@@ -82,14 +82,19 @@ def test_q_finds_unions_by_a_part_of_the_name_and_status_filters(world):
     assert fields(bad)["status"].startswith("状态：取值不正确")
 
 
-def test_limit_and_offset_page_through_the_list(world):
+def test_limit_and_after_page_through_the_list_in_tree_order_with_the_count(world):
     client = client_for(world.province_admin)
     first = client.get(URL, {"limit": 2}).json()
-    second = client.get(URL, {"limit": 2, "offset": 2}).json()
+    second = client.get(URL, {"limit": 2, "after": first["next"]}).json()
     assert first["count"] == second["count"] == 7
     assert len(first["items"]) == 2 and len(second["items"]) == 2
-    assert {o["id"] for o in first["items"]}.isdisjoint({o["id"] for o in second["items"]})
-    assert client.get(URL, {"limit": 1000}).status_code == 422
+    assert [o["name"] for o in first["items"] + second["items"]] == [
+        world.province.name,
+        world.city.name,
+        world.county_a.name,
+        world.union_a1.name,
+    ]
+    assert client.get(URL, {"limit": 501}).status_code == 422
 
 
 def test_detail_gives_region_code_kind_member_count_and_a_masked_chair_phone(world):

@@ -1,7 +1,9 @@
 """附近驿站 in Debian's chromium, with a faked phone position."""
 
 import pytest
+from playwright.sync_api import expect
 
+from smartunion.core.testing_browser import TIMEOUT_MS, log_in, screenshot
 from smartunion.venues.tests.conftest import station_values
 
 
@@ -68,3 +70,85 @@ def test_without_location_a_county_can_be_chosen(browser, live_server, stations)
     assert page.locator("#results li h2").first.inner_text() == "1. 西固区福利路驿站"
     assert "离兰州市西固区驻地最近" in page.locator("#status").inner_text()
     ctx.close()
+
+
+@pytest.mark.browser
+def test_a_place_search_that_finds_nothing_clears_the_old_results_and_says_so(
+    browser, live_server, stations
+):
+    ctx = phone(browser, 103.8320, 36.0590)
+    page = ctx.new_page()
+    page.goto(f"{live_server.url}/nearby/")
+    page.wait_for_selector("#results li")
+    screenshot(page, "venues-nearby")
+    page.fill("#place", "火星基地")
+    page.click("#place-form button")
+    # (expect, not wait_for_function: the page's CSP forbids evaluating strings)
+    expect(page.locator("#results li")).to_have_count(0)
+    assert "没有找到“火星基地”" in page.locator("#status").inner_text()
+    # A venue's name or a town finds a place too.
+    page.fill("#place", "雁滩驿站")
+    page.click("#place-form button")
+    page.wait_for_selector("#results li")
+    assert page.locator("#results li h2").first.inner_text() == "1. 城关区雁滩驿站"
+    assert "离城关区雁滩驿站最近" in page.locator("#status").inner_text()
+    ctx.close()
+
+
+@pytest.mark.browser
+def test_the_kind_and_open_now_filters_search_again_from_the_same_place(
+    browser, live_server, stations
+):
+    ctx = phone(browser, 103.8320, 36.0590)
+    page = ctx.new_page()
+    asked = []
+    page.on("request", lambda r: asked.append(r.url) if "/venues/nearest" in r.url else None)
+    page.goto(f"{live_server.url}/nearby/")
+    page.wait_for_selector("#results li")
+    assert "kind=station" in asked[-1]
+    assert (
+        page.get_by_role("button", name="驿站", exact=True).get_attribute("aria-pressed") == "true"
+    )
+    page.get_by_role("button", name="全部", exact=True).click()
+    expect(page.locator("#status")).to_contain_text("阵地")
+    assert "kind=" not in asked[-1]
+    page.check("#open-now")
+    expect(page.locator("#status")).to_contain_text("现在开放的")
+    assert "open_now=true" in asked[-1]
+    assert page.locator("#results li").count() == 4  # all four are open day and night
+    ctx.close()
+
+
+@pytest.mark.browser
+def test_the_phone_map_draws_the_province_and_its_counties_without_tiles(
+    browser, live_server, stations
+):
+    ctx = phone(browser, 103.8320, 36.0590)
+    page = ctx.new_page()
+    page.goto(f"{live_server.url}/nearby/")
+    page.wait_for_selector("#results li")
+    page.click("#show-map")
+    page.wait_for_selector("#map.has-boundaries", timeout=TIMEOUT_MS)
+    # Zoomed in on Lanzhou: its counties are drawn under the numbered markers.
+    page.locator(".leaflet-boundaries-pane path").nth(14).wait_for(
+        state="attached", timeout=TIMEOUT_MS
+    )
+    assert page.locator(".num-icon").count() == 4
+    screenshot(page, "venues-nearby-map")
+    ctx.close()
+
+
+@pytest.mark.browser
+def test_the_staff_map_draws_the_boundaries_and_names_no_setting(
+    browser, live_server, stations, world
+):
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    log_in(page, live_server, "county_admin")
+    page.goto(f"{live_server.url}/venues/map/")
+    page.wait_for_selector("#venue-map.has-boundaries", timeout=TIMEOUT_MS)
+    page.wait_for_selector(".leaflet-boundaries-pane canvas", timeout=TIMEOUT_MS)
+    assert "SMARTUNION" not in page.content()
+    assert "市州、县区界线" in page.locator("#map-note").inner_text()
+    page.wait_for_timeout(500)
+    screenshot(page, "venues-map-county")
+    page.close()

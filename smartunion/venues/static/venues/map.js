@@ -1,4 +1,5 @@
-/* Staff map of venues: Leaflet with circle markers (no marker images, no CDN). */
+/* Staff map of venues: Leaflet with circle markers (no marker images, no CDN), over the
+   province's city and county boundaries (boundaries.js), so it is a map even without tiles. */
 (function () {
   "use strict";
   var el = document.getElementById("venue-map");
@@ -14,7 +15,9 @@
       subdomains: data.tiles.subdomains || "abc", maxZoom: 18, attribution: data.tiles.attribution || ""
     }).addTo(map);
   }
-  // Without tiles, county and city seats give the dots a frame of reference.
+  var toMap = data.tiles.crs === "gcj02" ? window.SmartunionBoundaries.wgsToGcj : null;
+  var outline = window.SmartunionBoundaries.add(map, data.boundaries, { toMap: toMap });
+  // County and city seats name the places.
   var cityLabels = L.layerGroup().addTo(map);
   var countyLabels = L.layerGroup();
   (data.seats || []).forEach(function (s) {
@@ -64,7 +67,9 @@
   if (bounds.length) {
     map.fitBounds(bounds, { padding: [20, 20], maxZoom: 14 });
   } else {
+    // No venue to show: the province itself.
     map.setView([36.06, 103.83], 6);
+    outline.then(function (province) { if (province) { map.fitBounds(province); } });
   }
   toggleLabels();
 })();

@@ -1,10 +1,13 @@
-/* 附近驿站 (phone page): locate, ask /api/v1/venues/nearest, show a list and a Leaflet map. */
+/* 附近驿站 (phone page): locate (or a county, town or venue typed or chosen), ask
+   /api/v1/venues/nearest with the kind and 现在开放 filters, show a list and a Leaflet map
+   drawn over the province's boundaries (boundaries.js). */
 (function () {
   "use strict";
   var DATA = JSON.parse(document.getElementById("page-data").textContent);
   var $ = function (id) { return document.getElementById(id); };
   var statusEl = $("status"), results = $("results"), mapEl = $("map");
-  var map = null, layer = null, lastItems = [], lastOrigin = null;
+  var map = null, layer = null, lastItems = [], lastOrigin = null, lastWhere = "";
+  var kind = DATA.default_kind, openNow = false;
 
   function setStatus(text, isError) {
     statusEl.textContent = text;
@@ -56,22 +59,38 @@
     return li;
   }
 
+  function kindName() {
+    var k = DATA.kinds.filter(function (x) { return x.value === kind; })[0];
+    return k && k.value ? k.label : "阵地";
+  }
+
+  // Results, the list and the map's markers together: a new search never leaves old ones.
+  function clear() {
+    lastItems = [];
+    results.textContent = "";
+    if (map) { drawMap(); }
+  }
+
   function render(items, origin, where) {
     lastItems = items;
     lastOrigin = origin;
     results.textContent = "";
     if (!items.length) {
-      setStatus("附近没有找到开放的驿站。", true);
+      setStatus(where + "附近没有找到" + (openNow ? "现在开放的" : "开放的") + kindName() + "。", true);
+      if (map) { drawMap(); }
       return;
     }
     items.forEach(function (item, i) { results.appendChild(card(item, i)); });
-    setStatus(where + "最近的 " + items.length + " 处，按距离排列。");
+    setStatus(where + "最近的 " + items.length + " 处" + (openNow ? "现在开放的" : "") + kindName() + "，按距离排列。");
     if (map) { drawMap(); }
   }
 
   function search(lng, lat, where) {
-    setStatus("正在查找附近驿站…");
-    var url = DATA.api + "?lng=" + lng.toFixed(6) + "&lat=" + lat.toFixed(6) + "&crs=wgs84&limit=10";
+    lastOrigin = [lng, lat];
+    lastWhere = where;
+    setStatus("正在查找附近" + kindName() + "…");
+    var url = DATA.api + "?lng=" + lng.toFixed(6) + "&lat=" + lat.toFixed(6) + "&crs=wgs84&limit=10" +
+      (kind ? "&kind=" + encodeURIComponent(kind) : "") + (openNow ? "&open_now=true" : "");
     fetch(url, { headers: { Accept: "application/json" } })
       .then(function (r) { return r.json().then(function (body) { return { ok: r.ok, body: body }; }); })
       .then(function (res) {
@@ -119,34 +138,68 @@
   select.addEventListener("change", function () {
     if (select.value !== "") { useCounty(counties[Number(select.value)]); }
   });
-  function strip(s) {
-    return s.replace(/\s+/g, "").replace(/(省|市|县|区|自治州|自治县|回族|藏族|裕固族|哈萨克族|保安族|东乡族|撒拉族)$/g, "");
+  // A place typed: counties, towns and venues from /api/v1/venues/places.
+  function usePlace(p) {
+    $("choices").hidden = true;
+    var where = p.kind === "county" ? "离" + p.area.replace(/\s+/g, "") + "驻地"
+      : "离" + p.name + (p.approximate ? "所在县区驻地" : "");
+    search(p.lng, p.lat, where);
   }
   $("place-form").addEventListener("submit", function (e) {
     e.preventDefault();
-    var q = strip($("place").value.trim());
+    var q = $("place").value.replace(/\s+/g, "");
     var box = $("choices");
     box.textContent = "";
+    box.hidden = true;
     if (!q) { return; }
-    var hits = counties.filter(function (c) {
-      return c.n.indexOf(q) !== -1 || (c.p && c.p.indexOf(q) !== -1) || q.indexOf(strip(c.n)) !== -1;
+    setStatus("正在查找“" + q + "”…");
+    fetch(DATA.places + "?q=" + encodeURIComponent(q), { headers: { Accept: "application/json" } })
+      .then(function (r) { return r.ok ? r.json() : Promise.reject(r); })
+      .then(function (body) {
+        var hits = body.items;
+        if (!hits.length) {
+          clear();
+          setStatus("没有找到“" + q + "”。请换个县区、乡镇街道或驿站的名称，或从上面的列表中选择县区。", true);
+          return;
+        }
+        // One place called exactly that (七里河 for 七里河区) needs no choosing.
+        var exact = hits.filter(function (p) {
+          return p.name === q || p.name.replace(/(自治县|自治州|街道|区|县|市|镇|乡)$/, "") === q;
+        });
+        if (hits.length === 1 || exact.length === 1) { usePlace(exact[0] || hits[0]); return; }
+        hits.forEach(function (p) {
+          var b = el("button", "", p.name);
+          b.type = "button";
+          b.appendChild(el("span", "area", p.kind_name + " · " + p.area));
+          b.addEventListener("click", function () { usePlace(p); });
+          box.appendChild(b);
+        });
+        box.hidden = false;
+        clear();
+        setStatus("找到 " + hits.length + " 个地点，请选择一个。");
+      })
+      .catch(function () { setStatus("网络不可用，请稍后再试。", true); });
+  });
+
+  // Filters: the kind (驿站 first) and 现在开放; a change searches again from the same place.
+  Array.prototype.forEach.call($("kinds").querySelectorAll("button"), function (b) {
+    b.addEventListener("click", function () {
+      kind = b.dataset.kind;
+      Array.prototype.forEach.call($("kinds").querySelectorAll("button"), function (o) {
+        o.setAttribute("aria-pressed", String(o === b));
+      });
+      if (lastOrigin) { search(lastOrigin[0], lastOrigin[1], lastWhere); }
     });
-    if (hits.length === 1) { useCounty(hits[0]); return; }
-    if (!hits.length) { setStatus("没有找到“" + q + "”，请换个县区名称或从列表中选择。", true); return; }
-    hits.slice(0, 30).forEach(function (c) {
-      var b = el("button", "", (c.p ? c.p + " " : "") + c.n);
-      b.type = "button";
-      b.addEventListener("click", function () { useCounty(c); });
-      box.appendChild(b);
-    });
-    box.hidden = false;
-    setStatus("找到 " + hits.length + " 个县区，请选择一个。");
+  });
+  $("open-now").addEventListener("change", function () {
+    openNow = $("open-now").checked;
+    if (lastOrigin) { search(lastOrigin[0], lastOrigin[1], lastWhere); }
   });
   $("locate").addEventListener("click", locate);
 
   // Map view: markers on the configured tiles, or on a plain background without them.
   function toTiles(lng, lat) {
-    return DATA.tiles.crs === "gcj02" ? wgsToGcj(lng, lat) : [lng, lat];
+    return DATA.tiles.crs === "gcj02" ? window.SmartunionBoundaries.wgsToGcj(lng, lat) : [lng, lat];
   }
   function drawMap() {
     if (!window.L) { return; }
@@ -158,6 +211,11 @@
           subdomains: DATA.tiles.subdomains || "abc", maxZoom: 18, attribution: DATA.tiles.attribution || ""
         }).addTo(map);
       }
+      // The province's cities and counties under the markers: a map even without tiles.
+      window.SmartunionBoundaries.add(map, DATA.boundaries, { toMap: toTiles }).then(function (bounds) {
+        if (bounds && !lastItems.length && !lastOrigin) { map.fitBounds(bounds); }
+      });
+      if (!lastItems.length && !lastOrigin) { map.setView([36.06, 103.83], 6); }
     }
     if (layer) { layer.remove(); }
     layer = L.layerGroup().addTo(map);
@@ -178,6 +236,7 @@
       pts.push([p[1], p[0]]);
     });
     if (pts.length) { map.fitBounds(pts, { padding: [30, 30], maxZoom: 16 }); }
+    else if (!map._loaded) { map.setView([36.06, 103.83], 6); }
   }
   function show(which) {
     var isMap = which === "map";
@@ -192,24 +251,6 @@
   }
   $("show-list").addEventListener("click", function () { show("list"); });
   $("show-map").addEventListener("click", function () { show("map"); });
-
-  // WGS-84 → GCJ-02 for drawing on 高德 tiles (the published algorithm, as in coords.py).
-  function wgsToGcj(lng, lat) {
-    if (lng < 72.004 || lng > 137.8347 || lat < 0.8293 || lat > 55.8271) { return [lng, lat]; }
-    var a = 6378245.0, ee = 0.00669342162296594323, PI = Math.PI;
-    var x = lng - 105.0, y = lat - 35.0;
-    var c = (20.0 * Math.sin(6.0 * x * PI) + 20.0 * Math.sin(2.0 * x * PI)) * 2.0 / 3.0;
-    var dLat = -100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * Math.sqrt(Math.abs(x)) + c +
-      (20.0 * Math.sin(y * PI) + 40.0 * Math.sin(y / 3.0 * PI)) * 2.0 / 3.0 +
-      (160.0 * Math.sin(y / 12.0 * PI) + 320.0 * Math.sin(y / 30.0 * PI)) * 2.0 / 3.0;
-    var dLng = 300.0 + x + 2.0 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * Math.sqrt(Math.abs(x)) + c +
-      (20.0 * Math.sin(x * PI) + 40.0 * Math.sin(x / 3.0 * PI)) * 2.0 / 3.0 +
-      (150.0 * Math.sin(x / 12.0 * PI) + 300.0 * Math.sin(x / 30.0 * PI)) * 2.0 / 3.0;
-    var rad = lat / 180.0 * PI, magic = 1 - ee * Math.sin(rad) * Math.sin(rad), sq = Math.sqrt(magic);
-    dLat = (dLat * 180.0) / ((a * (1 - ee)) / (magic * sq) * PI);
-    dLng = (dLng * 180.0) / (a / sq * Math.cos(rad) * PI);
-    return [lng + dLng, lat + dLat];
-  }
 
   locate();
 })();
