@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
+from smartunion.accounts.models import clerk_label
 from smartunion.assistance.codes import (
     CAMPAIGN_PURPOSE,
     AidForm,
@@ -61,7 +62,7 @@ ROSTER_SOURCES = {
 
 
 def _name(actor) -> str:
-    return getattr(actor, "display_name", "") or actor.get_username()
+    return clerk_label(actor)
 
 
 def _require_change(actor) -> None:

@@ -74,7 +74,7 @@ class Rules(models.Model):
     )
     exit_months = models.PositiveSmallIntegerField("脱困：连续高于低保标准的月数", default=6)
     recheck_months = models.PositiveSmallIntegerField("复核周期（月）", default=12)
-    updated_by_name = models.CharField("最后修改人", max_length=150, blank=True)
+    updated_by_name = models.CharField("最后修改人", max_length=200, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -337,7 +337,7 @@ class Campaign(ScopedModel):
         "venues.Venue", blank=True, related_name="+", verbose_name="活动地点（阵地）"
     )
     summary = models.TextField("活动总结", blank=True)
-    created_by_name = models.CharField("经办人", max_length=150, blank=True)
+    created_by_name = models.CharField("经办人", max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     attachment_kinds = {
@@ -568,7 +568,7 @@ class StudentAidAmount(models.Model):
     level = models.CharField("就读层次", max_length=16, choices=SchoolLevel.choices)
     category = models.CharField("困难类别", max_length=16, choices=Category.choices)
     amount = money_field("资助标准（元）")
-    updated_by_name = models.CharField("最后修改人", max_length=150, blank=True)
+    updated_by_name = models.CharField("最后修改人", max_length=200, blank=True)
 
     class Meta:
         ordering = ["level", "category"]

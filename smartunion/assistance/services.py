@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from smartunion.accounts.models import clerk_label
 from smartunion.assistance.codes import (
     AidType,
     Category,
@@ -786,7 +787,7 @@ def set_standard(
         row = RegionalRate(kind=kind, region=place, year=year, monthly=amount)
     row.monthly = amount
     row.note = (note or "").strip()[:200]
-    row.updated_by_name = getattr(actor, "display_name", "") or actor.get_username()
+    row.updated_by_name = clerk_label(actor)
     row.save()
     audit.record(
         actor,

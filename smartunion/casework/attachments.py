@@ -14,6 +14,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from smartunion.accounts.models import clerk_label
 from smartunion.casework.models import Attachment
 from smartunion.core import audit
 from smartunion.core.files import EncryptedFileStore
@@ -82,7 +83,7 @@ def add_attachment(subject, upload, *, kind: str, kinds: dict[str, str], actor) 
                 size=size,
                 sha256=sha,
                 stored_file=stored,
-                uploaded_by_name=getattr(actor, "display_name", "") or actor.get_username(),
+                uploaded_by_name=clerk_label(actor),
             )
             audit.record(
                 actor,

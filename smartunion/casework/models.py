@@ -60,7 +60,7 @@ class CalendarYear(models.Model):
     complete = models.BooleanField("已录入全年安排", default=False)
     source = models.CharField("来源", max_length=16, choices=CalendarSource.choices)
     note = models.CharField("说明", max_length=200, blank=True)
-    updated_by_name = models.CharField("最后修改人", max_length=150, blank=True)
+    updated_by_name = models.CharField("最后修改人", max_length=200, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -112,7 +112,7 @@ class Deadline(models.Model):
     case_kind = models.CharField("业务类型", max_length=64)
     step = models.CharField("环节", max_length=32)
     working_days = models.PositiveSmallIntegerField("工作日")
-    updated_by_name = models.CharField("最后修改人", max_length=150, blank=True)
+    updated_by_name = models.CharField("最后修改人", max_length=200, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -144,7 +144,7 @@ class RegionalRate(models.Model):
     year = models.PositiveSmallIntegerField("年度")
     monthly = money_field("月标准（元）")
     note = models.CharField("依据/说明", max_length=200, blank=True)
-    updated_by_name = models.CharField("最后修改人", max_length=150, blank=True)
+    updated_by_name = models.CharField("最后修改人", max_length=200, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -224,7 +224,7 @@ class Case(ScopedModel):
     clock_state = models.CharField(max_length=32, blank=True, editable=False)
     clock_used_days = models.PositiveSmallIntegerField(default=0, editable=False)
     urgent = models.BooleanField("紧急", default=False)
-    created_by_name = models.CharField("经办人", max_length=150, blank=True)
+    created_by_name = models.CharField("经办人", max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -293,7 +293,7 @@ class CaseEvent(GenericLink):
     note = models.TextField("意见/说明", blank=True)
     details = models.JSONField("办理信息", default=dict, blank=True)
     actor_id = models.BigIntegerField(null=True, blank=True)
-    actor_name = models.CharField("经办人", max_length=150, blank=True)
+    actor_name = models.CharField("经办人", max_length=200, blank=True)
     actor_org_name = models.CharField("经办工会", max_length=128, blank=True)
     due_on = models.DateField("下一环节期限", null=True, blank=True)
     at = models.DateTimeField("时间")
@@ -317,7 +317,7 @@ class Attachment(GenericLink):
     size = models.PositiveIntegerField("大小（字节）")
     sha256 = models.CharField(max_length=64)
     stored_file = models.CharField(max_length=64, editable=False)
-    uploaded_by_name = models.CharField("上传人", max_length=150, blank=True)
+    uploaded_by_name = models.CharField("上传人", max_length=200, blank=True)
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
     class Meta:
@@ -363,7 +363,7 @@ class Notice(ScopedModel):
     ends_on = models.DateField("公示截止", null=True, blank=True)
     ends_complete = models.BooleanField(default=True)
     closed_on = models.DateField("结束日期", null=True, blank=True)
-    created_by_name = models.CharField("经办人", max_length=150, blank=True)
+    created_by_name = models.CharField("经办人", max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -439,8 +439,8 @@ class Objection(models.Model):
     )
     resolution = models.TextField("处理意见", blank=True)
     resolved_on = models.DateField("处理日期", null=True, blank=True)
-    recorded_by_name = models.CharField("登记人", max_length=150, blank=True)
-    resolved_by_name = models.CharField("处理人", max_length=150, blank=True)
+    recorded_by_name = models.CharField("登记人", max_length=200, blank=True)
+    resolved_by_name = models.CharField("处理人", max_length=200, blank=True)
 
     class Meta:
         ordering = ["id"]
@@ -495,7 +495,7 @@ class LedgerLine(ScopedModel, GenericLink):
         "self", models.PROTECT, null=True, blank=True, related_name="reversed_by"
     )
     note = models.CharField("备注", max_length=200, blank=True)
-    created_by_name = models.CharField("经办人", max_length=150, blank=True)
+    created_by_name = models.CharField("经办人", max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = LedgerQuerySet.as_manager()
@@ -540,7 +540,7 @@ class Cap(models.Model):
     per_payment = money_field("每次最高（元）", null=True, blank=True)
     per_year = money_field("每人每年最高（元）", null=True, blank=True)
     note = models.CharField("依据", max_length=200, blank=True)
-    updated_by_name = models.CharField("最后修改人", max_length=150, blank=True)
+    updated_by_name = models.CharField("最后修改人", max_length=200, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

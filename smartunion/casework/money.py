@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Sum
 
+from smartunion.accounts.models import clerk_label
 from smartunion.casework.models import MAX_AMOUNT, Cap, FundSource, LedgerLine
 from smartunion.core import audit
 
@@ -147,7 +148,7 @@ def pay(
         bank_card_masked=beneficiary.bank_card_masked,
         method=method,
         note=note[:200],
-        created_by_name=getattr(actor, "display_name", "") or actor.get_username(),
+        created_by_name=clerk_label(actor),
     )
     audit.record(
         actor,
@@ -200,7 +201,7 @@ def reverse(line: LedgerLine, *, actor, reason: str) -> LedgerLine:
         method=locked.method,
         reverses=locked,
         note=f"冲正：{reason}"[:200],
-        created_by_name=getattr(actor, "display_name", "") or actor.get_username(),
+        created_by_name=clerk_label(actor),
     )
     audit.record(
         actor, "ledger.reverse", back, changes={"reverses": locked.pk, "amount": str(back.amount)}

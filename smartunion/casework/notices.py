@@ -21,6 +21,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from smartunion.accounts.models import clerk_label
 from smartunion.casework import calendar
 from smartunion.casework.models import Notice, NoticeItem, NoticeState, Objection, ObjectionState
 from smartunion.casework.workflow import CaseType
@@ -118,7 +119,7 @@ def default_days(kind: SubjectKind) -> int:
 
 
 def _name(actor) -> str:
-    return getattr(actor, "display_name", "") or actor.get_username()
+    return clerk_label(actor)
 
 
 def _check_change(actor) -> None:

@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from smartunion.accounts.models import clerk_label
 from smartunion.casework import calendar, reminders
 from smartunion.casework.models import (
     CalendarDay,
@@ -110,7 +111,7 @@ def open_case(case, *, actor, on: dt.date | None = None, note: str = "") -> Any:
     on = on or today()
     initial = case_type.state(case_type.initial)
     case.opened_on = case.opened_on or on
-    case.created_by_name = actor_label(actor)[0]
+    case.created_by_name = clerk_label(actor)
     case.number = f"~{uuid.uuid4().hex[:24]}"
     _enter(case, case_type, State("", ""), initial, on)
     case.save()
@@ -308,7 +309,7 @@ def save_calendar_year(
         row.complete = True
         row.source = CalendarSource.MANUAL
         row.note = note[:200]
-        row.updated_by_name = actor_label(actor)[0]
+        row.updated_by_name = clerk_label(actor)
         row.save()
         audit.record(
             actor,

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from smartunion.accounts.models import clerk_label
 from smartunion.casework import attachments, calendar, money, notices, services
 from smartunion.casework.models import (
     MAX_AMOUNT,
@@ -804,7 +805,7 @@ class DeadlinesView(ScopedViewMixin, TemplateView):
             for e in errors:
                 messages.error(request, e)
             return redirect("casework:deadlines")
-        name = services.actor_label(request.user)[0]
+        name = clerk_label(request.user)
         for ct, step, _label, current, days in changed:
             Deadline.objects.update_or_create(
                 case_kind=ct.key,
@@ -867,7 +868,7 @@ class CapsView(ScopedViewMixin, TemplateView):
                 messages.error(request, f"{label}：每次最高不能超过每人每年最高。")
                 return redirect("casework:caps")
             values[code] = pair
-        name = services.actor_label(request.user)[0]
+        name = clerk_label(request.user)
         for code, (per_payment, per_year) in values.items():
             before = Cap.objects.filter(purpose=code).first()
             if per_payment is None and per_year is None:
