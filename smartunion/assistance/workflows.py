@@ -23,6 +23,7 @@ from smartunion.casework.workflow import (
     Publicity,
     State,
     Transition,
+    publicity_transitions,
 )
 
 
@@ -161,18 +162,7 @@ HARDSHIP = CaseType(
             note_label="不予建档理由",
             style="danger",
         ),
-        Transition("publish", "进入公示", ("ready",), "publicity", by=COUNTY, internal=True),
-        Transition(
-            "close_publicity",
-            "公示期满无异议",
-            ("publicity",),
-            "approval",
-            by=COUNTY,
-            internal=True,
-        ),
-        Transition(
-            "withdraw", "公示异议成立，退回核实", ("publicity",), "verify", by=COUNTY, internal=True
-        ),
+        *publicity_transitions(ready="ready", during="publicity", after="approval", back="verify"),
         Transition(
             "approve",
             "审批建档",
@@ -241,9 +231,6 @@ HARDSHIP = CaseType(
     ],
     publicity=Publicity(
         ready_state="ready",
-        publish="publish",
-        close="close_publicity",
-        withdraw="withdraw",
         describe=_describe_file,
     ),
 )
@@ -293,23 +280,7 @@ STUDENT_AID = CaseType(
             note_label="撤回原因",
             style="secondary",
         ),
-        Transition("publish", "进入公示", ("ready",), "publicity", by=COUNTY, internal=True),
-        Transition(
-            "close_publicity",
-            "公示期满无异议",
-            ("publicity",),
-            "approval",
-            by=COUNTY,
-            internal=True,
-        ),
-        Transition(
-            "withdraw",
-            "公示异议成立，退回审核",
-            ("publicity",),
-            "applied",
-            by=COUNTY,
-            internal=True,
-        ),
+        *publicity_transitions(ready="ready", during="publicity", after="approval", back="applied"),
         Transition(
             "approve",
             "批准资助",
@@ -322,9 +293,6 @@ STUDENT_AID = CaseType(
     ],
     publicity=Publicity(
         ready_state="ready",
-        publish="publish",
-        close="close_publicity",
-        withdraw="withdraw",
         describe=student_aid.describe,
     ),
 )

@@ -149,10 +149,24 @@ class Publicity:
     shows (``describe(case)`` → dict of name_masked, org_name, category, detail, amount)."""
 
     ready_state: str
-    publish: str
-    close: str
-    withdraw: str
     describe: Callable[[Any], dict]
+    publish: str = "publish"
+    close: str = "close_publicity"
+    withdraw: str = "withdraw"
+
+
+def publicity_transitions(
+    *, ready: str, during: str, after: str, back: str, by: Actor | None = None
+) -> list[Transition]:
+    """The three transitions a 公示 makes (``Publicity``'s default names): ``ready`` →
+    ``during`` when it is published, ``during`` → ``after`` when it closes without an upheld
+    objection, ``during`` → ``back`` when an objection against the case is upheld."""
+    by = by or COUNTY
+    return [
+        Transition("publish", "进入公示", (ready,), during, by=by, internal=True),
+        Transition("close_publicity", "公示期满无异议", (during,), after, by=by, internal=True),
+        Transition("withdraw", "公示异议成立，退回", (during,), back, by=by, internal=True),
+    ]
 
 
 @dataclass
