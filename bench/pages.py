@@ -48,7 +48,7 @@ from django.urls import reverse  # noqa: E402
 
 from smartunion.accounts.models import User  # noqa: E402
 from smartunion.accounts.roles import Role  # noqa: E402
-from smartunion.core.pinyin import name_pinyin  # noqa: E402
+from smartunion.core.pinyin import surname_pinyin  # noqa: E402
 from smartunion.members.models import Person  # noqa: E402
 from smartunion.orgs.models import Kind, Organization  # noqa: E402
 
@@ -98,17 +98,17 @@ def main() -> None:
     ]
     if sample is not None:
         search = reverse("members:list")
-        surname_pinyin = name_pinyin(sample.name[:1])[0]
+        surname_full = surname_pinyin(sample.name[:1])[0]
         pages += [
             ("member search, name prefix", f"{search}?q={sample.name[:1]}", 100),
             ("member search, pinyin initials", f"{search}?q={sample.name_initials}", 100),
             ("member search, one pinyin letter", f"{search}?q={sample.name_initials[:1]}", 100),
-            ("member search, surname's full pinyin", f"{search}?q={surname_pinyin}", 100),
+            ("member search, surname's full pinyin", f"{search}?q={surname_full}", 100),
             ("member search, ID number", f"{search}?q={sample.id_number}", 100),
             ("member list, no search", search, 100),
             (
                 "org page, county union, subtree members by pinyin",
-                reverse("orgs:detail", kwargs={"org_id": county.pk}) + f"?sub=1&q={surname_pinyin}",
+                reverse("orgs:detail", kwargs={"org_id": county.pk}) + f"?sub=1&q={surname_full}",
                 100,
             ),
         ]

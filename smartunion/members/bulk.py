@@ -7,7 +7,7 @@ them in batches:
 
 - each person row is prepared in Python: ID number and phone encrypted with ``core.crypto``,
   blind indexes (``services.id_blind_index`` / ``phone_blind_index``), masks, pinyin through
-  ``core.pinyin`` (~1 µs a name), gender and birth date taken from the parsed ID number;
+  ``core.pinyin.name_readings`` (~4 µs a name), gender and birth date from the parsed ID number;
 - ids are reserved up front (a PostgreSQL sequence, or the SQLite write lock) so persons,
   memberships and events reference each other without a round trip per row;
 - on PostgreSQL a batch is first *prepared* (``prepare_batch``: ids, and every row as COPY
@@ -50,9 +50,10 @@ from django.utils import timezone
 
 from smartunion.core import audit, crypto
 from smartunion.core.idnumber import IdNumber, mask_phone
-from smartunion.core.pinyin import name_pinyin
+from smartunion.core.pinyin import NameReadings, name_readings
 from smartunion.members.models import (
     CURRENT_STATUSES,
+    READING_COLUMNS,
     ApplicationChannel,
     ChangeReason,
     ChangeType,
@@ -287,17 +288,16 @@ def person_pii(
     name: str,
     ident: IdNumber,
     phone: str,
-    pinyin: Callable[[str], tuple[str, str]],
+    pinyin: Callable[[str], NameReadings],
     id_hash: str | None = None,
 ) -> dict[str, Any]:
     """The Person columns derived from the name, ID number and phone: encrypted, indexed, masked.
 
-    ``id_hash``: the number's blind index, when the caller has it already.
+    ``pinyin``: ``core.pinyin.name_readings``, or a cache of it. ``id_hash``: the number's
+    blind index, when the caller has it already.
     """
-    py, initials = pinyin(name)
     return {
-        "name_pinyin": py,
-        "name_initials": initials,
+        **dict(zip(READING_COLUMNS, pinyin(name), strict=True)),
         "id_number": crypto.encrypt(ident.number),
         "id_hash": id_hash or id_blind_index(ident.number),
         "id_masked": ident.masked,
@@ -315,7 +315,7 @@ def person_values(
     phone: str,
     org_id: int,
     now: dt.datetime,
-    pinyin: Callable[[str], tuple[str, str]],
+    pinyin: Callable[[str], NameReadings],
     extra: Mapping[str, Any] | None = None,
     id_hash: str | None = None,
 ) -> dict[str, Any]:
@@ -557,7 +557,7 @@ def _member_values(
         phone=record.phone,
         org_id=record.org_id,
         now=now,
-        pinyin=name_pinyin,
+        pinyin=name_readings,
         extra=record.extra,
         id_hash=id_hash,
     )
@@ -927,3 +927,48 @@ def _sqlite_indexes_built_after(tables: Sequence[type[models.Model]]) -> Iterato
     finally:
         with connection.cursor() as cursor:
             cursor.execute(f"PRAGMA cache_size = {int(cache_size)}")
+
+
+# --------------------------------------------------------------------------------------------
+# Reading every name again (data migrations)
+
+REFRESH_BATCH = 10_000
+
+
+def refresh_name_readings(
+    person_model: type[models.Model] | None = None,
+    *,
+    using: str = "default",
+    batch_size: int = REFRESH_BATCH,
+    readings: Callable[[str], Sequence[str]] = name_readings,
+) -> int:
+    """Recompute the reading columns of every person whose name now reads differently.
+
+    For a data migration (``person_model`` is then the historical model) after a change of
+    how names are read. People are read in batches by id, each batch written in its own
+    transaction, so memory and each transaction stay bounded at millions of people; a batch
+    writes only the rows that change, and running it again finds nothing left to change.
+    Returns how many people changed.
+    """
+    model = person_model or Person
+    manager = model._base_manager.db_manager(using)
+    changed = 0
+    after = 0
+    while True:
+        rows = list(
+            manager.filter(pk__gt=after)
+            .order_by("pk")
+            .values_list("pk", "name", *READING_COLUMNS)[:batch_size]
+        )
+        if not rows:
+            return changed
+        after = rows[-1][0]
+        stale = []
+        for pk, name, *stored in rows:
+            fresh = list(readings(name))
+            if fresh != stored:
+                stale.append(model(pk=pk, **dict(zip(READING_COLUMNS, fresh, strict=True))))
+        if stale:
+            with transaction.atomic(using=using):
+                manager.bulk_update(stale, READING_COLUMNS, batch_size=1000)
+            changed += len(stale)

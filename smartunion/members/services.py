@@ -21,7 +21,6 @@ from django.utils import timezone
 from smartunion.core import audit, crypto
 from smartunion.core.errors import NotInScope
 from smartunion.core.idnumber import IdNumber, age_on, mask_phone, parse_id_number, validate_phone
-from smartunion.core.pinyin import name_pinyin
 from smartunion.members.models import (
     CURRENT_STATUSES,
     RETAIN_REASONS,
@@ -200,11 +199,7 @@ def _new_person(data: PersonData, org: Organization, ident: IdNumber) -> Person:
     id_hash = id_blind_index(ident.number)
     if Person.objects.filter(id_hash=id_hash).exists():
         raise ValidationError({"id_number": "该身份证号码已登记，不能重复登记同一个人。"})
-    pinyin, initials = name_pinyin(name)
     person = Person(
-        name=name,
-        name_pinyin=pinyin,
-        name_initials=initials,
         id_number=ident.number,
         id_hash=id_hash,
         id_masked=ident.masked,
@@ -216,6 +211,7 @@ def _new_person(data: PersonData, org: Organization, ident: IdNumber) -> Person:
         org=org,
         **{k: v for k, v in data.extra.items() if k in PERSON_FIELDS},
     )
+    person.set_name(name)
     person.full_clean(exclude=["org", "id_number", "phone"], validate_constraints=False)
     _save_unique(person)
     return person
@@ -644,8 +640,7 @@ def update_person(person: Person, changes: dict[str, Any], *, actor) -> Person:
             raise ValidationError({"name": "请填写姓名。"})
         if name != p.name:
             before["name"], after["name"] = p.name, name
-            p.name = name
-            p.name_pinyin, p.name_initials = name_pinyin(name)
+            p.set_name(name)
     if "phone" in changes:
         try:
             phone = validate_phone(changes["phone"]) if changes["phone"] else ""
