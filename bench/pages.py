@@ -83,10 +83,13 @@ def main() -> None:
     client = Client()
     client.force_login(province_admin())
     persons = Person.objects.count() if connection.vendor == "sqlite" else _estimate()
+    root = Organization.objects.filter(parent__isnull=True).order_by("pk").first()
     biggest = Organization.objects.order_by("-member_count").first()
     county = Organization.objects.filter(kind=Kind.COUNTY).order_by("-member_count").first()
     sample = Person.objects.order_by("id").first()
     pages = [
+        ("org page, province union", reverse("orgs:detail", kwargs={"org_id": root.pk}), 100),
+        ("tree, province", reverse("orgs:tree"), 100),
         ("org page, biggest union", reverse("orgs:detail", kwargs={"org_id": biggest.pk}), 100),
         ("org page, county union", reverse("orgs:detail", kwargs={"org_id": county.pk}), 100),
         (

@@ -16,8 +16,9 @@ them in batches:
   in a second process while its writer waits on the server (``core.processes``). On SQLite
   the rows are made and written in one step, one ``executemany`` per table; either way one
   transaction (savepoint) per batch;
-- member counters move with one statement batch per transaction, and one audit entry describes
-  the whole batch — never one per row.
+- member counters (of each union and, 含下级, of every union above it: ``orgs.counters``)
+  move with one statement per batch, and one audit entry describes the whole batch — never
+  one per row.
 
 The database still guards every invariant: the unique blind index (one person per ID number),
 the conditional unique constraint (one current membership per person) and the unique current
@@ -68,6 +69,7 @@ from smartunion.members.services import (
     issue_card_no,
     phone_blind_index,
 )
+from smartunion.orgs import counters
 from smartunion.orgs.models import SEGMENT, Organization
 
 DEFAULT_BATCH = 5000
@@ -344,26 +346,6 @@ def person_values(
 def card_no_for(membership_id: int) -> str:
     """The 会员证号 ``services.issue_card_no`` gives the membership with this id."""
     return issue_card_no(SimpleNamespace(pk=membership_id))
-
-
-def add_member_counts(counts: Mapping[int, int]) -> None:
-    """Move the kept member counters by the given deltas (one statement on PostgreSQL)."""
-    pairs = [(delta, org_id) for org_id, delta in counts.items() if delta]
-    if not pairs:
-        return
-    qn = connection.ops.quote_name
-    table = qn(Organization._meta.db_table)
-    column = qn(Organization._meta.get_field("member_count").column)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # 49,000 unions at once: one UPDATE joined to the deltas, not 49,000 statements.
-            cursor.execute(
-                f"UPDATE {table} AS o SET {column} = o.{column} + d.delta "
-                "FROM unnest(%s::bigint[], %s::bigint[]) AS d(org_id, delta) WHERE o.id = d.org_id",
-                [[org_id for _d, org_id in pairs], [delta for delta, _o in pairs]],
-            )
-            return
-        cursor.executemany(f"UPDATE {table} SET {column} = {column} + %s WHERE id = %s", pairs)
 
 
 def pg_array(values: Sequence[int | str]) -> str:
@@ -698,7 +680,7 @@ def _after_write(
     actor, action: str, audit_changes, person_ids: list[int], counts: Counter, skipped: int
 ) -> None:
     """The batch's member counters and its one audit entry."""
-    add_member_counts(counts)
+    counters.add_members(counts)
     paths = _org_path_bounds(list(counts))
     audit.record(
         actor,

@@ -15,7 +15,6 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from smartunion.core import audit, crypto
@@ -35,6 +34,7 @@ from smartunion.members.models import (
     Transfer,
     TransferStatus,
 )
+from smartunion.orgs import counters
 from smartunion.orgs.models import Organization
 from smartunion.regions.models import known_region_codes
 
@@ -142,10 +142,6 @@ def _event(membership, change_type, *, actor, on, reason="", note="", org=None) 
         actor_id=getattr(actor, "pk", None),
         actor_name=actor.get_username() if actor is not None and actor.pk else "system",
     )
-
-
-def _count(org_id: int, delta: int) -> None:
-    Organization.objects.filter(pk=org_id).update(member_count=F("member_count") + delta)
 
 
 def _save_unique(obj) -> None:
@@ -283,7 +279,7 @@ def register_member(
         membership.card_no = issue_card_no(membership)
         membership.save(update_fields=["card_no"])
     _event(membership, ChangeType.JOIN, actor=actor, on=joined_on, reason=ChangeReason.APPLICATION)
-    _count(org.pk, +1)
+    counters.add_members({org.pk: +1})
     audit.record(
         actor, "member.register", person, changes={"org": org.pk, "id_number": ident.masked}
     )
@@ -371,7 +367,7 @@ def approve_application(membership: Membership, *, actor, on: dt.date | None = N
     m.card_no = issue_card_no(m)
     m.save(update_fields=["card_no", "updated_at"])
     _event(m, ChangeType.JOIN, actor=actor, on=on, reason=ChangeReason.APPLICATION)
-    _count(m.org_id, +1)
+    counters.add_members({m.org_id: +1})
     audit.record(
         actor, "member.approve", m, changes={"status": ["applied", "active"], "card_no": m.card_no}
     )
@@ -486,9 +482,8 @@ def accept_transfer(transfer: Transfer, *, actor) -> Membership:
         reason=t.reason,
         note=f"自{old.org.name}转入",
     )
-    _count(old.org_id, -1)
-    _count(new.org_id, +1)
     Person.objects.filter(pk=old.person_id).update(org=t.to_org, updated_at=timezone.now())
+    counters.add_members({old.org_id: -1, new.org_id: +1})
     audit.record(
         actor, "member.transfer_accept", new, changes={"from_org": old.org_id, "to_org": new.org_id}
     )
@@ -530,6 +525,10 @@ def transfer_membership(
     """转会 in one step, for an actor in charge of both unions (their scope holds both)."""
     with transaction.atomic():
         to_org = _fresh_org(to_org, actor, action="change", field_name="to_org")
+        # Accepting moves the counters after sending has written its audit entry: take the
+        # membership, then the counters' lock, before (lock order: orgs/counters.py).
+        _lock(membership, actor, expect=(MembershipStatus.ACTIVE, MembershipStatus.RETAINED))
+        counters.lock_roots()
         transfer = send_transfer(membership, to_org, actor=actor, reason=reason, note=note)
         return accept_transfer(transfer, actor=actor)
 
@@ -580,7 +579,7 @@ def _end(membership, *, actor, end_type, change_type, reason, on, note, action) 
     m.ended_on = on or today()
     m.save(update_fields=["status", "end_type", "ended_on", "updated_at"])
     _event(m, change_type, actor=actor, on=m.ended_on, reason=reason, note=note)
-    _count(m.org_id, -1)
+    counters.add_members({m.org_id: -1})
     audit.record(
         actor, action, m, changes={"status": [before, "ended"], "reason": reason, "note": note}
     )
