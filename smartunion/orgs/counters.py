@@ -181,13 +181,19 @@ def along_paths(changes: Iterable[tuple[str, Figures]]) -> dict[int, list[int]]:
     return {pk: row for pk, row in totals.items() if any(row)}
 
 
-def _update(values: Mapping[int, list[int]], *, add: bool) -> None:
+def set_counters(values: Mapping[int, list[int]], *, model=None) -> None:
+    """Set the four counters of each union (``model``: the historical model in a migration)."""
+    _update(values, add=False, model=model)
+
+
+def _update(values: Mapping[int, list[int]], *, add: bool, model=None) -> None:
     """Add ``values`` to the four counters of each union (or, without ``add``, set them)."""
     if not values:
         return
+    meta = (model or Organization)._meta
     qn = connection.ops.quote_name
-    table = qn(Organization._meta.db_table)
-    columns = [qn(Organization._meta.get_field(name).column) for name in COUNTERS]
+    table = qn(meta.db_table)
+    columns = [qn(meta.get_field(name).column) for name in COUNTERS]
     ids = sorted(values)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":

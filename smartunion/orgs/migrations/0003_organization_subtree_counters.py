@@ -4,47 +4,34 @@ those of them whose 职工人数 is filled in (the numerator of 入会率（含�
 
 The new counters are filled from the records here: one grouped count of the current
 memberships, then each union's share added along its path in memory (49,000 unions × their
-depth), written in batches.
+depth), written in one statement (``counters.set_counters``, with the historical model).
 """
 
 from django.db import migrations, models
-from django.db.models import Count, Q
+from django.db.models import Count
 
 CURRENT = ("active", "retained")
 
 
 def fill(apps, schema_editor):
-    from smartunion.orgs.counters import along_paths, contribution
+    from smartunion.orgs.counters import along_paths, contribution, set_counters
 
     organization = apps.get_model("orgs", "Organization")
     membership = apps.get_model("members", "Membership")
-    using = schema_editor.connection.alias
     members = dict(
-        membership.objects.using(using)
-        .filter(status__in=CURRENT)
+        membership.objects.filter(status__in=CURRENT)
         .values("org_id")
         .annotate(n=Count("id"))
         .values_list("org_id", "n")
         .order_by()
     )
-    rows = organization.objects.using(using).values_list("pk", "path", "employee_count", "status")
-    totals = along_paths(
-        (path, contribution(members.get(pk, 0), employees, status))
-        for pk, path, employees, status in rows
-    )
-    changed = [
-        organization(
-            pk=pk,
-            subtree_member_count=row[1],
-            subtree_employee_count=row[2],
-            subtree_rated_member_count=row[3],
-        )
-        for pk, row in totals.items()
-    ]
-    organization.objects.using(using).bulk_update(
-        changed,
-        ["subtree_member_count", "subtree_employee_count", "subtree_rated_member_count"],
-        batch_size=2000,
+    rows = organization.objects.values_list("pk", "path", "employee_count", "status")
+    set_counters(
+        along_paths(
+            (path, contribution(members.get(pk, 0), employees, status))
+            for pk, path, employees, status in rows
+        ),
+        model=organization,
     )
 
 
