@@ -219,3 +219,14 @@ def test_the_counters_count_memberships_by_status_not_people(world):
     services.approve_application(again, actor=world.county_admin)
     assert figures(world.union_a1) == (2, 2, 300, 2)
     assert_kept_as_recorded()
+
+
+def test_many_unions_at_once_are_read_in_chunks(world, monkeypatch):
+    # The seed shifts the workers of its 49,000 unions at once: more ids than SQLite takes
+    # in one statement, so they are read in chunks (here of two).
+    monkeypatch.setattr(counters, "_IN_CHUNK", 2)
+    orgs = list(Organization.objects.all())
+    counters.shift({o.pk: counters.Figures(employees=1) for o in orgs})
+    assert figures(world.province)[2] == 300 + len(orgs)
+    counters.add_members({o.pk: 1 for o in orgs})
+    assert figures(world.province)[1] == 3 + len(orgs)
