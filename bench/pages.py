@@ -78,6 +78,9 @@ def timed(client: Client, url: str, repeat: int) -> list[float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeat", type=int, default=40)
+    parser.add_argument(
+        "--page", action="append", default=[], help="only the pages whose name contains this"
+    )
     args = parser.parse_args()
     settings.ALLOWED_HOSTS = ["*"]
     client = Client()
@@ -116,6 +119,8 @@ def main() -> None:
             ),
         ]
     for name, url, target in pages:
+        if args.page and not any(part in name for part in args.page):
+            continue
         times = sorted(timed(client, url, args.repeat))
         p95 = times[max(0, int(round(0.95 * len(times))) - 1)]
         print(
