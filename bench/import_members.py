@@ -224,17 +224,16 @@ def sample_rows(n: int, seed: int) -> list[dict]:
 
 def orm_rows_per_s(rows: list[dict]) -> float:
     from smartunion.core.idnumber import mask_phone
-    from smartunion.core.pinyin import name_pinyin
+    from smartunion.core.pinyin import name_readings
+    from smartunion.members.models import READING_COLUMNS
 
     start = time.perf_counter()
     with transaction.atomic():
         for r in rows:
             ident = r["ident"]
-            py, initials = name_pinyin(r["name"])
             person = Person.objects.create(
                 name=r["name"],
-                name_pinyin=py,
-                name_initials=initials,
+                **dict(zip(READING_COLUMNS, name_readings(r["name"]), strict=True)),
                 id_number=ident.number,
                 id_hash=id_blind_index(ident.number),
                 id_masked=ident.masked,

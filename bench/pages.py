@@ -51,7 +51,7 @@ from django.urls import reverse  # noqa: E402
 
 from smartunion.accounts.models import User  # noqa: E402
 from smartunion.accounts.roles import Role  # noqa: E402
-from smartunion.core.pinyin import name_pinyin  # noqa: E402
+from smartunion.core.pinyin import surname_pinyin  # noqa: E402
 from smartunion.members.models import Person  # noqa: E402
 from smartunion.orgs.models import Kind, Organization  # noqa: E402
 
@@ -81,15 +81,21 @@ def timed(client: Client, url: str, repeat: int) -> list[float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeat", type=int, default=40)
+    parser.add_argument(
+        "--page", action="append", default=[], help="only the pages whose name contains this"
+    )
     args = parser.parse_args()
     settings.ALLOWED_HOSTS = ["*"]
     client = Client()
     client.force_login(province_admin())
     persons = Person.objects.count() if connection.vendor == "sqlite" else _estimate()
+    root = Organization.objects.filter(parent__isnull=True).order_by("pk").first()
     biggest = Organization.objects.order_by("-member_count").first()
     county = Organization.objects.filter(kind=Kind.COUNTY).order_by("-member_count").first()
     sample = Person.objects.order_by("id").first()
     pages = [
+        ("org page, province union", reverse("orgs:detail", kwargs={"org_id": root.pk}), 100),
+        ("tree, province", reverse("orgs:tree"), 100),
         ("org page, biggest union", reverse("orgs:detail", kwargs={"org_id": biggest.pk}), 100),
         ("org page, county union", reverse("orgs:detail", kwargs={"org_id": county.pk}), 100),
         (
@@ -101,22 +107,24 @@ def main() -> None:
     ]
     if sample is not None:
         search = reverse("members:list")
-        surname_pinyin = name_pinyin(sample.name[:1])[0]
+        surname_full = surname_pinyin(sample.name[:1])[0]
         pages += [
             ("member search, name prefix", f"{search}?q={sample.name[:1]}", 100),
             ("member search, pinyin initials", f"{search}?q={sample.name_initials}", 100),
             ("member search, one pinyin letter", f"{search}?q={sample.name_initials[:1]}", 100),
-            ("member search, surname's full pinyin", f"{search}?q={surname_pinyin}", 100),
+            ("member search, surname's full pinyin", f"{search}?q={surname_full}", 100),
             ("member search, ID number", f"{search}?q={sample.id_number}", 100),
             ("member list, no search", search, 100),
             (
                 "org page, county union, subtree members by pinyin",
-                reverse("orgs:detail", kwargs={"org_id": county.pk}) + f"?sub=1&q={surname_pinyin}",
+                reverse("orgs:detail", kwargs={"org_id": county.pk}) + f"?sub=1&q={surname_full}",
                 100,
             ),
         ]
     pages += assistance_pages()
     for name, url, target in pages:
+        if args.page and not any(part in name for part in args.page):
+            continue
         if isinstance(url, tuple):
             times = sorted(timed_post(client, *url, repeat=args.repeat))
         else:

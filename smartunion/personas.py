@@ -18,12 +18,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser
+from django.db import transaction
 
 from smartunion.accounts.models import User
 from smartunion.accounts.roles import Role
 from smartunion.core.testing import PASSWORD, new_id_number
 from smartunion.members.models import Membership
 from smartunion.members.services import PersonData, register_member
+from smartunion.orgs import counters
 from smartunion.orgs.models import Kind, Organization, path_segment
 from smartunion.regions.divisions import load_regions
 from smartunion.regions.models import Region
@@ -32,7 +34,8 @@ from smartunion.regions.models import Region
 def make_org(
     name: str, parent: Organization | None, kind: str, region: str, **extra
 ) -> Organization:
-    """An organization written directly (fixtures only; the product goes through services)."""
+    """An organization written directly (fixtures only; the product goes through services),
+    its workers counted in the figures of the unions above it as ``create_org`` counts them."""
     org = Organization(
         name=name, parent=parent, kind=kind, region_id=region, path=f"~{name}", **extra
     )
@@ -40,6 +43,9 @@ def make_org(
     org.save()
     org.path = (parent.path if parent else "") + path_segment(org.pk)
     org.save(update_fields=["path"])
+    with transaction.atomic():
+        counters.shift({org.pk: counters.own_contribution(org)})
+    org.refresh_from_db()
     return org
 
 

@@ -17,7 +17,7 @@ from django.urls import NoReverseMatch, reverse
 
 @dataclass
 class Figure:
-    """One number on the home page, with the list it comes from."""
+    """One number on a page (the home page, a union's page), with the list it comes from."""
 
     label: str
     value: int | str

@@ -7,6 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import threading
+
+from django.core.exceptions import ValidationError
+from django.db import connections
 
 from smartunion.core.idnumber import make_id_number
 
@@ -78,3 +82,29 @@ def scratch_database_url(tmp_dir):
     finally:
         with psycopg.connect(dbname="postgres", autocommit=True, **conninfo) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def at_the_same_moment(*calls):
+    """Run each call in its own thread and connection, released together; return outcomes."""
+    barrier = threading.Barrier(len(calls))
+    outcomes: list = [None] * len(calls)
+
+    def worker(i, call):
+        try:
+            barrier.wait(timeout=10)
+            outcomes[i] = ("ok", call())
+        except ValidationError as exc:
+            outcomes[i] = ("refused", exc)
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            outcomes[i] = ("crashed", exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert all(o is not None for o in outcomes), "a thread did not finish"
+    assert not [o for o in outcomes if o[0] == "crashed"], outcomes
+    return outcomes

@@ -364,7 +364,7 @@ def transfer_list_export(user) -> Export:
 
 # Unions ---------------------------------------------------------------------------------------
 
-ORG_EXPORT_EXTRA = ("编号", "会员人数", "状态")
+ORG_EXPORT_EXTRA = ("编号", "本级会员人数", "含下级会员人数", "状态")
 
 
 def org_export(user, org: Organization, *, with_pii: bool = False):
@@ -406,6 +406,7 @@ def org_export(user, org: Organization, *, with_pii: bool = False):
             yield [record.get(c.key, "") for c in columns] + [
                 o.pk,
                 o.member_count,
+                o.subtree_member_count,
                 str(statuses.get(o.status, o.status)),
             ]
 

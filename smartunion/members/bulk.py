@@ -7,7 +7,7 @@ them in batches:
 
 - each person row is prepared in Python: ID number and phone encrypted with ``core.crypto``,
   blind indexes (``services.id_blind_index`` / ``phone_blind_index``), masks, pinyin through
-  ``core.pinyin`` (~1 µs a name), gender and birth date taken from the parsed ID number;
+  ``core.pinyin.name_readings`` (~4 µs a name), gender and birth date from the parsed ID number;
 - ids are reserved up front (a PostgreSQL sequence, or the SQLite write lock) so persons,
   memberships and events reference each other without a round trip per row;
 - on PostgreSQL a batch is first *prepared* (``prepare_batch``: ids, and every row as COPY
@@ -16,8 +16,9 @@ them in batches:
   in a second process while its writer waits on the server (``core.processes``). On SQLite
   the rows are made and written in one step, one ``executemany`` per table; either way one
   transaction (savepoint) per batch;
-- member counters move with one statement batch per transaction, and one audit entry describes
-  the whole batch — never one per row.
+- member counters (of each union and, 含下级, of every union above it: ``orgs.counters``)
+  move with one statement per batch, and one audit entry describes the whole batch — never
+  one per row.
 
 The database still guards every invariant: the unique blind index (one person per ID number),
 the conditional unique constraint (one current membership per person) and the unique current
@@ -51,9 +52,10 @@ from django.utils import timezone
 from smartunion.accounts.models import clerk_label
 from smartunion.core import audit, crypto
 from smartunion.core.idnumber import IdNumber, mask_phone
-from smartunion.core.pinyin import name_pinyin
+from smartunion.core.pinyin import NameReadings, name_readings
 from smartunion.members.models import (
     CURRENT_STATUSES,
+    READING_COLUMNS,
     ApplicationChannel,
     ChangeReason,
     ChangeType,
@@ -68,6 +70,7 @@ from smartunion.members.services import (
     issue_card_no,
     phone_blind_index,
 )
+from smartunion.orgs import counters
 from smartunion.orgs.models import SEGMENT, Organization
 
 DEFAULT_BATCH = 5000
@@ -288,17 +291,16 @@ def person_pii(
     name: str,
     ident: IdNumber,
     phone: str,
-    pinyin: Callable[[str], tuple[str, str]],
+    pinyin: Callable[[str], NameReadings],
     id_hash: str | None = None,
 ) -> dict[str, Any]:
     """The Person columns derived from the name, ID number and phone: encrypted, indexed, masked.
 
-    ``id_hash``: the number's blind index, when the caller has it already.
+    ``pinyin``: ``core.pinyin.name_readings``, or a cache of it. ``id_hash``: the number's
+    blind index, when the caller has it already.
     """
-    py, initials = pinyin(name)
     return {
-        "name_pinyin": py,
-        "name_initials": initials,
+        **dict(zip(READING_COLUMNS, pinyin(name), strict=True)),
         "id_number": crypto.encrypt(ident.number),
         "id_hash": id_hash or id_blind_index(ident.number),
         "id_masked": ident.masked,
@@ -316,7 +318,7 @@ def person_values(
     phone: str,
     org_id: int,
     now: dt.datetime,
-    pinyin: Callable[[str], tuple[str, str]],
+    pinyin: Callable[[str], NameReadings],
     extra: Mapping[str, Any] | None = None,
     id_hash: str | None = None,
 ) -> dict[str, Any]:
@@ -345,26 +347,6 @@ def person_values(
 def card_no_for(membership_id: int) -> str:
     """The 会员证号 ``services.issue_card_no`` gives the membership with this id."""
     return issue_card_no(SimpleNamespace(pk=membership_id))
-
-
-def add_member_counts(counts: Mapping[int, int]) -> None:
-    """Move the kept member counters by the given deltas (one statement on PostgreSQL)."""
-    pairs = [(delta, org_id) for org_id, delta in counts.items() if delta]
-    if not pairs:
-        return
-    qn = connection.ops.quote_name
-    table = qn(Organization._meta.db_table)
-    column = qn(Organization._meta.get_field("member_count").column)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # 49,000 unions at once: one UPDATE joined to the deltas, not 49,000 statements.
-            cursor.execute(
-                f"UPDATE {table} AS o SET {column} = o.{column} + d.delta "
-                "FROM unnest(%s::bigint[], %s::bigint[]) AS d(org_id, delta) WHERE o.id = d.org_id",
-                [[org_id for _d, org_id in pairs], [delta for delta, _o in pairs]],
-            )
-            return
-        cursor.executemany(f"UPDATE {table} SET {column} = {column} + %s WHERE id = %s", pairs)
 
 
 def pg_array(values: Sequence[int | str]) -> str:
@@ -558,7 +540,7 @@ def _member_values(
         phone=record.phone,
         org_id=record.org_id,
         now=now,
-        pinyin=name_pinyin,
+        pinyin=name_readings,
         extra=record.extra,
         id_hash=id_hash,
     )
@@ -699,7 +681,7 @@ def _after_write(
     actor, action: str, audit_changes, person_ids: list[int], counts: Counter, skipped: int
 ) -> None:
     """The batch's member counters and its one audit entry."""
-    add_member_counts(counts)
+    counters.add_members(counts)
     paths = _org_path_bounds(list(counts))
     audit.record(
         actor,
@@ -928,3 +910,48 @@ def _sqlite_indexes_built_after(tables: Sequence[type[models.Model]]) -> Iterato
     finally:
         with connection.cursor() as cursor:
             cursor.execute(f"PRAGMA cache_size = {int(cache_size)}")
+
+
+# --------------------------------------------------------------------------------------------
+# Reading every name again (data migrations)
+
+REFRESH_BATCH = 10_000
+
+
+def refresh_name_readings(
+    person_model: type[models.Model] | None = None,
+    *,
+    using: str = "default",
+    batch_size: int = REFRESH_BATCH,
+    readings: Callable[[str], Sequence[str]] = name_readings,
+) -> int:
+    """Recompute the reading columns of every person whose name now reads differently.
+
+    For a data migration (``person_model`` is then the historical model) after a change of
+    how names are read. People are read in batches by id, each batch written in its own
+    transaction, so memory and each transaction stay bounded at millions of people; a batch
+    writes only the rows that change, and running it again finds nothing left to change.
+    Returns how many people changed.
+    """
+    model = person_model or Person
+    manager = model._base_manager.db_manager(using)
+    changed = 0
+    after = 0
+    while True:
+        rows = list(
+            manager.filter(pk__gt=after)
+            .order_by("pk")
+            .values_list("pk", "name", *READING_COLUMNS)[:batch_size]
+        )
+        if not rows:
+            return changed
+        after = rows[-1][0]
+        stale = []
+        for pk, name, *stored in rows:
+            fresh = list(readings(name))
+            if fresh != stored:
+                stale.append(model(pk=pk, **dict(zip(READING_COLUMNS, fresh, strict=True))))
+        if stale:
+            with transaction.atomic(using=using):
+                manager.bulk_update(stale, READING_COLUMNS, batch_size=1000)
+            changed += len(stale)

@@ -17,8 +17,12 @@ from smartunion.core.codes import (
 )
 from smartunion.core.fields import EncryptedTextField
 from smartunion.core.idnumber import age_on, mask_birth_date
+from smartunion.core.pinyin import name_readings
 from smartunion.core.querysets import ScopedModel, ScopedQuerySet
 from smartunion.members.querysets import PersonQuerySet, TransferQuerySet
+
+#: The columns search reads a name by, in the order of ``core.pinyin.NameReadings``.
+READING_COLUMNS = ("name_pinyin", "name_initials", "name_pinyin_alt", "name_initials_alt")
 
 
 class Person(ScopedModel):
@@ -34,9 +38,17 @@ class Person(ScopedModel):
 
     name = models.CharField("姓名", max_length=64)
     # Indexed through Meta.indexes only: person_initials_idx and person_pinyin_idx serve every
-    # search and order by these columns (members/querysets.py).
+    # search and order by these columns (members/querysets.py). The name's reading, the
+    # family name read as a surname (曾 zeng); when the name's ordinary reading differs (曾
+    # ceng), it is the other reading, "" for most people (core.pinyin.name_readings).
     name_pinyin = models.CharField("姓名全拼", max_length=128, editable=False)
     name_initials = models.CharField("姓名首字母", max_length=32, editable=False)
+    name_pinyin_alt = models.CharField(
+        "姓名全拼（另一读法）", max_length=128, blank=True, default="", editable=False
+    )
+    name_initials_alt = models.CharField(
+        "姓名首字母（另一读法）", max_length=32, blank=True, default="", editable=False
+    )
     id_type = models.CharField(
         "证件类型", max_length=2, default="01", editable=False
     )  # 01 居民身份证
@@ -89,13 +101,24 @@ class Person(ScopedModel):
         verbose_name = "会员"
         verbose_name_plural = "会员"
         # On PostgreSQL the name and initials columns of these indexes are built with
-        # COLLATE "C" (migration 0003): only then can they serve LIKE 'prefix%' and the order
-        # the search lists in (members/querysets.py).
+        # COLLATE "C" (migrations 0003, 0005): only then can they serve LIKE 'prefix%' and the
+        # order the search lists in (members/querysets.py).
         indexes = [
             models.Index(fields=["org", "name"], name="person_org_name_idx"),
             models.Index(fields=["name", "id"], name="person_name_id_idx"),
             models.Index(fields=["name_initials", "name_pinyin", "id"], name="person_initials_idx"),
             models.Index(fields=["name_pinyin", "id"], name="person_pinyin_idx"),
+            # Only the few people whose name has another reading (partial indexes).
+            models.Index(
+                fields=["name_initials_alt", "name_pinyin_alt", "id"],
+                name="person_initials_alt_idx",
+                condition=~models.Q(name_initials_alt=""),
+            ),
+            models.Index(
+                fields=["name_pinyin_alt", "id"],
+                name="person_pinyin_alt_idx",
+                condition=~models.Q(name_pinyin_alt=""),
+            ),
             models.Index(fields=["phone_hash"], name="person_phone_hash_idx"),
         ]
         constraints = [
@@ -113,6 +136,12 @@ class Person(ScopedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def set_name(self, name: str) -> None:
+        """The name, and the readings search finds it by."""
+        self.name = name
+        for column, value in zip(READING_COLUMNS, name_readings(name), strict=True):
+            setattr(self, column, value)
 
     @property
     def birth_masked(self) -> str:

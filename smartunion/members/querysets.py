@@ -11,6 +11,11 @@ a page is read by one index scan that stops after the page, never by sorting eve
   (``person_pinyin_idx``, which also gives the list's default order). No one index range
   holds both, so ``search_parts`` gives them as two queries, which ``Concatenated`` reads as
   one list.
+- A name is read with its family name as a surname (曾晓燕 zengxiaoyan, zxy); a name whose
+  ordinary reading differs (cengxiaoyan, cxy) is found by that one too, after everyone found
+  by their reading: two more parts, the same two ways, over the other-reading columns and
+  their partial indexes (``person_initials_alt_idx``, ``person_pinyin_alt_idx``: only the few
+  people who have another reading; docs/decisions/0006-surname-readings.md).
 
 On PostgreSQL a B-tree in the database's collation cannot serve ``LIKE 'prefix%'`` unless that
 collation is "C", so ``name`` and ``name_initials`` are indexed with ``COLLATE "C"`` (migration
@@ -72,7 +77,7 @@ class PersonQuerySet(ScopedQuerySet):
             return self.filter(id_hash=id_blind_index(normalize(q)))
         letters = _letters(q)
         if letters:
-            return self.filter(models.Q(name_initials__startswith=letters) | _pinyin_range(letters))
+            return self.filter(_by_reading(letters) | _by_other_reading(letters))
         return self._prefix("name", q).order_by(self._code_points("name"), "id")
 
     def search_parts(self, q: str) -> list[PersonQuerySet]:
@@ -84,11 +89,29 @@ class PersonQuerySet(ScopedQuerySet):
         by_initials = self._prefix("name_initials", letters).order_by(
             self._code_points("name_initials"), "name_pinyin", "id"
         )
+        # The other reading: only the people who have one (the partial indexes' condition),
+        # and only those their reading does not find already.
+        others = self.exclude(name_initials_alt="").exclude(_by_reading(letters))
+        by_other_initials = others._prefix("name_initials_alt", letters).order_by(
+            self._code_points("name_initials_alt"), "name_pinyin_alt", "id"
+        )
         # A full pinyin's first letter is its initials' first: one letter finds no one more.
         if len(letters) == 1:
-            return [by_initials]
-        by_pinyin = self.filter(_pinyin_range(letters)).exclude(name_initials__startswith=letters)
-        return [by_initials, by_pinyin.order_by("name_pinyin", "id")]
+            return [by_initials, by_other_initials]
+        by_pinyin = self.filter(_pinyin_range("name_pinyin", letters)).exclude(
+            name_initials__startswith=letters
+        )
+        by_other_pinyin = (
+            others.exclude(name_pinyin_alt="")
+            .filter(_pinyin_range("name_pinyin_alt", letters))
+            .exclude(name_initials_alt__startswith=letters)
+        )
+        return [
+            by_initials,
+            by_pinyin.order_by("name_pinyin", "id"),
+            by_other_initials,
+            by_other_pinyin.order_by("name_pinyin_alt", "id"),
+        ]
 
     def list_parts(self, q: str, status: str = "") -> list[PersonQuerySet]:
         """The member list (会员查询) as its page and its export show it: ``search_parts``,
@@ -145,13 +168,26 @@ class PersonQuerySet(ScopedQuerySet):
         return queryset if upper is None else queryset.filter(**{f"{field}__lt": upper})
 
 
-def _pinyin_range(letters: str) -> models.Q:
+def _pinyin_range(field: str, letters: str) -> models.Q:
     """Full pinyin starting with these letters, as a range: the pinyin index (in the database's
     collation, where no LIKE can use it) serves the filter and the order; a LIKE beside it would
     only make the planner expect too few rows."""
     upper = _after_letters(letters)
-    q = models.Q(name_pinyin__gte=letters)
-    return q if upper is None else q & models.Q(name_pinyin__lt=upper)
+    q = models.Q(**{f"{field}__gte": letters})
+    return q if upper is None else q & models.Q(**{f"{field}__lt": upper})
+
+
+def _by_reading(letters: str) -> models.Q:
+    """People whose name's reading (initials or full pinyin) starts with these letters."""
+    return models.Q(name_initials__startswith=letters) | _pinyin_range("name_pinyin", letters)
+
+
+def _by_other_reading(letters: str) -> models.Q:
+    """People whose name's other reading starts with these letters. Each arm names the
+    partial index's condition, so the index can serve it."""
+    return (~models.Q(name_initials_alt="") & models.Q(name_initials_alt__startswith=letters)) | (
+        ~models.Q(name_pinyin_alt="") & _pinyin_range("name_pinyin_alt", letters)
+    )
 
 
 def _letters(q: str) -> str:

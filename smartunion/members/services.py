@@ -15,7 +15,6 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from smartunion.accounts import second_factor
@@ -23,7 +22,6 @@ from smartunion.accounts.models import clerk_label
 from smartunion.core import audit, crypto
 from smartunion.core.errors import NotInScope
 from smartunion.core.idnumber import IdNumber, age_on, mask_phone, parse_id_number, validate_phone
-from smartunion.core.pinyin import name_pinyin
 from smartunion.members.models import (
     CURRENT_STATUSES,
     RETAIN_REASONS,
@@ -38,6 +36,7 @@ from smartunion.members.models import (
     Transfer,
     TransferStatus,
 )
+from smartunion.orgs import counters
 from smartunion.orgs.models import Organization
 from smartunion.regions.models import known_region_codes
 
@@ -147,10 +146,6 @@ def _event(membership, change_type, *, actor, on, reason="", note="", org=None) 
     )
 
 
-def _count(org_id: int, delta: int) -> None:
-    Organization.objects.filter(pk=org_id).update(member_count=F("member_count") + delta)
-
-
 def _save_unique(obj) -> None:
     """Save, turning a unique-constraint race into the constraint's Chinese message."""
     try:
@@ -202,11 +197,7 @@ def _new_person(data: PersonData, org: Organization, ident: IdNumber) -> Person:
     id_hash = id_blind_index(ident.number)
     if Person.objects.filter(id_hash=id_hash).exists():
         raise ValidationError({"id_number": "该身份证号码已登记，不能重复登记同一个人。"})
-    pinyin, initials = name_pinyin(name)
     person = Person(
-        name=name,
-        name_pinyin=pinyin,
-        name_initials=initials,
         id_number=ident.number,
         id_hash=id_hash,
         id_masked=ident.masked,
@@ -218,6 +209,7 @@ def _new_person(data: PersonData, org: Organization, ident: IdNumber) -> Person:
         org=org,
         **{k: v for k, v in data.extra.items() if k in PERSON_FIELDS},
     )
+    person.set_name(name)
     person.full_clean(exclude=["org", "id_number", "phone"], validate_constraints=False)
     _save_unique(person)
     return person
@@ -289,7 +281,7 @@ def register_member(
         membership.card_no = issue_card_no(membership)
         membership.save(update_fields=["card_no"])
     _event(membership, ChangeType.JOIN, actor=actor, on=joined_on, reason=ChangeReason.APPLICATION)
-    _count(org.pk, +1)
+    counters.add_members({org.pk: +1})
     audit.record(
         actor, "member.register", person, changes={"org": org.pk, "id_number": ident.masked}
     )
@@ -377,7 +369,7 @@ def approve_application(membership: Membership, *, actor, on: dt.date | None = N
     m.card_no = issue_card_no(m)
     m.save(update_fields=["card_no", "updated_at"])
     _event(m, ChangeType.JOIN, actor=actor, on=on, reason=ChangeReason.APPLICATION)
-    _count(m.org_id, +1)
+    counters.add_members({m.org_id: +1})
     audit.record(
         actor, "member.approve", m, changes={"status": ["applied", "active"], "card_no": m.card_no}
     )
@@ -492,9 +484,8 @@ def accept_transfer(transfer: Transfer, *, actor) -> Membership:
         reason=t.reason,
         note=f"自{old.org.name}转入",
     )
-    _count(old.org_id, -1)
-    _count(new.org_id, +1)
     Person.objects.filter(pk=old.person_id).update(org=t.to_org, updated_at=timezone.now())
+    counters.add_members({old.org_id: -1, new.org_id: +1})
     audit.record(
         actor, "member.transfer_accept", new, changes={"from_org": old.org_id, "to_org": new.org_id}
     )
@@ -536,6 +527,10 @@ def transfer_membership(
     """转会 in one step, for an actor in charge of both unions (their scope holds both)."""
     with transaction.atomic():
         to_org = _fresh_org(to_org, actor, action="change", field_name="to_org")
+        # Accepting moves the counters after sending has written its audit entry: take the
+        # membership, then the counters' lock, before (lock order: orgs/counters.py).
+        _lock(membership, actor, expect=(MembershipStatus.ACTIVE, MembershipStatus.RETAINED))
+        counters.lock_roots()
         transfer = send_transfer(membership, to_org, actor=actor, reason=reason, note=note)
         return accept_transfer(transfer, actor=actor)
 
@@ -586,7 +581,7 @@ def _end(membership, *, actor, end_type, change_type, reason, on, note, action) 
     m.ended_on = on or today()
     m.save(update_fields=["status", "end_type", "ended_on", "updated_at"])
     _event(m, change_type, actor=actor, on=m.ended_on, reason=reason, note=note)
-    _count(m.org_id, -1)
+    counters.add_members({m.org_id: -1})
     audit.record(
         actor, action, m, changes={"status": [before, "ended"], "reason": reason, "note": note}
     )
@@ -646,8 +641,7 @@ def update_person(person: Person, changes: dict[str, Any], *, actor) -> Person:
             raise ValidationError({"name": "请填写姓名。"})
         if name != p.name:
             before["name"], after["name"] = p.name, name
-            p.name = name
-            p.name_pinyin, p.name_initials = name_pinyin(name)
+            p.set_name(name)
     if "phone" in changes:
         try:
             phone = validate_phone(changes["phone"]) if changes["phone"] else ""

@@ -12,6 +12,7 @@ class OrganizationAdmin(ReadOnlyAdmin):
         "region",
         "status",
         "member_count",
+        "subtree_member_count",
         "employee_count",
         "term_ends_on",
     )

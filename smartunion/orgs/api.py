@@ -47,8 +47,17 @@ class OrgOut(Schema):
     chair_name: str
     chair_phone: str
     employee_count: int
-    member_count: int
-    membership_rate: float | None
+    member_count: int = Field(description="本级会员人数：本工会自己的有效会员（在籍、保留会籍）")
+    membership_rate: float | None = Field(
+        description="本级入会率 = member_count ÷ employee_count；职工人数未填时为 null"
+    )
+    subtree_member_count: int = Field(description="含下级会员人数：本工会及全部下级工会的有效会员")
+    subtree_employee_count: int = Field(
+        description="含下级职工人数：本工会及下级工会中状态正常者的职工人数之和"
+    )
+    subtree_membership_rate: float | None = Field(
+        description="含下级入会率：只计已填职工人数的正常工会，其会员 ÷ 其职工；没有时为 null"
+    )
     women_committee: bool
     term_ends_on: dt.date | None
     term_overdue: bool

@@ -8,7 +8,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from smartunion.core.home import Figure, todo, url_for
-from smartunion.orgs.models import GRASSROOTS_KINDS, Kind, Organization, Status
+from smartunion.orgs.models import GRASSROOTS_KINDS, Kind, Organization, Status, membership_rate
 
 
 @dataclass
@@ -67,7 +67,7 @@ def scope_figures(user) -> ScopeFigures:
         if by_kind[k]
     ]
     grassroots = sum(by_kind[k] for k in GRASSROOTS_KINDS)
-    figures.membership_rate = members_known / employees if employees else None
+    figures.membership_rate = membership_rate(members_known, employees)
     figures.headline = [
         Figure("工会组织（正常）", by_status[Status.NORMAL], url_for(tree, {"status": "normal"})),
         Figure("基层工会", grassroots, url_for(tree, {"kind": "grassroots"})),

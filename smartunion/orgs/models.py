@@ -44,6 +44,11 @@ class Status(models.TextChoices):
     MERGED = "merged", "合并"
 
 
+def membership_rate(members: int, employees: int) -> float | None:
+    """入会率 = members ÷ employees, of unions whose 职工人数 is known (None without any)."""
+    return members / employees if employees else None
+
+
 class OrganizationQuerySet(ScopedQuerySet):
     def subtree(self, org: Organization) -> OrganizationQuerySet:
         return self.filter(path__startswith=org.path)
@@ -96,9 +101,16 @@ class Organization(ScopedModel):
     merged_into = models.ForeignKey(
         "self", models.PROTECT, null=True, blank=True, related_name="+", verbose_name="合并至"
     )
-    # Kept by the membership services in the same transaction as each change, and recomputed
-    # from the records by `manage.py recount_members` (ARCHITECTURE.md invariant 5).
-    member_count = models.PositiveIntegerField("会员人数", default=0, editable=False)
+    # Kept in the same transaction as each change that moves them (orgs/counters.py), and
+    # recomputed from the records by `manage.py recount_members` (ARCHITECTURE.md invariant 5).
+    member_count = models.PositiveIntegerField("本级会员人数", default=0, editable=False)
+    subtree_member_count = models.PositiveIntegerField("含下级会员人数", default=0, editable=False)
+    subtree_employee_count = models.PositiveIntegerField(
+        "含下级职工人数", default=0, editable=False
+    )
+    subtree_rated_member_count = models.PositiveIntegerField(
+        "含下级已填职工人数工会的会员人数", default=0, editable=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -153,10 +165,14 @@ class Organization(ScopedModel):
 
     @property
     def membership_rate(self) -> float | None:
-        """入会率 = members ÷ employees (None when employees are unknown)."""
-        if not self.employee_count:
-            return None
-        return self.member_count / self.employee_count
+        """入会率（本级） = the union's own members ÷ its employees (None when unknown)."""
+        return membership_rate(self.member_count, self.employee_count)
+
+    @property
+    def subtree_membership_rate(self) -> float | None:
+        """入会率（含下级）: over the union and the 正常 unions below it that have their 职工人数
+        filled in, their members ÷ their employees (None when none has)."""
+        return membership_rate(self.subtree_rated_member_count, self.subtree_employee_count)
 
     def ancestors(self) -> list[Organization]:
         """From the root down to the parent, in one query."""

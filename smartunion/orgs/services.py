@@ -1,4 +1,8 @@
-"""Writes to the organization tree: create, edit, move, dissolve (撤销), recount."""
+"""Writes to the organization tree: create, edit, move, dissolve (撤销), recount.
+
+Each write moves the kept figures it changes (orgs/counters.py): a new union's workers, an
+edited 职工人数, a subtree moved to another parent, a union dissolved.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q, Value
+from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from stdnum.cn import uscc as stdnum_uscc
@@ -16,6 +20,7 @@ from stdnum.exceptions import ValidationError as StdnumError
 from smartunion.core import audit
 from smartunion.core.errors import NotInScope
 from smartunion.core.idnumber import mask_phone, validate_phone
+from smartunion.orgs import counters
 from smartunion.orgs.models import Kind, Organization, Status, path_segment
 
 EDITABLE_FIELDS = (
@@ -122,6 +127,7 @@ def _save(org: Organization) -> None:
 def create_org(
     values: dict[str, Any], *, parent: Organization | None, actor, chair_phone: str = ""
 ) -> Organization:
+    counters.lock_roots()  # before the insert (lock order: orgs/counters.py)
     values = _clean(values)
     _check_parent(parent, values.get("kind", ""), actor)
     _check_kind(values.get("kind", ""), parent.pk if parent else None)
@@ -140,11 +146,14 @@ def create_org(
     org.save(update_fields=["path"])
     if not Organization.objects.visible_to(actor, "change").filter(pk=org.pk).exists():
         raise NotInScope("工会组织")  # re-check after writing: rolls the insert back
+    counters.shift({org.pk: counters.own_contribution(org)})
     audit.record(actor, "org.create", org, changes={k: str(v) for k, v in values.items()})
     return org
 
 
 def _lock_org(org: Organization, actor) -> Organization:
+    """The union, locked to change it; the counters' lock first (lock order: orgs/counters.py)."""
+    counters.lock_roots()
     locked = (
         Organization.objects.select_for_update(of=("self",))
         .visible_to(actor, "change")
@@ -161,6 +170,7 @@ def update_org(
     org: Organization, values: dict[str, Any], *, actor, chair_phone: str | None = None
 ) -> Organization:
     o = _lock_org(org, actor)
+    before = counters.own_contribution(o)
     values = _clean(values)
     changes: dict[str, Any] = {}
     for key, value in values.items():
@@ -177,6 +187,7 @@ def update_org(
     _check_kind(o.kind, o.parent_id)
     o.full_clean(exclude=["path", "chair_phone"], validate_constraints=False)
     _save(o)
+    counters.shift({o.pk: counters.own_contribution(o) - before})
     if changes:
         audit.record(actor, "org.update", o, changes=changes)
     return o
@@ -199,6 +210,9 @@ def move_org(org: Organization, new_parent: Organization, *, actor) -> Organizat
         return o
     old_path, new_path = o.path, new_parent.path + path_segment(o.pk)
     depth_delta = new_parent.depth + 1 - o.depth
+    # The subtree's figures leave the old parent's line and join the new one's.
+    moved = counters.subtree_figures(o)
+    counters.shift({o.parent_id: -moved, new_parent.pk: moved})
     Organization.objects.filter(path__startswith=old_path).update(
         path=Concat(Value(new_path), Substr("path", len(old_path) + 1)),
         depth=F("depth") + depth_delta,
@@ -253,23 +267,17 @@ def dissolve_org(
             raise ValidationError({"merged_into": "合并目标工会不存在或不在您的管理范围内。"})
         if merged_into.pk == o.pk:
             raise ValidationError({"merged_into": "不能合并到自己。"})
+    before = counters.own_contribution(o)
     o.status = Status.MERGED if merged_into else Status.DISSOLVED
     o.merged_into = merged_into
     o.dissolved_on = on or timezone.localdate()
     o.save(update_fields=["status", "merged_into", "dissolved_on", "updated_at"])
+    counters.shift({o.pk: counters.own_contribution(o) - before})
     audit.record(actor, "org.dissolve", o, changes={"status": ["normal", o.status]})
     return o
 
 
-def recount_members(*, fix: bool = True) -> list[tuple[int, int, int]]:
-    """Recompute every member counter from the records; returns (org id, kept, actual) mismatches."""
-    from smartunion.members.models import CURRENT_STATUSES
-
-    actual = Organization.objects.annotate(
-        n=Count("memberships", filter=Q(memberships__status__in=CURRENT_STATUSES))
-    ).values_list("pk", "member_count", "n")
-    wrong = [(pk, kept, n) for pk, kept, n in actual if kept != n]
-    if fix:
-        for pk, _kept, n in wrong:
-            Organization.objects.filter(pk=pk).update(member_count=n)
-    return wrong
+def recount_members(*, fix: bool = True) -> list[counters.Drift]:
+    """Recompute every kept figure from the records (``counters.recount``); returns the
+    counters that differed, as (org id, counter, kept, actual)."""
+    return counters.recount(fix=fix)

@@ -11,13 +11,15 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q, Sum
+from django.db.models import Exists, OuterRef
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import FormView, TemplateView
 
 from smartunion.core.forms import apply_service_errors
+from smartunion.core.home import Figure
+from smartunion.core.templatetags.ui import percent
 from smartunion.core.views_mixins import Page, ScopedViewMixin, fetch_page, keyset_page
 from smartunion.members.models import MEMBER_FILTERS, Membership, Person
 from smartunion.members.querysets import looks_like_id_number
@@ -186,6 +188,30 @@ def children(queryset, org: Organization):
     return queryset.filter(parent=org, path__gt=org.path, path__lt=f"{org.path}g")
 
 
+def union_figures(org: Organization) -> list[Figure]:
+    """A union's figures, 本级 beside 含下级, each member figure linked to its list: read from
+    the kept counters (orgs/counters.py), never counted over the subtree per request."""
+    members = reverse("orgs:detail", kwargs={"org_id": org.pk})
+    rated_note = ""
+    if org.subtree_rated_member_count != org.subtree_member_count:
+        rated_note = (
+            f"仅计已填职工人数的工会：会员 {org.subtree_rated_member_count:,}"
+            f" / 职工 {org.subtree_employee_count:,}"
+        )
+    return [
+        Figure("本级会员人数", org.member_count, f"{members}#members"),
+        Figure("含下级会员人数", org.subtree_member_count, f"{members}?sub=1#members"),
+        Figure("本级职工人数", org.employee_count or "—"),
+        Figure("含下级职工人数", org.subtree_employee_count or "—"),
+        Figure("本级入会率", percent(org.membership_rate), note="本级会员 ÷ 本级职工"),
+        Figure(
+            "含下级入会率",
+            percent(org.subtree_membership_rate),
+            note=rated_note or "含下级会员 ÷ 含下级职工",
+        ),
+    ]
+
+
 def keyset_page_by_status(queryset, statuses: Sequence[str], request) -> Page:
     """``keyset_page`` over one union's memberships in any of ``statuses``, newest first.
 
@@ -271,15 +297,11 @@ class OrgDetailView(ScopedViewMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         org = self.get_org()
-        subtree = Organization.objects.filter(path__startswith=org.path)
-        totals = subtree.aggregate(
-            members=Sum("member_count", filter=Q(status=Status.NORMAL)),
-        )
         subunions = children(self.visible(Organization), org).defer("chair_phone")
         context.update(
             org=org,
             ancestors=visible_ancestors(org, user),
-            subtree_members=totals["members"] or 0,
+            figures=union_figures(org),
             subunion_count=subunions.count(),
             subunion_page=fetch_page(
                 subunions, self.request, page_size=SUBUNIONS_PAGE_SIZE, param="subpage"

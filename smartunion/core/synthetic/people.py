@@ -15,7 +15,7 @@ import random
 from collections.abc import Sequence
 
 from smartunion.core.idnumber import CHECK_CHARS, GENDER_FEMALE, GENDER_MALE, WEIGHTS
-from smartunion.core.pinyin import PinyinCache, name_pinyin
+from smartunion.core.pinyin import NameReadings, PinyinCache, surname_pinyin, text_pinyin
 from smartunion.core.synthetic import data
 
 MIN_AGE = 18
@@ -113,11 +113,12 @@ _SEQUENCES = [
 class Names:
     """Chinese names: a surname by frequency, then one or two given-name characters.
 
-    With a ``PinyinCache``, each new name's pinyin is put together from its surname's and its
-    given name's (a few hundred ``name_pinyin`` calls instead of one per distinct name). For
-    these word lists that is exactly ``name_pinyin(name)``: checked for all 659,200
-    surname × given-name combinations when the lists were written, and for a sample in the
-    tests (core/tests/test_seed.py), so a change of the lists or of pypinyin shows up there.
+    With a ``PinyinCache``, each new name's readings are put together from its surname's and
+    its given name's (a few hundred ``text_pinyin`` calls instead of ``name_readings`` per
+    distinct name). For these word lists that is exactly ``name_readings(name)``: where a
+    surname and a given name form a phrase of pypinyin's, it reads as its characters do
+    (checked for all surname × given-name combinations of the lists, and for a sample in the
+    tests, members/tests/test_seed.py), so a change of the lists or of pypinyin shows up there.
     """
 
     POOL = 300  # two-character given names in use per gender: names repeat, as in life
@@ -134,20 +135,38 @@ class Names:
             self.given[gender] = pool_rnd.sample(pairs, min(self.POOL, len(pairs))) + chars * 3
         self.pinyin = pinyin
         self.parts: dict[str, tuple[str, str]] = {}
+        self.surnames: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {}
 
     def _part(self, text: str) -> tuple[str, str]:
+        """A given name's reading (``text_pinyin``)."""
         hit = self.parts.get(text)
         if hit is None:
-            hit = self.parts[text] = name_pinyin(text)
+            hit = self.parts[text] = text_pinyin(text)
         return hit
+
+    def _surname(self, text: str) -> tuple[tuple[str, str], tuple[str, str]]:
+        """A surname's reading as a surname and its ordinary reading."""
+        hit = self.surnames.get(text)
+        if hit is None:
+            hit = self.surnames[text] = (surname_pinyin(text), text_pinyin(text))
+        return hit
+
+    def readings(self, surname: str, given: str) -> NameReadings:
+        """``name_readings(surname + given)``, put together from the parts."""
+        (s_full, s_initials), (o_full, o_initials) = self._surname(surname)
+        g_full, g_initials = self._part(given)
+        if (s_full, s_initials) == (o_full, o_initials):
+            return NameReadings(s_full + g_full, s_initials + g_initials)
+        return NameReadings(
+            s_full + g_full, s_initials + g_initials, o_full + g_full, o_initials + g_initials
+        )
 
     def __call__(self, gender: str) -> str:
         surname = self.surname()
         given = self.rnd.choice(self.given[gender])
         name = surname + given
         if self.pinyin is not None and name not in self.pinyin:
-            (s_full, s_initials), (g_full, g_initials) = self._part(surname), self._part(given)
-            self.pinyin.remember(name, (s_full + g_full, s_initials + g_initials))
+            self.pinyin.remember(name, self.readings(surname, given))
         return name
 
 

@@ -171,12 +171,31 @@ def test_verify_audit_notices_a_rewritten_tail(world):
 def test_recount_members_reports_and_fixes_drift(world):
     Organization.objects.filter(pk=world.union_a1.pk).update(member_count=7)
     out = run("recount_members")
-    assert f"#{world.union_a1.pk} 兰州第一机械厂工会: 计数器 7，实际 1" in out
+    assert f"#{world.union_a1.pk} 兰州第一机械厂工会 本级会员人数：计数器 7，实际 1" in out
     assert "fixed 1 of" in out
     assert Organization.objects.get(pk=world.union_a1.pk).member_count == 1
     entry = AuditEntry.objects.get(action="org.recount_members")
-    assert entry.changes == {"fixed": 1, "orgs": [[world.union_a1.pk, 7, 1]]}
+    assert entry.changes == {"fixed": 1, "orgs": [[world.union_a1.pk, "member_count", 7, 1]]}
     assert audit.verify_chain().ok
+    assert "member counts ok" in run("recount_members")
+
+
+def test_recount_members_reports_and_fixes_the_subtree_figures(world):
+    Organization.objects.filter(pk=world.city.pk).update(
+        subtree_member_count=0, subtree_employee_count=5, subtree_rated_member_count=9
+    )
+    out = run("recount_members")
+    pk = world.city.pk
+    assert f"#{pk} 兰州市总工会 含下级会员人数：计数器 0，实际 3" in out
+    assert f"#{pk} 兰州市总工会 含下级职工人数：计数器 5，实际 300" in out
+    assert f"#{pk} 兰州市总工会 含下级已填职工人数工会的会员人数：计数器 9，实际 1" in out
+    assert "fixed 1 of" in out
+    city = Organization.objects.get(pk=pk)
+    assert (
+        city.subtree_member_count,
+        city.subtree_employee_count,
+        city.subtree_rated_member_count,
+    ) == (3, 300, 1)
     assert "member counts ok" in run("recount_members")
 
 

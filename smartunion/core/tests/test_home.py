@@ -55,6 +55,21 @@ def test_the_membership_rate_counts_only_unions_whose_employees_are_known(world)
     assert figure(figures, "入会率").value == "0.3%"
 
 
+def test_the_scope_figures_are_the_scope_unions_figures_with_its_sub_unions(world):
+    # One definition: the home page of a union's admin and that union's 含下级 figures agree.
+    org_services.update_org(world.union_b1, {"employee_count": 50}, actor=world.city_admin)
+    for user, org in (
+        (world.province_admin, world.province),
+        (world.city_admin, world.city),
+        (world.county_admin, world.county_a),
+        (world.sibling_admin, world.county_b),
+    ):
+        figures = scope_figures(user)
+        org = Organization.objects.get(pk=org.pk)
+        assert figure(figures, "会员人数").value == org.subtree_member_count
+        assert figures.membership_rate == org.subtree_membership_rate
+
+
 def test_overdue_elections_and_missing_womens_committees_are_counted(world):
     org_services.update_org(
         world.union_a1,

@@ -1,5 +1,5 @@
-"""name_pinyin's shortcuts (a per-character table; pypinyin's own cut with cached words) give
-exactly what the whole name through pypinyin gives (``_name_pinyin_reference``).
+"""text_pinyin's shortcuts (a per-character table; pypinyin's own cut with cached words) give
+exactly what the whole name through pypinyin gives (``_text_pinyin_reference``).
 
 The reference costs ~100 µs a name, so the seed names are checked on a sample; set
 SMARTUNION_PINYIN_FULL=1 to check every distinct name of 200,000 generated ones and every
@@ -18,7 +18,7 @@ from pypinyin.core import Pinyin
 from pypinyin.seg import mmseg
 
 from smartunion.core import pinyin
-from smartunion.core.pinyin import _name_pinyin_reference, name_pinyin
+from smartunion.core.pinyin import _text_pinyin_reference, text_pinyin
 
 FULL = bool(os.environ.get("SMARTUNION_PINYIN_FULL"))
 
@@ -49,7 +49,7 @@ def takes_word_path(name: str) -> bool:
 
 
 def assert_same(names):
-    wrong = [(n, name_pinyin(n), _name_pinyin_reference(n)) for n in names]
+    wrong = [(n, text_pinyin(n), _text_pinyin_reference(n)) for n in names]
     wrong = [w for w in wrong if w[1] != w[2]]
     assert not wrong, wrong[:20]
 
@@ -61,10 +61,10 @@ def test_it_uses_the_cut_and_the_phrase_starts_that_lazy_pinyin_uses():
 
 
 def test_it_gives_pinyin_and_initials():
-    assert name_pinyin("张三") == ("zhangsan", "zs")
-    assert name_pinyin("欧阳娜娜") == ("ouyangnana", "oynn")
-    assert name_pinyin("长乐") == _name_pinyin_reference("长乐") == ("changle", "cl")
-    assert name_pinyin("Tom 李2") == ("tom li2", "tom l2")
+    assert text_pinyin("张三") == ("zhangsan", "zs")
+    assert text_pinyin("欧阳娜娜") == ("ouyangnana", "oynn")
+    assert text_pinyin("长乐") == _text_pinyin_reference("长乐") == ("changle", "cl")
+    assert text_pinyin("Tom 李2") == ("tom li2", "tom l2")
 
 
 def _generated_names(count: int, seed: int) -> list[str]:
@@ -156,4 +156,4 @@ PHRASES = sorted(PHRASES_DICT)[::997]
     ).map("".join)
 )
 def test_random_text_matches(name):
-    assert name_pinyin(name) == _name_pinyin_reference(name)
+    assert text_pinyin(name) == _text_pinyin_reference(name)

@@ -128,6 +128,10 @@ def test_org_export_lists_the_subtree_with_masked_chair_phones(world):
     names = [r[0] for r in rows[2:]]
     assert names == ["城关区总工会", "兰州第一机械厂工会", "城关区快递行业联合工会"]
     assert "13800001111" not in str(rows) and "138****1111" in str(rows)
+    # Members 本级 and 含下级, labelled: the county federation holds none itself.
+    header = rows[1]
+    own, subtree = header.index("本级会员人数"), header.index("含下级会员人数")
+    assert [(r[own], r[subtree]) for r in rows[2:]] == [("0", "2"), ("1", "1"), ("1", "1")]
 
 
 def test_the_export_streams_in_chunks_with_one_query(world, django_assert_max_num_queries):

@@ -10,6 +10,7 @@ from stdnum.cn import uscc as stdnum_uscc
 from smartunion.core.models import AuditEntry
 from smartunion.imports.models import JobStatus
 from smartunion.imports.tests.helpers import committed, issues, validated
+from smartunion.orgs import counters
 from smartunion.orgs.models import Organization
 
 
@@ -70,6 +71,11 @@ def test_a_tree_of_unions_is_created_parents_first_through_the_service(world):
     assert factory.parent == street and street.parent == world.county_a
     assert factory.path.startswith(street.path) and factory.employee_count == 50
     assert AuditEntry.objects.filter(action="org.create").count() == 3
+    # Their workers count in the figures of every union above them (orgs/counters.py).
+    county = Organization.objects.get(pk=world.county_a.pk)
+    assert county.subtree_employee_count == 300 + 3 * 50
+    assert Organization.objects.get(pk=street.pk).subtree_employee_count == 100
+    assert counters.recount(fix=False) == []
 
 
 def test_the_same_union_file_twice_creates_nothing_new(world):

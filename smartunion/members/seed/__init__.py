@@ -26,9 +26,10 @@ from django.utils import timezone
 from smartunion.core import audit, crypto
 from smartunion.core.idnumber import mask_phone
 from smartunion.core.seeding import DEFAULT_SEED, SeedOptions
-from smartunion.members.bulk import Table, add_member_counts, indexes_built_after
+from smartunion.members.bulk import Table, indexes_built_after
 from smartunion.members.models import Membership, MembershipEvent, Person, Transfer
 from smartunion.members.seed.generate import ChunkResult, Job, run_chunk
+from smartunion.orgs import counters
 from smartunion.orgs.models import Organization, Status, path_segment
 from smartunion.orgs.seed import OrgBuilder, OrgSpec, apportion, employee_count
 from smartunion.regions.divisions import load_regions
@@ -166,6 +167,15 @@ def generate(
             spec.pk = pk
             spec.path = (spec.parent.path if spec.parent else "") + path_segment(pk)
         table.write(_org_rows(specs, table, rnd, now))
+        # Every union's workers into the figures of the unions above it (counters.py).
+        counters.shift(
+            {
+                pk: counters.contribution(0, employees, status)
+                for pk, employees, status in Organization.objects.values_list(
+                    "pk", "employee_count", "status"
+                )
+            }
+        )
         report.orgs = len(specs)
         t = phase("organizations", t)
 
@@ -210,7 +220,7 @@ def generate(
         for model_table in job.tables.values():
             model_table.settle_sequence()
         t = phase("indexes", t)
-        add_member_counts(current)
+        counters.add_members(current)
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 # The unions' statistics (the members' come with their indexes): without

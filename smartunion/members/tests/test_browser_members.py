@@ -174,3 +174,32 @@ def test_an_application_waits_in_the_pending_list_and_is_approved_with_the_commi
     m = Membership.objects.get(person__name="周九")
     assert m.status == MembershipStatus.ACTIVE and m.joined_on == dt.date(2025, 5, 20)
     context.close()
+
+
+def test_a_member_is_found_by_the_reading_of_their_surname(live_server, browser, world):
+    """曾晓燕 is found by zxy and zengxiaoyan (曾 read zēng as a surname) and still by cxy,
+    after the people whose own reading is cxy."""
+    from playwright.sync_api import expect
+
+    for name in ("曾晓燕", "岑小燕", "陈晓宇", "单田芳"):
+        world.add_member(world.union_a1, name, id_number=new_id_number(male=name == "单田芳"))
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    log_in(page, live_server, world.county_admin.username)
+    page.goto(f"{live_server.url}/members/")
+    search = page.get_by_placeholder(re.compile("拼音首字母"))
+    results = page.locator("#results")
+    names = results.locator("a.member-link")
+
+    search.fill("zengxiaoyan")
+    expect(names).to_have_text(["曾晓燕"])
+    search.fill("zxy")
+    expect(names).to_have_text(["曾晓燕"])
+    search.fill("shantianfang")
+    expect(names).to_have_text(["单田芳"])
+    # The ordinary reading of the character finds her too, after those it is the reading of.
+    search.fill("cxy")
+    expect(names).to_have_text(["岑小燕", "陈晓宇", "曾晓燕"])
+    screenshot(page, "members-search-surname")
+    context.close()

@@ -21,6 +21,7 @@ from smartunion.members.bulk import (
     common_path,
 )
 from smartunion.members.models import (
+    READING_COLUMNS,
     ChangeType,
     Membership,
     MembershipEvent,
@@ -273,3 +274,44 @@ def test_a_prepared_batch_skips_whoever_was_registered_after_it_was_prepared(wor
     assert Person.objects.count() == before + 1
     assert Person.objects.filter(name="乙").count() == 1
     assert recount_members(fix=False) == []
+
+
+# ---- the readings of names ----------------------------------------------------------------------
+
+
+def test_a_bulk_import_reads_the_family_name_as_a_surname(world):
+    from smartunion.members.services import check_id_number
+
+    records = [
+        MemberRecord(name=name, ident=check_id_number(new_id_number()), org_id=world.union_a1.pk)
+        for name in ("曾晓燕", "王五六")
+    ]
+    bulk_register(records, actor=world.county_admin)
+    zeng = Person.objects.get(name="曾晓燕")
+    assert (zeng.name_pinyin, zeng.name_initials) == ("zengxiaoyan", "zxy")
+    assert (zeng.name_pinyin_alt, zeng.name_initials_alt) == ("cengxiaoyan", "cxy")
+    wang = Person.objects.get(name="王五六")
+    assert (wang.name_pinyin_alt, wang.name_initials_alt) == ("", "")
+
+
+def test_reading_every_name_again_changes_only_the_stale_rows_in_batches(
+    world, django_assert_max_num_queries
+):
+    from smartunion.core.pinyin import text_pinyin
+    from smartunion.members.bulk import refresh_name_readings
+
+    for name in ("曾晓燕", "单田芳", "赵明", "欧阳娜娜"):
+        world.add_member(world.union_a1, name)
+    # As the registry held them before: every name by its ordinary reading alone.
+    for person in Person.objects.all():
+        Person.objects.filter(pk=person.pk).update(
+            **dict(zip(READING_COLUMNS, (*text_pinyin(person.name), "", ""), strict=True))
+        )
+    assert refresh_name_readings(batch_size=2) == 2  # 曾晓燕 and 单田芳
+    rows = dict(Person.objects.values_list("name", "name_initials"))
+    assert rows["曾晓燕"] == "zxy" and rows["单田芳"] == "stf" and rows["赵明"] == "zm"
+    assert Person.objects.get(name="单田芳").name_initials_alt == "dtf"
+    # Again: nothing left to change, the people read in batches of two (8 people: 4 reads
+    # and the empty one that ends it), nothing written.
+    with django_assert_max_num_queries(5):
+        assert refresh_name_readings(batch_size=2) == 0

@@ -4,14 +4,11 @@ Each thread has its own database connection and transaction; a barrier releases 
 together. Exactly one wins; the other gets a clear Chinese message; the records stay whole.
 """
 
-import threading
-
 import pytest
-from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection
 
 from smartunion.core import audit
-from smartunion.core.testing import new_id_number
+from smartunion.core.testing import at_the_same_moment, new_id_number
 from smartunion.members import services
 from smartunion.members.models import CURRENT_STATUSES, Membership, Person, Transfer, TransferStatus
 from smartunion.members.services import PersonData
@@ -22,32 +19,6 @@ from smartunion.personas import build_world, make_org
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="row locks need PostgreSQL"
 )
-
-
-def at_the_same_moment(*calls):
-    """Run each call in its own thread and connection, released together; return outcomes."""
-    barrier = threading.Barrier(len(calls))
-    outcomes: list = [None] * len(calls)
-
-    def worker(i, call):
-        try:
-            barrier.wait(timeout=10)
-            outcomes[i] = ("ok", call())
-        except ValidationError as exc:
-            outcomes[i] = ("refused", exc)
-        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
-            outcomes[i] = ("crashed", exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
-    assert all(o is not None for o in outcomes), "a thread did not finish"
-    assert not [o for o in outcomes if o[0] == "crashed"], outcomes
-    return outcomes
 
 
 @pytest.fixture

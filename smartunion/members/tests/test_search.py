@@ -74,6 +74,75 @@ def test_the_list_and_the_one_query_search_find_the_same_people(as_province, wor
     assert sum(len(part) for part in parts) == len(set().union(*parts))  # disjoint
 
 
+# ---- surnames read as surnames ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "q", ["zxy", "ZXY", "zengxiaoyan", "zeng xiao yan", "zengx", "cxy", "cengxiaoyan"]
+)
+def test_a_surname_is_found_by_its_surname_reading_and_by_its_ordinary_one(as_province, world, q):
+    world.add_member(world.union_a1, "曾晓燕")
+    assert names(listed(as_province, q=q)) == ["曾晓燕"]
+    people = Person.objects.visible_to(world.province_admin)
+    assert [p.name for p in people.search(q)] == ["曾晓燕"]
+
+
+@pytest.mark.parametrize(
+    ("name", "readings"),
+    [
+        ("单田芳", ("stf", "shantianfang", "dtf", "dantianfang")),
+        ("解小东", ("xxd", "xiexiaodong", "jxd", "jiexiaodong")),
+        ("仇志强", ("qzq", "qiuzhiqiang", "czq", "chouzhiqiang")),
+        ("区家明", ("ojm", "oujiaming", "qjm", "qujiaming")),
+        ("查良镛", ("zly", "zhaliangyong", "cly", "chaliangyong")),
+        ("朴正熙", ("pzx", "piaozhengxi", "puzhengxi")),
+        ("欧阳娜娜", ("oynn", "ouyangnana", "oy")),
+        ("尉迟恭", ("ycg", "yuchigong")),
+    ],
+)
+def test_every_accepted_reading_of_a_surname_finds_the_person(as_province, world, name, readings):
+    world.add_member(world.union_a1, name)
+    for q in readings:
+        assert name in names(listed(as_province, q=q)), q
+
+
+def test_people_found_by_their_reading_come_before_those_found_by_the_ordinary_one(
+    as_province, world
+):
+    # 曾晓燕 reads zengxiaoyan; cxy finds her only by the ordinary reading of 曾 (céng).
+    for name in ("曾晓燕", "岑小燕", "陈晓宇", "曾诚"):
+        world.add_member(world.union_a1, name)
+    assert names(listed(as_province, q="cxy")) == ["岑小燕", "陈晓宇", "曾晓燕"]
+    assert names(listed(as_province, q="c")) == ["岑小燕", "陈晓宇", "曾诚", "曾晓燕"]
+    assert names(listed(as_province, q="ceng")) == ["曾诚", "曾晓燕"]
+    # By the surname reading she is found among everyone else, in initials order.
+    assert names(listed(as_province, q="z")) == ["曾诚", "张三", "曾晓燕"]  # zc, zs, zxy
+    assert names(listed(as_province, q="zeng")) == ["曾诚", "曾晓燕"]
+
+
+def test_pages_run_on_into_the_people_found_by_their_other_reading(as_province, world, monkeypatch):
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    for name in ("曾晓燕", "曾晓云", "岑小燕", "陈晓宇", "程晓燕"):
+        world.add_member(world.union_a1, name)
+    pages = [names(listed(as_province, q="cxy", page=n)) for n in (1, 2, 3)]
+    # cenxiaoyan, chengxiaoyan, chenxiaoyu; then cengxiaoyan, cengxiaoyun
+    assert pages == [["岑小燕", "程晓燕"], ["陈晓宇", "曾晓燕"], ["曾晓云"]]
+
+
+def test_renaming_a_person_reads_the_new_name_again(world):
+    from smartunion.members import services
+
+    person = world.member_a1.person
+    services.update_person(person, {"name": "曾三"}, actor=world.superuser)
+    person.refresh_from_db()
+    assert (person.name_pinyin, person.name_initials) == ("zengsan", "zs")
+    assert (person.name_pinyin_alt, person.name_initials_alt) == ("cengsan", "cs")
+    services.update_person(person, {"name": "张三"}, actor=world.superuser)
+    person.refresh_from_db()
+    assert (person.name_pinyin_alt, person.name_initials_alt) == ("", "")
+    assert [p.name for p in Person.objects.search("cs")] == []
+
+
 def test_an_id_number_search_finds_the_person_and_only_by_the_whole_number(as_province, world):
     number = world.member_a2.person.id_number
     assert names(listed(as_province, q=number)) == ["李四"]
@@ -178,7 +247,7 @@ def test_a_one_character_name_search_reads_the_name_index_in_order(world):
 
 @postgres
 def test_a_pinyin_search_reads_the_initials_and_the_pinyin_indexes_in_order(world):
-    by_initials, by_pinyin = list_queries(world, "zh")
+    by_initials, by_pinyin, _other_initials, _other_pinyin = list_queries(world, "zh")
     text = plan(by_initials)
     assert "Index Scan using person_initials_idx" in text, text
     assert "(name_initials)::text >= 'zh'::text" in text and not sorts(text), text
@@ -186,6 +255,19 @@ def test_a_pinyin_search_reads_the_initials_and_the_pinyin_indexes_in_order(worl
     assert "Index Scan using person_pinyin_idx" in text, text
     assert "(name_pinyin)::text >= 'zh'::text" in text and "'zi'::text" in text, text
     assert "Sort" not in text, text  # the index has the id too: not even an incremental sort
+
+
+@postgres
+def test_the_other_readings_read_their_partial_indexes_in_order(world):
+    _by_initials, _by_pinyin, by_other_initials, by_other_pinyin = list_queries(world, "cx")
+    text = plan(by_other_initials)
+    assert "Index Scan using person_initials_alt_idx" in text, text
+    assert "(name_initials_alt)::text >= 'cx'::text" in text and not sorts(text), text
+    text = plan(by_other_pinyin)
+    assert "Index Scan using person_pinyin_alt_idx" in text, text
+    assert "(name_pinyin_alt)::text >= 'cx'::text" in text and "Sort" not in text, text
+    _by_initials, by_other_initials = list_queries(world, "c")
+    assert "Index Scan using person_initials_alt_idx" in plan(by_other_initials)
 
 
 @postgres
@@ -212,6 +294,8 @@ def test_a_pinyin_search_as_one_filter_uses_the_initials_and_the_pinyin_indexes(
     assert "BitmapOr" in text, text
     assert "Bitmap Index Scan on person_initials_idx" in text, text
     assert "Bitmap Index Scan on person_pinyin_idx" in text, text
+    assert "Bitmap Index Scan on person_initials_alt_idx" in text, text
+    assert "Bitmap Index Scan on person_pinyin_alt_idx" in text, text
 
 
 @postgres
@@ -229,6 +313,8 @@ def test_the_person_table_has_only_the_indexes_its_queries_use(db):
         "person_name_id_idx",
         "person_initials_idx",
         "person_pinyin_idx",
+        "person_initials_alt_idx",
+        "person_pinyin_alt_idx",
     }
 
 
@@ -242,4 +328,12 @@ def test_the_name_indexes_are_in_code_point_order(db):
     assert 'name COLLATE "C", id' in definitions["person_name_id_idx"]
     assert 'org_id, name COLLATE "C"' in definitions["person_org_name_idx"]
     assert 'name_initials COLLATE "C", name_pinyin, id' in definitions["person_initials_idx"]
+    assert (
+        'name_initials_alt COLLATE "C", name_pinyin_alt, id'
+        in (definitions["person_initials_alt_idx"])
+    )
+    assert (
+        "WHERE (NOT ((name_initials_alt)::text = ''::text))"
+        in (definitions["person_initials_alt_idx"])
+    )
     assert "person_name_idx" not in definitions

@@ -109,6 +109,32 @@ def test_detail_gives_region_code_kind_member_count_and_a_masked_chair_phone(wor
     assert "13912345678" not in str(body)
 
 
+def test_a_union_gives_its_own_members_and_those_with_its_sub_unions(world):
+    client = client_for(world.province_admin)
+    body = client.get(f"{URL}/{world.province.pk}").json()
+    assert body["member_count"] == 0 and body["membership_rate"] is None
+    assert body["subtree_member_count"] == 3
+    assert body["subtree_employee_count"] == 300
+    assert body["subtree_membership_rate"] == pytest.approx(1 / 300)
+    items = client.get(URL, {"parent": world.city.pk}).json()["items"]
+    assert [(o["name"], o["member_count"], o["subtree_member_count"]) for o in items] == [
+        ("城关区总工会", 0, 2),
+        ("七里河区总工会", 0, 1),
+    ]
+    schema = client.get("/api/v1/openapi.json").json()["components"]["schemas"]["OrgOut"]
+    assert "含下级" in schema["properties"]["subtree_member_count"]["description"]
+
+
+def test_the_figures_cannot_be_written(world):
+    client = client_for(world.county_admin)
+    response = patch(client, f"{URL}/{world.union_a1.pk}", {"subtree_member_count": 500})
+    assert response.status_code == 422
+    assert fields(response) == {
+        "subtree_member_count": "“subtree_member_count”不是可以提交的字段。"
+    }
+    assert Organization.objects.get(pk=world.union_a1.pk).subtree_member_count == 1
+
+
 def test_detail_of_a_union_in_the_sibling_county_is_404(world):
     response = client_for(world.county_admin).get(f"{URL}/{world.union_b1.pk}")
     assert response.status_code == 404

@@ -348,6 +348,78 @@ def test_change_buttons_are_shown_only_to_staff_who_may_change(client, world):
         assert f">{label}</a>" not in page, label
 
 
+# Figures: 本级 and 含下级 ------------------------------------------------------------------
+
+
+def stat(page: str, label: str) -> tuple[str, str]:
+    """(value, note) of the figure with this label on a page (core/_figure.html)."""
+    for chunk in page.split('<div class="stat')[1:]:
+        chunk = chunk.split("\n</div>")[0]
+        if f'<div class="label">{label}</div>' in chunk:
+            value = chunk.split('<div class="value">')[1].split("</div>")[0]
+            note = (
+                chunk.split('<div class="note muted">')[1].split("</div>")[0]
+                if ("note muted" in chunk)
+                else ""
+            )
+            return value, note
+    raise AssertionError(f"no figure {label}")
+
+
+def test_the_province_union_shows_its_own_figures_beside_those_with_its_sub_unions(client, world):
+    client.force_login(world.province_admin)
+    page = client.get(url("orgs:detail", org_id=world.province.pk)).content.decode()
+    assert stat(page, "本级会员人数")[0] == "0"
+    assert stat(page, "含下级会员人数")[0] == "3"
+    assert stat(page, "本级职工人数")[0] == "—"
+    assert stat(page, "含下级职工人数")[0] == "300"
+    assert stat(page, "本级入会率")[0] == "—"
+    # Only 兰州第一机械厂工会 has its 职工人数 filled in: 1 member of its 300 workers.
+    assert stat(page, "含下级入会率") == ("0.3%", "仅计已填职工人数的工会：会员 1 / 职工 300")
+    detail = url("orgs:detail", org_id=world.province.pk)
+    assert f'href="{detail}?sub=1#members"' in page  # 含下级会员 links to its list
+
+
+def test_a_grassroots_unions_figures_are_its_own_with_or_without_sub_unions(as_county, world):
+    page = as_county.get(url("orgs:detail", org_id=world.union_a1.pk)).content.decode()
+    assert stat(page, "本级会员人数")[0] == stat(page, "含下级会员人数")[0] == "1"
+    assert stat(page, "本级入会率") == ("0.3%", "本级会员 ÷ 本级职工")
+    assert stat(page, "含下级入会率") == ("0.3%", "含下级会员 ÷ 含下级职工")
+
+
+def test_the_sub_union_table_shows_each_sub_unions_figures_with_its_own_sub_unions(client, world):
+    client.force_login(world.province_admin)
+    page = client.get(url("orgs:detail", org_id=world.province.pk)).content.decode()
+    part = page.split('id="subunions"')[1].split("</section>")[0]
+    for header in ("本级会员", "含下级会员", "含下级职工", "含下级入会率"):
+        assert f'<th class="num">{header}</th>' in part, header
+    row = part.split("兰州市总工会")[1].split("</tr>")[0]
+    assert '<td class="num" data-label="本级会员">0</td>' in row
+    assert '<td class="num" data-label="含下级会员">3</td>' in row
+    assert '<td class="num" data-label="含下级职工">300</td>' in row
+    assert '<td class="num" data-label="含下级入会率">0.3%</td>' in row
+
+
+def test_the_tree_shows_each_unions_members_with_its_sub_unions(client, world):
+    client.force_login(world.province_admin)
+    page = client.get(url("orgs:tree")).content.decode()
+    node = page.split(f'id="node-{world.city.pk}"')[1].split("</summary>")[0]
+    assert "含下级会员 3 · 入会率 0.3%" in node
+    children = client.get(url("orgs:children", org_id=world.city.pk), **HTMX).content.decode()
+    county_a = children.split(f'id="node-{world.county_a.pk}"')[1].split("</summary>")[0]
+    assert "含下级会员 2 · 入会率 0.3%" in county_a
+    search = client.get(url("orgs:tree"), {"q": "总工会"}).content.decode()
+    assert '<td class="num" data-label="含下级会员">3</td>' in search
+
+
+def test_the_union_page_counts_nothing_over_the_subtree(client, world):
+    client.force_login(world.province_admin)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url("orgs:detail", org_id=world.province.pk))
+    sums = [q["sql"] for q in queries if "SUM(" in q["sql"].upper()]
+    assert not sums, sums
+
+
 def test_the_union_page_takes_a_bounded_number_of_queries(
     as_county, world, django_assert_max_num_queries
 ):

@@ -1,4 +1,4 @@
-"""manage.py recount_members [--check]: recompute every member counter from the records."""
+"""manage.py recount_members [--check]: recompute every kept figure of the unions from the records."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from smartunion.core import audit
+from smartunion.orgs.counters import LABELS
 from smartunion.orgs.models import Organization
 from smartunion.orgs.services import recount_members
 
@@ -14,8 +15,8 @@ SHOWN = 20
 
 class Command(BaseCommand):
     help = (
-        "按会籍记录重新统计每个工会的会员人数，报告并修正与计数器不一致之处。"
-        "--check 只报告不修正（有差异时以非零状态退出）。"
+        "按会籍记录重新统计每个工会的本级会员人数和含下级的会员、职工人数，报告并修正与计数器"
+        "不一致之处。--check 只报告不修正（有差异时以非零状态退出）。"
     )
 
     def add_arguments(self, parser):
@@ -24,39 +25,41 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         fix = not options["check"]
         with transaction.atomic():
-            wrong = recount_members(fix=fix)
-            if wrong and fix:
+            drifts = recount_members(fix=fix)
+            orgs = sorted({d.org_id for d in drifts})
+            if drifts and fix:
                 audit.record(
                     None,
                     "org.recount_members",
                     object_type="orgs.organization",
                     changes={
-                        "fixed": len(wrong),
-                        "orgs": [[pk, kept, actual] for pk, kept, actual in wrong[:200]],
+                        "fixed": len(orgs),
+                        "orgs": [[d.org_id, d.counter, d.kept, d.actual] for d in drifts[:200]],
                     },
                 )
         total = Organization.objects.count()
-        if not wrong:
-            self.stdout.write(f"member counts ok ({total} organizations) 会员人数与会籍记录一致。")
-            return
-        names = dict(
-            Organization.objects.filter(pk__in=[pk for pk, _k, _a in wrong[:SHOWN]]).values_list(
-                "pk", "name"
+        if not drifts:
+            self.stdout.write(
+                f"member counts ok ({total} organizations) 会员人数、职工人数与记录一致。"
             )
-        )
-        for pk, kept, actual in wrong[:SHOWN]:
-            self.stdout.write(f"  #{pk} {names.get(pk, '')}: 计数器 {kept}，实际 {actual}")
-        if len(wrong) > SHOWN:
-            self.stdout.write(f"  …… 另有 {len(wrong) - SHOWN} 个工会")
+            return
+        names = dict(Organization.objects.filter(pk__in=orgs[:SHOWN]).values_list("pk", "name"))
+        shown = [d for d in drifts if d.org_id in names]
+        for d in shown:
+            self.stdout.write(
+                f"  #{d.org_id} {names[d.org_id]} {LABELS[d.counter]}：计数器 {d.kept}，实际 {d.actual}"
+            )
+        if len(orgs) > SHOWN:
+            self.stdout.write(f"  …… 另有 {len(orgs) - SHOWN} 个工会")
         if fix:
             self.stdout.write(
                 self.style.WARNING(
-                    f"fixed {len(wrong)} of {total} organizations 已修正 {len(wrong)} 个工会的会员人数。"
+                    f"fixed {len(orgs)} of {total} organizations 已修正 {len(orgs)} 个工会的计数。"
                 )
             )
             return
         raise CommandError(
-            f"{len(wrong)} of {total} organizations have drifted counters "
-            f"（{len(wrong)} 个工会的会员人数与会籍记录不一致；去掉 --check 即可修正）。",
+            f"{len(orgs)} of {total} organizations have drifted counters "
+            f"（{len(orgs)} 个工会的计数与记录不一致；去掉 --check 即可修正）。",
             returncode=1,
         )
