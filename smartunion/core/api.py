@@ -226,7 +226,20 @@ def _schema_message(err: dict[str, Any], label: str) -> str:
         limit = (err.get("ctx") or {}).get("max_length")
         return f"{label}：不能超过{limit}个字。" if limit else f"{label}：太长。"
     if kind.startswith(("greater_than", "less_than")):
+        ctx = err.get("ctx") or {}
+        if "ge" in ctx:
+            return f"{label}：不能小于{ctx['ge']}。"
+        if "le" in ctx:
+            return f"{label}：不能大于{ctx['le']}。"
+        if "gt" in ctx:
+            return f"{label}：应大于{ctx['gt']}。"
+        if "lt" in ctx:
+            return f"{label}：应小于{ctx['lt']}。"
         return f"{label}：超出允许的范围。"
+    if kind == "decimal_max_places":
+        return f"{label}：最多{(err.get('ctx') or {}).get('decimal_places')}位小数。"
+    if kind.startswith("decimal"):
+        return f"{label}：应为数字，且不超过允许的位数。"
     if kind in ("json_invalid", "model_attributes_type", "dict_type", "model_type"):
         return "请求内容不是有效的 JSON 对象。"
     return f"{label}：格式不正确。"

@@ -9,6 +9,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
 from smartunion.core.api import StrictSchema, code_type, get_or_404, require, set_fields
+from smartunion.core.bounds import EMPLOYEES, Offset
 from smartunion.core.codes import Industry, UnitCategory
 from smartunion.orgs import services
 from smartunion.orgs.models import Kind, Organization
@@ -104,7 +105,7 @@ class OrgFilters(Schema):
     q: str = Field("", max_length=64, description="名称中的字，或统一社会信用代码")
     status: StatusCode = Field("", description="normal 正常 / dissolved 撤销 / merged 合并")
     limit: int = Field(50, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0)
+    offset: Offset = 0
 
 
 class OrgFieldsIn(StrictSchema):
@@ -120,7 +121,7 @@ class OrgFieldsIn(StrictSchema):
     founded_on: dt.date | None = None
     chair_name: str = Field("", max_length=64)
     chair_phone: str = ""
-    employee_count: int = Field(0, ge=0)
+    employee_count: EMPLOYEES.api_type = 0
     women_committee: bool = False
     term_ends_on: dt.date | None = None
 
@@ -144,7 +145,7 @@ class OrgUpdateIn(StrictSchema):
     founded_on: dt.date | None = None
     chair_name: str | None = Field(None, max_length=64)
     chair_phone: str | None = None
-    employee_count: int | None = Field(None, ge=0)
+    employee_count: EMPLOYEES.api_type | None = None
     women_committee: bool | None = None
     term_ends_on: dt.date | None = None
 

@@ -418,7 +418,7 @@ def test_missing_and_malformed_fields_get_field_level_messages(as_county, world)
         "请填写工会名称。",
         "请选择组织类型。",
         "选择一个有效的选项",
-        "职工人数不能小于0。",
+        "职工人数应在0至1,000,000人之间。",
         "请输入正确的日期",
         "单位统一社会信用代码不正确",
     ):
