@@ -4,17 +4,20 @@ Each app contributes a router from its own ``api.py``; authentication, scoping a
 shapes are shared (smartunion/core/api.py).
 """
 
-from ninja import NinjaAPI
-
 from smartunion.accounts.api import router as auth_router
-from smartunion.core.api import ChineseJSONRenderer, install_error_handlers, session_or_token
+from smartunion.core.api import (
+    ChineseJSONRenderer,
+    SmartunionAPI,
+    install_error_handlers,
+    session_or_token,
+)
 from smartunion.imports.api import router as imports_router
 from smartunion.members.api import router as members_router
 from smartunion.orgs.api import router as orgs_router
 from smartunion.regions.api import router as regions_router
 from smartunion.venues.api import router as venues_router
 
-api = NinjaAPI(
+api = SmartunionAPI(
     title="智慧工会平台 API",
     version="1",
     urls_namespace="api",

@@ -14,6 +14,7 @@ from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from smartunion.core.api import StrictSchema, code_type, get_or_404, require
+from smartunion.core.bounds import Cursor
 from smartunion.imports import exports, services
 from smartunion.imports.models import CommitMode, ImportJob, Kind
 from smartunion.imports.templates import build_template, template_filename
@@ -71,7 +72,7 @@ class IssueOut(Schema):
 class IssueFilters(Schema):
     level: code_type(("error", "warning")) = ""  # type: ignore[valid-type]
     code: code_type(("invalid", "duplicate", "transfer", "scope", "exists")) = ""  # type: ignore[valid-type]
-    after: int = Field(0, ge=0, description="行号大于它的问题（翻页）")
+    after: Cursor = Field(0, description="行号大于它的问题（翻页）")
     limit: int = Field(100, ge=1, le=1000)
 
 
@@ -90,7 +91,7 @@ def _job(request, job_id: int, action: str = "view") -> ImportJob:
 
 
 @router.get("/jobs", response=list[JobOut])
-def list_jobs(request, after: int = 0, limit: int = Query(50, ge=1, le=200)):
+def list_jobs(request, after: Cursor = 0, limit: int = Query(50, ge=1, le=200)):
     """The jobs of the user's subtree, newest first (``after``: ids below it)."""
     qs = ImportJob.objects.visible_to(request.user)
     if after:

@@ -13,7 +13,8 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
-from smartunion.core.api import StrictSchema, code_type, get_or_404, require, set_fields
+from smartunion.core.api import StrictSchema, api_errors, code_type, get_or_404, require, set_fields
+from smartunion.core.bounds import Cursor
 from smartunion.core.codes import (
     Education,
     EmploymentStatus,
@@ -346,12 +347,12 @@ class RevealIn(StrictSchema):
 class MemberFilters(Schema):
     q: str = Field("", max_length=64, description="姓名开头、拼音首字母、全拼或完整身份证号码")
     org: int | None = Field(None, description="工会 id（含其全部下级工会）")
-    after: int = Field(0, ge=0, description="上一页返回的 next")
+    after: Cursor = Field(0, description="上一页返回的 next")
     limit: int = Field(50, ge=1, le=MAX_LIMIT)
 
 
 class PageFilters(Schema):
-    after: int = Field(0, ge=0)
+    after: Cursor = 0
     limit: int = Field(50, ge=1, le=MAX_LIMIT)
 
 
@@ -436,6 +437,7 @@ def list_members(request, filters: Query[MemberFilters]):
 
 
 @router.post("", response={201: MemberDetail})
+@api_errors(409)
 def register_member(request, payload: RegisterIn):
     """Record a member approved on paper: a new person with a current membership in ``org``."""
     require(request.user, "change")
@@ -491,6 +493,7 @@ def list_applications(request, filters: Query[PageFilters]):
 
 
 @router.post("/applications", response={201: MembershipOut})
+@api_errors(409)
 def apply(request, payload: ApplicationIn):
     """入会申请 for ``org``: a new person, or ``person`` (already registered) rejoining."""
     require(request.user, "change")
@@ -518,6 +521,7 @@ def apply(request, payload: ApplicationIn):
 
 
 @router.post("/memberships/{int:membership_id}/approve", response=MembershipOut)
+@api_errors(409)
 def approve(request, membership_id: int, payload: OnIn):
     """批准入会: the membership counts from ``on``; a 会员证号 is issued."""
     m = _get_membership(request, membership_id)
@@ -525,6 +529,7 @@ def approve(request, membership_id: int, payload: OnIn):
 
 
 @router.post("/memberships/{int:membership_id}/reject", response=MembershipOut)
+@api_errors(409)
 def reject(request, membership_id: int, payload: NoteOnlyIn):
     m = _get_membership(request, membership_id)
     return _membership(services.reject_application(m, actor=request.user, note=payload.note))
@@ -547,6 +552,7 @@ def list_transfers(request, filters: Query[TransferFilters]):
 
 
 @router.post("/memberships/{int:membership_id}/transfer", response={201: TransferOut})
+@api_errors(409)
 def send_transfer(request, membership_id: int, payload: TransferIn):
     """发起转会: the member stays in the old union until the new one accepts."""
     m = _get_membership(request, membership_id)
@@ -558,6 +564,7 @@ def send_transfer(request, membership_id: int, payload: TransferIn):
 
 
 @router.post("/memberships/{int:membership_id}/transfer-now", response=MembershipOut)
+@api_errors(409)
 def transfer_now(request, membership_id: int, payload: TransferIn):
     """转会 in one step, when the user's subtree holds both unions: the new membership."""
     m = _get_membership(request, membership_id)
@@ -569,6 +576,7 @@ def transfer_now(request, membership_id: int, payload: TransferIn):
 
 
 @router.post("/transfers/{int:transfer_id}/accept", response=MembershipOut)
+@api_errors(409)
 def accept_transfer(request, transfer_id: int):
     """接收转会 (by the receiving union): the new membership."""
     require(request.user, "change")
@@ -588,6 +596,7 @@ def decline_transfer(request, transfer_id: int, payload: NoteOnlyIn):
 
 
 @router.post("/memberships/{int:membership_id}/retain", response=MembershipOut)
+@api_errors(409)
 def retain(request, membership_id: int, payload: RetainIn):
     """保留会籍 on retirement, 内退, unemployment, lay-off or the employer's bankruptcy."""
     m = _get_membership(request, membership_id)
@@ -597,12 +606,14 @@ def retain(request, membership_id: int, payload: RetainIn):
 
 
 @router.post("/memberships/{int:membership_id}/restore", response=MembershipOut)
+@api_errors(409)
 def restore(request, membership_id: int, payload: OnIn):
     m = _get_membership(request, membership_id)
     return _membership(services.restore_membership(m, actor=request.user, on=payload.on))
 
 
 @router.post("/memberships/{int:membership_id}/leave", response=MembershipOut)
+@api_errors(409)
 def leave(request, membership_id: int, payload: NoteIn):
     """退会 on the member's written request."""
     m = _get_membership(request, membership_id)
@@ -612,6 +623,7 @@ def leave(request, membership_id: int, payload: NoteIn):
 
 
 @router.post("/memberships/{int:membership_id}/expel", response=MembershipOut)
+@api_errors(409)
 def expel(request, membership_id: int, payload: NoteIn):
     """开除会籍 (除名) after a criminal penalty."""
     m = _get_membership(request, membership_id)

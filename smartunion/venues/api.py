@@ -15,6 +15,7 @@ from django.db import connection
 from django.utils import timezone
 from ninja import Router, Schema
 
+from smartunion.core.bounds import ID_MAX
 from smartunion.core.scope import get_for_user
 from smartunion.venues import coords
 from smartunion.venues.hours import is_open_at
@@ -308,7 +309,7 @@ def list_venues(
         qs = qs.filter(status=status)
     count = _int(limit, "limit", "数量", 1, MAX_LIST, 100)
     if after:
-        qs = qs.filter(id__gt=_int(after, "after", "起始编号", 0, 2**62, 0))
+        qs = qs.filter(id__gt=_int(after, "after", "起始编号", 0, ID_MAX, 0))
     rows = list(qs.order_by("id")[: count + 1])
     items = rows[:count]
     return {
@@ -317,7 +318,7 @@ def list_venues(
     }
 
 
-@router.get("/{venue_id}", response=VenueOut)
+@router.get("/{int:venue_id}", response=VenueOut)
 def get_venue(request, venue_id: int, crs: str = "wgs84"):
     """一个阵地 (staff, within scope; 404 outside)."""
     system = coords.parse_crs(crs)

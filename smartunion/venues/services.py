@@ -19,7 +19,7 @@ from django.utils import timezone
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from smartunion.core import audit
-from smartunion.core.errors import NotInScope
+from smartunion.core.errors import Conflict, NotInScope
 from smartunion.core.idnumber import mask_phone, normalize_phone, validate_phone
 from smartunion.orgs.models import Organization
 from smartunion.regions.models import Level, Region
@@ -350,7 +350,7 @@ def close_venue(venue: Venue | int, *, actor, reason: str, on: dt.date | None = 
     """关闭阵地: kept in the registry and the figures of the past, gone from the public map."""
     venue = _lock(venue, actor)
     if not venue.is_open:
-        raise ValidationError(STALE)
+        raise Conflict(STALE)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "请填写关闭原因。"})
@@ -373,7 +373,7 @@ def close_venue(venue: Venue | int, *, actor, reason: str, on: dt.date | None = 
 def reopen_venue(venue: Venue | int, *, actor) -> Venue:
     venue = _lock(venue, actor)
     if venue.is_open:
-        raise ValidationError(STALE)
+        raise Conflict(STALE)
     venue.status = VenueStatus.OPEN
     venue.closed_on = None
     venue.close_reason = ""
