@@ -208,6 +208,9 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
+# Every log record of the process has ID, phone and bank card numbers replaced before any
+# handler sees it (smartunion/core/redact.py): gunicorn's access log, runserver's, Django's.
+LOGGING_CONFIG = "smartunion.core.redact.configure_logging"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -24,6 +24,7 @@ from smartunion.core.codes import (
     PoliticalStatus,
     SkillLevel,
 )
+from smartunion.core.redact import has_personal_number
 from smartunion.members import services
 from smartunion.members.models import (
     CURRENT_STATUSES,
@@ -351,6 +352,13 @@ class MemberFilters(Schema):
     limit: int = Field(50, ge=1, le=MAX_LIMIT)
 
 
+class MemberSearchIn(StrictSchema):
+    q: str = Field("", max_length=64, description="姓名开头、拼音首字母、全拼或完整身份证号码")
+    org: int | None = Field(None, description="工会 id（含其全部下级工会）")
+    after: Cursor = Field(0, description="上一页返回的 next")
+    limit: int = Field(50, ge=1, le=MAX_LIMIT)
+
+
 class PageFilters(Schema):
     after: Cursor = 0
     limit: int = Field(50, ge=1, le=MAX_LIMIT)
@@ -426,14 +434,34 @@ def _subtree_q(user, lookup: str) -> Q:
 # ---- members -----------------------------------------------------------------------------
 
 
-@router.get("", response=MemberPage)
-def list_members(request, filters: Query[MemberFilters]):
-    """Members in the user's subtree (or under ``org``), by id; ``q`` as on the search page."""
+NUMBER_IN_URL = (
+    "身份证号码和手机号码不能放在网址中（网址会被记入服务器和代理的访问日志），"
+    "请用 POST /api/v1/members/search 查找。"
+)
+
+
+def _members(request, filters: MemberFilters | MemberSearchIn) -> dict:
     qs = Person.objects.visible_to(request.user).search(filters.q)
     if filters.org is not None:
         org = _org(request, filters.org)
         qs = qs.filter(org__path__startswith=org.path)
     return _page(_with_status(qs.select_related("org")), filters.after, filters.limit)
+
+
+@router.get("", response=MemberPage)
+def list_members(request, filters: Query[MemberFilters]):
+    """Members in the user's subtree (or under ``org``), by id; ``q`` as on the search page,
+    except an ID or phone number, which goes by ``POST /members/search`` (never in a URL)."""
+    if has_personal_number(filters.q):
+        raise ValidationError({"q": NUMBER_IN_URL})
+    return _members(request, filters)
+
+
+@router.post("/search", response=MemberPage)
+def search_members(request, payload: MemberSearchIn):
+    """The member list searched by a text in the body: any ``q``, including a full ID number
+    or a phone number, which must not appear in a URL. Pages like ``GET /members``."""
+    return _members(request, payload)
 
 
 @router.post("", response={201: MemberDetail})

@@ -176,6 +176,9 @@ VIEWER_MAY_POST = {
     "accounts:logout": "logging out",
     "imports:export_new": "a read-only viewer may export, masked, what it may see: in the "
     "background too (the job is its own)",
+    "members:list": "the member search posts (an ID number stays out of URLs); it changes nothing",
+    "orgs:detail": "the union's member search posts (an ID number stays out of URLs); it "
+    "changes nothing",
 }
 # URL patterns outside these rules (each with the reason).
 IGNORED_PATTERNS = {
