@@ -219,6 +219,16 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
+# Every file uploaded through a page or the API (imports, venue photos…): checked while it
+# streams in, before anything is written (smartunion/core/uploads.py). Imports of bigger files
+# run from the command line (manage.py import_members FILE), which reads them in place.
+SMARTUNION_UPLOAD_MAX_MB = env_int("SMARTUNION_UPLOAD_MAX_MB", 50)
+FILE_UPLOAD_HANDLERS = [
+    "smartunion.core.uploads.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+
 # Listing pages never count 2.3 million rows: lists paginate by keyset/"has next" only.
 SMARTUNION_PAGE_SIZE = env_int("SMARTUNION_PAGE_SIZE", 50)
 # Import files this size or bigger are read, checked and prepared by a second process while

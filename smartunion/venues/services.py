@@ -21,6 +21,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from smartunion.core import audit
 from smartunion.core.errors import Conflict, NotInScope
 from smartunion.core.idnumber import mask_phone, normalize_phone, validate_phone
+from smartunion.core.uploads import check_upload
 from smartunion.orgs.models import Organization
 from smartunion.regions.models import Level, Region
 from smartunion.venues import coords
@@ -394,8 +395,7 @@ def read_image(upload) -> Image.Image:
     """Open an upload as an RGB image, or raise a Chinese ValidationError on ``image``."""
     if upload is None:
         raise ValidationError({"image": "请选择要上传的照片。"})
-    if upload.size > MAX_PHOTO_BYTES:
-        raise ValidationError({"image": "照片不能超过10MB。"})
+    check_upload(upload, "image", MAX_PHOTO_BYTES)
     bad = ValidationError({"image": "上传的文件不是有效的图片（支持 JPG、PNG、WebP）。"})
     try:
         upload.seek(0)
