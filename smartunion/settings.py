@@ -40,6 +40,12 @@ if not (SMARTUNION_PROVINCE.isdigit() and len(SMARTUNION_PROVINCE) == 2):
 SMARTUNION_MIN_JOIN_AGE = env_int("SMARTUNION_MIN_JOIN_AGE", 16)
 SMARTUNION_MAX_JOIN_AGE = env_int("SMARTUNION_MAX_JOIN_AGE", 100)
 SMARTUNION_API_TOKEN_HOURS = env_int("SMARTUNION_API_TOKEN_HOURS", 12)
+# Requests per client address to the public 附近驿站 API (N/s, N/m, N/h or N/d; empty: no
+# limit), counted in the database (smartunion/core/ratelimit.py, docs/decisions/0006).
+SMARTUNION_NEAREST_RATE = env_str("SMARTUNION_NEAREST_RATE", "120/m")
+# How many proxies in front of the server append to X-Forwarded-For (nginx: 1); 0 when
+# gunicorn faces the clients itself. The client address of a rate limit depends on it.
+SMARTUNION_TRUSTED_PROXIES = env_int("SMARTUNION_TRUSTED_PROXIES", 0)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])

@@ -16,12 +16,11 @@ Django's own HTML 404/405/400 pages under ``/api/`` into JSON), with the body ``
   (``core.bounds``) or a control character in a text; each message names the field in Chinese
   and never repeats the submitted value (it may be an ID number);
 - 429 ``{"detail": "…"}`` with ``Retry-After`` when an address asks too often
-  (``core.ratelimit``) or an account is locked.
+  (``throttle=core.ratelimit.AddressRate(…)``) or an account is locked.
 
 ``SmartunionAPI`` declares these answers in the OpenAPI document for every operation, from what
 the operation takes (auth → 401/403/404, path parameters → 404, parameters or a body → 422,
-a body → 400) and from what it says it can give (``@api_errors(409)``; ``@rate_limited``
-declares 429 itself). A new module gets all of it by using ``SmartunionAPI``'s routers as the
+a body → 400, a throttle → 429) and from what it says it can give (``@api_errors(409)``). A new module gets all of it by using ``SmartunionAPI``'s routers as the
 existing apps do.
 """
 
@@ -229,6 +228,7 @@ def labels_for(path: str) -> dict[str, str]:
 # The few messages django-ninja raises itself, in Chinese.
 NINJA_MESSAGES = {
     "CSRF check Failed": "CSRF 校验失败：请刷新页面后重试。",
+    "Too many requests.": "请求过于频繁，请稍后再试。",
 }
 
 
@@ -400,7 +400,7 @@ DECLARED = "_smartunion_api_errors"
 
 def api_errors(*statuses: int):
     """Declare error answers an operation gives beyond those its signature implies:
-    ``@api_errors(409)`` under ``@router.post(…)`` (429 comes with ``@rate_limited``)."""
+    ``@api_errors(409)`` under ``@router.post(…)`` (429 comes with a ``throttle``)."""
     unknown = set(statuses) - set(ERROR_DESCRIPTIONS)
     if unknown:
         raise ValueError(f"no description for {sorted(unknown)}: add it to ERROR_DESCRIPTIONS")
@@ -428,6 +428,8 @@ def error_statuses(operation: Operation) -> set[int]:
         statuses.add(422)
     if sources & set(_BODY_SOURCES):
         statuses.add(400)
+    if operation.throttle_objects:
+        statuses.add(429)
     return statuses
 
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from ninja import Router, Schema
 
 from smartunion.core.bounds import ID_MAX
+from smartunion.core.ratelimit import AddressRate
 from smartunion.core.scope import get_for_user
 from smartunion.venues import coords
 from smartunion.venues.hours import is_open_at
@@ -250,7 +251,13 @@ def find_nearest(lng: float, lat: float, *, limit: int = 10, kind: str = "") -> 
     return [(_venue_from_row(row), d) for row, d in rows]
 
 
-@router.get("/nearest", auth=None, response=NearestOut, url_name="venues_nearest")
+@router.get(
+    "/nearest",
+    auth=None,
+    response=NearestOut,
+    url_name="venues_nearest",
+    throttle=AddressRate("nearest", "SMARTUNION_NEAREST_RATE"),
+)
 def nearest(
     request,
     lng: str = "",
