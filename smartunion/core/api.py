@@ -26,8 +26,9 @@ existing apps do.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import PermissionDenied, SuspiciousOperation, ValidationError
 from django.http import Http404, HttpResponse, UnreadablePostError
@@ -40,7 +41,7 @@ from ninja.operation import Operation
 from ninja.renderers import JSONRenderer
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
-from pydantic import ConfigDict, field_validator
+from pydantic import ConfigDict, Strict, WithJsonSchema, field_validator
 from pydantic_core import PydanticCustomError
 
 from smartunion.core.errors import Conflict
@@ -111,11 +112,44 @@ class ChineseJSONRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
-class StrictSchema(Schema):
-    """Request bodies: unknown fields are refused, not silently ignored, and no text holds a
-    control character (NUL and the like: PostgreSQL refuses NUL, the rest is never typed)."""
+# What a text may not hold (core/text.py), as JSON Schema patterns: in a body and in a query.
+TEXT_PATTERN = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*$"
+QUERY_PATTERN = "^[^\\u0000-\\u001f\\u007f-\\u009f]*$"
 
-    model_config = ConfigDict(extra="forbid")
+
+def _allows_null(prop: dict) -> bool:
+    return prop.get("type") == "null" or any(s.get("type") == "null" for s in prop.get("anyOf", []))
+
+
+def _with_pattern(prop: dict, pattern: str) -> None:
+    for part in [prop, *prop.get("anyOf", [])]:
+        if part.get("type") == "string" and not {"enum", "format", "pattern", "const"} & set(part):
+            part["pattern"] = pattern
+
+
+def _documented(pattern: str):
+    """The JSON Schema says what the validators check: no control characters in a text, and
+    no ``null`` default for a field that may be left out but never be null."""
+
+    def document(schema: dict, cls) -> None:
+        for prop in schema.get("properties", {}).values():
+            if "default" in prop and prop["default"] is None and not _allows_null(prop):
+                del prop["default"]
+            _with_pattern(prop, pattern)
+
+    return document
+
+
+class StrictSchema(Schema):
+    """Request bodies, strictly: unknown fields are refused, not silently ignored; types are
+    not coerced (``false`` is no integer, ``"5"`` no number — dates are ISO text, ``Day``); no
+    text holds a control character (NUL and the like: PostgreSQL refuses NUL, the rest is never
+    typed). A field one may leave out but not set to null is typed without ``None`` and
+    defaults to None (``kind: KindCode = None``): an explicit null is then refused."""
+
+    model_config = ConfigDict(
+        extra="forbid", strict=True, json_schema_extra=_documented(TEXT_PATTERN)
+    )
 
     @field_validator("*", mode="after")
     @classmethod
@@ -123,6 +157,19 @@ class StrictSchema(Schema):
         if isinstance(value, str) and CONTROL_IN_TEXT.search(value):
             raise PydanticCustomError("control_characters", "control characters")
         return value
+
+
+class QuerySchema(Schema):
+    """Query parameters given as a schema: documented without control characters (refused by
+    core.middleware.RefuseControlCharacters before any view)."""
+
+    model_config = ConfigDict(json_schema_extra=_documented(QUERY_PATTERN))
+
+
+#: A text query parameter declared as a function argument.
+QueryText = Annotated[str, WithJsonSchema({"type": "string", "pattern": QUERY_PATTERN})]
+#: A date in a body (YYYY-MM-DD), for StrictSchema's otherwise strict types.
+Day = Annotated[dt.date, Strict(False)]
 
 
 def code_type(choices, *, blank: bool = True):
@@ -234,6 +281,8 @@ NINJA_MESSAGES = {
 
 def _schema_message(err: dict[str, Any], label: str) -> str:
     kind = err.get("type", "")
+    if (err.get("null") or err.get("input", ...) is None) and kind != "missing":
+        return f"{label}：不能为空（不修改就不要提交此字段）。"
     if kind == "missing":
         return f"{label}：必须填写。"
     if kind == "extra_forbidden":
@@ -246,6 +295,8 @@ def _schema_message(err: dict[str, Any], label: str) -> str:
         return f"{label}：取值不正确，请使用代码表中的代码（见 /api/v1/docs）。"
     if kind.startswith(("int_", "float_")):
         return f"{label}：应为整数。"
+    if kind == "string_type":
+        return f"{label}：应为文字。"
     if kind.startswith("bool"):
         return f"{label}：应为 true 或 false。"
     if kind.startswith("date"):
@@ -457,7 +508,20 @@ class ErrorDeclaringSchema(OpenAPISchema):
 
 
 class SmartunionAPI(NinjaAPI):
-    """The platform's NinjaAPI: its OpenAPI document declares every operation's errors."""
+    """The platform's NinjaAPI: its OpenAPI document declares every operation's errors, and
+    a schema error remembers whether the value sent was null (ninja drops the values, which
+    may be ID numbers), so that the message can say "不能为空" rather than "格式不正确"."""
+
+    def validation_error_from_error_contexts(self, error_contexts):
+        error = super().validation_error_from_error_contexts(error_contexts)
+        nulls = [
+            err.get("input", ...) is None
+            for context in error_contexts
+            for err in context.pydantic_validation_error.errors(include_url=False)
+        ]
+        for err, null in zip(error.errors, nulls, strict=False):
+            err["null"] = null
+        return error
 
     def get_openapi_schema(self, *, path_prefix=None, path_params=None):
         if path_prefix is None:

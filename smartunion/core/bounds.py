@@ -27,7 +27,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from pydantic import Field
+from pydantic import Field, Strict
 
 #: The largest id of any table (BigAutoField) and so of any cursor (``after``) in the API.
 ID_MAX = 2**63 - 1
@@ -101,8 +101,10 @@ class DecimalBound:
 
     @property
     def api_type(self):
+        # Not strict even in a StrictSchema: JSON gives amounts as numbers (or text).
         return Annotated[
             Decimal,
+            Strict(False),
             Field(
                 ge=self.low, le=self.high, max_digits=self.max_digits, decimal_places=self.places
             ),

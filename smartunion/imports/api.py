@@ -13,7 +13,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from smartunion.core.api import StrictSchema, code_type, get_or_404, require
+from smartunion.core.api import QuerySchema, StrictSchema, code_type, get_or_404, require
 from smartunion.core.bounds import Cursor
 from smartunion.imports import exports, services
 from smartunion.imports.models import CommitMode, ImportJob, Kind
@@ -69,7 +69,7 @@ class IssueOut(Schema):
     label: str
 
 
-class IssueFilters(Schema):
+class IssueFilters(QuerySchema):
     level: code_type(("error", "warning")) = ""  # type: ignore[valid-type]
     code: code_type(("invalid", "duplicate", "transfer", "scope", "exists")) = ""  # type: ignore[valid-type]
     after: Cursor = Field(0, description="行号大于它的问题（翻页）")

@@ -13,7 +13,16 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
-from smartunion.core.api import StrictSchema, api_errors, code_type, get_or_404, require, set_fields
+from smartunion.core.api import (
+    Day,
+    QuerySchema,
+    StrictSchema,
+    api_errors,
+    code_type,
+    get_or_404,
+    require,
+    set_fields,
+)
 from smartunion.core.bounds import Cursor
 from smartunion.core.codes import (
     Education,
@@ -273,17 +282,17 @@ CODED_FIELDS = (
 class PersonFieldsIn(StrictSchema):
     """The fields of 《工会会员基本信息采集表》 besides name, ID number and phone (optional)."""
 
-    ethnicity: EthnicityCode | None = None
-    education: EducationCode | None = None
-    political_status: PoliticalStatusCode | None = None
-    hukou_type: HukouTypeCode | None = None
-    is_migrant_worker: bool | None = None
-    employment_status: EmploymentStatusCode | None = None
-    skill_level: SkillLevelCode | None = None
-    occupation: str | None = Field(None, max_length=64)
-    professional_title: str | None = Field(None, max_length=64)
-    new_form_type: NewFormTypeCode | None = None
-    is_model_worker: bool | None = None
+    ethnicity: EthnicityCode = None
+    education: EducationCode = None
+    political_status: PoliticalStatusCode = None
+    hukou_type: HukouTypeCode = None
+    is_migrant_worker: bool = None
+    employment_status: EmploymentStatusCode = None
+    skill_level: SkillLevelCode = None
+    occupation: str = Field(None, max_length=64)
+    professional_title: str = Field(None, max_length=64)
+    new_form_type: NewFormTypeCode = None
+    is_model_worker: bool = None
 
     def person_extra(self) -> dict:
         return {k: v for k in services.PERSON_FIELDS if (v := getattr(self, k)) is not None}
@@ -294,7 +303,7 @@ class RegisterIn(PersonFieldsIn):
     id_number: str = Field(description="18位居民身份证号码")
     phone: str = ""
     org: int = Field(description="所在工会的 id")
-    joined_on: dt.date | None = Field(None, description="入会日期，默认今天")
+    joined_on: Day | None = Field(None, description="入会日期，默认今天")
     card_no: str = Field("", max_length=20, description="会员证号；不填则自动发放")
 
 
@@ -307,22 +316,22 @@ class ApplicationIn(PersonFieldsIn):
     id_number: str = ""
     phone: str = ""
     channel: ChannelCode = ApplicationChannel.WRITTEN.value
-    applied_on: dt.date | None = None
+    applied_on: Day | None = None
 
 
 class PersonUpdateIn(PersonFieldsIn):
     """Only the fields sent are changed; the ID number cannot be (a wrong one is a new person)."""
 
-    name: str | None = None
-    phone: str | None = None
+    name: str = None
+    phone: str = None
 
 
 class OnIn(StrictSchema):
-    on: dt.date | None = Field(None, description="日期，默认今天")
+    on: Day | None = Field(None, description="日期，默认今天")
 
 
 class NoteIn(StrictSchema):
-    on: dt.date | None = None
+    on: Day | None = None
     note: str = Field("", max_length=200)
 
 
@@ -332,7 +341,7 @@ class NoteOnlyIn(StrictSchema):
 
 class RetainIn(StrictSchema):
     reason: RetainReasonCode
-    on: dt.date | None = None
+    on: Day | None = None
 
 
 class TransferIn(StrictSchema):
@@ -345,7 +354,7 @@ class RevealIn(StrictSchema):
     field: PiiField
 
 
-class MemberFilters(Schema):
+class MemberFilters(QuerySchema):
     q: str = Field("", max_length=64, description="姓名开头、拼音首字母、全拼或完整身份证号码")
     org: int | None = Field(None, description="工会 id（含其全部下级工会）")
     after: Cursor = Field(0, description="上一页返回的 next")
@@ -359,7 +368,7 @@ class MemberSearchIn(StrictSchema):
     limit: int = Field(50, ge=1, le=MAX_LIMIT)
 
 
-class PageFilters(Schema):
+class PageFilters(QuerySchema):
     after: Cursor = 0
     limit: int = Field(50, ge=1, le=MAX_LIMIT)
 

@@ -8,7 +8,15 @@ from django.db.models import Q
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
-from smartunion.core.api import StrictSchema, code_type, get_or_404, require, set_fields
+from smartunion.core.api import (
+    Day,
+    QuerySchema,
+    StrictSchema,
+    code_type,
+    get_or_404,
+    require,
+    set_fields,
+)
 from smartunion.core.bounds import EMPLOYEES, Offset
 from smartunion.core.codes import Industry, UnitCategory
 from smartunion.orgs import services
@@ -100,7 +108,7 @@ class OrgPage(Schema):
     items: list[OrgOut]
 
 
-class OrgFilters(Schema):
+class OrgFilters(QuerySchema):
     parent: int | None = Field(None, description="只列出该工会的直属下级")
     q: str = Field("", max_length=64, description="名称中的字，或统一社会信用代码")
     status: StatusCode = Field("", description="normal 正常 / dissolved 撤销 / merged 合并")
@@ -118,12 +126,12 @@ class OrgFieldsIn(StrictSchema):
     address: str = Field("", max_length=200)
     industry: IndustryCode = ""
     unit_category: UnitCategoryCode = ""
-    founded_on: dt.date | None = None
+    founded_on: Day | None = None
     chair_name: str = Field("", max_length=64)
     chair_phone: str = ""
     employee_count: EMPLOYEES.api_type = 0
     women_committee: bool = False
-    term_ends_on: dt.date | None = None
+    term_ends_on: Day | None = None
 
 
 class OrgCreateIn(OrgFieldsIn):
@@ -133,21 +141,21 @@ class OrgCreateIn(OrgFieldsIn):
 class OrgUpdateIn(StrictSchema):
     """Only the fields sent are changed."""
 
-    name: str | None = Field(None, max_length=128)
-    kind: KindCode | None = None
-    region: str | None = None
-    uscc: str | None = None
-    employer_name: str | None = Field(None, max_length=128)
-    employer_uscc: str | None = None
-    address: str | None = Field(None, max_length=200)
-    industry: IndustryCode | None = None
-    unit_category: UnitCategoryCode | None = None
-    founded_on: dt.date | None = None
-    chair_name: str | None = Field(None, max_length=64)
-    chair_phone: str | None = None
-    employee_count: EMPLOYEES.api_type | None = None
-    women_committee: bool | None = None
-    term_ends_on: dt.date | None = None
+    name: str = Field(None, max_length=128)
+    kind: KindCode = None
+    region: str = None
+    uscc: str = None
+    employer_name: str = Field(None, max_length=128)
+    employer_uscc: str = None
+    address: str = Field(None, max_length=200)
+    industry: IndustryCode = None
+    unit_category: UnitCategoryCode = None
+    founded_on: Day | None = None
+    chair_name: str = Field(None, max_length=64)
+    chair_phone: str = None
+    employee_count: EMPLOYEES.api_type = None
+    women_committee: bool = None
+    term_ends_on: Day | None = None
 
 
 class MoveIn(StrictSchema):
@@ -155,7 +163,7 @@ class MoveIn(StrictSchema):
 
 
 class DissolveIn(StrictSchema):
-    on: dt.date | None = Field(None, description="撤销（合并）日期，默认今天")
+    on: Day | None = Field(None, description="撤销（合并）日期，默认今天")
     merged_into: int | None = Field(None, description="合并到的工会 id；不填为撤销")
 
 

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from ninja import Router, Schema
 
-from smartunion.core.api import api_errors
+from smartunion.core.api import QueryText, api_errors
 from smartunion.regions.models import Region, expand_code
 
 router = Router(tags=["行政区划"])
@@ -18,7 +18,7 @@ class RegionOut(Schema):
 
 @router.get("", auth=None, response=list[RegionOut])
 @api_errors(404)
-def list_regions(request, parent: str = ""):
+def list_regions(request, parent: QueryText = ""):
     """Divisions directly under ``parent`` (2, 4 or 6 digits, e.g. 62 or 6201); without it,
     the provinces."""
     parent = parent.strip()

@@ -15,6 +15,7 @@ from django.db import connection
 from django.utils import timezone
 from ninja import Router, Schema
 
+from smartunion.core.api import QueryText
 from smartunion.core.bounds import ID_MAX
 from smartunion.core.ratelimit import AddressRate
 from smartunion.core.scope import get_for_user
@@ -260,11 +261,11 @@ def find_nearest(lng: float, lat: float, *, limit: int = 10, kind: str = "") -> 
 )
 def nearest(
     request,
-    lng: str = "",
-    lat: str = "",
-    crs: str = "wgs84",
-    limit: str = "10",
-    kind: str = "",
+    lng: QueryText = "",
+    lat: QueryText = "",
+    crs: QueryText = "wgs84",
+    limit: QueryText = "10",
+    kind: QueryText = "",
 ):
     """附近的阵地 (public, no login): the nearest open venues with ``distance_m``."""
     system = coords.parse_crs(crs)
@@ -293,12 +294,12 @@ def nearest(
 @router.get("", response=VenueListOut)
 def list_venues(
     request,
-    kind: str = "",
-    region: str = "",
-    crs: str = "wgs84",
-    status: str = "",
-    after: str = "",
-    limit: str = "100",
+    kind: QueryText = "",
+    region: QueryText = "",
+    crs: QueryText = "wgs84",
+    status: QueryText = "",
+    after: QueryText = "",
+    limit: QueryText = "100",
 ):
     """阵地列表 (staff, within scope): filter by kind, region code (2, 4 or 6 digits), status."""
     system = coords.parse_crs(crs)
@@ -326,7 +327,7 @@ def list_venues(
 
 
 @router.get("/{int:venue_id}", response=VenueOut)
-def get_venue(request, venue_id: int, crs: str = "wgs84"):
+def get_venue(request, venue_id: int, crs: QueryText = "wgs84"):
     """一个阵地 (staff, within scope; 404 outside)."""
     system = coords.parse_crs(crs)
     venue = get_for_user(

@@ -157,7 +157,7 @@ def test_schema_errors_name_the_field_and_never_repeat_the_value():
         {"id_number": "身份证号码", "name": "姓名", "status": "状态"},
     )
     assert details == [
-        {"field": "id_number", "message": "身份证号码：格式不正确。"},
+        {"field": "id_number", "message": "身份证号码：应为文字。"},
         {"field": "name", "message": "姓名：必须填写。"},
         {"field": "gender", "message": "“gender”不是可以提交的字段。"},
         {"field": "status", "message": "状态：取值不正确，可选值为 normal、dissolved、merged。"},
