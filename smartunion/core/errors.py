@@ -12,8 +12,14 @@ class NotInScope(Http404):
 
 
 class Conflict(ValidationError):
-    """Someone else changed the record between reading and writing it (the API answers 409).
+    """The request collides with existing records or with a change someone else made first
+    (the API answers 409; a client reads the record again rather than fixing its input).
 
-    A ValidationError like any other for the pages (its message lands on the form); the API
-    tells it apart so that a client knows to read the record again rather than fix its input.
+    A ValidationError like any other for the pages (its message lands on the form, on
+    ``field`` when one is given).
     """
+
+    def __init__(self, message: str, field: str = ""):
+        super().__init__({field: [message]} if field else message)
+        self.message = message
+        self.field = field

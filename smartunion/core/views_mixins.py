@@ -173,7 +173,12 @@ class PostedSearchMixin:
             return _see_other(_url(request.path, kept))
         return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
 
+    def check_search_target(self) -> None:
+        """Raise 404 when the page's object is out of the user's scope, before a search is
+        sent on to it (a view with a URL object fetches it here)."""
+
     def post(self, request, *args, **kwargs) -> HttpResponse:
+        self.check_search_target()
         params = QueryDict(mutable=True)
         for name in self.search_fields:
             values = [v for v in request.POST.getlist(name) if v != ""]

@@ -226,6 +226,9 @@ class OrgDetailView(PostedSearchMixin, ScopedViewMixin, TemplateView):
     nav = "orgs"
     search_fields = ("q", "status", "sub")
 
+    def check_search_target(self) -> None:
+        self.get_org()
+
     def get_template_names(self):
         # Two parts of the page reload on their own: the member list and the sub-unions.
         if self.is_partial:
