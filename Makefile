@@ -15,7 +15,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 DEMO_OTP ?= 0
 export DEBUG ?= 1
 
-.PHONY: help install install-test assets run migrate demo test test-sqlite test-postgres test-browser lint bench clean
+.PHONY: help install install-test assets run migrate demo test test-sqlite test-postgres test-api test-browser lint bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -62,16 +62,20 @@ run: demo ## install, migrate, load demo data, serve http://$(HOST):$(PORT) with
 	trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 	SMARTUNION_OTP_REQUIRED=$(DEMO_OTP) $(MANAGE) runserver $(HOST):$(PORT)
 
-test: install-test assets ## the whole suite on SQLite, then PostgreSQL, then the browser tests
+test: install-test assets ## the whole suite on SQLite, then PostgreSQL, schemathesis, the browser tests
 	$(MAKE) test-sqlite
 	$(MAKE) test-postgres
+	$(MAKE) test-api
 	$(MAKE) test-browser
 
 test-sqlite: ## the suite on SQLite
-	DATABASE_URL= $(PY) -m pytest -q -m "not browser"
+	DATABASE_URL= $(PY) -m pytest -q -m "not browser and not fuzz"
 
 test-postgres: ## the suite on PostgreSQL ($(PG_URL); the suite creates and drops test_test)
-	DATABASE_URL=$(PG_URL) $(PY) -m pytest -q -m "not browser"
+	DATABASE_URL=$(PG_URL) $(PY) -m pytest -q -m "not browser and not fuzz"
+
+test-api: ## schemathesis against a live gunicorn on a fresh PostgreSQL database (schemathesis.toml)
+	DATABASE_URL=$(PG_URL) $(PY) -m pytest -q -m fuzz
 
 test-browser: ## Playwright tests in Debian's chromium against a live server
 	DATABASE_URL= $(PY) -m pytest -q -m browser

@@ -4,8 +4,6 @@ Each app contributes a router from its own ``api.py``; authentication, scoping a
 shapes are shared (smartunion/core/api.py).
 """
 
-from ninja import NinjaAPI
-
 from smartunion.accounts.api import router as auth_router
 from smartunion.accounts.api import staff_router
 from smartunion.assistance.api import LABELS as assistance_labels
@@ -13,6 +11,7 @@ from smartunion.assistance.api import router as assistance_router
 from smartunion.casework.api import router as calendar_router
 from smartunion.core.api import (
     ChineseJSONRenderer,
+    SmartunionAPI,
     install_error_handlers,
     register_labels,
     session_or_token,
@@ -23,7 +22,7 @@ from smartunion.orgs.api import router as orgs_router
 from smartunion.regions.api import router as regions_router
 from smartunion.venues.api import router as venues_router
 
-api = NinjaAPI(
+api = SmartunionAPI(
     title="智慧工会平台 API",
     version="1",
     urls_namespace="api",

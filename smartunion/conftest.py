@@ -10,6 +10,17 @@ from smartunion.personas import build_world
 from smartunion.regions.divisions import load_regions
 
 
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``fuzz`` run only when ``-m`` names that marker (make test-api): they take
+    minutes, and ``-m "not browser"`` must not pull them into the ordinary suite."""
+    if "fuzz" in (config.getoption("markexpr") or "").replace("not fuzz", ""):
+        return
+    skip = pytest.mark.skip(reason="schemathesis run: select it with -m fuzz (make test-api)")
+    for item in items:
+        if "fuzz" in item.keywords:
+            item.add_marker(skip)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The test database, with the administrative divisions loaded once for the session.

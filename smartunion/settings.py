@@ -53,6 +53,11 @@ SMARTUNION_OTP_REQUIRED = env_bool("SMARTUNION_OTP_REQUIRED", True)
 # Grassroots admins too at login (otherwise only when they reveal a full number).
 SMARTUNION_OTP_GRASSROOTS = env_bool("SMARTUNION_OTP_GRASSROOTS", False)
 OTP_TOTP_ISSUER = env_str("SMARTUNION_OTP_ISSUER", "智慧工会平台")
+# Requests per client address to the public 附近驿站 API (N/s, N/m, N/h or N/d; empty: no
+# limit), counted in the database (smartunion/core/ratelimit.py).
+SMARTUNION_NEAREST_RATE = env_str("SMARTUNION_NEAREST_RATE", "120/m")
+# The same for the public 困难职工自测 and 低保标准 API (per address, per route).
+SMARTUNION_SELF_TEST_RATE = env_str("SMARTUNION_SELF_TEST_RATE", "60/m")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEVELOPMENT else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -87,6 +92,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outermost of ours: every answer under /api/ is JSON, whichever layer produced it.
+    "smartunion.core.api.ApiErrorMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "smartunion.core.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -100,6 +107,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "smartunion.core.middleware.RefuseControlCharacters",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -259,12 +267,14 @@ SECURE_CSP = {
 }
 
 # Logs go to standard error (the process manager keeps them), tracebacks of server errors
-# included: JSON lines in production, text lines in development; both mask any ID or mobile
-# number that reaches a message, and a 500 page's 错误编号 is on the line of its traceback
-# (core/logs.py).
+# included: JSON lines in production, text lines in development, and a 500 page's 错误编号 is
+# on the line of its traceback (core/logs.py). Every log record of the process has ID, phone
+# and bank card numbers replaced before any handler sees it (core/redact.py): gunicorn's
+# access log, runserver's, Django's.
 SMARTUNION_LOG_FORMAT = env_str("SMARTUNION_LOG_FORMAT", "text" if DEVELOPMENT else "json")
 if SMARTUNION_LOG_FORMAT not in ("json", "text"):
     raise ImproperlyConfigured(f"SMARTUNION_LOG_FORMAT={SMARTUNION_LOG_FORMAT!r}: use json or text")
+LOGGING_CONFIG = "smartunion.core.redact.configure_logging"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -283,6 +293,16 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Every file uploaded through a page or the API (imports, venue photos…): checked while it
+# streams in, before anything is written (smartunion/core/uploads.py). Imports of bigger files
+# run from the command line (manage.py import_members FILE), which reads them in place.
+SMARTUNION_UPLOAD_MAX_MB = env_int("SMARTUNION_UPLOAD_MAX_MB", 50)
+FILE_UPLOAD_HANDLERS = [
+    "smartunion.core.uploads.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # Listing pages never count 2.3 million rows: lists paginate by keyset/"has next" only.
 SMARTUNION_PAGE_SIZE = env_int("SMARTUNION_PAGE_SIZE", 50)

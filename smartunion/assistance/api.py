@@ -44,9 +44,18 @@ from smartunion.assistance.rules import standard_for
 from smartunion.casework import money
 from smartunion.casework.api import CaseFields, EventOut, add_transition_routes, timeline
 from smartunion.casework.models import FundSource
-from smartunion.core.api import StrictSchema, code_type, get_or_404, require
+from smartunion.core.api import (
+    Day,
+    QuerySchema,
+    StrictSchema,
+    api_errors,
+    code_type,
+    get_or_404,
+    require,
+)
 from smartunion.core.errors import NotInScope
 from smartunion.core.pagination import PageIn, keyset_page, page_schema
+from smartunion.core.ratelimit import AddressRate
 from smartunion.orgs.models import Organization
 
 router = Router(tags=["困难职工帮扶"])
@@ -96,7 +105,7 @@ class FileIn(StrictSchema):
     housing_area: code_type(HousingArea) = ""
     address: str = Field(max_length=200)
     employer: str = Field("", max_length=128)
-    work_since: dt.date | None = None
+    work_since: Day | None = None
     single_parent: bool = False
     zero_employment: bool = False
     self_reliant: bool = False
@@ -224,7 +233,7 @@ class PaymentIn(StrictSchema):
     amount: Money = MoneyField
     aid_type: code_type(AidType, blank=False)
     fund_source: code_type(FundSource, blank=False)
-    paid_on: dt.date | None = None
+    paid_on: Day | None = None
     note: str = Field("", max_length=200)
 
 
@@ -335,8 +344,8 @@ class CampaignIn(StrictSchema):
     kind: code_type(CampaignKind, blank=False)
     title: str = Field(max_length=128)
     year: int | None = Field(None, ge=2000, le=2100)
-    starts_on: dt.date
-    ends_on: dt.date
+    starts_on: Day
+    ends_on: Day
     budget: Money = Field("0")
     target_groups: list[code_type(TargetGroup, blank=False)] = Field(default_factory=list)
     funds: dict[code_type(FundSource, blank=False), Money] = Field(default_factory=dict)
@@ -351,8 +360,8 @@ class CampaignOut(Schema):
     org: int = Field(alias="org_id")
     org_name: str
     title: str
-    starts_on: dt.date
-    ends_on: dt.date
+    starts_on: Day
+    ends_on: Day
     budget: str
     target_groups: list[str]
     people: int
@@ -395,8 +404,8 @@ class CampaignItem(Schema):
     year: int
     org: int = Field(alias="org_id")
     title: str
-    starts_on: dt.date
-    ends_on: dt.date
+    starts_on: Day
+    ends_on: Day
 
 
 class CampaignFilters(PageIn):
@@ -551,6 +560,7 @@ def list_student_aid(request, filters: Query[StudentAidFilters]):
 
 
 @router.post("/student-aid", response={201: StudentAidOut})
+@api_errors(409)
 def create_student_aid(request, payload: StudentAidIn):
     """金秋助学申请. A student already granted (or applied for) this year anywhere in the
     province answers 409."""
@@ -596,7 +606,7 @@ add_transition_routes(
 # ---- standards and the self-test (public reads) ---------------------------------------------------
 
 
-class StandardQuery(Schema):
+class StandardQuery(QuerySchema):
     region: str = Field(max_length=6, description="县区代码")
     year: int = Field(ge=2000, le=2100)
 
@@ -609,7 +619,12 @@ class StandardOut(Schema):
     source_name: str
 
 
-@router.get("/standards", response=StandardOut, auth=None)
+@router.get(
+    "/standards",
+    response=StandardOut,
+    auth=None,
+    throttle=AddressRate("standards", "SMARTUNION_SELF_TEST_RATE"),
+)
 def get_standard(request, query: Query[StandardQuery]):
     """低保标准 of a county and year (public)."""
     standard = standard_for(query.region, query.year)
@@ -662,7 +677,12 @@ class SelfTestOut(Schema):
     region_name: str
 
 
-@router.post("/self-test", response=SelfTestOut, auth=None)
+@router.post(
+    "/self-test",
+    response=SelfTestOut,
+    auth=None,
+    throttle=AddressRate("self_test", "SMARTUNION_SELF_TEST_RATE"),
+)
 def self_test(request, payload: SelfTestIn):
     """困难职工自测: which category a household would get (nothing is saved)."""
     result = services.self_test(**payload.model_dump())

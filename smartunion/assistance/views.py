@@ -1134,11 +1134,11 @@ class StudentAidCreateView(StudentAidMixin, FormView):
                 other_aid_note=data["other_aid_note"],
                 actor=self.request.user,
             )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-            return self.form_invalid(form)
         except Conflict as exc:
             form.add_error("student", exc.message)
+            return self.form_invalid(form)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, f"金秋助学申请 {aid.number} 已提交，待单位工会审核。")
         return redirect("assistance:student_aid", aid_id=aid.pk)

@@ -14,12 +14,12 @@ from pydantic import create_model
 
 from smartunion.casework import calendar, services
 from smartunion.casework.models import CaseEvent
-from smartunion.core.api import StrictSchema, get_or_404, require
+from smartunion.core.api import Day, QuerySchema, StrictSchema, get_or_404, require
 
 router = Router(tags=["工作日历"])
 
 
-class DeadlineQuery(Schema):
+class DeadlineQuery(QuerySchema):
     start: dt.date = Field(description="起算日（事件发生之日，不计入期限）")
     working_days: int = Field(ge=0, le=calendar.MAX_WORKING_DAYS, description="工作日数")
 
@@ -107,7 +107,7 @@ def _field_type(field: django_forms.Field) -> Any:
     if isinstance(field, django_forms.BooleanField):
         return bool
     if isinstance(field, django_forms.DateField):
-        return dt.date
+        return Day
     if isinstance(field, django_forms.IntegerField):
         return int
     if isinstance(field, django_forms.ChoiceField) and field.choices:

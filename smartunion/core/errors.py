@@ -1,5 +1,6 @@
 """Errors the services raise; views and the API turn them into pages and JSON."""
 
+from django.core.exceptions import ValidationError
 from django.http import Http404
 
 
@@ -10,11 +11,15 @@ class NotInScope(Http404):
         super().__init__(f"{what}不存在或不在您的管理范围内。")
 
 
-class Conflict(Exception):
-    """The request collides with a rule over existing records (the API answers 409): a student
-    already aided this year, a record someone else just changed …"""
+class Conflict(ValidationError):
+    """The request collides with existing records or with a change someone else made first
+    (the API answers 409; a client reads the record again rather than fixing its input).
+
+    A ValidationError like any other for the pages (its message lands on the form, on
+    ``field`` when one is given).
+    """
 
     def __init__(self, message: str, field: str = ""):
-        super().__init__(message)
+        super().__init__({field: [message]} if field else message)
         self.message = message
         self.field = field

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.functional import lazy
+
+from smartunion.core import uploads
 
 
 def validation_messages(
@@ -39,3 +43,38 @@ def apply_service_errors(form, exc: ValidationError) -> None:
     else:
         for message in exc.messages:
             form.add_error(None, message)
+
+
+class UploadField(forms.FileField):
+    """A file field that knows the upload limit (``SMARTUNION_UPLOAD_MAX_MB``, or a lower
+    ``max_bytes`` of its own): its help text says it, the browser is told it
+    (``data-max-bytes``, so the page can warn before sending), and a file refused for its size
+    while streaming in (``core.uploads``) is an error on this field."""
+
+    def __init__(self, *, max_bytes: int | None = None, help_text: str = "", **kwargs):
+        self.max_bytes = max_bytes
+        super().__init__(help_text=_with_limit(help_text, max_bytes), **kwargs)
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs["data-max-bytes"] = lazy(self.limit, str)()
+        return attrs
+
+    def limit(self) -> int:
+        return min(filter(None, (self.max_bytes, uploads.max_upload_bytes())))
+
+    def to_python(self, data):
+        if isinstance(data, uploads.RefusedUpload):
+            raise ValidationError(uploads.too_big_message(self.limit()), code="too_big")
+        upload = super().to_python(data)
+        if upload is not None and upload.size > self.limit():
+            raise ValidationError(uploads.too_big_message(self.limit()), code="too_big")
+        return upload
+
+
+def _help_with_limit(help_text: str, max_bytes: int | None) -> str:
+    limit = uploads.limit_text(min(filter(None, (max_bytes, uploads.max_upload_bytes()))))
+    return f"{help_text}文件不超过{limit}。" if help_text else f"文件不超过{limit}。"
+
+
+_with_limit = lazy(_help_with_limit, str)

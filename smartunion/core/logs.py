@@ -14,20 +14,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import re
 from types import SimpleNamespace
 from typing import Any
 
 from gunicorn.glogging import Logger as GunicornBaseLogger
 
-from smartunion.core.idnumber import mask_id_number, mask_phone
-
-# Digits around are not part of the number: 19 digits are not an ID number.
-_ID_NUMBER = re.compile(
-    r"(?<![0-9])[1-9][0-9]{5}(?:18|19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])"
-    r"[0-9]{3}[0-9Xx](?![0-9A-Za-z])"
-)
-_MOBILE = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
+from smartunion.core.redact import redact
 
 #: Request fields an access record may carry (``extra=``), written as they are.
 REQUEST_FIELDS = (
@@ -40,16 +32,9 @@ REQUEST_FIELDS = (
 )
 
 
-def redact(text: str) -> str:
-    """``text`` with every ID number and mobile number in it masked."""
-    if not text:
-        return text
-    text = _ID_NUMBER.sub(lambda m: mask_id_number(m.group(0).upper()), text)
-    return _MOBILE.sub(lambda m: mask_phone(m.group(0)), text)
-
-
 def log_path(path: str, query: str = "") -> str:
-    """The path and query of a request as access logs write it (masked by ``redact``)."""
+    """The path and query of a request as access logs write it (personal numbers replaced by
+    ``core.redact.redact``, the one redaction of the process)."""
     return redact(f"{path}?{query}" if query else path)
 
 

@@ -1,4 +1,4 @@
-"""Shared models: the append-only, hash-chained audit log (审计日志)."""
+"""Shared models: the append-only, hash-chained audit log (审计日志); rate-limit counters."""
 
 from __future__ import annotations
 
@@ -105,3 +105,25 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"worker {self.worker_id} on {self.hostname} ({self.pid})"
+
+
+class RateCounter(models.Model):
+    """How many requests one address made to one rate-limited operation in one time slot.
+
+    Written by one atomic upsert per request (core/ratelimit.py), so every gunicorn worker
+    counts in the same row on SQLite and PostgreSQL alike; rows of past slots are purged as
+    new ones start.
+    """
+
+    key = models.CharField(max_length=100)
+    slot = models.BigIntegerField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "slot"], name="ratecounter_key_slot"),
+        ]
+        indexes = [models.Index(fields=["slot"], name="ratecounter_slot_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.key} @ {self.slot}: {self.count}"

@@ -35,13 +35,16 @@ from django.db.models import Q, QuerySet
 from ninja import Field, Schema
 from pydantic import create_model
 
+from smartunion.core.api import QuerySchema
+
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
 BAD_CURSOR = "游标不正确：请使用上一页返回的 next，第一页不填。"
 
 
-class PageIn(Schema):
-    """The paging parameters of every list operation (filters are declared beside them)."""
+class PageIn(QuerySchema):
+    """The paging parameters of every list operation (filters are declared beside them); a
+    query schema like any other (no control characters: core.middleware)."""
 
     limit: int = Field(
         DEFAULT_LIMIT,

@@ -97,11 +97,18 @@ def error_page(
     back: str = "",
     back_label: str = "返回上一页",
 ) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        # The API's own wording (core.api.json_error, as for every other error under /api/).
+        from smartunion.core.api import STATUS_MESSAGES, json_error
+
+        detail = STATUS_MESSAGES.get(status, "")
+        if status == 403 and message:
+            detail = message  # the CSRF refusal says what to do
+        if reference:
+            detail = f"{detail}（错误编号 {reference}）"
+        return json_error(status, message=detail)
     default_title, default_message = GENERIC_MESSAGES[status]
     title, message = title or default_title, message or default_message
-    if request.path.startswith("/api/"):
-        detail = message if not reference else f"{message}（错误编号 {reference}）"
-        return JsonResponse({"detail": detail}, status=status, json_dumps_params=_JSON)
     context = {
         "status": status,
         "title": title,

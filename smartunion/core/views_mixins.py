@@ -36,10 +36,13 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Model, QuerySet
+from django.http import HttpResponse, HttpResponseRedirect, QueryDict
 
 from smartunion.core.querysets import ScopedModel
+from smartunion.core.redact import has_personal_number
 from smartunion.core.scope import get_for_user
 
 
@@ -137,6 +140,80 @@ class ScopedViewMixin(LoginRequiredMixin):
         return context
 
 
+class PostedSearchMixin:
+    """A search whose text may be an ID or phone number: its form POSTs, so no URL holds one.
+
+    A URL lands in the access logs of the server and of every proxy, in browser history and
+    in Referer headers; a request body does not. The search form posts ``search_fields``:
+
+    - a text without a personal number is sent on to the GET URL (303), so a search by name
+      stays a link one can bookmark and page through (HTMX: answered at once, with that URL
+      pushed into the history);
+    - a text with one (``core.redact.has_personal_number``) is answered as the GET would be,
+      its URL left as it was (HTMX: ``HX-Push-Url: false``);
+    - a GET that carries one anyway (a hand-typed or old link) is sent on to the same page
+      without it, with a message saying why.
+
+    The view reads its filters from ``request.GET`` as before. Put the mixin first in the bases
+    and add "post" to ``http_method_names`` if the view restricts them.
+    """
+
+    search_fields: tuple[str, ...] = ("q",)
+    personal_number_notice = (
+        "为保护个人信息，身份证号码和手机号码请在搜索框中输入查找，不要放在网址中。"
+    )
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.method in ("GET", "HEAD") and self._personal(request.GET):
+            kept = request.GET.copy()
+            for name in self.search_fields:
+                if any(has_personal_number(v) for v in kept.getlist(name)):
+                    kept.pop(name)
+            messages.info(request, self.personal_number_notice)
+            return _see_other(_url(request.path, kept))
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+
+    def check_search_target(self) -> None:
+        """Raise 404 when the page's object is out of the user's scope, before a search is
+        sent on to it (a view with a URL object fetches it here)."""
+
+    def post(self, request, *args, **kwargs) -> HttpResponse:
+        self.check_search_target()
+        params = QueryDict(mutable=True)
+        for name in self.search_fields:
+            values = [v for v in request.POST.getlist(name) if v != ""]
+            if values:
+                params.setlist(name, values)
+        personal = self._personal(params)
+        url = _url(request.path, params)
+        partial = bool(getattr(request, "htmx", None)) and not request.htmx.boosted
+        if not personal and not partial:
+            return _see_other(url)
+        params._mutable = False
+        request.GET = params
+        response = self.get(request, *args, **kwargs)  # type: ignore[attr-defined]
+        if partial:
+            response["HX-Push-Url"] = "false" if personal else url
+        return response
+
+    def _personal(self, params) -> bool:
+        return any(
+            has_personal_number(value)
+            for name in self.search_fields
+            for value in params.getlist(name)
+        )
+
+
+def _url(path: str, params: QueryDict) -> str:
+    return f"{path}?{params.urlencode()}" if params else path
+
+
+def _see_other(url: str) -> HttpResponseRedirect:
+    response = HttpResponseRedirect(url)
+    response.status_code = 303
+    return response
+
+
 @dataclass
 class Page:
     """One page of a list, without a total: ``has_next`` comes from fetching one row more."""
@@ -184,7 +261,8 @@ def _page_size(page_size: int | None) -> int:
 
 
 def _params(request, drop: tuple[str, ...]) -> dict[str, str]:
-    return {k: v for k, v in request.GET.items() if k not in drop}
+    # Links never carry an ID or phone number: URLs end up in browser history and in logs.
+    return {k: v for k, v in request.GET.items() if k not in drop and not has_personal_number(v)}
 
 
 def fetch_page(

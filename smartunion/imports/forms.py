@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from smartunion.core.forms import UploadField
 from smartunion.imports.exports import ExportSpec
 from smartunion.imports.models import CommitMode, ExportKind, Kind
 from smartunion.members.models import LIST_STATUS_FILTERS, MEMBER_FILTERS
@@ -27,7 +28,7 @@ class UploadForm(forms.Form):
             "required": "请选择要导入到的工会。",
         },
     )
-    file = forms.FileField(
+    file = UploadField(
         label="文件",
         help_text="Excel（.xlsx）或CSV（UTF-8或GB18030编码）。请使用本页提供的模板。",
         error_messages={"required": "请选择要上传的文件。", "empty": "文件是空的，没有任何内容。"},

@@ -44,6 +44,7 @@ from smartunion.core import audit
 from smartunion.core.env import env_int
 from smartunion.core.errors import NotInScope
 from smartunion.core.processes import can_fork, in_child_process
+from smartunion.core.uploads import check_upload, max_upload_bytes
 from smartunion.imports import files
 from smartunion.imports.models import (
     CommitMode,
@@ -98,10 +99,6 @@ def max_issues() -> int:
 def prepare_in_process_bytes() -> int:
     """Files this big or bigger are read and prepared in a second process while committing."""
     return int(settings.SMARTUNION_IMPORT_PROCESS_BYTES)
-
-
-def max_upload_bytes() -> int:
-    return int(getattr(settings, "SMARTUNION_IMPORT_MAX_BYTES", 1024**3))
 
 
 class LeaseLost(Exception):
@@ -167,15 +164,12 @@ def create_job(
     else:
         if upload is None:
             raise ValidationError({"file": "请选择要上传的文件。"})
+        # Refused while streaming in (core/uploads.py): nothing of it is stored or encrypted.
+        check_upload(upload, "file", max_upload_bytes())
         stored, sha, size = files.store(upload)
     if size == 0:
         files.delete(stored)
         raise ValidationError({"file": "文件是空的，没有任何内容。"})
-    if size > max_upload_bytes():
-        files.delete(stored)
-        raise ValidationError(
-            {"file": f"文件超过{max_upload_bytes() // 1024**2}MB，请拆分成多个文件分别导入。"}
-        )
     name = Path(file_name or "upload").name[:255]
     with transaction.atomic():
         job = ImportJob.objects.create(

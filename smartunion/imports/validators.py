@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
+from smartunion.core.bounds import EMPLOYEES, ID_MAX
 from smartunion.core.idnumber import parse_id_number, validate_phone
 from smartunion.imports import schema as s
 from smartunion.imports.readers import HEADER_SEARCH_ROWS, MAX_COLUMNS, ImportRefused
@@ -888,7 +889,9 @@ class OrgValidator:
                     fail(col(key).header, exc.messages[0])
                     values[key] = None
             try:
-                values["employee_count"] = parse_int(cell("employee_count"), "职工人数")
+                values["employee_count"] = EMPLOYEES.clean(
+                    parse_int(cell("employee_count"), "职工人数", high=ID_MAX)
+                )
             except ValidationError as exc:
                 fail("职工人数", exc.messages[0])
             try:

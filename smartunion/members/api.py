@@ -14,7 +14,15 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
-from smartunion.core.api import StrictSchema, code_type, get_or_404, require, set_fields
+from smartunion.core.api import (
+    Day,
+    StrictSchema,
+    api_errors,
+    code_type,
+    get_or_404,
+    require,
+    set_fields,
+)
 from smartunion.core.codes import (
     Education,
     EmploymentStatus,
@@ -25,6 +33,7 @@ from smartunion.core.codes import (
     SkillLevel,
 )
 from smartunion.core.pagination import PageIn, keyset_page, page_schema
+from smartunion.core.redact import has_personal_number
 from smartunion.members import services
 from smartunion.members.models import (
     CURRENT_STATUSES,
@@ -256,17 +265,17 @@ CODED_FIELDS = (
 class PersonFieldsIn(StrictSchema):
     """The fields of 《工会会员基本信息采集表》 besides name, ID number and phone (optional)."""
 
-    ethnicity: EthnicityCode | None = None
-    education: EducationCode | None = None
-    political_status: PoliticalStatusCode | None = None
-    hukou_type: HukouTypeCode | None = None
-    is_migrant_worker: bool | None = None
-    employment_status: EmploymentStatusCode | None = None
-    skill_level: SkillLevelCode | None = None
-    occupation: str | None = Field(None, max_length=64)
-    professional_title: str | None = Field(None, max_length=64)
-    new_form_type: NewFormTypeCode | None = None
-    is_model_worker: bool | None = None
+    ethnicity: EthnicityCode = None
+    education: EducationCode = None
+    political_status: PoliticalStatusCode = None
+    hukou_type: HukouTypeCode = None
+    is_migrant_worker: bool = None
+    employment_status: EmploymentStatusCode = None
+    skill_level: SkillLevelCode = None
+    occupation: str = Field(None, max_length=64)
+    professional_title: str = Field(None, max_length=64)
+    new_form_type: NewFormTypeCode = None
+    is_model_worker: bool = None
 
     def person_extra(self) -> dict:
         return {k: v for k in services.PERSON_FIELDS if (v := getattr(self, k)) is not None}
@@ -277,7 +286,7 @@ class RegisterIn(PersonFieldsIn):
     id_number: str = Field(description="18位居民身份证号码")
     phone: str = ""
     org: int = Field(description="所在工会的 id")
-    joined_on: dt.date | None = Field(None, description="入会日期，默认今天")
+    joined_on: Day | None = Field(None, description="入会日期，默认今天")
     card_no: str = Field("", max_length=20, description="会员证号；不填则自动发放")
 
 
@@ -290,22 +299,22 @@ class ApplicationIn(PersonFieldsIn):
     id_number: str = ""
     phone: str = ""
     channel: ChannelCode = ApplicationChannel.WRITTEN.value
-    applied_on: dt.date | None = None
+    applied_on: Day | None = None
 
 
 class PersonUpdateIn(PersonFieldsIn):
     """Only the fields sent are changed; the ID number cannot be (a wrong one is a new person)."""
 
-    name: str | None = None
-    phone: str | None = None
+    name: str = None
+    phone: str = None
 
 
 class OnIn(StrictSchema):
-    on: dt.date | None = Field(None, description="日期，默认今天")
+    on: Day | None = Field(None, description="日期，默认今天")
 
 
 class NoteIn(StrictSchema):
-    on: dt.date | None = None
+    on: Day | None = None
     note: str = Field("", max_length=200)
 
 
@@ -315,7 +324,7 @@ class NoteOnlyIn(StrictSchema):
 
 class RetainIn(StrictSchema):
     reason: RetainReasonCode
-    on: dt.date | None = None
+    on: Day | None = None
 
 
 class TransferIn(StrictSchema):
@@ -329,6 +338,13 @@ class RevealIn(StrictSchema):
 
 
 class MemberFilters(PageIn):
+    q: str = Field("", max_length=64, description="姓名开头、拼音首字母、全拼或完整身份证号码")
+    org: int | None = Field(None, description="工会 id（含其全部下级工会）")
+
+
+class MemberSearchIn(StrictSchema, PageIn):
+    """The member list's search in a body (paged like every list: ``limit``, ``after``)."""
+
     q: str = Field("", max_length=64, description="姓名开头、拼音首字母、全拼或完整身份证号码")
     org: int | None = Field(None, description="工会 id（含其全部下级工会）")
 
@@ -395,9 +411,13 @@ def _subtree_q(user, lookup: str) -> Q:
 # ---- members -----------------------------------------------------------------------------
 
 
-@router.get("", response=page_schema(MemberItem))
-def list_members(request, filters: Query[MemberFilters]):
-    """Members in the user's subtree (or under ``org``), by id; ``q`` as on the search page."""
+NUMBER_IN_URL = (
+    "身份证号码和手机号码不能放在网址中（网址会被记入服务器和代理的访问日志），"
+    "请用 POST /api/v1/members/search 查找。"
+)
+
+
+def _members(request, filters: MemberFilters | MemberSearchIn) -> dict:
     qs = Person.objects.visible_to(request.user).search(filters.q)
     if filters.org is not None:
         org = _org(request, filters.org)
@@ -405,7 +425,24 @@ def list_members(request, filters: Query[MemberFilters]):
     return keyset_page(_with_status(qs.select_related("org")), filters, order=("id",))
 
 
+@router.get("", response=page_schema(MemberItem))
+def list_members(request, filters: Query[MemberFilters]):
+    """Members in the user's subtree (or under ``org``), by id; ``q`` as on the search page,
+    except an ID or phone number, which goes by ``POST /members/search`` (never in a URL)."""
+    if has_personal_number(filters.q):
+        raise ValidationError({"q": NUMBER_IN_URL})
+    return _members(request, filters)
+
+
+@router.post("/search", response=page_schema(MemberItem))
+def search_members(request, payload: MemberSearchIn):
+    """The member list searched by a text in the body: any ``q``, including a full ID number
+    or a phone number, which must not appear in a URL. Pages like ``GET /members``."""
+    return _members(request, payload)
+
+
 @router.post("", response={201: MemberDetail})
+@api_errors(409)
 def register_member(request, payload: RegisterIn):
     """Record a member approved on paper: a new person with a current membership in ``org``."""
     require(request.user, "change")
@@ -461,6 +498,7 @@ def list_applications(request, filters: Query[PageIn]):
 
 
 @router.post("/applications", response={201: MembershipOut})
+@api_errors(409)
 def apply(request, payload: ApplicationIn):
     """入会申请 for ``org``: a new person, or ``person`` (already registered) rejoining."""
     require(request.user, "change")
@@ -488,6 +526,7 @@ def apply(request, payload: ApplicationIn):
 
 
 @router.post("/memberships/{int:membership_id}/approve", response=MembershipOut)
+@api_errors(409)
 def approve(request, membership_id: int, payload: OnIn):
     """批准入会: the membership counts from ``on``; a 会员证号 is issued."""
     m = _get_membership(request, membership_id)
@@ -495,6 +534,7 @@ def approve(request, membership_id: int, payload: OnIn):
 
 
 @router.post("/memberships/{int:membership_id}/reject", response=MembershipOut)
+@api_errors(409)
 def reject(request, membership_id: int, payload: NoteOnlyIn):
     m = _get_membership(request, membership_id)
     return _membership(services.reject_application(m, actor=request.user, note=payload.note))
@@ -518,6 +558,7 @@ def list_transfers(request, filters: Query[TransferFilters]):
 
 
 @router.post("/memberships/{int:membership_id}/transfer", response={201: TransferOut})
+@api_errors(409)
 def send_transfer(request, membership_id: int, payload: TransferIn):
     """发起转会: the member stays in the old union until the new one accepts."""
     m = _get_membership(request, membership_id)
@@ -529,6 +570,7 @@ def send_transfer(request, membership_id: int, payload: TransferIn):
 
 
 @router.post("/memberships/{int:membership_id}/transfer-now", response=MembershipOut)
+@api_errors(409)
 def transfer_now(request, membership_id: int, payload: TransferIn):
     """转会 in one step, when the user's subtree holds both unions: the new membership."""
     m = _get_membership(request, membership_id)
@@ -540,6 +582,7 @@ def transfer_now(request, membership_id: int, payload: TransferIn):
 
 
 @router.post("/transfers/{int:transfer_id}/accept", response=MembershipOut)
+@api_errors(409)
 def accept_transfer(request, transfer_id: int):
     """接收转会 (by the receiving union): the new membership."""
     require(request.user, "change")
@@ -559,6 +602,7 @@ def decline_transfer(request, transfer_id: int, payload: NoteOnlyIn):
 
 
 @router.post("/memberships/{int:membership_id}/retain", response=MembershipOut)
+@api_errors(409)
 def retain(request, membership_id: int, payload: RetainIn):
     """保留会籍 on retirement, 内退, unemployment, lay-off or the employer's bankruptcy."""
     m = _get_membership(request, membership_id)
@@ -568,12 +612,14 @@ def retain(request, membership_id: int, payload: RetainIn):
 
 
 @router.post("/memberships/{int:membership_id}/restore", response=MembershipOut)
+@api_errors(409)
 def restore(request, membership_id: int, payload: OnIn):
     m = _get_membership(request, membership_id)
     return _membership(services.restore_membership(m, actor=request.user, on=payload.on))
 
 
 @router.post("/memberships/{int:membership_id}/leave", response=MembershipOut)
+@api_errors(409)
 def leave(request, membership_id: int, payload: NoteIn):
     """退会 on the member's written request."""
     m = _get_membership(request, membership_id)
@@ -583,6 +629,7 @@ def leave(request, membership_id: int, payload: NoteIn):
 
 
 @router.post("/memberships/{int:membership_id}/expel", response=MembershipOut)
+@api_errors(409)
 def expel(request, membership_id: int, payload: NoteIn):
     """开除会籍 (除名) after a criminal penalty."""
     m = _get_membership(request, membership_id)

@@ -20,7 +20,7 @@ from django.utils import timezone
 from smartunion.accounts import second_factor
 from smartunion.accounts.models import clerk_label
 from smartunion.core import audit, crypto
-from smartunion.core.errors import NotInScope
+from smartunion.core.errors import Conflict, NotInScope
 from smartunion.core.idnumber import IdNumber, age_on, mask_phone, parse_id_number, validate_phone
 from smartunion.members.models import (
     CURRENT_STATUSES,
@@ -166,7 +166,7 @@ def _save_unique(obj) -> None:
             obj.validate_constraints()
         except ValidationError as found:
             raise ValidationError(found.messages[0]) from None
-        raise ValidationError(STALE) from None
+        raise Conflict(STALE) from None
 
 
 def _check_day(
@@ -352,7 +352,7 @@ def _lock(membership: Membership, actor, *, expect: tuple[str, ...]) -> Membersh
     if locked is None:
         raise NotInScope("会员")
     if locked.status not in expect:
-        raise ValidationError(STALE)
+        raise Conflict(STALE)
     return locked
 
 
@@ -447,7 +447,7 @@ def accept_transfer(transfer: Transfer, *, actor) -> Membership:
     _require_active_org(t.to_org, "to_org")
     old = Membership.objects.select_for_update().select_related("person").get(pk=t.membership_id)
     if old.status not in CURRENT_STATUSES or old.org_id != t.from_org_id:
-        raise ValidationError(STALE)
+        raise Conflict(STALE)
     on = today()
     old.status = MembershipStatus.ENDED
     old.end_type = EndType.TRANSFERRED

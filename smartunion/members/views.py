@@ -24,7 +24,7 @@ from smartunion.accounts import second_factor
 from smartunion.accounts.middleware import redirect_to_second_factor
 from smartunion.core.forms import apply_service_errors
 from smartunion.core.idnumber import parse_id_number
-from smartunion.core.views_mixins import ScopedViewMixin, fetch_page
+from smartunion.core.views_mixins import PostedSearchMixin, ScopedViewMixin, fetch_page
 from smartunion.imports import exports
 from smartunion.imports.models import ExportKind
 from smartunion.members import forms, services
@@ -82,22 +82,22 @@ class MembersMixin(ScopedViewMixin):
 # Search and the member page
 
 
-class MemberListView(MembersMixin, TemplateView):
-    """会员查询: name prefix, pinyin initials, full pinyin or a full ID number, in scope."""
+class MemberListView(PostedSearchMixin, MembersMixin, TemplateView):
+    """会员查询: name prefix, pinyin initials, full pinyin or a full ID number, in scope.
+
+    The search form posts (PostedSearchMixin): an ID number is never in a URL.
+    """
 
     template_name = "members/list.html"
     partial_template_name = "members/_list_results.html"
-    http_method_names = ["get", "head", "options"]
+    http_method_names = ["get", "post", "head", "options"]
+    search_fields = ("q", "status")
 
     def get(self, request, *args, **kwargs):
         file_format = request.GET.get("export")
         if file_format in ("xlsx", "csv"):
             return self.export(file_format)
-        response = super().get(request, *args, **kwargs)
-        if self.is_partial and response.context_data["id_search"]:
-            # An ID number must not land in the browser's history.
-            response["HX-Push-Url"] = "false"
-        return response
+        return super().get(request, *args, **kwargs)
 
     def filters(self) -> tuple[str, str]:
         q = (self.request.GET.get("q") or "").strip()[:64]

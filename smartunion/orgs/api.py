@@ -8,7 +8,15 @@ from django.db.models import Q
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
-from smartunion.core.api import StrictSchema, code_type, get_or_404, require, set_fields
+from smartunion.core.api import (
+    Day,
+    StrictSchema,
+    code_type,
+    get_or_404,
+    require,
+    set_fields,
+)
+from smartunion.core.bounds import EMPLOYEES
 from smartunion.core.codes import Industry, UnitCategory
 from smartunion.core.pagination import PageIn, keyset_page, page_schema
 from smartunion.orgs import services
@@ -116,12 +124,12 @@ class OrgFieldsIn(StrictSchema):
     address: str = Field("", max_length=200)
     industry: IndustryCode = ""
     unit_category: UnitCategoryCode = ""
-    founded_on: dt.date | None = None
+    founded_on: Day | None = None
     chair_name: str = Field("", max_length=64)
     chair_phone: str = ""
-    employee_count: int = Field(0, ge=0)
+    employee_count: EMPLOYEES.api_type = 0
     women_committee: bool = False
-    term_ends_on: dt.date | None = None
+    term_ends_on: Day | None = None
 
 
 class OrgCreateIn(OrgFieldsIn):
@@ -131,21 +139,21 @@ class OrgCreateIn(OrgFieldsIn):
 class OrgUpdateIn(StrictSchema):
     """Only the fields sent are changed."""
 
-    name: str | None = Field(None, max_length=128)
-    kind: KindCode | None = None
-    region: str | None = None
-    uscc: str | None = None
-    employer_name: str | None = Field(None, max_length=128)
-    employer_uscc: str | None = None
-    address: str | None = Field(None, max_length=200)
-    industry: IndustryCode | None = None
-    unit_category: UnitCategoryCode | None = None
-    founded_on: dt.date | None = None
-    chair_name: str | None = Field(None, max_length=64)
-    chair_phone: str | None = None
-    employee_count: int | None = Field(None, ge=0)
-    women_committee: bool | None = None
-    term_ends_on: dt.date | None = None
+    name: str = Field(None, max_length=128)
+    kind: KindCode = None
+    region: str = None
+    uscc: str = None
+    employer_name: str = Field(None, max_length=128)
+    employer_uscc: str = None
+    address: str = Field(None, max_length=200)
+    industry: IndustryCode = None
+    unit_category: UnitCategoryCode = None
+    founded_on: Day | None = None
+    chair_name: str = Field(None, max_length=64)
+    chair_phone: str = None
+    employee_count: EMPLOYEES.api_type = None
+    women_committee: bool = None
+    term_ends_on: Day | None = None
 
 
 class MoveIn(StrictSchema):
@@ -153,7 +161,7 @@ class MoveIn(StrictSchema):
 
 
 class DissolveIn(StrictSchema):
-    on: dt.date | None = Field(None, description="撤销（合并）日期，默认今天")
+    on: Day | None = Field(None, description="撤销（合并）日期，默认今天")
     merged_into: int | None = Field(None, description="合并到的工会 id；不填为撤销")
 
 

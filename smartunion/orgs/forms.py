@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
+from smartunion.core.bounds import EMPLOYEES
 from smartunion.core.codes import Industry, UnitCategory
 from smartunion.orgs.models import Kind, Organization, Status
 from smartunion.orgs.services import EDITABLE_FIELDS, clean_uscc
@@ -98,15 +99,11 @@ class OrgForm(forms.Form):
     chair_phone = forms.CharField(
         label="主席联系电话", max_length=20, required=False, widget=forms.TextInput({"type": "tel"})
     )
-    employee_count = forms.IntegerField(
+    employee_count = EMPLOYEES.form_field(
         label="职工人数",
-        min_value=0,
         initial=0,
-        error_messages={
-            "required": "请填写职工人数（不知道时填0）。",
-            "invalid": "职工人数应为整数。",
-            "min_value": "职工人数不能小于0。",
-        },
+        help_text="不超过1,000,000人；不知道时填0。",
+        error_messages={"required": "请填写职工人数（不知道时填0）。"},
     )
     women_committee = forms.BooleanField(label="已建立女职工委员会", required=False)
     term_ends_on = forms.DateField(

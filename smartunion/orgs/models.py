@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from smartunion.core.bounds import EMPLOYEES
 from smartunion.core.codes import Industry, UnitCategory
 from smartunion.core.fields import EncryptedTextField
 from smartunion.core.idnumber import mask_phone
@@ -93,7 +94,9 @@ class Organization(ScopedModel):
     chair_phone_masked = models.CharField(
         "主席联系电话（脱敏）", max_length=20, blank=True, editable=False
     )
-    employee_count = models.PositiveIntegerField("职工人数", default=0)
+    employee_count = models.PositiveIntegerField(
+        "职工人数", default=0, validators=EMPLOYEES.validators()
+    )
     women_committee = models.BooleanField("已建立女职工委员会", default=False)
     term_ends_on = models.DateField("本届任期届满日期", null=True, blank=True)
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.NORMAL)
@@ -141,6 +144,7 @@ class Organization(ScopedModel):
                 name="org_kind_valid",
                 violation_error_message="组织类型不正确。",
             ),
+            EMPLOYEES.constraint("employee_count", name="org_employee_count_range"),
             models.CheckConstraint(
                 condition=models.Q(parent__isnull=True) | ~models.Q(parent=models.F("pk")),
                 name="org_not_own_parent",

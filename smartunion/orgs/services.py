@@ -18,6 +18,7 @@ from stdnum.cn import uscc as stdnum_uscc
 from stdnum.exceptions import ValidationError as StdnumError
 
 from smartunion.core import audit
+from smartunion.core.bounds import EMPLOYEES
 from smartunion.core.errors import NotInScope
 from smartunion.core.idnumber import mask_phone, validate_phone
 from smartunion.orgs import counters
@@ -70,6 +71,11 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
         out["name"] = (out["name"] or "").strip()
         if not out["name"]:
             raise ValidationError({"name": "请填写工会名称。"})
+    if out.get("employee_count") is not None:
+        try:
+            EMPLOYEES.clean(out["employee_count"])
+        except ValidationError as exc:
+            raise ValidationError({"employee_count": exc.messages}) from None
     founded, term = out.get("founded_on"), out.get("term_ends_on")
     if founded and founded > timezone.localdate():
         raise ValidationError({"founded_on": "建会日期不能晚于今天。"})

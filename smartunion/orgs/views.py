@@ -20,7 +20,13 @@ from django.views.generic import FormView, TemplateView
 from smartunion.core.forms import apply_service_errors
 from smartunion.core.home import Figure
 from smartunion.core.templatetags.ui import percent
-from smartunion.core.views_mixins import Page, ScopedViewMixin, fetch_page, keyset_page
+from smartunion.core.views_mixins import (
+    Page,
+    PostedSearchMixin,
+    ScopedViewMixin,
+    fetch_page,
+    keyset_page,
+)
 from smartunion.members.models import MEMBER_FILTERS, Membership, Person
 from smartunion.members.querysets import looks_like_id_number
 from smartunion.orgs import services
@@ -236,11 +242,18 @@ def keyset_page_by_status(queryset, statuses: Sequence[str], request) -> Page:
     )
 
 
-class OrgDetailView(ScopedViewMixin, TemplateView):
-    """一个工会组织: its fields, sub-unions, member figures and its members."""
+class OrgDetailView(PostedSearchMixin, ScopedViewMixin, TemplateView):
+    """一个工会组织: its fields, sub-unions, member figures and its members.
+
+    The member search posts (PostedSearchMixin): an ID number is never in a URL.
+    """
 
     template_name = "orgs/detail.html"
     nav = "orgs"
+    search_fields = ("q", "status", "sub")
+
+    def check_search_target(self) -> None:
+        self.get_org()
 
     def get_template_names(self):
         # Two parts of the page reload on their own: the member list and the sub-unions.

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from ninja import Field, Query, Router, Schema
 
+from smartunion.core.api import api_errors
 from smartunion.core.pagination import PageIn, keyset_page, page_schema
 from smartunion.regions.models import Region, expand_code
 
@@ -21,6 +22,7 @@ class RegionFilters(PageIn):
 
 
 @router.get("", auth=None, response=page_schema(RegionOut))
+@api_errors(404)
 def list_regions(request, filters: Query[RegionFilters]):
     """Divisions directly under ``parent`` (2, 4 or 6 digits, e.g. 62 or 6201); without it,
     the provinces. By code."""

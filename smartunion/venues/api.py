@@ -15,7 +15,9 @@ from django.db import connection
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
+from smartunion.core.api import QueryText
 from smartunion.core.pagination import PageIn, keyset_page, page_schema
+from smartunion.core.ratelimit import AddressRate
 from smartunion.core.scope import get_for_user
 from smartunion.venues import coords
 from smartunion.venues.hours import is_open_at
@@ -265,14 +267,20 @@ def find_nearest(lng: float, lat: float, *, limit: int = 10, kind: str = "") -> 
     return [(_venue_from_row(row), d) for row, d in rows]
 
 
-@router.get("/nearest", auth=None, response=NearestOut, url_name="venues_nearest")
+@router.get(
+    "/nearest",
+    auth=None,
+    response=NearestOut,
+    url_name="venues_nearest",
+    throttle=AddressRate("nearest", "SMARTUNION_NEAREST_RATE"),
+)
 def nearest(
     request,
-    lng: str = "",
-    lat: str = "",
-    crs: str = "wgs84",
-    limit: str = "10",
-    kind: str = "",
+    lng: QueryText = "",
+    lat: QueryText = "",
+    crs: QueryText = "wgs84",
+    limit: QueryText = "10",
+    kind: QueryText = "",
     open_now: bool = False,
 ):
     """附近的阵地 (public, no login): the nearest open venues with ``distance_m``; with
@@ -342,8 +350,8 @@ def list_venues(request, filters: Query[VenueFilters]):
     return {**page, "items": [venue_out(v, system) for v in page["items"]]}
 
 
-@router.get("/{venue_id}", response=VenueOut)
-def get_venue(request, venue_id: int, crs: str = "wgs84"):
+@router.get("/{int:venue_id}", response=VenueOut)
+def get_venue(request, venue_id: int, crs: QueryText = "wgs84"):
     """一个阵地 (staff, within scope; 404 outside)."""
     system = coords.parse_crs(crs)
     venue = get_for_user(

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from smartunion.core.forms import UploadField
 from smartunion.orgs.models import Organization
 from smartunion.regions.models import Region
 from smartunion.venues.coords import CRS, CRS_LABELS
@@ -18,7 +19,7 @@ from smartunion.venues.models import (
     VenueKind,
     VenueStatus,
 )
-from smartunion.venues.services import county_regions
+from smartunion.venues.services import MAX_PHOTO_BYTES, county_regions
 
 
 class RegionChoiceField(forms.ModelChoiceField):
@@ -190,14 +191,16 @@ class CloseForm(forms.Form):
 
 
 class PhotoForm(forms.Form):
-    image = forms.FileField(
-        label="照片", help_text="JPG、PNG 或 WebP，不超过10MB；上传后自动缩小。"
+    image = UploadField(
+        label="照片",
+        help_text="JPG、PNG 或 WebP，上传后自动缩小。",
+        max_bytes=MAX_PHOTO_BYTES,
     )
     caption = forms.CharField(label="说明", max_length=100, required=False)
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(
+    file = UploadField(
         label="阵地登记表",
         help_text="Excel（.xlsx）或 CSV；表头与“下载模板”一致。有“编号”的行更新该阵地，没有的新增。",
     )

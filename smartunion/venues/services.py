@@ -19,8 +19,9 @@ from django.utils import timezone
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from smartunion.core import audit
-from smartunion.core.errors import NotInScope
+from smartunion.core.errors import Conflict, NotInScope
 from smartunion.core.idnumber import mask_phone, normalize_phone, validate_phone
+from smartunion.core.uploads import check_upload
 from smartunion.orgs.models import Organization
 from smartunion.regions.models import Level, Region
 from smartunion.venues import coords
@@ -350,7 +351,7 @@ def close_venue(venue: Venue | int, *, actor, reason: str, on: dt.date | None = 
     """关闭阵地: kept in the registry and the figures of the past, gone from the public map."""
     venue = _lock(venue, actor)
     if not venue.is_open:
-        raise ValidationError(STALE)
+        raise Conflict(STALE)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "请填写关闭原因。"})
@@ -373,7 +374,7 @@ def close_venue(venue: Venue | int, *, actor, reason: str, on: dt.date | None = 
 def reopen_venue(venue: Venue | int, *, actor) -> Venue:
     venue = _lock(venue, actor)
     if venue.is_open:
-        raise ValidationError(STALE)
+        raise Conflict(STALE)
     venue.status = VenueStatus.OPEN
     venue.closed_on = None
     venue.close_reason = ""
@@ -394,8 +395,7 @@ def read_image(upload) -> Image.Image:
     """Open an upload as an RGB image, or raise a Chinese ValidationError on ``image``."""
     if upload is None:
         raise ValidationError({"image": "请选择要上传的照片。"})
-    if upload.size > MAX_PHOTO_BYTES:
-        raise ValidationError({"image": "照片不能超过10MB。"})
+    check_upload(upload, "image", MAX_PHOTO_BYTES)
     bad = ValidationError({"image": "上传的文件不是有效的图片（支持 JPG、PNG、WebP）。"})
     try:
         upload.seek(0)

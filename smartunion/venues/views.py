@@ -20,6 +20,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from smartunion.core import audit
+from smartunion.core.bounds import YEAR
 from smartunion.core.forms import apply_service_errors
 from smartunion.core.views_mixins import ScopedViewMixin, fetch_page
 from smartunion.venues import boundaries, conf, coords, exports, services
@@ -171,8 +172,8 @@ class VenueStatsView(VenuesView, TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         try:
-            year = int(self.request.GET.get("year") or timezone.localdate().year)
-        except ValueError:
+            year = YEAR.clean(int(self.request.GET.get("year") or timezone.localdate().year))
+        except (ValueError, ValidationError):
             year = timezone.localdate().year
         stations = self.visible(Venue, "view").filter(kind=VenueKind.STATION)
         open_q = Q(status=VenueStatus.OPEN)

@@ -60,7 +60,7 @@ def test_the_self_test_answers_anyone_with_the_category(standards, client):
         ({"household_size": 0}, "household_size", "家庭人口至少为1人"),
         ({"annual_income": "-1"}, "annual_income", "不能为负数"),
         ({"annual_income": "一万"}, "annual_income", "应为数字"),
-        ({"annual_income": 1000.5}, "annual_income", "格式不正确"),
+        ({"annual_income": 1000.5}, "annual_income", "应为文字"),
         ({"annual_income": "1000000000.01"}, "annual_income", "不能超过10亿元"),
         ({"region": "999999"}, "region", "请选择县区"),
         ({"year": 2001}, "year", "低保标准尚未录入"),
@@ -209,7 +209,7 @@ def test_a_file_goes_through_the_api(standards, client):
         ),
         (lambda b: b.update(bank_card="6222020200112233445"), "bank_card", "校验位不正确"),
         (lambda b: b.update(other_annual_income="-5"), "other_annual_income", "不能为负数"),
-        (lambda b: b.update(other_annual_income=5.5), "other_annual_income", "格式不正确"),
+        (lambda b: b.update(other_annual_income=5.5), "other_annual_income", "应为文字"),
         (lambda b: b.update(address=""), "address", "请填写家庭住址"),
     ],
 )
@@ -330,3 +330,11 @@ def test_student_aid_exclusions_and_other_aid_are_refused(standards, student_amo
     )
     assert stranger.status_code == 422 and "家庭的成员" in stranger.json()["detail"][0]["message"]
     assert not StudentAid.objects.exists()
+
+
+def test_the_self_test_is_rate_limited_per_address(standards, client, settings):
+    settings.SMARTUNION_SELF_TEST_RATE = "3/m"
+    answers = [self_test(client).status_code for _ in range(4)]
+    assert answers == [200, 200, 200, 429]
+    refused = self_test(client)
+    assert "Retry-After" in refused and refused.json()["detail"]

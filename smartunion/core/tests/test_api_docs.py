@@ -74,3 +74,48 @@ def test_the_docs_page_renders_in_a_browser_from_our_own_server_only(live_server
     assert operations >= 20
     assert [u for u in requested if not u.startswith((live_server.url, "data:"))] == []
     assert not [m for m in console if "Content Security Policy" in m]
+
+
+def _operations(schema: dict):
+    for path, methods in schema["paths"].items():
+        for method, op in methods.items():
+            yield path, method, op
+
+
+def test_every_operation_declares_its_error_answers_with_the_error_schema():
+    """Issue 17, item 4: a generated client knows the 4xx answers of each operation."""
+    schema = Client().get("/api/v1/openapi.json").json()
+    error = schema["components"]["schemas"]["Error"]
+    assert set(error["properties"]) == {"detail"}
+    missing = []
+    for path, method, op in _operations(schema):
+        parameters = op.get("parameters", [])
+        expected = set()
+        if op.get("security"):
+            expected |= {"401", "403", "404"}
+        if any(p["in"] == "path" for p in parameters):
+            expected.add("404")
+        if parameters or "requestBody" in op:
+            expected.add("422")
+        if "requestBody" in op:
+            expected.add("400")
+        for status in sorted(expected):
+            answer = op["responses"].get(status)
+            if answer is None:
+                missing.append(f"{method.upper()} {path}: {status}")
+                continue
+            ref = answer["content"]["application/json"]["schema"].get("$ref", "")
+            if ref.rsplit("/", 1)[-1] not in ("Error", "Detail"):
+                missing.append(f"{method.upper()} {path}: {status} without the error schema")
+            assert answer["description"], (path, status)
+    assert not missing, "\n".join(missing)
+
+
+def test_the_declared_extra_answers_are_listed():
+    schema = Client().get("/api/v1/openapi.json").json()
+    paths = schema["paths"]
+    assert (
+        "409" in paths["/api/v1/members/memberships/{membership_id}/approve"]["post"]["responses"]
+    )
+    assert "429" in paths["/api/v1/auth/token"]["post"]["responses"]
+    assert "404" in paths["/api/v1/regions"]["get"]["responses"]

@@ -89,11 +89,12 @@ def test_a_crash_is_a_chinese_500_whose_reference_is_on_the_logged_traceback(wor
 def test_an_api_crash_outside_ninja_and_an_unknown_api_path_answer_json(world):
     client = client_for(world.county_admin)
     crash = client.get("/api/v1/test-server-error/")
-    assert crash.status_code == 500 and crash["Content-Type"] == "application/json"
-    assert crash.json()["detail"].startswith("服务器处理这个请求时出错")
+    assert crash.status_code == 500 and crash["Content-Type"].startswith("application/json")
+    assert crash.json()["detail"].startswith("服务器内部错误，请稍后重试")
+    assert "错误编号" in crash.json()["detail"]
     missing = client.get("/api/v1/no-such-thing")
     assert missing.status_code == 404
-    assert missing.json() == {"detail": "您要找的页面或记录不存在，或者不在您的管理范围内。"}
+    assert missing.json() == {"detail": "接口或记录不存在，请检查网址（见 /api/v1/docs）。"}
 
 
 def test_a_refused_csrf_check_is_a_chinese_page_that_leads_back(world):

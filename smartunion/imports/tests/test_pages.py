@@ -381,7 +381,7 @@ def test_a_union_pages_member_list_exports_as_it_is_filtered(client, world):
     }
     # A search by ID number offers no export: the link would carry the number.
     number = world.member_a1.person.id_number
-    html = client.get(org_url, {"q": number, "sub": "1"}).content.decode()
+    html = client.post(org_url, {"q": number, "sub": "1"}).content.decode()
     assert (
         "张三" in html
         and "member-export-xlsx" not in html

@@ -203,3 +203,24 @@ def test_a_member_is_found_by_the_reading_of_their_surname(live_server, browser,
     expect(names).to_have_text(["岑小燕", "陈晓宇", "曾晓燕"])
     screenshot(page, "members-search-surname")
     context.close()
+
+
+def test_typing_an_id_number_into_the_search_sends_it_in_no_url(live_server, browser, world):
+    """Issue 17, item 2: the search posts; neither a request URL nor the address bar (history)
+    ever holds the number, even while it is typed digit by digit."""
+    from playwright.sync_api import expect
+
+    number = world.member_a2.person.id_number
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    urls: list[str] = []
+    page.on("request", lambda request: urls.append(request.url))
+    log_in(page, live_server, world.county_admin.username)
+    page.goto(f"{live_server.url}/members/")
+    page.get_by_placeholder(re.compile("拼音首字母")).press_sequentially(number, delay=20)
+    results = page.locator("#results")
+    expect(results.get_by_role("link", name="李四")).to_be_visible()
+    assert number[:11] not in page.url
+    assert not [u for u in urls if number[:11] in u], urls
+    context.close()

@@ -41,8 +41,8 @@ def test_it_finds_a_member_by_pinyin_initials_full_pinyin_or_name_prefix(client,
 def test_it_finds_a_member_by_the_full_id_number_only(client, world):
     person = world.member_a2.person
     login(client, world.county_admin)
-    assert "李四" in page(client.get(url("list"), {"q": person.id_number}))
-    assert "李四" not in page(client.get(url("list"), {"q": person.id_number[:17]}))
+    assert "李四" in page(client.post(url("list"), {"q": person.id_number}))
+    assert "李四" not in page(client.post(url("list"), {"q": person.id_number[:17]}))
 
 
 def id_number_ending_in_x() -> str:
@@ -57,14 +57,14 @@ def test_a_lower_case_x_and_full_width_digits_find_the_same_person(client, world
     number = id_number_ending_in_x()
     world.add_member(world.union_a1, "钱七", id_number=number)
     typed = number.translate(str.maketrans("0123456789X", "０１２３４５６７８９x"))
-    html = page(login(client, world.county_admin).get(url("list"), {"q": typed}))
+    html = page(login(client, world.county_admin).post(url("list"), {"q": typed}))
     assert "钱七" in html
 
 
 def test_it_hides_members_of_the_sibling_county(client, world):
     login(client, world.county_admin)
     assert "王五" not in page(client.get(url("list"), {"q": "ww"}))
-    assert "王五" not in page(client.get(url("list"), {"q": world.member_b1.person.id_number}))
+    assert "王五" not in page(client.post(url("list"), {"q": world.member_b1.person.id_number}))
     assert "王五" in page(login(client, world.city_admin).get(url("list"), {"q": "ww"}))
 
 
@@ -154,7 +154,7 @@ def test_the_list_links_its_export_with_its_filters_but_not_for_an_id_number(cli
     html = page(client.get(url("list"), {"q": "zs", "status": "active"}))
     assert 'href="/members/?q=zs&amp;status=active&amp;export=xlsx"' in html
     person = world.member_a1.person
-    html = page(client.get(url("list"), {"q": person.id_number}))
+    html = page(client.post(url("list"), {"q": person.id_number}))
     assert "张三" in html and 'id="export-xlsx"' not in html
 
 
@@ -166,10 +166,35 @@ def test_it_says_so_when_nothing_matches(client, world):
 def test_an_id_number_search_stays_out_of_links_and_browser_history(client, world):
     number = world.member_a1.person.id_number
     login(client, world.county_admin)
-    response = client.get(url("list"), {"q": number}, headers={"HX-Request": "true"})
+    response = client.post(url("list"), {"q": number}, headers={"HX-Request": "true"})
     assert response["HX-Push-Url"] == "false"
     assert "<html" not in page(response)  # the fragment only
-    assert "HX-Push-Url" not in client.get(url("list"), {"q": "zs"}, headers={"HX-Request": "true"})
+    by_name = client.post(url("list"), {"q": "zs"}, headers={"HX-Request": "true"})
+    assert by_name["HX-Push-Url"] == "/members/?q=zs"
+
+
+def test_the_search_form_posts_so_that_no_number_is_in_a_url(client, world):
+    html = page(login(client, world.county_admin).get(url("list")))
+    assert 'method="post"' in html and 'hx-post="/members/"' in html
+    assert "hx-get=" not in html
+
+
+def test_a_search_by_name_is_sent_on_to_a_link_one_can_keep(client, world):
+    login(client, world.county_admin)
+    response = client.post(url("list"), {"q": "zs", "status": "active"})
+    assert response.status_code == 303
+    assert response["Location"] == "/members/?q=zs&status=active"
+
+
+@pytest.mark.parametrize("number", ["620102199005170039", "13912345678"])
+def test_a_number_in_a_search_url_is_dropped_not_searched(client, world, number):
+    login(client, world.county_admin)
+    response = client.get(url("list"), {"q": number, "status": "active"})
+    assert response.status_code == 303
+    assert response["Location"] == "/members/?status=active"
+    html = page(client.get(response["Location"]))
+    assert "身份证号码和手机号码请在搜索框中输入查找" in html
+    assert number not in html
 
 
 def test_the_list_pages_without_counting_the_scope(client, world):

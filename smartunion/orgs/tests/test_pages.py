@@ -255,10 +255,14 @@ def test_members_are_found_by_name_prefix_or_pinyin(as_county, world, q):
 
 def test_a_member_is_found_by_the_full_id_number(as_county, world):
     person = world.member_a2.person
-    text = as_county.get(
-        url("orgs:detail", org_id=world.union_a2.pk), {"q": person.id_number}
-    ).content.decode()
-    assert "李四" in text
+    detail = url("orgs:detail", org_id=world.union_a2.pk)
+    # By POST, as the form sends it: the number is never in a URL.
+    response = as_county.post(detail, {"q": person.id_number}, headers={"HX-Request": "true"})
+    assert "李四" in response.content.decode()
+    assert response["HX-Push-Url"] == "false"
+    # An old link with the number is sent on without it.
+    old_link = as_county.get(detail, {"q": person.id_number, "sub": "1"})
+    assert old_link.status_code == 303 and old_link["Location"] == f"{detail}?sub=1"
 
 
 def test_sub_unions_members_are_included_on_request(as_county, world):
@@ -490,7 +494,7 @@ def test_missing_and_malformed_fields_get_field_level_messages(as_county, world)
         "请填写工会名称。",
         "请选择组织类型。",
         "选择一个有效的选项",
-        "职工人数不能小于0。",
+        "职工人数应在0至1,000,000人之间。",
         "请输入正确的日期",
         "单位统一社会信用代码不正确",
     ):
