@@ -121,9 +121,6 @@ class _Alias(_Storage):
     def path(self, name):
         return str(self.file)
 
-    def open(self, name, mode="rb"):
-        return open(self.file, mode)  # noqa: SIM115 - the caller closes it
-
     def exists(self, name):
         return self.file.is_file()
 
