@@ -1,4 +1,4 @@
-"""Rate limits per client address, counted in the database (docs/decisions/0006).
+"""Rate limits per client address, counted in the database (docs/decisions/0007-rate-limits-counted-in-the-database.md).
 
 An operation anyone may call (the public 附近驿站 API) gets ``throttle=AddressRate(setting)``
 in its route; django-ninja then answers 429 with ``Retry-After`` once an address has used up

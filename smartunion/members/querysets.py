@@ -15,7 +15,7 @@ a page is read by one index scan that stops after the page, never by sorting eve
   ordinary reading differs (cengxiaoyan, cxy) is found by that one too, after everyone found
   by their reading: two more parts, the same two ways, over the other-reading columns and
   their partial indexes (``person_initials_alt_idx``, ``person_pinyin_alt_idx``: only the few
-  people who have another reading; docs/decisions/0006-surname-readings.md).
+  people who have another reading; docs/decisions/0009-surname-readings.md).
 
 On PostgreSQL a B-tree in the database's collation cannot serve ``LIKE 'prefix%'`` unless that
 collation is "C", so ``name`` and ``name_initials`` are indexed with ``COLLATE "C"`` (migration
