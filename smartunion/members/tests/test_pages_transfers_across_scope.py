@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from smartunion.core.home import todo_figures
 from smartunion.core.models import AuditEntry
-from smartunion.core.testing import new_id_number
+from smartunion.core.testing import downloaded_csv, new_id_number
 from smartunion.members import services
 from smartunion.members.models import Membership, Transfer, TransferKind, TransferStatus
 from smartunion.members.tests.test_transfers_across_scope import counts, number_of
@@ -221,3 +221,16 @@ def test_the_home_page_counts_what_each_side_decides_and_links_to_it(client, wor
     assert todo(world.province_admin, "待同意的转入申请").value == 1
     page = shown(login(client, world.sibling_admin).get(reverse("core:home")))
     assert f"{url('transfers')}?box=in#in" in page
+
+
+def test_the_pending_transfers_export_names_each_sides_part_in_a_request(client, world):
+    services.request_transfer(
+        "王五", number_of(world.member_b1), world.union_a2, actor=world.county_admin
+    )
+    login(client, world.county_admin)
+    rows = downloaded_csv(client.get(url("transfers"), {"export": "csv"}))[2:]
+    assert [(r[1], r[0]) for r in rows] == [("王五", "已申请转入")]
+    login(client, world.sibling_admin)
+    rows = downloaded_csv(client.get(url("transfers"), {"export": "csv"}))[2:]
+    assert [(r[1], r[0]) for r in rows] == [("王五", "待同意转出")]
+    assert number_of(world.member_b1) not in str(rows)
