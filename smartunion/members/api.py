@@ -640,6 +640,7 @@ def accept_transfer(request, transfer_id: int):
 
 
 @router.post("/transfers/{int:transfer_id}/decline", response=TransferOut)
+@api_errors(409)
 def decline_transfer(request, transfer_id: int, payload: NoteOnlyIn):
     """撤回 (by the side that started it) or 退回/不同意 (by the side that decides) a pending
     transfer; refusing a 申请转入 needs a ``note`` (the reason)."""

@@ -474,7 +474,7 @@ def accept_transfer(transfer: Transfer, *, actor) -> Membership:
     if t is None or not _holds(actor, t.deciding_org_id):
         raise NotInScope("转会记录")
     if t.status != TransferStatus.PENDING:
-        raise ValidationError(DECIDED)
+        raise Conflict(DECIDED)
     _require_active_org(t.to_org, "to_org")
     old = Membership.objects.select_for_update().select_related("person").get(pk=t.membership_id)
     if old.status not in CURRENT_STATUSES or old.org_id != t.from_org_id:
@@ -531,7 +531,7 @@ def decline_transfer(transfer: Transfer, *, actor, note: str = "") -> Transfer:
     if t is None or not Transfer.objects.visible_to(actor, "change").filter(pk=t.pk).exists():
         raise NotInScope("转会记录")
     if t.status != TransferStatus.PENDING:
-        raise ValidationError(DECIDED)
+        raise Conflict(DECIDED)
     starting_side = _holds(actor, t.starting_org_id)
     if t.is_request and not starting_side and not note.strip():
         raise ValidationError({"note": "请填写不同意转出的理由，对方工会会看到。"})

@@ -267,8 +267,10 @@ def test_the_api_asks_for_a_member_and_the_persons_union_approves(world):
     accepted = post(b, f"{API}/transfers/{sent['id']}/accept")
     assert accepted.status_code == 200, accepted.content
     assert accepted.json()["org"] == world.union_a2.pk
-    again = post(b, f"{API}/transfers/{sent['id']}/accept")
-    assert again.status_code in (404, 422)
+    # Someone who acts after it was decided is told so (409: read it again).
+    again = post(b, f"{API}/transfers/{sent['id']}/decline", {"note": "晚了一步"})
+    assert again.status_code == 409
+    assert again.json()["detail"] == [{"field": "", "message": services.DECIDED}]
 
 
 def test_the_api_gives_one_answer_for_a_wrong_name_and_an_unregistered_number(world):
