@@ -264,6 +264,16 @@ def target_label(org: Organization) -> str:
     return f"{org.name}（{org.parent.name}）" if org.parent_id else org.name
 
 
+def to_org_field(label: str, invalid: str) -> OrgChoiceField:
+    """A transfer's 转入工会 (its choices set by the view: TargetForm.offer)."""
+    return OrgChoiceField(
+        label=label,
+        queryset=Organization.objects.none(),
+        empty_label="—— 请选择转入工会 ——",
+        error_messages={"required": "请选择转入工会。", "invalid_choice": invalid},
+    )
+
+
 class TargetForm(forms.Form):
     """A transfer's form: ``to_org`` chosen among many unions (views.TargetSearchMixin), the
     reason and a note."""
@@ -292,15 +302,7 @@ class TargetForm(forms.Form):
 class TransferForm(TargetForm):
     """发起转会 to any active union of the province."""
 
-    to_org = OrgChoiceField(
-        label="转入工会",
-        queryset=Organization.objects.none(),
-        empty_label="—— 请选择转入工会 ——",
-        error_messages={
-            "required": "请选择转入工会。",
-            "invalid_choice": "转入工会不存在，请重新选择。",
-        },
-    )
+    to_org = to_org_field("转入工会", "转入工会不存在，请重新选择。")
     complete_now = forms.BooleanField(
         label="立即完成接收",
         required=False,
@@ -316,15 +318,7 @@ class TransferRequestForm(TargetForm, IdNumberForm):
     """申请转入: the person's full name and full ID number (never shown back), and the union of
     the user's scope they move to."""
 
-    to_org = OrgChoiceField(
-        label="转入工会（本方）",
-        queryset=Organization.objects.none(),
-        empty_label="—— 请选择转入工会 ——",
-        error_messages={
-            "required": "请选择转入工会。",
-            "invalid_choice": "转入工会不存在或不在您的管理范围内，请重新选择。",
-        },
-    )
+    to_org = to_org_field("转入工会（本方）", "转入工会不存在或不在您的管理范围内，请重新选择。")
     name = forms.CharField(
         label="姓名",
         max_length=64,
