@@ -234,3 +234,15 @@ def test_the_pending_transfers_export_names_each_sides_part_in_a_request(client,
     rows = downloaded_csv(client.get(url("transfers"), {"export": "csv"}))[2:]
     assert [(r[1], r[0]) for r in rows] == [("王五", "待同意转出")]
     assert number_of(world.member_b1) not in str(rows)
+
+
+def test_the_members_page_offers_the_persons_union_to_approve_a_request(client, world):
+    transfer = services.request_transfer(
+        "王五", number_of(world.member_b1), world.union_a2, actor=world.county_admin
+    )
+    html = shown(
+        login(client, world.sibling_admin).get(url("detail", person_id=world.member_b1.person_id))
+    )
+    assert "城关区快递行业联合工会</strong> 申请转入" in html
+    assert url("transfer_accept", transfer_id=transfer.pk) in html and "同意转出" in html
+    assert "不同意" in html
