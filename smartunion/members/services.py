@@ -563,10 +563,11 @@ def _holds(actor, org_id: int) -> bool:
 # that union's name so they can follow it up) or of none (then they register an application,
 # as the 入会 form would tell them anyway). Every other pair — a wrong name for a registered
 # number, or a number nobody registered — gets the same answer, so the lookup cannot tell
-# someone holding only a number whether it is registered, or under which name. A wrong guess
-# counts as a miss: an account's misses are limited per time slot (a setting), so guessing
+# someone holding only a number whether it is registered, or under which name. A lookup that
+# finds no current member (a wrong guess, or a person who is no member) counts as a miss: an
+# account's misses are limited per time slot (SMARTUNION_TRANSFER_LOOKUP_RATE), so guessing
 # names for a number is slow, and every lookup is in the audit log (the name and the outcome,
-# never the number).
+# never the number). A malformed number is refused before any lookup: it tells nothing.
 NO_MATCH = "姓名与身份证号码不一致（或该号码没有会员登记），请核对后重试。"
 NOT_A_MEMBER = "此人目前不是任何工会的会员（没有在籍或保留会籍），不必转会，请直接办理入会申请。"
 ALREADY_OURS = "此人已是您管理范围内的会员，请在会员页直接办理转会。"
