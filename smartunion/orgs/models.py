@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.functional import cached_property
 
 from smartunion.core.bounds import EMPLOYEES
 from smartunion.core.codes import Industry, UnitCategory
@@ -18,6 +21,36 @@ SEGMENT = 8
 
 def path_segment(pk: int) -> str:
     return f"{pk:0{SEGMENT}x}"
+
+
+def path_prefixes(path: str) -> list[str]:
+    """The paths of a union's ancestors, root first (the prefixes of its own path)."""
+    return [path[:i] for i in range(SEGMENT, len(path), SEGMENT)]
+
+
+#: Between the names of a union's path when shown as one line (``path_display``).
+PATH_SEPARATOR = " › "
+# Reads of many ancestors at once are split so that no query has more parameters than
+# SQLite allows.
+_IN_CHUNK = 500
+
+
+def attach_path_names(orgs: Iterable[Organization]) -> list[Organization]:
+    """Give each union its ``path_names`` (province first, the union itself last), reading
+    the names of all their ancestors in one query (one per 500 ancestors): a page of unions
+    costs one query, not one per union. Returns the unions as a list."""
+    orgs = list(orgs)
+    known = {o.path: o.name for o in orgs}
+    wanted = sorted({p for o in orgs for p in path_prefixes(o.path)} - known.keys())
+    for start in range(0, len(wanted), _IN_CHUNK):
+        known.update(
+            Organization.objects.filter(path__in=wanted[start : start + _IN_CHUNK]).values_list(
+                "path", "name"
+            )
+        )
+    for o in orgs:
+        o.path_names = [known.get(p, "") for p in path_prefixes(o.path)] + [o.name]
+    return orgs
 
 
 class Kind(models.TextChoices):
@@ -180,8 +213,23 @@ class Organization(ScopedModel):
 
     def ancestors(self) -> list[Organization]:
         """From the root down to the parent, in one query."""
-        prefixes = [self.path[:i] for i in range(SEGMENT, len(self.path), SEGMENT)]
+        prefixes = path_prefixes(self.path)
         return list(Organization.objects.filter(path__in=prefixes).order_by("depth"))
+
+    @cached_property
+    def path_names(self) -> list[str]:
+        """The names from the province down to this union (one query; for many unions at
+        once, ``attach_path_names``)."""
+        attach_path_names([self])
+        return self.__dict__["path_names"]
+
+    @property
+    def path_display(self) -> str:
+        """Where the union sits, on one line: ``兰州市总工会 › 城关区总工会 › 泉坪乡工会 ›
+        城关区快递物流行业联合工会``. The province root is left out (every union of the
+        deployment lies under it, so it tells no two unions apart) unless it is the union."""
+        names = self.path_names
+        return PATH_SEPARATOR.join(names[1:] if len(names) > 1 else names)
 
     def is_descendant_of(self, other: Organization) -> bool:
         return self.path.startswith(other.path)

@@ -31,7 +31,13 @@ from smartunion.members.models import MEMBER_FILTERS, Membership, Person
 from smartunion.members.querysets import looks_like_id_number
 from smartunion.orgs import services
 from smartunion.orgs.forms import DissolveForm, MoveForm, OrgForm
-from smartunion.orgs.models import GRASSROOTS_KINDS, Kind, Organization, Status
+from smartunion.orgs.models import (
+    GRASSROOTS_KINDS,
+    Kind,
+    Organization,
+    Status,
+    path_prefixes,
+)
 
 CHILDREN_PAGE_SIZE = 100
 SUBUNIONS_PAGE_SIZE = 20
@@ -170,9 +176,7 @@ class ChildrenView(ScopedViewMixin, TemplateView):
 
 def visible_ancestors(org: Organization, user) -> list[Organization]:
     """The breadcrumb: the ancestors of ``org`` the user may see, from the top down."""
-    from smartunion.orgs.models import SEGMENT
-
-    prefixes = [org.path[:i] for i in range(SEGMENT, len(org.path), SEGMENT)]
+    prefixes = path_prefixes(org.path)
     if not prefixes:
         return []
     return list(
