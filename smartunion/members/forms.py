@@ -23,7 +23,7 @@ from smartunion.core.codes import (
 )
 from smartunion.members.models import RETAIN_REASONS, ApplicationChannel, ChangeReason
 from smartunion.members.services import PersonData
-from smartunion.orgs.models import Organization
+from smartunion.orgs.models import Organization, attach_path_names
 
 BLANK = [("", "—— 请选择 ——")]
 
@@ -290,4 +290,7 @@ class TransferForm(forms.Form):
         matching a name search) instead of sending them all.
         """
         field = self.fields["to_org"]
-        field.widget.choices = [("", field.empty_label)] + [(o.pk, o.name) for o in shown]
+        # Names repeat across the province: each choice says where the union sits.
+        field.widget.choices = [("", field.empty_label)] + [
+            (o.pk, o.path_display) for o in attach_path_names(shown)
+        ]

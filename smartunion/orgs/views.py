@@ -36,6 +36,7 @@ from smartunion.orgs.models import (
     Kind,
     Organization,
     Status,
+    attach_path_names,
     path_prefixes,
 )
 
@@ -449,7 +450,7 @@ class OrgPickerMixin:
         else:
             # Without a search, offer the unions above the grassroots level near this one.
             queryset = queryset.exclude(kind__in=GRASSROOTS_KINDS)
-        return list(queryset.order_by("depth", "path")[:PICKER_SIZE])
+        return attach_path_names(queryset.order_by("depth", "path")[:PICKER_SIZE])
 
     def get_template_names(self):
         if self.is_partial and self.request.htmx.target == "picker-results":
