@@ -13,6 +13,7 @@ from smartunion.core.codes import Industry, UnitCategory
 from smartunion.core.fields import EncryptedTextField
 from smartunion.core.idnumber import mask_phone
 from smartunion.core.querysets import ScopedModel, ScopedQuerySet
+from smartunion.orgs.names import NAME_MAX, normalize_name
 
 # Each ancestor contributes a fixed-width segment (its id in 8 hex digits) to the path, so a
 # subtree is one prefix filter on an indexed column and no separator can make prefixes clash.
@@ -96,7 +97,10 @@ class Organization(ScopedModel):
 
     scope_path_lookup = "path"
 
-    name = models.CharField("工会名称", max_length=128)
+    name = models.CharField("工会名称", max_length=NAME_MAX)
+    # The name as siblings' names are compared (orgs/names.py), kept by save() and written by
+    # the bulk writers: two 正常 unions under one parent never share it (a constraint).
+    name_key = models.CharField("名称（比对用）", max_length=NAME_MAX, editable=False)
     parent = models.ForeignKey(
         "self",
         models.PROTECT,
@@ -178,6 +182,17 @@ class Organization(ScopedModel):
                 violation_error_message="组织类型不正确。",
             ),
             EMPLOYEES.constraint("employee_count", name="org_employee_count_range"),
+            models.UniqueConstraint(
+                fields=["parent", "name_key"],
+                condition=models.Q(status=Status.NORMAL),
+                name="org_sibling_name_unique",
+                violation_error_message="同一上级工会下已有同名的工会。",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(name_key=""),
+                name="org_name_key_set",
+                violation_error_message="工会名称不能为空。",
+            ),
             models.CheckConstraint(
                 condition=models.Q(parent__isnull=True) | ~models.Q(parent=models.F("pk")),
                 name="org_not_own_parent",
@@ -187,6 +202,13 @@ class Organization(ScopedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.name_key = normalize_name(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_key"}
+        super().save(*args, **kwargs)
 
     @property
     def audit_org_path(self) -> str:

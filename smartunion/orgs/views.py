@@ -358,7 +358,24 @@ class OrgFormMixin(ScopedViewMixin):
             apply_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, success_message.format(name=org.name))
+        if self.warns_of_namesakes:
+            self.warn_of_namesakes(org)
         return HttpResponseRedirect(self.detail_url(org))
+
+    #: Whether a saved name shared with unions elsewhere in the province gets a warning.
+    warns_of_namesakes = False
+
+    def warn_of_namesakes(self, org: Organization) -> None:
+        """The same name under another parent is allowed, but choosing between the two later
+        needs their paths: the user is told where the others sit."""
+        count, shown = services.namesakes(org)
+        if count:
+            places = "；".join(o.path_display for o in shown) + ("等" if count > len(shown) else "")
+            messages.warning(
+                self.request,
+                f"省内另有{count}个名为“{org.name}”的工会：{places}。"
+                "选择工会时请按上级工会区分；如是同一个工会，请勿重复建立。",
+            )
 
 
 class OrgCreateView(OrgFormMixin, FormView):
@@ -366,6 +383,7 @@ class OrgCreateView(OrgFormMixin, FormView):
 
     template_name = "orgs/form.html"
     form_class = OrgForm
+    warns_of_namesakes = True
 
     def get_initial(self):
         parent = self.get_org()
@@ -399,6 +417,7 @@ class OrgEditView(OrgFormMixin, FormView):
 
     template_name = "orgs/form.html"
     form_class = OrgForm
+    warns_of_namesakes = True
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
