@@ -142,12 +142,15 @@ def _check_sibling_name(org: Organization) -> None:
         raise ValidationError({"name": sibling_name_taken(existing)})
 
 
-def namesakes(org: Organization, *, limit: int = 3) -> tuple[int, list[Organization]]:
-    """The other 正常 unions of the province with the same name as ``org`` (allowed elsewhere
-    in the tree, but worth a warning): how many, and the first ``limit`` with their paths."""
+def namesakes(
+    name: str, *, exclude: int | None = None, limit: int = 3
+) -> tuple[int, list[Organization]]:
+    """The 正常 unions of the province named ``name`` (normalized), but ``exclude``: allowed
+    under other parents, yet worth a warning. How many, and the first ``limit`` with their
+    paths."""
     queryset = Organization.objects.filter(
-        name_key=normalize_name(org.name), status=Status.NORMAL
-    ).exclude(pk=org.pk)
+        name_key=normalize_name(name), status=Status.NORMAL
+    ).exclude(pk=exclude)
     count = queryset.count()
     return count, attach_path_names(queryset.order_by("path")[:limit]) if count else []
 

@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 from django.http import HttpResponseRedirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import FormView, TemplateView
@@ -358,24 +359,45 @@ class OrgFormMixin(ScopedViewMixin):
             apply_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, success_message.format(name=org.name))
-        if self.warns_of_namesakes:
-            self.warn_of_namesakes(org)
+        if self.checks_names:
+            count, shown = services.namesakes(org.name, exclude=org.pk)
+            if count:
+                messages.warning(self.request, namesakes_warning(org.name, count, shown))
         return HttpResponseRedirect(self.detail_url(org))
 
-    #: Whether a saved name shared with unions elsewhere in the province gets a warning.
-    warns_of_namesakes = False
+    #: Whether the form checks its name against the tree as it is typed, and after saving
+    #: warns of unions of the same name elsewhere (create and edit).
+    checks_names = False
 
-    def warn_of_namesakes(self, org: Organization) -> None:
-        """The same name under another parent is allowed, but choosing between the two later
-        needs their paths: the user is told where the others sit."""
-        count, shown = services.namesakes(org)
-        if count:
-            places = "；".join(o.path_display for o in shown) + ("等" if count > len(shown) else "")
-            messages.warning(
-                self.request,
-                f"省内另有{count}个名为“{org.name}”的工会：{places}。"
-                "选择工会时请按上级工会区分；如是同一个工会，请勿重复建立。",
-            )
+    def name_place(self) -> tuple[int | None, int | None]:
+        """(the parent the named union sits under, the union itself if it exists)."""
+        raise NotImplementedError
+
+    def get(self, request, *args, **kwargs):
+        if self.checks_names and self.is_partial and request.htmx.target == "name-check":
+            return render(request, "orgs/_name_check.html", self.name_check())
+        return super().get(request, *args, **kwargs)
+
+    def name_check(self) -> dict:
+        """What the form says of the name typed so far: a sibling of that name (refused on
+        saving) or unions of that name elsewhere in the province (allowed, with a warning)."""
+        name = self.request.GET.get("name", "").strip()[:128]
+        if not name:
+            return {}
+        parent_id, exclude = self.name_place()
+        sibling = services.sibling_namesake(name, parent_id, exclude=exclude)
+        if sibling is not None:
+            return {"refusal": services.sibling_name_taken(sibling)}
+        count, shown = services.namesakes(name, exclude=exclude)
+        return {"warning": namesakes_warning(name, count, shown)} if count else {}
+
+
+def namesakes_warning(name: str, count: int, shown: Sequence[Organization]) -> str:
+    places = "；".join(o.path_display for o in shown) + ("等" if count > len(shown) else "")
+    return (
+        f"省内另有{count}个名为“{name}”的工会：{places}。"
+        "选择工会时请按上级工会区分；如是同一个工会，请勿重复建立。"
+    )
 
 
 class OrgCreateView(OrgFormMixin, FormView):
@@ -383,7 +405,10 @@ class OrgCreateView(OrgFormMixin, FormView):
 
     template_name = "orgs/form.html"
     form_class = OrgForm
-    warns_of_namesakes = True
+    checks_names = True
+
+    def name_place(self) -> tuple[int | None, int | None]:
+        return self.get_org().pk, None
 
     def get_initial(self):
         parent = self.get_org()
@@ -417,7 +442,11 @@ class OrgEditView(OrgFormMixin, FormView):
 
     template_name = "orgs/form.html"
     form_class = OrgForm
-    warns_of_namesakes = True
+    checks_names = True
+
+    def name_place(self) -> tuple[int | None, int | None]:
+        org = self.get_org()
+        return org.parent_id, org.pk
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()

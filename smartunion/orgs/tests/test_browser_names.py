@@ -45,10 +45,22 @@ def test_picking_shows_paths_and_a_second_sibling_of_one_name_is_refused(
     count = Organization.objects.count()
     page.goto(f"{live_server.url}/orgs/{world.county_a.pk}/new/")
     page.get_by_label("工会名称").fill("城关区快递行业联合工会 ")
+    # Said while typing, before anything is sent…
+    expect(page.locator("#name-check")).to_contain_text(
+        "上级工会下已有同名的工会“城关区快递行业联合工会”（兰州市总工会 › 城关区总工会 ›"
+    )
     page.get_by_label("组织类型").select_option(label="联合基层工会")
     page.get_by_role("button", name="保存").click()
     expect(page.get_by_text("上级工会下已有同名的工会“城关区快递行业联合工会”")).to_be_visible()
     expect(page.get_by_label("工会名称")).to_have_value("城关区快递行业联合工会 ")
     screenshot(page, "orgs-same-name-refused")
     assert Organization.objects.count() == count
+
+    # …while the same name under another parent is allowed, with a warning of the others.
+    page.goto(f"{live_server.url}/orgs/{world.union_a1.pk}/new/")
+    page.get_by_label("工会名称").fill("城关区快递行业联合工会")
+    expect(page.locator("#name-check .msg-warning")).to_contain_text(
+        "省内另有2个名为“城关区快递行业联合工会”的工会"
+    )
+    screenshot(page, "orgs-same-name-warning")
     context.close()

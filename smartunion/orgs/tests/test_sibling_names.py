@@ -65,7 +65,7 @@ def test_the_same_name_under_another_parent_is_allowed_and_found_as_a_namesake(w
     twin = services.create_org(
         values("城关区快递行业联合工会"), parent=town, actor=world.county_admin
     )
-    count, shown = services.namesakes(twin)
+    count, shown = services.namesakes(twin.name, exclude=twin.pk)
     assert count == 1 and [o.path_display for o in shown] == [
         "兰州市总工会 › 城关区总工会 › 城关区快递行业联合工会"
     ]
@@ -214,3 +214,45 @@ def test_the_province_seed_never_makes_siblings_of_one_name(db, seed):
     assert keys.most_common(1)[0][1] == 1
     # Names repeat in the tree as they do in real life: the numbering is what kept them apart.
     assert any(s.name.endswith("（2）") for s in specs)
+
+
+NAME_CHECK = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "name-check"}
+
+
+def test_the_form_says_while_typing_that_a_sibling_has_the_name(client, world):
+    client.force_login(world.county_admin)
+    create = reverse("orgs:create", kwargs={"org_id": world.county_a.pk})
+    fragment = client.get(create, {"name": "城关区快递行业联合工会 "}, **NAME_CHECK)
+    assert "<html" not in fragment.content.decode()
+    assert TAKEN in fragment.content.decode()
+    assert client.get(create, {"name": "城关区新工会"}, **NAME_CHECK).content.decode().strip() == ""
+
+
+def test_the_form_warns_while_typing_of_the_name_elsewhere(client, world):
+    client.force_login(world.city_admin)
+    fragment = client.get(
+        reverse("orgs:create", kwargs={"org_id": world.county_b.pk}),
+        {"name": "城关区快递行业联合工会"},
+        **NAME_CHECK,
+    ).content.decode()
+    assert "msg-warning" in fragment and "省内另有1个名为“城关区快递行业联合工会”的工会" in fragment
+
+
+def test_editing_a_union_does_not_find_it_as_its_own_namesake(client, world):
+    client.force_login(world.county_admin)
+    fragment = client.get(
+        reverse("orgs:edit", kwargs={"org_id": world.union_a2.pk}),
+        {"name": "城关区快递行业联合工会"},
+        **NAME_CHECK,
+    ).content.decode()
+    assert fragment.strip() == ""
+
+
+def test_the_name_check_of_another_countys_union_is_not_found(client, world):
+    client.force_login(world.county_admin)
+    response = client.get(
+        reverse("orgs:create", kwargs={"org_id": world.county_b.pk}),
+        {"name": "七里河区供电公司工会"},
+        **NAME_CHECK,
+    )
+    assert response.status_code == 404
