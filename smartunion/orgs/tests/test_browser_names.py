@@ -63,4 +63,14 @@ def test_picking_shows_paths_and_a_second_sibling_of_one_name_is_refused(
         "省内另有2个名为“城关区快递行业联合工会”的工会"
     )
     screenshot(page, "orgs-same-name-warning")
+
+    # The paths wrap on a phone: nothing sticks out sideways.
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    phone.add_cookies(context.cookies())
+    small = phone.new_page()
+    small.goto(f"{live_server.url}/orgs/{world.union_a1.pk}/move/")
+    small.get_by_placeholder("输入工会名称查找").fill("快递")
+    expect(small.locator("#picker-results .org-path")).to_have_count(2)
+    assert small.evaluate("document.documentElement.scrollWidth") <= 390
+    phone.close()
     context.close()
