@@ -1,4 +1,4 @@
-"""Two 正常 unions under one parent never share a name (issue 11 §1; docs/decisions/0010).
+"""Two 正常 unions under one parent never share a name (issue 11 §1; docs/decisions/0016-no-same-named-siblings.md).
 
 Fills ``name_key`` (orgs/names.py) and, where existing siblings already share a name, keeps
 the oldest one's name and numbers the others (``名称（2）``, ``名称（3）``…), listing each
