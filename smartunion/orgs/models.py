@@ -262,6 +262,8 @@ class Organization(ScopedModel):
 
     def clean(self) -> None:
         super().clean()
+        # Before the constraints are validated (full_clean), as save() would write it.
+        self.name_key = normalize_name(self.name)
         if self.parent_id and self.pk and self.path and self.parent.path.startswith(self.path):
             raise ValidationError({"parent": "不能把工会组织移到它自己的下级组织之下。"})
         if self.kind != Kind.PROVINCE and not self.parent_id:

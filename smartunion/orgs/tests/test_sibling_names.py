@@ -256,3 +256,12 @@ def test_the_name_check_of_another_countys_union_is_not_found(client, world):
         **NAME_CHECK,
     )
     assert response.status_code == 404
+
+
+def test_model_validation_knows_the_rule_before_saving(world):
+    twin = Organization(
+        name="城关区快递行业联合工会　", parent=world.county_a, kind=Kind.JOINT, region_id="620102"
+    )
+    with pytest.raises(ValidationError) as caught:
+        twin.full_clean(exclude=["path"])
+    assert "同一上级工会下已有同名的工会。" in caught.value.messages
