@@ -163,6 +163,8 @@ class Organization(ScopedModel):
         indexes = [
             models.Index(fields=["parent", "name"], name="org_parent_name_idx"),
             models.Index(fields=["region"], name="org_region_idx"),
+            # The same name anywhere in the province (the form's warning, as the name is typed).
+            models.Index(fields=["name_key"], name="org_name_key_idx"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -60,6 +60,10 @@ class Migration(migrations.Migration):
                 violation_error_message="同一上级工会下已有同名的工会。",
             ),
         ),
+        migrations.AddIndex(
+            model_name="organization",
+            index=models.Index(fields=["name_key"], name="org_name_key_idx"),
+        ),
         migrations.AddConstraint(
             model_name="organization",
             constraint=models.CheckConstraint(
