@@ -23,7 +23,7 @@ from smartunion.core.codes import (
 )
 from smartunion.members.models import RETAIN_REASONS, ApplicationChannel, ChangeReason
 from smartunion.members.services import PersonData
-from smartunion.orgs.models import Organization
+from smartunion.orgs.models import Organization, attach_path_names
 
 BLANK = [("", "—— 请选择 ——")]
 
@@ -259,11 +259,6 @@ class OrgChoiceField(forms.ModelChoiceField):
         return obj.name
 
 
-def target_label(org: Organization) -> str:
-    """A union offered as a 转入工会: its name and its parent's, as names repeat."""
-    return f"{org.name}（{org.parent.name}）" if org.parent_id else org.name
-
-
 def to_org_field(label: str, invalid: str) -> OrgChoiceField:
     """A transfer's 转入工会 (its choices set by the view: TargetForm.offer)."""
     return OrgChoiceField(
@@ -296,7 +291,10 @@ class TargetForm(forms.Form):
         matching a name search) instead of sending them all.
         """
         field = self.fields["to_org"]
-        field.widget.choices = [("", field.empty_label)] + [(o.pk, target_label(o)) for o in shown]
+        # Names repeat across the province: each choice says where the union sits.
+        field.widget.choices = [("", field.empty_label)] + [
+            (o.pk, o.path_display) for o in attach_path_names(shown)
+        ]
 
 
 class TransferForm(TargetForm):

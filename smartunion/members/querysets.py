@@ -230,7 +230,9 @@ class TransferQuerySet(ScopedQuerySet):
 
         return (
             self.filter(status=TransferStatus.PENDING)
-            .select_related("person", "from_org", "to_org")
+            # The lists name each union with its parent (orgs.templatetags.orgs.org_ref).
+            .select_related("person", "from_org__parent", "to_org__parent")
+            .defer("from_org__parent__chair_phone", "to_org__parent__chair_phone")
             .order_by("sent_on", "id")
         )
 

@@ -192,7 +192,12 @@ class MemberDetailView(MembersMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         person = self.get_person(self.kwargs["person_id"])
-        memberships = list(person.memberships.select_related("org").order_by("-id"))
+        # Each union is named with its parent (orgs.templatetags.orgs.org_ref), read in the same query.
+        memberships = list(
+            person.memberships.select_related("org__parent")
+            .defer("org__parent__chair_phone")
+            .order_by("-id")
+        )
         # The membership the page is about: the current one, else a pending application,
         # else the latest (ended or rejected).
         membership = (
@@ -201,9 +206,9 @@ class MemberDetailView(MembersMixin, TemplateView):
             or (memberships[0] if memberships else None)
         )
         pending = list(
-            Transfer.objects.filter(person=person, status=TransferStatus.PENDING).select_related(
-                "from_org", "to_org"
-            )
+            Transfer.objects.filter(person=person, status=TransferStatus.PENDING)
+            .select_related("from_org__parent", "to_org__parent")
+            .defer("from_org__parent__chair_phone", "to_org__parent__chair_phone")
         )
         for transfer in pending:
             for_the_page(transfer, user, context["can_change"])
@@ -212,7 +217,11 @@ class MemberDetailView(MembersMixin, TemplateView):
             membership=membership,
             actions=actions_for(user, membership, pending),
             pending=pending,
-            events=list(person.events.select_related("org").order_by("-occurred_on", "-id")),
+            events=list(
+                person.events.select_related("org__parent")
+                .defer("org__parent__chair_phone")
+                .order_by("-occurred_on", "-id")
+            ),
             can_reveal=self.can("reveal_pii"),
             revealed=self.revealed,
         )

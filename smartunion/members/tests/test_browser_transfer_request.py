@@ -33,7 +33,7 @@ def test_county_a_asks_for_a_member_of_county_b_who_approves(live_server, browse
     page.wait_for_url(re.compile(r"/members/transfers/request/$"))
     form = page.locator("#transfer-request-form")
     form.get_by_role("combobox", name="转入工会（本方）").select_option(
-        label="城关区快递行业联合工会（城关区总工会）"
+        label="兰州市总工会 › 城关区总工会 › 城关区快递行业联合工会"
     )
     # A name that does not match the number: one answer, the number not shown back.
     form.get_by_label("姓名").fill("王六")
@@ -45,7 +45,7 @@ def test_county_a_asks_for_a_member_of_county_b_who_approves(live_server, browse
     screenshot(page, "members-transfer-request-error")
 
     form.get_by_role("combobox", name="转入工会（本方）").select_option(
-        label="城关区快递行业联合工会（城关区总工会）"
+        label="兰州市总工会 › 城关区总工会 › 城关区快递行业联合工会"
     )
     form.get_by_label("姓名").fill("王五")
     form.get_by_label("身份证号码").fill(number)

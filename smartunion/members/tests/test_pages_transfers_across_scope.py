@@ -55,7 +55,7 @@ def test_a_grassroots_admin_finds_a_union_of_another_county_by_name(client, worl
     )
     html = shown(response)
     # The name and its parent's, nothing else of the union.
-    assert "七里河区供电公司工会（七里河区总工会）" in html
+    assert "兰州市总工会 › 七里河区总工会 › 七里河区供电公司工会" in html
     assert "没有名称包含" not in html
 
 
@@ -96,7 +96,7 @@ def test_a_county_asks_for_a_member_of_another_county_who_approves(client, world
     login(client, world.county_admin)
     assert "申请转入" in shown(client.get(url("transfers")))
     form = shown(client.get(url("transfer_request")))
-    assert "城关区快递行业联合工会（城关区总工会）" in form
+    assert "兰州市总工会 › 城关区总工会 › 城关区快递行业联合工会" in form
     response = client.post(url("transfer_request"), request_post(world), follow=True)
     html = shown(response)
     assert "已向七里河区供电公司工会申请王五转入城关区快递行业联合工会，待对方工会同意" in html
@@ -243,6 +243,8 @@ def test_the_members_page_offers_the_persons_union_to_approve_a_request(client, 
     html = shown(
         login(client, world.sibling_admin).get(url("detail", person_id=world.member_b1.person_id))
     )
-    assert "城关区快递行业联合工会</strong> 申请转入" in html
+    # The asking union, named with its parent (orgs' org_ref): 城关区快递行业联合工会（上级：城关区总工会）.
+    assert "<strong><span class=\"org-ref\">城关区快递行业联合工会<span" in html
+    assert "（上级：城关区总工会）</span></span>\n</strong> 申请转入" in html
     assert url("transfer_accept", transfer_id=transfer.pk) in html and "同意转出" in html
     assert "不同意" in html
