@@ -244,7 +244,7 @@ def test_the_members_page_offers_the_persons_union_to_approve_a_request(client, 
         login(client, world.sibling_admin).get(url("detail", person_id=world.member_b1.person_id))
     )
     # The asking union, named with its parent (orgs' org_ref): 城关区快递行业联合工会（上级：城关区总工会）.
-    assert "<strong><span class=\"org-ref\">城关区快递行业联合工会<span" in html
+    assert '<strong><span class="org-ref">城关区快递行业联合工会<span' in html
     assert "（上级：城关区总工会）</span></span>\n</strong> 申请转入" in html
     assert url("transfer_accept", transfer_id=transfer.pk) in html and "同意转出" in html
     assert "不同意" in html
