@@ -84,6 +84,8 @@ def test_county_a_asks_for_a_member_of_county_b_who_approves(live_server, browse
 
     # County A's admin now opens the member's page.
     page.goto(f"{live_server.url}/members/{world.member_b1.person_id}/")
-    expect(page.locator("#membership-org")).to_have_text("城关区快递行业联合工会")
+    expect(page.locator("#membership-org")).to_have_text(
+        "城关区快递行业联合工会（上级：城关区总工会）"
+    )
     other.close()
     context.close()
