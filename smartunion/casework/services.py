@@ -104,12 +104,15 @@ def _clear_wait(case) -> None:
 # ---- opening and moving cases -------------------------------------------------------------------
 
 
-def open_case(case, *, actor, on: dt.date | None = None, note: str = "") -> Any:
+def open_case(
+    case, *, actor, on: dt.date | None = None, note: str = "", state: str | None = None
+) -> Any:
     """Save a new case in its initial state (call inside the domain's create transaction,
-    with the domain fields set); numbers it and writes the first timeline entry."""
+    with the domain fields set); numbers it and writes the first timeline entry. ``state``:
+    a case type with more than one way in (a consultation or an application) names it."""
     case_type: CaseType = case.case_type
     on = on or today()
-    initial = case_type.state(case_type.initial)
+    initial = case_type.state(state or case_type.initial)
     case.opened_on = case.opened_on or on
     case.created_by_name = clerk_label(actor)
     case.number = f"~{uuid.uuid4().hex[:24]}"

@@ -99,6 +99,10 @@ class CaseTransitionView(CaseMixin, FormView):
         t = self.get_transition()
         form.fields["note"].label = t.note_label
         form.fields["note"].required = t.note_required
+        if hasattr(form, "bind_case"):
+            # A field whose choices depend on the case (e.g. the handlers the deciding union
+            # may assign); the service validates the value again.
+            form.bind_case(self.get_case(), self.request.user)
         return form
 
     def get_initial(self):
