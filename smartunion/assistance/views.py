@@ -44,10 +44,10 @@ from smartunion.assistance.models import (
 from smartunion.assistance.rules import DIBAO
 from smartunion.casework import money
 from smartunion.casework.models import LedgerLine, RegionalRate
-from smartunion.casework.views import case_context, is_province_admin
+from smartunion.casework.views import PrintFormsMixin, case_context, is_province_admin
 from smartunion.core import audit
 from smartunion.core.forms import apply_service_errors
-from smartunion.core.views_mixins import ScopedViewMixin, fetch_page
+from smartunion.core.views_mixins import ChangeViewMixin, ScopedViewMixin, fetch_page
 from smartunion.imports import exports
 from smartunion.orgs.models import Organization
 from smartunion.orgs.views import OrgPickerMixin
@@ -55,18 +55,8 @@ from smartunion.orgs.views import OrgPickerMixin
 PAGE_SIZE = 30
 
 
-class AssistanceMixin(ScopedViewMixin):
+class AssistanceMixin(ChangeViewMixin, ScopedViewMixin):
     nav = "assistance"
-
-    def dispatch(self, request, *args, **kwargs):
-        # Forms that write: a read-only account is refused before anything is read.
-        if (
-            self.action == "change"
-            and request.user.is_authenticated
-            and not request.user.can("change")
-        ):
-            raise PermissionDenied("您的账号只有查看权限，不能修改。")
-        return super().dispatch(request, *args, **kwargs)
 
     def get_file(self, action: str | None = None) -> HardshipFile:
         if not hasattr(self, "_file"):
@@ -654,7 +644,7 @@ class PaymentCreateView(AssistanceMixin, FormView):
         return redirect("assistance:file", file_id=file.pk)
 
 
-class FilePrintView(AssistanceMixin, TemplateView):
+class FilePrintView(PrintFormsMixin, AssistanceMixin, TemplateView):
     """Printable A4 forms: the national 档案表, the application and the authorization letter.
 
     With the reveal_pii right the numbers are printed in full (for the signed paper archive)
@@ -666,9 +656,6 @@ class FilePrintView(AssistanceMixin, TemplateView):
         "authorization": ("assistance/print_authorization.html", "家庭经济状况核对授权书"),
     }
     form_name = "dangan"
-
-    def get_template_names(self):
-        return [self.forms[self.form_name][0]]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -690,12 +677,12 @@ class FilePrintView(AssistanceMixin, TemplateView):
             )
             notice_line = f"{item.notice.published_on:%Y-%m-%d} 至 {item.notice.ends_on:%Y-%m-%d} 公示，{outcome}"
         context.update(
+            case=file,
             file=file,
             members=file.members_in_order(),
             full=full,
             can_reveal=self.can("reveal_pii"),
             notice_line=notice_line,
-            title=self.forms[self.form_name][1],
             secondary=[Cause(c).label for c in file.secondary_causes],
             exclusions=_exclusion_answers(file),
             today=timezone.localdate(),

@@ -283,6 +283,22 @@ def details_display(case_type, event) -> list[str]:
     return out
 
 
+class PrintFormsMixin:
+    """Printable A4 forms of a case, one view per form: ``forms`` maps ``form_name`` to its
+    (template, title); the title goes into the context."""
+
+    forms: dict[str, tuple[str, str]] = {}
+    form_name = ""
+
+    def get_template_names(self):
+        return [self.forms[self.form_name][0]]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = self.forms[self.form_name][1]
+        return context
+
+
 def case_context(case, user) -> dict[str, Any]:
     """What the shared partials of a case page need (timeline, actions, attachments, due)."""
     from django.contrib.contenttypes.models import ContentType

@@ -15,10 +15,9 @@ from django import forms
 
 from smartunion.casework.models import MAX_AMOUNT
 from smartunion.casework.workflow import COUNTY, CaseType, State, Transition
+from smartunion.core.forms import DATE
 from smartunion.legalaid import services
 from smartunion.legalaid.codes import Result, Stage, TerminationReason, TransferTo
-
-DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
 
 class AssignForm(forms.Form):

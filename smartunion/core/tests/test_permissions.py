@@ -155,6 +155,18 @@ def _attachment(world: World):
     return make_attachment(_hardship_file(world))
 
 
+def _legal_aid_case(world: World):
+    from smartunion.legalaid.testing import make_case
+
+    return make_case(world.union_a1, world.county_admin)
+
+
+def _legal_aid_handler(world: World):
+    from smartunion.legalaid.testing import make_handler
+
+    return make_handler(world.county_a)
+
+
 def _api_token(world: World):
     from smartunion.accounts.models import ApiToken
     from smartunion.accounts.services import issue_token
@@ -179,6 +191,7 @@ KWARG_OBJECTS: dict[str, Callable[[World], Any]] = {
     "aid_id": _student_aid,
     "notice_id": _notice,
     "attachment_id": _attachment,
+    "case_id": _legal_aid_case,
     # A staff account below county A's admin (staff pages are for their higher admins).
     "user_id": lambda w: w.grassroots_admin,
     "token_id": _api_token,
@@ -192,6 +205,7 @@ REFERENCE_FIELDS: dict[str, Callable[[World], Any]] = {
     "person": lambda w: w.member_a1.person,
     "campaign": _campaign,
     "household_file": _hardship_file,
+    "handler": _legal_aid_handler,
 }
 
 # Values for other required API body fields, so an in-scope call reaches its service.
@@ -220,6 +234,10 @@ SAMPLE_VALUES: dict[str, Callable[[World], Any]] = {
     "annual_income": lambda w: "20000",
     "start": lambda w: "2026-02-13",
     "working_days": lambda w: 5,
+    "applicant_kind": lambda w: "worker",
+    "applicant_name": lambda w: "王小二",
+    "matter": lambda w: "labour",
+    "aid_form": lambda w: "arbitration",
 }
 
 # Pages anyone may open (each with the reason).
