@@ -401,17 +401,3 @@ class StudentAidForm(forms.Form):
             code: self.cleaned_data.get(f"exclusion_{code}", False)
             for code, _ in StudentExclusion.choices
         }
-
-
-class StandardForm(forms.Form):
-    region = forms.ChoiceField(label="行政区划")
-    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
-    monthly = MoneyField(label="城市低保标准（元/人·月）")
-    note = forms.CharField(label="依据", max_length=200, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        province = settings.SMARTUNION_PROVINCE
-        regions = Region.objects.filter(code__startswith=province).order_by("code")
-        self.fields["region"].choices = [(r.code, ("　" * (r.level - 1)) + r.name) for r in regions]
-        self.fields["year"].initial = timezone.localdate().year

@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Exists, OuterRef, Q, Sum
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -43,8 +43,12 @@ from smartunion.assistance.models import (
 )
 from smartunion.assistance.rules import DIBAO
 from smartunion.casework import money
-from smartunion.casework.models import LedgerLine, RegionalRate
-from smartunion.casework.views import PrintFormsMixin, case_context, is_province_admin
+from smartunion.casework.models import LedgerLine
+from smartunion.casework.views import (
+    PrintFormsMixin,
+    RegionalRatesView,
+    case_context,
+)
 from smartunion.core import audit
 from smartunion.core.forms import apply_service_errors
 from smartunion.core.views_mixins import ChangeViewMixin, ScopedViewMixin, fetch_page
@@ -693,51 +697,13 @@ class FilePrintView(PrintFormsMixin, AssistanceMixin, TemplateView):
 # ---- standards and rules ---------------------------------------------------------------------------
 
 
-class StandardsView(AssistanceMixin, FormView):
+class StandardsView(AssistanceMixin, RegionalRatesView):
     """低保标准: by region and year; the province admin enters them."""
 
     template_name = "assistance/standards.html"
-    form_class = forms.StandardForm
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        try:
-            year = int(self.request.GET.get("year", timezone.localdate().year))
-        except ValueError:
-            year = timezone.localdate().year
-        rows = (
-            RegionalRate.objects.filter(kind=DIBAO)
-            .select_related("region")
-            .order_by("-year", "region_id")
-        )
-        context.update(
-            rows=rows.filter(year=year),
-            year=year,
-            years=sorted(set(rows.values_list("year", flat=True)), reverse=True),
-            can_edit=is_province_admin(self.request.user),
-        )
-        return context
-
-    def post(self, request, *args, **kwargs):
-        if not is_province_admin(request.user):
-            raise PermissionDenied("低保标准只能由省总工会管理员维护。")
-        return super().post(request, *args, **kwargs)
-
-    def form_valid(self, form):
-        data = form.cleaned_data
-        try:
-            services.set_standard(
-                region=data["region"],
-                year=data["year"],
-                monthly=data["monthly"],
-                actor=self.request.user,
-                note=data["note"],
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, "低保标准已保存。")
-        return HttpResponseRedirect(f"{reverse('assistance:standards')}?year={data['year']}")
+    kind = DIBAO
+    label = "低保标准"
+    monthly_label = "城市低保标准（元/人·月）"
 
 
 # ---- campaigns ---------------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from smartunion.accounts.models import clerk_label
-from smartunion.casework import attachments, calendar, money, notices, services
+from smartunion.casework import attachments, calendar, money, notices, rates, services
 from smartunion.casework.models import (
     MAX_AMOUNT,
     Attachment,
@@ -40,11 +40,12 @@ from smartunion.casework.models import (
     NoticeState,
     Objection,
     ObjectionState,
+    RegionalRate,
     Reminder,
 )
 from smartunion.casework.workflow import case_models
 from smartunion.core import audit
-from smartunion.core.forms import apply_service_errors
+from smartunion.core.forms import MoneyField, apply_service_errors
 from smartunion.core.views_mixins import ScopedViewMixin, fetch_page
 
 # ---- one case ---------------------------------------------------------------------------------
@@ -281,6 +282,82 @@ def details_display(case_type, event) -> list[str]:
         value = choices.get(key, {}).get(value, value)
         out.append(f"{labels[key]}：{value}")
     return out
+
+
+class RateForm(forms.Form):
+    region = forms.ChoiceField(label="行政区划")
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    monthly = MoneyField(label="月标准（元）")
+    note = forms.CharField(label="依据", max_length=200, required=False)
+
+    def __init__(self, *args, monthly_label: str = "", **kwargs):
+        from django.conf import settings
+
+        from smartunion.regions.models import Region
+
+        super().__init__(*args, **kwargs)
+        province = settings.SMARTUNION_PROVINCE
+        regions = Region.objects.filter(code__startswith=province).order_by("code")
+        self.fields["region"].choices = [(r.code, ("　" * (r.level - 1)) + r.name) for r in regions]
+        self.fields["year"].initial = timezone.localdate().year
+        if monthly_label:
+            self.fields["monthly"].label = monthly_label
+
+
+class RegionalRatesView(ScopedViewMixin, FormView):
+    """地区标准 of one kind (低保标准, 最低工资标准 …) by region and year: everyone sees them,
+    the province admins enter them (``casework.rates.set_rate``)."""
+
+    template_name = "casework/rates.html"
+    form_class = RateForm
+    kind = ""
+    label = ""
+    monthly_label = ""
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "monthly_label": self.monthly_label}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        try:
+            year = int(self.request.GET.get("year", timezone.localdate().year))
+        except ValueError:
+            year = timezone.localdate().year
+        rows = (
+            RegionalRate.objects.filter(kind=self.kind)
+            .select_related("region")
+            .order_by("-year", "region_id")
+        )
+        context.update(
+            rows=rows.filter(year=year),
+            year=year,
+            years=sorted(set(rows.values_list("year", flat=True)), reverse=True),
+            can_edit=is_province_admin(self.request.user),
+            label=self.label,
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        if not is_province_admin(request.user):
+            raise PermissionDenied(f"{self.label}只能由省总工会管理员维护。")
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            rates.set_rate(
+                kind=self.kind,
+                region=data["region"],
+                year=data["year"],
+                monthly=data["monthly"],
+                actor=self.request.user,
+                note=data["note"],
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, f"{self.label}已保存。")
+        return HttpResponseRedirect(f"{self.request.path}?year={data['year']}")
 
 
 class PrintFormsMixin:

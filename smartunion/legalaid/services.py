@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from smartunion.casework import money
 from smartunion.casework import services as casework
-from smartunion.casework.models import MAX_AMOUNT
 from smartunion.casework.workflow import COUNTY_OR_ABOVE, RESPONSIBLE
 from smartunion.core import audit
 from smartunion.core.errors import NotInScope
@@ -62,17 +62,10 @@ def _money(value, name: str, label: str, problems: dict) -> Decimal | None:
     if value in (None, ""):
         return None
     try:
-        amount = Decimal(str(value).strip().replace(",", ""))
-    except InvalidOperation:
-        problems[name] = f"{label}应为金额，例如 1500.00。"
+        return money.parse_amount(value, field=name, label=label, allow_zero=True)
+    except ValidationError as exc:
+        problems.update({k: v[0] for k, v in exc.message_dict.items()})
         return None
-    if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
-        problems[name] = f"{label}最多两位小数。"
-    elif amount < 0:
-        problems[name] = f"{label}不能为负数。"
-    elif amount > MAX_AMOUNT:
-        problems[name] = f"{label}不能超过10亿元。"
-    return amount
 
 
 def _check_choice(value: str, choices, name: str, label: str, problems: dict, blank=False):

@@ -20,4 +20,5 @@ urlpatterns = [
     *case_patterns(LegalAidCase, "cases/", "case"),
     path("figures/", views.FiguresView.as_view(), name="figures"),
     path("handlers/", views.HandlersView.as_view(), name="handlers"),
+    path("min-wages/", views.MinWagesView.as_view(), name="min_wages"),
 ]

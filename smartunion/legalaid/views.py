@@ -13,7 +13,7 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.generic import FormView, TemplateView
 
-from smartunion.casework.views import PrintFormsMixin, case_context
+from smartunion.casework.views import PrintFormsMixin, RegionalRatesView, case_context
 from smartunion.core.forms import apply_service_errors
 from smartunion.core.views_mixins import ChangeViewMixin, ScopedViewMixin, fetch_page
 from smartunion.legalaid import forms, rules, services
@@ -54,6 +54,11 @@ def filter_cases(rows, params, user):
     """The list's filters (the page and the API share them)."""
     today = timezone.localdate()
     which = params.get("list", "")
+    # The home page's 待办 cards link every case type's list with these two (casework.home).
+    if params.get("waiting") == "1":
+        which = "waiting"
+    if params.get("overdue") == "1":
+        rows = rows.filter(due_on__lt=today, clock_stopped_on=None)
     if which == "waiting":
         rows = rows.filter(due_on__isnull=False)
         if not user.sees_whole_tree:
@@ -267,3 +272,12 @@ class HandlersView(OrgPickerMixin, LegalAidMixin, FormView):
             return self.form_invalid(form)
         messages.success(self.request, f"已登记承办人 {handler.name}。")
         return redirect("legalaid:handlers")
+
+
+class MinWagesView(LegalAidMixin, RegionalRatesView):
+    """最低工资标准 by county and year, read by the financial test."""
+
+    template_name = "legalaid/min_wages.html"
+    kind = rules.MIN_WAGE
+    label = "最低工资标准"
+    monthly_label = "月最低工资标准（元）"

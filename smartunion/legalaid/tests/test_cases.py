@@ -65,7 +65,11 @@ def test_a_consultation_can_end_there(wages):
     [
         ({"applicant_name": ""}, "applicant_name", "请选择实名库中的申请人"),
         ({"amount_in_dispute": "-1"}, "amount_in_dispute", "争议金额不能为负数。"),
-        ({"income_per_head": "12.345"}, "income_per_head", "家庭月人均收入最多两位小数。"),
+        (
+            {"income_per_head": "12.345"},
+            "income_per_head",
+            "家庭月人均收入最多保留两位小数（分）。",
+        ),
         ({"subtype": "salary"}, "subtype", "争议类别“salary”不在代码表中。"),
         ({"matter": ""}, "matter", "请选择援助事由。"),
         ({"knew_on": TODAY + dt.timedelta(days=1)}, "knew_on", "不能晚于今天"),

@@ -118,3 +118,43 @@ def test_handlers_are_registered_from_the_page(world, client):
     )
     assert response.status_code == 302
     assert LegalAidHandler.objects.get().org == world.county_a
+
+
+def test_the_home_page_links_waiting_cases_and_hearings(wages, lawyer, client):
+    world = wages
+    case = make_case(world.union_a1, world.county_admin)
+    case = casework.transition(case, "grant", actor=world.county_admin)
+    case = casework.transition(
+        case, "assign", actor=world.county_admin, data={"handler": lawyer.pk}
+    )
+    casework.transition(
+        case,
+        "record_stage",
+        actor=world.county_admin,
+        data={
+            "stage": "arbitration",
+            "happened_on": TODAY,
+            "hearing_on": TODAY + dt.timedelta(days=2),
+        },
+    )
+    waiting = make_case(world.union_a1, world.county_admin)
+    client.force_login(world.county_admin)
+    home = client.get("/").content.decode()
+    assert "7日内开庭/仲裁的法律援助案件" in home and "待办理的法律援助案件" in home
+    page = client.get("/legal-aid/?waiting=1").content.decode()
+    assert waiting.number in page and case.number not in page
+
+
+def test_the_province_enters_the_minimum_wage_and_a_county_may_only_read_it(world, client):
+    client.force_login(world.county_admin)
+    assert client.get("/legal-aid/min-wages/").status_code == 200
+    body = {"region": "620102", "year": TODAY.year, "monthly": "2100", "note": "甘政发"}
+    assert client.post("/legal-aid/min-wages/", body).status_code == 403
+    client.force_login(world.province_admin)
+    response = client.post("/legal-aid/min-wages/", body)
+    assert response.status_code == 302
+    from smartunion.casework.rates import standard_for
+
+    assert standard_for("620102", TODAY.year, "min_wage").monthly == 2100
+    bad = client.post("/legal-aid/min-wages/", {**body, "monthly": "-5"})
+    assert "月标准不能为负数" in bad.content.decode() or "月标准应大于0" in bad.content.decode()
