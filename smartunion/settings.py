@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "smartunion.casework",
     "smartunion.assistance",
     "smartunion.legalaid",
+    "smartunion.servicerequests",
 ]
 
 MIDDLEWARE = [

@@ -85,7 +85,7 @@ def _enter(case, case_type: CaseType, old: State, new: State, on: dt.date) -> No
     if case.clock_stopped_on is not None and case.clock_state == new.name:
         days = max((case.wait_days or 0) - case.clock_used_days, 0)
     else:
-        days = deadline_days(case_type, new.name)
+        days = deadline_days(case_type, *case.deadline_step(new))
     case.clock_stopped_on, case.clock_state, case.clock_used_days = None, "", 0
     due = calendar.add_working_days(on, days)
     case.wait_started_on, case.wait_days = on, days

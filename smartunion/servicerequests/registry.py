@@ -1,0 +1,12 @@
+"""What service requests register with the shared mechanisms (called from AppConfig.ready)."""
+
+from __future__ import annotations
+
+
+def register() -> None:
+    from smartunion.casework import workflow
+    from smartunion.servicerequests import workflows
+    from smartunion.servicerequests.models import ServiceRequest
+
+    ServiceRequest.case_type = workflows.REQUEST
+    workflow.register(ServiceRequest)
