@@ -75,11 +75,7 @@ class ServiceRequestQuerySet(CaseQuerySet):
             in_scope = self.model.scope_q(user.scope_path)
         else:
             in_scope = Q(pk__in=[])
-        allowed = Q(counsellor_id=user.pk)
-        for path in ServiceCentre.objects.filter(head_id=user.pk).values_list(
-            "org__path", flat=True
-        ):
-            allowed |= self.model.scope_q(path)
+        allowed = Q(counsellor_id=user.pk) | Q(centre_head_id=user.pk)
         return self.filter((Q(confidential=False) & in_scope) | (Q(confidential=True) & allowed))
 
     def counted_for(self, user, action: str = "view"):
@@ -128,6 +124,16 @@ class ServiceRequest(Case):
         blank=True,
         related_name="+",
         verbose_name="心理咨询师",
+    )
+    # The head of the service centre of the union that took a counselling request (or the
+    # nearest one above it), who sees it besides its counsellor.
+    centre_head = models.ForeignKey(
+        "accounts.User",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="服务中心负责人",
     )
     result = models.TextField("办理结果", blank=True)
     handled_by_user_id = models.BigIntegerField(null=True, blank=True, editable=False)

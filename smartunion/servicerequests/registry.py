@@ -10,3 +10,12 @@ def register() -> None:
 
     ServiceRequest.case_type = workflows.REQUEST
     workflow.register(ServiceRequest)
+
+    from smartunion.core import seeding
+    from smartunion.servicerequests.seed import run_part
+
+    seeding.register(
+        seeding.SeedPart(
+            "servicerequests", "职工诉求工单", run_part, after=("registry", "legalaid")
+        )
+    )

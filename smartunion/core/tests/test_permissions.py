@@ -167,6 +167,12 @@ def _legal_aid_handler(world: World):
     return make_handler(world.county_a)
 
 
+def _service_request(world: World):
+    from smartunion.servicerequests.testing import make_request
+
+    return make_request(world.county_a, world.county_admin)
+
+
 def _api_token(world: World):
     from smartunion.accounts.models import ApiToken
     from smartunion.accounts.services import issue_token
@@ -192,6 +198,7 @@ KWARG_OBJECTS: dict[str, Callable[[World], Any]] = {
     "notice_id": _notice,
     "attachment_id": _attachment,
     "case_id": _legal_aid_case,
+    "ticket_id": _service_request,
     # A staff account below county A's admin (staff pages are for their higher admins).
     "user_id": lambda w: w.grassroots_admin,
     "token_id": _api_token,
@@ -238,6 +245,10 @@ SAMPLE_VALUES: dict[str, Callable[[World], Any]] = {
     "applicant_name": lambda w: "王小二",
     "matter": lambda w: "labour",
     "aid_form": lambda w: "arbitration",
+    "channel": lambda w: "phone",
+    "category": lambda w: "01",
+    "caller_name": lambda w: "刘师傅",
+    "summary": lambda w: "单位拖欠工资",
 }
 
 # Pages anyone may open (each with the reason).
