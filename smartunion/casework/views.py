@@ -284,6 +284,34 @@ def details_display(case_type, event) -> list[str]:
     return out
 
 
+def filter_cases(rows, params, user) -> tuple[Any, str]:
+    """The filters every case list shares (its page and its API): ``list`` "waiting" (the
+    user's union's turn) and "overdue" (past the deadline, clock running) — also as the home
+    page's ``?waiting=1`` and ``?overdue=1`` —, ``state`` and ``org`` (with its subtree).
+    Returns the rows and the list asked for, for the app's own lists."""
+    from smartunion.orgs.models import Organization
+
+    which = params.get("list", "")
+    if params.get("waiting") == "1":
+        which = "waiting"
+    if params.get("overdue") == "1":
+        which = "overdue"
+    if which == "waiting":
+        rows = rows.filter(due_on__isnull=False)
+        if not user.sees_whole_tree:
+            rows = rows.filter(responsible_org__path__startswith=user.scope_path)
+    elif which == "overdue":
+        rows = rows.filter(due_on__lt=timezone.localdate(), clock_stopped_on=None)
+    state = params.get("state", "")
+    if state in dict(rows.model.case_type.state_choices()):
+        rows = rows.filter(state=state)
+    org = str(params.get("org", "") or "")
+    if org.isdigit():
+        union = Organization.objects.visible_to(user).filter(pk=int(org)).first()
+        rows = rows.filter(org__path__startswith=union.path) if union else rows.none()
+    return rows, which
+
+
 class RateForm(forms.Form):
     region = forms.ChoiceField(label="行政区划")
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)

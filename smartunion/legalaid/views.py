@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.generic import FormView, TemplateView
 
 from smartunion.casework.views import PrintFormsMixin, RegionalRatesView, case_context
+from smartunion.casework.views import filter_cases as casework_filters
 from smartunion.core.forms import apply_service_errors
 from smartunion.core.views_mixins import ChangeViewMixin, ScopedViewMixin, fetch_page
 from smartunion.legalaid import forms, rules, services
@@ -51,38 +52,21 @@ class LegalAidMixin(ChangeViewMixin, ScopedViewMixin):
 
 
 def filter_cases(rows, params, user):
-    """The list's filters (the page and the API share them)."""
-    today = timezone.localdate()
-    which = params.get("list", "")
-    # The home page's 待办 cards link every case type's list with these two (casework.home).
-    if params.get("waiting") == "1":
-        which = "waiting"
-    if params.get("overdue") == "1":
-        rows = rows.filter(due_on__lt=today, clock_stopped_on=None)
-    if which == "waiting":
-        rows = rows.filter(due_on__isnull=False)
-        if not user.sees_whole_tree:
-            rows = rows.filter(responsible_org__path__startswith=user.scope_path)
-    elif which == "overdue":
-        rows = rows.filter(state="review", due_on__lt=today, clock_stopped_on=None)
+    """The list's filters (the page and the API share them): casework's, and this list's own."""
+    rows, which = casework_filters(rows, params, user)
+    if which == "overdue":
+        rows = rows.filter(state="review")
     elif which == "hearings":
-        rows = rows.hearings_within(today)
+        rows = rows.hearings_within(timezone.localdate())
     elif which == "urgent":
         rows = rows.filter(urgent=True, closed_on=None)
     elif which == "open":
         rows = rows.filter(closed_on=None)
     elif which == "closed":
         rows = rows.exclude(closed_on=None)
-    state = params.get("state", "")
-    if state in dict(LegalAidCase.case_type.state_choices()):
-        rows = rows.filter(state=state)
     handler = str(params.get("handler", "") or "")
     if handler.isdigit():
         rows = rows.filter(handler_id=int(handler))
-    org = str(params.get("org", "") or "")
-    if org.isdigit():
-        union = Organization.objects.visible_to(user).filter(pk=int(org)).first()
-        rows = rows.filter(org__path__startswith=union.path) if union else rows.none()
     q = (params.get("q") or "").strip()[:32]
     if q:
         rows = rows.filter(Q(applicant_name__startswith=q) | Q(number=q))

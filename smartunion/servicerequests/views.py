@@ -9,10 +9,9 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.generic import FormView, TemplateView
 
-from smartunion.casework.views import case_context
+from smartunion.casework.views import case_context, filter_cases
 from smartunion.core.forms import apply_service_errors
 from smartunion.core.views_mixins import ChangeViewMixin, ScopedViewMixin, fetch_page
-from smartunion.orgs.models import Organization
 from smartunion.orgs.views import OrgPickerMixin
 from smartunion.servicerequests import forms, services
 from smartunion.servicerequests.figures import figures
@@ -46,20 +45,9 @@ class RequestMixin(ChangeViewMixin, ScopedViewMixin):
 
 
 def filter_requests(rows, params, user):
-    """The inbox's filters (the page and the API share them)."""
-    today = timezone.localdate()
-    which = params.get("list", "")
-    if params.get("waiting") == "1":
-        which = "waiting"
-    if params.get("overdue") == "1":
-        which = "overdue"
-    if which == "waiting":
-        rows = rows.filter(due_on__isnull=False)
-        if not user.sees_whole_tree:
-            rows = rows.filter(responsible_org__path__startswith=user.scope_path)
-    elif which == "overdue":
-        rows = rows.filter(due_on__lt=today, clock_stopped_on=None)
-    elif which == "open":
+    """The inbox's filters (the page and the API share them): casework's, and its own."""
+    rows, which = filter_cases(rows, params, user)
+    if which == "open":
         rows = rows.filter(closed_on=None)
     elif which == "closed":
         rows = rows.exclude(closed_on=None)
@@ -67,19 +55,12 @@ def filter_requests(rows, params, user):
         rows = rows.filter(satisfied=False)
     elif which == "quality":
         rows = rows.filter(quality_flag=True)
-    state = params.get("state", "")
-    if state in dict(ServiceRequest.case_type.state_choices()):
-        rows = rows.filter(state=state)
     category = (params.get("category") or "")[:8]
     if category:
         rows = rows.filter(category__code=category)
     channel = params.get("channel", "")
     if channel:
         rows = rows.filter(channel=channel)
-    org = str(params.get("org", "") or "")
-    if org.isdigit():
-        union = Organization.objects.visible_to(user).filter(pk=int(org)).first()
-        rows = rows.filter(org__path__startswith=union.path) if union else rows.none()
     return rows
 
 
