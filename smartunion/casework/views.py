@@ -883,15 +883,10 @@ class DeadlinesView(ScopedViewMixin, TemplateView):
         for model in case_models():
             ct = model.case_type
             for state in ct.waiting_states():
-                out.append(
-                    (
-                        ct,
-                        state.name,
-                        state.label,
-                        saved.get((ct.key, state.name), state.wait),
-                        state.wait,
-                    )
-                )
+                steps = ct.deadline_steps.get(state.name) or ((state.name, "", state.wait),)
+                for step, variant, default in steps:
+                    label = f"{state.label}（{variant}）" if variant else state.label
+                    out.append((ct, step, label, saved.get((ct.key, step), default), default))
             if ct.publicity:
                 out.append(
                     (

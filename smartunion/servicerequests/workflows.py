@@ -13,6 +13,7 @@ from smartunion.casework.workflow import COUNTY, Actor, CaseType, State, Transit
 from smartunion.core.forms import MoneyField, blank_choices
 from smartunion.legalaid.codes import AidForm, ApplicantKind, Exemption, Subtype
 from smartunion.servicerequests import services
+from smartunion.servicerequests.codes import URGENCY_DAYS, Urgency
 
 
 def _at_or_above_holder(user, request) -> bool:
@@ -73,6 +74,11 @@ REQUEST = CaseType(
     label="诉求工单",
     prefix="GD",
     initial="dispatch",
+    deadline_steps={
+        "handling": tuple(
+            (f"handling_{value}", label, URGENCY_DAYS[value]) for value, label in Urgency.choices
+        )
+    },
     states=[
         State("dispatch", "待分派", wait=1),
         State("handling", "办理中", wait=5),

@@ -95,3 +95,20 @@ def test_intake_and_the_inbox_pages(world, client, django_assert_max_num_queries
     with django_assert_max_num_queries(10):
         assert client.get("/requests/?list=open").status_code == 200
     assert ticket.number in client.get("/requests/?waiting=1").content.decode()
+
+
+def test_the_deadlines_page_sets_the_limit_of_each_urgency(world, client):
+    client.force_login(world.province_admin)
+    page = client.get("/casework/deadlines/").content.decode()
+    assert (
+        "办理中（难点问题）" in page and "servicerequests.servicerequest:handling_complex" in page
+    )
+    from smartunion.casework.models import Deadline
+    from smartunion.casework.views import DeadlinesView
+
+    body = {
+        f"{ct.key}:{step}": str(current) for ct, step, _l, current, _d in DeadlinesView().rows()
+    }
+    body["servicerequests.servicerequest:handling_complex"] = "15"
+    assert client.post("/casework/deadlines/", body).status_code == 302
+    assert Deadline.objects.get(step="handling_complex").working_days == 15
