@@ -140,7 +140,34 @@ def list_categories(request):
     return list(RequestCategory.objects.select_related("parent"))
 
 
+class CategoryIn(StrictSchema):
+    code: str = Field(max_length=8, description="代码（2至8位数字）")
+    name: str = Field(max_length=64)
+    parent_code: str = Field("", max_length=8, description="大类代码（小类时填）")
+    confidential: bool = False
+    legal_aid: bool = False
+
+
+@router.post("/categories", response={201: CategoryOut})
+def save_category(request, payload: CategoryIn):
+    """Add or rename a category (province admins): the code list of the whole province."""
+    row = services.save_category(
+        code=payload.code,
+        name=payload.name,
+        parent_code=payload.parent_code,
+        confidential=payload.confidential,
+        legal_aid=payload.legal_aid,
+        actor=request.user,
+    )
+    return Status(201, RequestCategory.objects.select_related("parent").get(pk=row.pk))
+
+
 LABELS = {
+    "code": "代码",
+    "name": "名称",
+    "parent_code": "大类",
+    "confidential": "保密",
+    "legal_aid": "可转法律援助",
     "channel": "受理渠道",
     "category": "诉求分类",
     "urgency": "问题难度",

@@ -252,7 +252,7 @@ def save_category(
     if parent_code:
         parent = RequestCategory.objects.filter(code=parent_code).first()
         if parent is None:
-            problems["parent"] = f"大类“{parent_code}”不在分类代码表中。"
+            problems["parent_code"] = f"大类“{parent_code}”不在分类代码表中。"
     if problems:
         raise ValidationError(problems)
     row, _ = RequestCategory.objects.update_or_create(

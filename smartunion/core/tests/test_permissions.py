@@ -249,6 +249,7 @@ SAMPLE_VALUES: dict[str, Callable[[World], Any]] = {
     "category": lambda w: "01",
     "caller_name": lambda w: "刘师傅",
     "summary": lambda w: "单位拖欠工资",
+    "code": lambda w: "0901",
 }
 
 # Pages anyone may open (each with the reason).
@@ -279,6 +280,7 @@ PUBLIC_API = {
 # A's admin must be refused (403) and the province admin let in.
 PROVINCE_ONLY_API = {
     ("POST", "/api/v1/assistance/standards"): "低保标准 are the province's configuration",
+    ("POST", "/api/v1/requests/categories"): "诉求分类 is the province's code list",
 }
 # Pages a read-only viewer may POST to (each with the reason).
 VIEWER_MAY_POST = {

@@ -112,3 +112,20 @@ def test_the_deadlines_page_sets_the_limit_of_each_urgency(world, client):
     body["servicerequests.servicerequest:handling_complex"] = "15"
     assert client.post("/casework/deadlines/", body).status_code == 302
     assert Deadline.objects.get(step="handling_complex").working_days == 15
+
+
+def test_the_province_edits_the_category_code_list(world, client):
+    body = {"code": "0301", "name": "拖欠工资", "parent_code": "03"}
+    client.force_login(world.county_admin)
+    assert post(client, "/api/v1/requests/categories", body).status_code == 403
+    client.force_login(world.province_admin)
+    created = post(client, "/api/v1/requests/categories", body)
+    assert created.status_code == 201 and created.json()["parent"] == "03"
+    wrong = post(client, "/api/v1/requests/categories", {**body, "parent_code": "77"})
+    assert (
+        wrong.status_code == 422
+        and "大类“77”不在分类代码表中" in wrong.json()["detail"][0]["message"]
+    )
+    client.force_login(world.county_admin)
+    codes = [c["code"] for c in client.get("/api/v1/requests/categories").json()]
+    assert "0301" in codes
