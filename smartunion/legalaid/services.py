@@ -166,6 +166,17 @@ def deciding_union(case: LegalAidCase, actor) -> Organization:
 
 
 def on_apply(case, actor, data, note):
+    """A consultation becomes an application: the figures of the financial test, if given."""
+    problems: dict[str, str] = {}
+    for name, label in (("amount_in_dispute", "争议金额"), ("income_per_head", "家庭月人均收入")):
+        if data.get(name) not in (None, ""):
+            setattr(case, name, _money(data[name], name, label, problems))
+    if problems:
+        raise ValidationError(problems)
+    if data.get("exemption"):
+        case.exemption = data["exemption"]
+    if data.get("aid_form"):
+        case.aid_form = data["aid_form"]
     _assess(case, casework.today())
 
 

@@ -15,9 +15,27 @@ from django import forms
 
 from smartunion.casework.models import MAX_AMOUNT
 from smartunion.casework.workflow import COUNTY, CaseType, State, Transition
-from smartunion.core.forms import DATE
+from smartunion.core.forms import DATE, MoneyField, blank_choices
 from smartunion.legalaid import services
-from smartunion.legalaid.codes import Result, Stage, TerminationReason, TransferTo
+from smartunion.legalaid.codes import (
+    AidForm,
+    Exemption,
+    Result,
+    Stage,
+    TerminationReason,
+    TransferTo,
+)
+
+
+class ApplyForm(forms.Form):
+    aid_form = forms.ChoiceField(
+        label="援助形式", choices=blank_choices(AidForm.choices), required=False
+    )
+    amount_in_dispute = MoneyField(label="争议金额（元）", required=False)
+    income_per_head = MoneyField(label="家庭月人均收入（元）", required=False)
+    exemption = forms.ChoiceField(
+        label="免予经济困难审查", choices=Exemption.choices, required=False
+    )
 
 
 class AssignForm(forms.Form):
@@ -129,6 +147,7 @@ LEGAL_AID = CaseType(
             "转为援助申请",
             ("consult",),
             "review",
+            form=ApplyForm,
             handler=services.on_apply,
             confirm="申请人提出书面申请（《职工法律援助申请表》），进入审查，7个工作日内作出决定。",
         ),

@@ -52,6 +52,32 @@ def test_an_application_waits_for_the_county_union_s_review(wages):
     assert case.limitation_on == case.knew_on.replace(year=case.knew_on.year + 1)
 
 
+def test_a_consultation_becomes_an_application_with_its_figures(wages):
+    world = wages
+    case = make_case(
+        world.union_a1,
+        world.grassroots_admin,
+        consultation=True,
+        amount_in_dispute=None,
+        income_per_head=None,
+    )
+    assert case.financial_ok is None
+    with pytest.raises(ValidationError) as exc:
+        move(case, "apply", world.grassroots_admin, amount_in_dispute="-3")
+    assert exc.value.message_dict["amount_in_dispute"] == ["争议金额不能为负数。"]
+    case = move(
+        case,
+        "apply",
+        world.grassroots_admin,
+        amount_in_dispute="5000",
+        income_per_head="800",
+        aid_form="mediation",
+    )
+    assert case.state == "review" and case.financial_ok is True
+    assert case.aid_form == "mediation"
+    assert case.amount_in_dispute == Decimal("5000.00")
+
+
 def test_a_consultation_can_end_there(wages):
     world = wages
     case = make_case(world.union_a1, world.grassroots_admin, consultation=True)
