@@ -162,7 +162,40 @@ def save_category(request, payload: CategoryIn):
     return Status(201, RequestCategory.objects.select_related("parent").get(pk=row.pk))
 
 
+class CentreIn(StrictSchema):
+    org: int = Field(description="县级（含）以上工会 id")
+    head_user: int = Field(description="中心负责人的工作人员账号 id")
+
+
+class CentreOut(Schema):
+    org: int = Field(alias="org_id")
+    head_user: int = Field(alias="head_id")
+
+
+@router.get("/centres", response=list[CentreOut])
+def list_centres(request):
+    """职工服务中心 of the unions in the caller's subtree and their heads."""
+    from smartunion.servicerequests.models import ServiceCentre
+
+    require(request.user, "view")
+    path = "" if request.user.is_superuser else request.user.scope_path
+    if not path and not request.user.is_superuser:
+        return []
+    return list(ServiceCentre.objects.filter(org__path__startswith=path).order_by("org__path"))
+
+
+@router.post("/centres", response={201: CentreOut})
+def set_centre(request, payload: CentreIn):
+    """Name the head of a union's 职工服务中心 (sees the counselling requests under it)."""
+    require(request.user, "change")
+    centre = services.set_centre_head(
+        org_id=payload.org, head_user_id=payload.head_user, actor=request.user
+    )
+    return Status(201, centre)
+
+
 LABELS = {
+    "head_user": "中心负责人",
     "code": "代码",
     "name": "名称",
     "parent_code": "大类",

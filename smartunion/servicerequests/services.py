@@ -272,3 +272,35 @@ def save_category(
         changes={"code": code, "name": name},
     )
     return row
+
+
+@transaction.atomic
+def set_centre_head(*, org_id, head_user_id, actor):
+    """职工服务中心: name the head of a union's centre (a staff account of that union or one
+    below it), who then sees the counselling requests taken under it."""
+    from smartunion.accounts.models import User
+    from smartunion.casework.workflow import COUNTY_OR_ABOVE
+    from smartunion.servicerequests.models import ServiceCentre
+
+    if not actor.can("change"):
+        raise PermissionDenied(READ_ONLY)
+    org = Organization.objects.visible_to(actor, "change").filter(pk=org_id).first()
+    if org is None:
+        raise NotInScope("工会组织")
+    if org.kind not in COUNTY_OR_ABOVE:
+        raise ValidationError({"org": "职工服务中心设在县级（含）以上工会。"})
+    head = User.objects.filter(
+        pk=head_user_id, is_active=True, scope_org__path__startswith=org.path
+    ).first()
+    if head is None:
+        raise ValidationError({"head_user": "中心负责人须是该工会或其下级工会的工作人员账号。"})
+    centre, _ = ServiceCentre.objects.update_or_create(org=org, defaults={"head": head})
+    audit.record(
+        actor,
+        "servicerequests.centre",
+        object_type="servicerequests.servicecentre",
+        object_id=str(centre.pk),
+        org_path=org.path,
+        changes={"head": head.pk},
+    )
+    return centre

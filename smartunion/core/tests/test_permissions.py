@@ -250,6 +250,7 @@ SAMPLE_VALUES: dict[str, Callable[[World], Any]] = {
     "caller_name": lambda w: "刘师傅",
     "summary": lambda w: "单位拖欠工资",
     "code": lambda w: "0901",
+    "head_user": lambda w: w.county_admin.pk,
 }
 
 # Pages anyone may open (each with the reason).

@@ -129,3 +129,21 @@ def test_the_province_edits_the_category_code_list(world, client):
     client.force_login(world.county_admin)
     codes = [c["code"] for c in client.get("/api/v1/requests/categories").json()]
     assert "0301" in codes
+
+
+def test_a_county_names_its_centre_head_who_then_sees_counselling(world, client):
+    client.force_login(world.county_admin)
+    body = {"org": world.county_a.pk, "head_user": world.sibling_admin.pk}
+    wrong = post(client, "/api/v1/requests/centres", body)
+    assert wrong.status_code == 422
+    assert "中心负责人须是该工会或其下级工会的工作人员账号" in wrong.json()["detail"][0]["message"]
+    body["head_user"] = world.grassroots_admin.pk
+    assert post(client, "/api/v1/requests/centres", body).status_code == 201
+    assert client.get("/api/v1/requests/centres").json() == [
+        {"org": world.county_a.pk, "head_user": world.grassroots_admin.pk}
+    ]
+    secret = make_request(
+        world.union_a2, world.county_admin, category="08", counsellor_id=world.county_admin.pk
+    )
+    client.force_login(world.grassroots_admin)
+    assert client.get(f"/api/v1/requests/{secret.pk}").status_code == 200
