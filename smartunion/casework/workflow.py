@@ -1,5 +1,5 @@
 """Declaring a case type: its states, the transitions between them, who may make each, and
-the deadline of each waiting state (docs/decisions/0009-casework-declared-transitions.md).
+the deadline of each waiting state (docs/decisions/0015-casework-declared-transitions.md).
 
 A domain app declares its case type once, next to its model::
 

@@ -1,7 +1,7 @@
 """Backups that restore: an encrypted, checksummed archive of the database and uploaded files.
 
 ``manage.py backup`` writes one archive; ``manage.py restore`` checks it whole, then brings it
-back into an empty database (decisions/0007-backup-archive.md).
+back into an empty database (decisions/0010-backup-archive.md).
 
 The archive::
 

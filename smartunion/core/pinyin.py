@@ -4,7 +4,7 @@ A person's name is read the way people say it: the family name as a surname (曾
 尉迟 yùchí: ``data/surnames.csv``), then the given name (``name_readings``). pypinyin reads
 every character by its ordinary reading (曾 céng), and people who do not know the surname's
 reading type that too: when the two differ, the name's ordinary reading is kept as its other
-reading, and search finds the person by either (docs/decisions/0006-surname-readings.md).
+reading, and search finds the person by either (docs/decisions/0009-surname-readings.md).
 
 ``text_pinyin`` is pypinyin's ordinary reading of any text, fast: a per-character table and
 pypinyin's own cut (72 µs before, 1.2 µs after, per unseen name of the seed).

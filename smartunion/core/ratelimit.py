@@ -1,4 +1,4 @@
-"""Rate limits per client address, counted in the database (docs/decisions/0006).
+"""Rate limits per client address, counted in the database (docs/decisions/0007-rate-limits-counted-in-the-database.md).
 
 An operation anyone may call (the public 附近驿站 API) gets ``throttle=AddressRate(setting)``
 in its route; django-ninja then answers 429 with ``Retry-After`` once an address has used up
@@ -88,6 +88,17 @@ def hit(key: str, period: int, now: float | None = None) -> tuple[int, int]:
     if count == 1 and random.randrange(PURGE_ONE_IN) == 0:  # noqa: S311 - not security
         RateCounter.objects.filter(slot__lt=slot - 1).delete()
     return count, max(1, int((slot + 1) * period - now + 0.999))
+
+
+def used(key: str, period: int, now: float | None = None) -> tuple[int, int]:
+    """What ``hit`` has counted for ``key`` in the current slot, without counting: (requests
+    so far, seconds left). For limits that count only some requests (a lookup's misses)."""
+    now = time.time() if now is None else now
+    slot = int(now // period)
+    count = (
+        RateCounter.objects.filter(key=key[:100], slot=slot).values_list("count", flat=True).first()
+    )
+    return count or 0, max(1, int((slot + 1) * period - now + 0.999))
 
 
 class AddressRate(BaseThrottle):

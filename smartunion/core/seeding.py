@@ -99,4 +99,17 @@ def run(options: SeedOptions, only: tuple[str, ...] = ()) -> SeedRun:
         if only and part.name not in only:
             continue
         result.lines += part.run(options)
+    if result.lines:
+        settle()
     return result
+
+
+def settle() -> None:
+    """After generating, bring PostgreSQL's statistics and visibility map up to date, as
+    autovacuum would some minutes later: the plans and the index-only scans of the first
+    pages (and benchmarks) are then those of a settled database. ~20 s at province scale."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM (ANALYZE)")

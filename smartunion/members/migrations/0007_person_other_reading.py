@@ -4,7 +4,7 @@ read as a surname (曾 zeng, 单 shan) gives another (core.pinyin.name_readings)
 Two columns, "" for everyone whose name reads one way, and two partial indexes over the people
 who have a second reading: the indexes every search reads (``person_initials_idx``,
 ``person_pinyin_idx``) keep their size and their order, and an import writes an entry into the
-new ones only for those few people (docs/decisions/0006-surname-readings.md). As in migration
+new ones only for those few people (docs/decisions/0009-surname-readings.md). As in migration
 0003, the initials column is indexed with ``COLLATE "C"`` on PostgreSQL, so ``LIKE 'zx%'`` can
 use it. Migration 0006 fills the columns.
 """

@@ -95,7 +95,9 @@ def test_a_county_admin_finds_a_member_by_pinyin_initials_and_transfers_them(
     expect(page.locator("#to-org-field .errorlist")).to_have_text("请选择转入工会。")
     screenshot(page, "members-transfer-error")
 
-    page.get_by_role("combobox", name="转入工会").select_option(label="城关区快递行业联合工会")
+    page.get_by_role("combobox", name="转入工会").select_option(
+        label="兰州市总工会 › 城关区总工会 › 城关区快递行业联合工会"
+    )
     page.get_by_label("立即完成接收").check()
     page.get_by_role("button", name="办理转会").click()
 
