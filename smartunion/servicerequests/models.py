@@ -65,11 +65,16 @@ class ServiceCentre(models.Model):
 class ServiceRequestQuerySet(CaseQuerySet):
     def visible_to(self, user, action: str = "view"):
         """Scoped like every case; but a counselling request is seen only by its counsellor
-        and the heads of the service centres above it — nobody else, the province admin and
-        superusers included (figures count them through ``counted_for``, without names)."""
-        if not getattr(user, "is_authenticated", False) or not user.can(action):
+        and the head of the service centre recorded when it was taken — nobody else, the
+        province admin and superusers included (figures count them through ``counted_for``,
+        without names)."""
+        if (
+            not getattr(user, "is_authenticated", False)
+            or not user.is_active
+            or not user.can(action)
+        ):
             return self.none()
-        if user.is_superuser:
+        if getattr(user, "sees_whole_tree", user.is_superuser):
             in_scope = Q()
         elif user.scope_path:
             in_scope = self.model.scope_q(user.scope_path)
