@@ -18,7 +18,10 @@ province admin (the largest scope):
 - the province home page with its figures;
 - 帮扶 (issue 12): the hardship file list (all, in file, a category, not re-checked, a search
   by name), a file's page, a campaign's page with its lines, the 金秋助学 list, and the public
-  self-test (``POST /api/v1/assistance/self-test``, target 20 ms).
+  self-test (``POST /api/v1/assistance/self-test``, target 20 ms);
+- 法律援助 and 诉求工单 (issue 13): the case list and its lists (overdue reviews, hearings in
+  the next 7 days, by handler), a case's page, the figures, the API list and detail; the
+  request inbox and its lists, a request's page, the figures, the API list and detail.
 
 Targets (issue 3): p95 ≤ 100 ms for the organization pages and the searches, ≤ 200 ms for the
 home page. Prints one JSON line per page: {"page", "p50_ms", "p95_ms", "max_ms", "n",
@@ -126,6 +129,8 @@ def main() -> None:
             ),
         ]
     pages += assistance_pages()
+    pages += legal_aid_pages()
+    pages += request_pages()
     for name, url, target in pages:
         if args.page and not any(part in name for part in args.page):
             continue
@@ -192,6 +197,50 @@ def assistance_pages() -> list:
             )
         )
     return pages
+
+
+def legal_aid_pages() -> list:
+    """The 法律援助 pages of issue 13 (target p95 ≤ 100 ms)."""
+    from smartunion.legalaid.models import LegalAidCase
+
+    case = LegalAidCase.objects.filter(state="assigned").order_by("-id").first()
+    if case is None:
+        return []
+    cases = reverse("legalaid:cases")
+    return [
+        ("法律援助: case list", cases, 100),
+        ("法律援助: overdue reviews", f"{cases}?list=overdue", 100),
+        ("法律援助: hearings in the next 7 days", f"{cases}?list=hearings", 100),
+        ("法律援助: by handler", f"{cases}?handler={case.handler_id}", 100),
+        ("法律援助: a case's page", reverse("legalaid:case", kwargs={"case_id": case.pk}), 100),
+        ("法律援助: figures", reverse("legalaid:figures"), 100),
+        ("法律援助: API case list", "/api/v1/legal-aid/cases?limit=50", 100),
+        ("法律援助: API case", f"/api/v1/legal-aid/cases/{case.pk}", 100),
+    ]
+
+
+def request_pages() -> list:
+    """The 诉求工单 pages of issue 13 (target p95 ≤ 100 ms)."""
+    from smartunion.servicerequests.models import ServiceRequest
+
+    ticket = ServiceRequest.objects.filter(confidential=False).order_by("-id").first()
+    if ticket is None:
+        return []
+    inbox = reverse("servicerequests:tickets")
+    return [
+        ("诉求工单: inbox", inbox, 100),
+        ("诉求工单: open", f"{inbox}?list=open", 100),
+        ("诉求工单: overdue", f"{inbox}?list=overdue", 100),
+        ("诉求工单: dissatisfied", f"{inbox}?list=dissatisfied", 100),
+        (
+            "诉求工单: a request's page",
+            reverse("servicerequests:ticket", kwargs={"ticket_id": ticket.pk}),
+            100,
+        ),
+        ("诉求工单: figures", reverse("servicerequests:figures"), 100),
+        ("诉求工单: API list", "/api/v1/requests?limit=50", 100),
+        ("诉求工单: API request", f"/api/v1/requests/{ticket.pk}", 100),
+    ]
 
 
 def timed_post(

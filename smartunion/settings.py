@@ -91,6 +91,8 @@ INSTALLED_APPS = [
     "smartunion.venues",
     "smartunion.casework",
     "smartunion.assistance",
+    "smartunion.legalaid",
+    "smartunion.servicerequests",
 ]
 
 MIDDLEWARE = [
