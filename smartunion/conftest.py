@@ -8,6 +8,7 @@ from smartunion.casework.calendar import load_package_calendar
 from smartunion.core.testing import reset_id_numbers
 from smartunion.personas import build_world
 from smartunion.regions.divisions import load_regions
+from smartunion.servicerequests.services import ensure_categories
 
 
 def pytest_collection_modifyitems(config, items):
@@ -32,6 +33,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_regions()
         load_package_calendar()
         ensure_exclusions()
+        ensure_categories()
 
 
 @pytest.fixture
@@ -58,6 +60,7 @@ def _restore_audit_triggers(request, django_db_blocker):
             # The flush emptied the reference data the migrations had filled.
             load_package_calendar()
             ensure_exclusions()
+            ensure_categories()
 
 
 @pytest.fixture(autouse=True)

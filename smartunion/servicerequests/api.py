@@ -133,11 +133,11 @@ class CategoryOut(Schema):
         return obj.parent.code if obj.parent_id else None
 
 
-@router.get("/categories", response=list[CategoryOut])
-def list_categories(request):
-    """诉求分类代码表."""
+@router.get("/categories", response=page_schema(CategoryOut))
+def list_categories(request, page: Query[PageIn]):
+    """诉求分类代码表, by code (a sub-category after its category)."""
     require(request.user, "view")
-    return list(RequestCategory.objects.select_related("parent"))
+    return keyset_page(RequestCategory.objects.select_related("parent"), page, order=("code",))
 
 
 class CategoryIn(StrictSchema):
@@ -172,16 +172,17 @@ class CentreOut(Schema):
     head_user: int = Field(alias="head_id")
 
 
-@router.get("/centres", response=list[CentreOut])
-def list_centres(request):
+@router.get("/centres", response=page_schema(CentreOut))
+def list_centres(request, page: Query[PageIn]):
     """职工服务中心 of the unions in the caller's subtree and their heads."""
     from smartunion.servicerequests.models import ServiceCentre
 
     require(request.user, "view")
     path = "" if request.user.is_superuser else request.user.scope_path
+    rows = ServiceCentre.objects.filter(org__path__startswith=path)
     if not path and not request.user.is_superuser:
-        return []
-    return list(ServiceCentre.objects.filter(org__path__startswith=path).order_by("org__path"))
+        rows = rows.none()
+    return keyset_page(rows, page, order=("id",))
 
 
 @router.post("/centres", response={201: CentreOut})

@@ -170,6 +170,42 @@ def _staff_tokens(world: World) -> dict:
     return {"user_id": world.grassroots_admin.pk}
 
 
+def _legal_aid_cases(world: World) -> dict:
+    from smartunion.legalaid.testing import make_case
+
+    for name in ("李四", "王五", "赵六"):
+        make_case(world.union_a1, world.county_admin, applicant_name=name)
+    return {}
+
+
+def _legal_aid_handlers(world: World) -> dict:
+    from smartunion.legalaid.testing import make_handler
+
+    for name in ("李律师", "王律师", "赵律师"):
+        make_handler(world.county_a, name=name)
+    return {}
+
+
+def _service_requests(world: World) -> dict:
+    from smartunion.servicerequests.testing import make_request
+
+    for _ in range(3):
+        make_request(world.union_a1, world.county_admin)
+    return {}
+
+
+def _centres(world: World) -> dict:
+    from smartunion.servicerequests.services import set_centre_head
+
+    for org, head in (
+        (world.county_a, world.county_admin),
+        (world.city, world.city_admin),
+        (world.province, world.province_admin),
+    ):
+        set_centre_head(org_id=org.pk, head_user_id=head.pk, actor=world.province_admin)
+    return {}
+
+
 LIST_ITEMS: dict[str, Callable[[World], dict]] = {
     "/api/v1/regions": lambda w: {},  # the provinces
     "/api/v1/orgs": lambda w: {},  # the world's seven unions
@@ -184,6 +220,11 @@ LIST_ITEMS: dict[str, Callable[[World], dict]] = {
     "/api/v1/assistance/campaigns": _campaigns,
     "/api/v1/assistance/campaigns/{campaign_id}/lines": _campaign_lines,
     "/api/v1/assistance/student-aid": _student_aids,
+    "/api/v1/legal-aid/cases": _legal_aid_cases,
+    "/api/v1/legal-aid/handlers": _legal_aid_handlers,
+    "/api/v1/requests": _service_requests,
+    "/api/v1/requests/categories": lambda w: {},  # the code list the migration starts
+    "/api/v1/requests/centres": _centres,
     "/api/v1/auth/tokens": _tokens,
     "/api/v1/staff/{user_id}/tokens": _staff_tokens,
 }

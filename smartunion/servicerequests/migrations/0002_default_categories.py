@@ -1,33 +1,20 @@
-"""The national five categories and the centre services, as the province's code list starts."""
+"""The national five categories and the centre services, as the province's code list starts
+(servicerequests.codes.DEFAULT_CATEGORIES)."""
 
 from django.db import migrations
 
-DEFAULT = [
-    ("01", "问题咨询", False, False),
-    ("02", "服务帮扶", False, False),
-    ("03", "信访投诉", False, False),
-    ("04", "法律援助", False, True),
-    ("05", "意见建议", False, False),
-    ("06", "职业介绍", False, False),
-    ("07", "技能培训", False, False),
-    ("08", "心理疏导", True, False),
-]
-
 
 def forwards(apps, schema_editor):
-    Category = apps.get_model("servicerequests", "RequestCategory")
-    Category.objects.bulk_create(
-        [
-            Category(code=code, name=name, confidential=secret, legal_aid=legal)
-            for code, name, secret, legal in DEFAULT
-            if not Category.objects.filter(code=code).exists()
-        ]
-    )
+    from smartunion.servicerequests.services import ensure_categories
+
+    ensure_categories(apps.get_model("servicerequests", "RequestCategory"))
 
 
 def backwards(apps, schema_editor):
+    from smartunion.servicerequests.codes import DEFAULT_CATEGORIES
+
     Category = apps.get_model("servicerequests", "RequestCategory")
-    Category.objects.filter(code__in=[c for c, *_ in DEFAULT]).delete()
+    Category.objects.filter(code__in=[code for code, *_ in DEFAULT_CATEGORIES]).delete()
 
 
 class Migration(migrations.Migration):
