@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "smartunion.venues",
     "smartunion.casework",
     "smartunion.assistance",
+    "smartunion.stats",
 ]
 
 MIDDLEWARE = [
