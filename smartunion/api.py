@@ -20,6 +20,8 @@ from smartunion.imports.api import router as imports_router
 from smartunion.members.api import router as members_router
 from smartunion.orgs.api import router as orgs_router
 from smartunion.regions.api import router as regions_router
+from smartunion.stats.api import LABELS as stats_labels
+from smartunion.stats.api import router as stats_router
 from smartunion.venues.api import router as venues_router
 
 api = SmartunionAPI(
@@ -41,4 +43,6 @@ api.add_router("/venues", venues_router)
 api.add_router("/calendar", calendar_router)
 api.add_router("/assistance", assistance_router)
 register_labels("/assistance", assistance_labels)
+api.add_router("/stats", stats_router)
+register_labels("/stats", stats_labels)
 register_labels("/calendar", {"start": "起算日", "working_days": "工作日数"})
