@@ -145,12 +145,13 @@ def org_overview(request, org_id: int, query: Query[DateQuery]):
     }
 
 
-@router.get("/orgs/{int:org_id}/children", response=ComparisonOut)
-def org_children(request, org_id: int, query: Query[ComparisonQuery]):
-    """One indicator for each direct sub-unit of a union (含下级 of each), and its own (本级)."""
-    org = _org(request, org_id)
-    indicator = figures.check_indicator(query.indicator)
-    on = figures.check_date(query.date)
+def as_json(schema: type[Schema], payload: dict) -> dict:
+    """An answer of the API as JSON-ready data, for a page's chart to read the same."""
+    return schema.model_validate(payload).model_dump(mode="json")
+
+
+def comparison(org: Organization, indicator: Indicator, on: dt.date) -> dict:
+    """The answer of ``/children`` (ComparisonOut)."""
     rows = figures.comparison(indicator, org, on)
     return {
         "org": org,
@@ -160,15 +161,28 @@ def org_children(request, org_id: int, query: Query[ComparisonQuery]):
     }
 
 
+def trend(org: Organization, indicator: Indicator, months: int) -> dict:
+    """The answer of ``/trend`` (TrendOut)."""
+    points = figures.trend(indicator, org, months)
+    return {
+        "org": org,
+        "indicator": indicator,
+        "points": [{"month": d.strftime("%Y-%m"), "date": d, "value": v} for d, v in points],
+    }
+
+
+@router.get("/orgs/{int:org_id}/children", response=ComparisonOut)
+def org_children(request, org_id: int, query: Query[ComparisonQuery]):
+    """One indicator for each direct sub-unit of a union (含下级 of each), and its own (本级)."""
+    org = _org(request, org_id)
+    indicator = figures.check_indicator(query.indicator)
+    return comparison(org, indicator, figures.check_date(query.date))
+
+
 @router.get("/orgs/{int:org_id}/trend", response=TrendOut)
 def org_trend(request, org_id: int, query: Query[TrendQuery]):
     """One indicator of a union's scope by month: a stock at each month's end, a flow over
     each month; the current month up to today."""
     org = _org(request, org_id)
     indicator = figures.check_indicator(query.indicator)
-    points = figures.trend(indicator, org, query.months)
-    return {
-        "org": org,
-        "indicator": indicator,
-        "points": [{"month": d.strftime("%Y-%m"), "date": d, "value": v} for d, v in points],
-    }
+    return trend(org, indicator, query.months)

@@ -87,3 +87,27 @@ def trend(indicator: Indicator, org: Organization, months: int) -> list[tuple[dt
     if indicator.is_breakdown:
         raise ValidationError({"indicator": f"指标“{indicator.name}”是分组指标，不能画趋势。"})
     return indicators.trend(indicator, org, timezone.localdate(), months)
+
+
+def display(indicator: Indicator, value) -> str:
+    """A figure as pages write it: 1,234; 78.9%; — when it cannot be computed."""
+    if value is None:
+        return "—"
+    if indicator.is_rate:
+        return f"{value * 100:.1f}%"
+    return f"{value:,}"
+
+
+def ancestors_in_scope(org: Organization, user) -> list[Organization]:
+    """The unions above ``org`` that the user may see, from the top of the scope down."""
+    return [a for a in org.ancestors() if a.path.startswith(user.scope_path)]
+
+
+def scope_root(user) -> Organization | None:
+    """The union whose scope a user's statistics show: their scope union (read afresh: its kept
+    counters give figures), or the root."""
+    if user.scope_org_id:
+        return Organization.objects.filter(pk=user.scope_org_id).first()
+    if user.is_superuser:
+        return Organization.objects.filter(parent=None).order_by("path").first()
+    return None

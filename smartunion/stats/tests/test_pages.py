@@ -1,0 +1,102 @@
+"""统计分析 pages: the overview of one's scope, the comparison of the sub-units with a click one
+level down, the trend; the same figures as the API; bad input answered in Chinese."""
+
+import datetime as dt
+import json
+import re
+
+from django.urls import reverse
+from django.utils import timezone
+
+
+def page(client, user, name, org=None, **params):
+    client.force_login(user)
+    kwargs = {"org_id": org.pk} if org is not None else None
+    response = client.get(reverse(f"stats:{name}", kwargs=kwargs), params)
+    return response
+
+
+def chart_data(response) -> dict:
+    html = response.content.decode()
+    found = re.search(r'<script id="stats-data" type="application/json">(.*?)</script>', html, re.S)
+    return json.loads(found.group(1))
+
+
+def test_the_entry_shows_the_overview_of_ones_own_scope(client, world):
+    response = page(client, world.county_admin, "home")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "统计分析 · 城关区总工会" in html
+    assert "会员人数" in html and "入会率" in html and "0.3%" in html
+    assert "会员人数（按性别）" in html
+
+
+def test_the_province_city_and_county_overviews_have_the_same_layout(client, world):
+    headings = []
+    for user in (world.province_admin, world.city_admin, world.county_admin):
+        html = page(client, user, "home").content.decode()
+        headings.append(
+            [re.sub(r"<[^>]+>", "", h) for h in re.findall(r"<h2[^>]*>(.*?)</h2>", html)]
+        )
+    assert headings[0] == headings[1] == headings[2]
+
+
+def test_a_union_outside_the_scope_answers_404(client, world):
+    for name in ("overview", "compare", "trend"):
+        assert page(client, world.sibling_admin, name, world.county_a).status_code == 404
+
+
+def test_the_comparison_lists_the_sub_units_with_the_apis_figures_and_drills_down(client, world):
+    response = page(client, world.city_admin, "compare", world.city, indicator="members")
+    assert response.status_code == 200
+    html = response.content.decode()
+    data = chart_data(response)
+    api = client.get(f"/api/v1/stats/orgs/{world.city.pk}/children", {"indicator": "members"})
+    assert data == api.json()
+    drill = reverse("stats:compare", kwargs={"org_id": world.county_a.pk}) + "?indicator=members"
+    assert f'href="{drill}"' in html
+    assert "vendor/echarts/echarts.min.js" in html
+    # At the bottom a click goes to the grassroots union's own page.
+    bottom = page(client, world.city_admin, "compare", world.county_a).content.decode()
+    assert f'href="{reverse("orgs:detail", kwargs={"org_id": world.union_a1.pk})}"' in bottom
+
+
+def test_a_breakdown_is_compared_by_category_with_a_total(client, world):
+    html = page(
+        client, world.county_admin, "compare", world.county_a, indicator="members.by_gender"
+    ).content.decode()
+    assert '<button type="button">女</button>' in html and "合计" in html
+
+
+def test_the_trend_shows_the_months_of_the_api(client, world):
+    response = page(client, world.county_admin, "trend", world.county_a, months="6")
+    assert response.status_code == 200
+    data = chart_data(response)
+    assert len(data["points"]) == 6
+    api = client.get(f"/api/v1/stats/orgs/{world.county_a.pk}/trend", {"months": 6})
+    assert data == api.json()
+
+
+def test_bad_input_is_answered_in_chinese_and_the_page_still_shows(client, world):
+    tomorrow = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
+    cases = [
+        ("overview", {"date": tomorrow}, "统计日期不能晚于今天。已按今天统计。"),
+        ("overview", {"date": "1999-12-31"}, "统计日期不能早于2000年1月1日。"),
+        ("overview", {"date": "明天"}, "统计日期格式不正确"),
+        ("compare", {"indicator": "nope"}, "指标代码不存在，已显示会员人数。"),
+        ("trend", {"indicator": "members.by_age"}, "是分组指标，不能画趋势。"),
+        ("trend", {"months": "121"}, "月数应在1至120个月之间"),
+        ("trend", {"months": "abc"}, "月数应在1至120个月之间"),
+    ]
+    for name, params, message in cases:
+        response = page(client, world.county_admin, name, world.county_a, **params)
+        assert response.status_code == 200, (name, params)
+        assert message in response.content.decode(), (name, params)
+
+
+def test_a_past_date_is_kept_in_the_links(client, world):
+    html = page(
+        client, world.county_admin, "overview", world.county_a, date="2024-12-31"
+    ).content.decode()
+    assert "date=2024-12-31" in html
+    assert "名单" not in html  # the lists show today, not the figures of a past date
