@@ -63,7 +63,8 @@
     });
   }
   window.addEventListener("resize", function () { chart.resize(); });
-  el.setAttribute("data-rendered", "1");
+  // Marked once drawn (after the animation): the browser tests click on the bars then.
+  chart.on("finished", function () { el.setAttribute("data-rendered", "1"); });
 
   var table = document.getElementById("stats-table");
   if (!table) return;
