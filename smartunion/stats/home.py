@@ -10,11 +10,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from smartunion.core.home import Figure, url_for
-from smartunion.orgs.models import Kind, Status
+from smartunion.orgs.models import GRASSROOTS_KINDS, Kind, Status
 from smartunion.stats import figures, indicators
 
-#: The indicators of the home page's headline, in order.
+#: The indicators of the home page's headline, in order. 工会组织数 and 基层工会数 are the sums
+#: of 工会组织数（按组织类型） (the same unions, the same day): two reads of the unions in all.
 HEADLINE = ("unions", "unions.grassroots", "members", "members.rate", "employees")
+FROM_KINDS = {"unions": tuple(Kind.values), "unions.grassroots": tuple(GRASSROOTS_KINDS)}
 
 
 @dataclass
@@ -36,7 +38,7 @@ def scope_figures(user) -> ScopeFigures:
     today = timezone.localdate()
 
     def value(code: str):
-        return indicators.figure(indicators.get(code), org, today, today).value
+        return indicators.total(indicators.get(code), org, today, today)
 
     tree = "orgs:tree"
     out = ScopeFigures(stats_url=reverse("stats:overview", kwargs={"org_id": org.pk}))
@@ -53,7 +55,10 @@ def scope_figures(user) -> ScopeFigures:
     ]
     for code in HEADLINE:
         indicator = indicators.get(code)
-        number = value(code)
+        if code in FROM_KINDS:
+            number = sum(by_kind[k] for k in FROM_KINDS[code])
+        else:
+            number = value(code)
         fig = Figure(
             indicator.name,
             number if isinstance(number, int) else figures.display(indicator, number),

@@ -185,6 +185,15 @@ def figure(indicator: Indicator, org, on: dt.date, today: dt.date) -> Figure:
     return Figure(indicator, indicator.value(add(numbers.values(), parts)), indicator.value(own))
 
 
+def total(indicator: Indicator, org, on: dt.date, today: dt.date) -> Value:
+    """The figure of ``org``'s subtree alone (no 本级): a kept counter, or one plain read per
+    part without grouping by sub-unit (the home page's figures)."""
+    if _uses_counters(indicator, on, today):
+        return indicator.value([Counter({"": getattr(org, n)}) for n in indicator.counters])
+    numbers = numbers_by_key(indicator, org.path, on, by_child=False)
+    return indicator.value(add(numbers.values(), len(indicator.parts)))
+
+
 def by_child(indicator: Indicator, org, children, on: dt.date, today: dt.date) -> dict[Any, Value]:
     """The figure of each sub-unit's subtree (``children``: Organization rows), and of ``org``'s
     own records under the key None (本级)."""

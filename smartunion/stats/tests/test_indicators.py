@@ -77,6 +77,22 @@ def test_the_counters_and_the_records_agree_today(seeded):
             assert _same(kept.value, read.value) and _same(kept.own, read.own), indicator.code
 
 
+def test_the_home_pages_figures_are_the_indicators(seeded):
+    """The home page sums 工会组织数（按组织类型） for 工会组织数 and 基层工会数: the same figures."""
+    from smartunion.stats.home import scope_figures
+
+    today = timezone.localdate()
+    figures = {f.label: f.value for f in scope_figures(seeded.county_admin).headline}
+    for code in ("unions", "unions.grassroots", "members", "employees"):
+        indicator = indicators.get(code)
+        expected = brute_force(code, seeded.county_a, today)
+        assert (
+            figures[indicator.name]
+            == expected
+            == indicators.total(indicator, seeded.county_a, today, today + dt.timedelta(days=1))
+        ), code
+
+
 def test_a_trend_gives_each_month_as_the_figure_at_its_end(seeded):
     today = timezone.localdate()
     for code in ("members", "unions", "employees", "members.rate", "members.joins"):
