@@ -28,6 +28,7 @@ from smartunion.members.models import (
 from smartunion.orgs import counters
 from smartunion.orgs.models import GRASSROOTS_KINDS, Kind, Organization, Status
 from smartunion.personas import World, make_org
+from smartunion.venues.models import SIX_HAS_FIELDS, Venue, VenueKind, VenueStatus
 
 START = dt.date(2016, 1, 1)
 
@@ -87,8 +88,30 @@ def seed(world: World, rng: random.Random, *, members: int = 40) -> list[Organiz
             _leave(m, _day(rng, joined, today), rng)
         elif fate < 0.4:
             _transfer(m, rng.choice(unions), _day(rng, joined, today))
+    for i in range(12):
+        _venue(rng, rng.choice(unions), i, today)
     counters.recount(fix=True)
     return unions
+
+
+def _venue(rng: random.Random, org: Organization, i: int, today: dt.date) -> None:
+    built = rng.choice([None, _day(rng, START, today), today.replace(month=1, day=1)])
+    closed = rng.random() < 0.25
+    six = rng.random() < 0.5
+    Venue.objects.create(
+        kind=rng.choice([VenueKind.STATION, VenueKind.STATION, VenueKind.BOOKHOUSE]),
+        name=f"随机阵地{i}",
+        org=org,
+        region_id="620102",
+        address="城关区东岗西路1号",
+        lng=103.84,
+        lat=36.05,
+        built_on=built,
+        status=VenueStatus.CLOSED if closed else VenueStatus.OPEN,
+        closed_on=_day(rng, built or START, today) if closed else None,
+        **dict.fromkeys(SIX_HAS_FIELDS, six),
+        six_complete=six,
+    )
 
 
 def _event(m: Membership, change_type: str, on: dt.date) -> None:
@@ -189,6 +212,15 @@ def brute_force(code: str, org: Organization, on: dt.date, *, own: bool = False)
     def events_of(*types):
         return sum(1 for e in events if e.change_type in types)
 
+    venues = [
+        v
+        for v in Venue.objects.all()
+        if v.org_id in orgs
+        and (v.built_on <= on if v.built_on else timezone.localdate(v.created_at) <= on)
+        and (v.status == VenueStatus.OPEN or (v.closed_on and v.closed_on > on))
+    ]
+    stations = [v for v in venues if v.kind == VenueKind.STATION]
+
     match code:
         case "unions":
             return len(normal)
@@ -253,4 +285,16 @@ def brute_force(code: str, org: Organization, on: dt.date, *, own: bool = False)
             return events_of(ChangeType.TRANSFER_OUT)
         case "members.leaves":
             return events_of(ChangeType.LEAVE, ChangeType.REMOVE)
+        case "venues.stations":
+            return len(stations)
+        case "venues.stations_built":
+            return sum(
+                1
+                for v in Venue.objects.filter(kind=VenueKind.STATION)
+                if v.org_id in orgs and v.built_on and year_start <= v.built_on <= on
+            )
+        case "venues.stations_six":
+            return sum(1 for v in stations if v.six_complete)
+        case "venues.by_kind":
+            return {k: sum(1 for v in venues if v.kind == k) for k in VenueKind.values}
     raise KeyError(code)
