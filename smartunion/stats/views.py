@@ -17,6 +17,7 @@ from django.views.generic import TemplateView
 from smartunion.core.views_mixins import ScopedViewMixin
 from smartunion.orgs.models import Organization
 from smartunion.stats import api, figures, indicators
+from smartunion.stats import year as year_figures
 from smartunion.stats.indicators import Figure, Indicator
 
 
@@ -234,5 +235,32 @@ class TrendView(StatsView):
             points=points,
             trend_indicators=[i for i in indicators.all_indicators() if not i.is_breakdown],
             urls=self.urls(org, indicator, ctx["on"]),
+        )
+        return ctx
+
+
+class YearView(StatsView):
+    """年度数字: the year's headline figures of the scope in sentences, each number linked."""
+
+    template_name = "stats/year.html"
+
+    def get_context_data(self, **kwargs) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        this_year = timezone.localdate().year
+        year, year_error = this_year, ""
+        raw = self.request.GET.get("year", "").strip()
+        if raw:
+            try:
+                year = int(raw)
+                if not 2000 <= year <= this_year:
+                    raise ValueError
+            except ValueError:
+                year, year_error = this_year, f"年度应在2000年至{this_year}年之间，已显示今年。"
+        ctx.update(
+            year=year,
+            this_year=this_year,
+            reference=year_figures.reference_date(year),
+            sentences=year_figures.sentences(ctx["org"], year),
+            indicator_error=year_error,
         )
         return ctx

@@ -81,6 +81,13 @@ def test_the_statistics_at_1280_px(browser, live_server, seeded):
     expect(page.locator("#stats-chart[data-rendered] canvas")).to_have_count(1)
     assert page.locator(".stats-table tbody tr").count() == 24
     screenshot(page, "stats-trend")
+
+    page.get_by_role("link", name="年度数字").click()
+    sentence = page.locator(".stats-year p").first
+    expect(sentence).to_contain_text("城关区总工会及所属工会共有工会组织")
+    screenshot(page, "stats-year")
+    sentence.get_by_role("link").first.click()
+    expect(page.locator("select[name=indicator]")).to_have_value("unions")
     ctx.close()
 
 

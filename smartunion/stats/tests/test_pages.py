@@ -100,3 +100,18 @@ def test_a_past_date_is_kept_in_the_links(client, world):
     ).content.decode()
     assert "date=2024-12-31" in html
     assert "名单" not in html  # the lists show today, not the figures of a past date
+
+
+def test_the_year_in_figures_states_the_figures_in_sentences_linked_to_the_comparison(
+    client, world
+):
+    html = page(client, world.county_admin, "year", world.county_a).content.decode()
+    assert "城关区总工会及所属工会共有工会组织" in html
+    compare = reverse("stats:compare", kwargs={"org_id": world.county_a.pk})
+    assert f'<a href="{compare}?indicator=members" title="' in html
+    assert re.search(r"会员<a [^>]*>2</a>人", html)
+    assert re.search(r"入会率<a [^>]*>0.3%</a>", html)
+    last = page(client, world.county_admin, "year", world.county_a, year="2024").content.decode()
+    assert "截至2024年12月31日" in last and "date=2024-12-31" in last
+    bad = page(client, world.county_admin, "year", world.county_a, year="1999").content.decode()
+    assert "年度应在2000年至" in bad
