@@ -9,4 +9,5 @@ urlpatterns = [
     path("orgs/<int:org_id>/compare/", views.CompareView.as_view(), name="compare"),
     path("orgs/<int:org_id>/trend/", views.TrendView.as_view(), name="trend"),
     path("orgs/<int:org_id>/year/", views.YearView.as_view(), name="year"),
+    path("orgs/<int:org_id>/report/", views.ReportView.as_view(), name="report"),
 ]

@@ -7,16 +7,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import TemplateView
 
 from smartunion.core.views_mixins import ScopedViewMixin
 from smartunion.orgs.models import Organization
-from smartunion.stats import api, figures, indicators
+from smartunion.stats import api, figures, indicators, report
 from smartunion.stats import year as year_figures
 from smartunion.stats.indicators import Figure, Indicator
 
@@ -239,7 +240,24 @@ class TrendView(StatsView):
         return ctx
 
 
-class YearView(StatsView):
+class YearParamMixin:
+    """The year asked for (``?year=``): 2000 to this year, ``default`` otherwise, with a message."""
+
+    def year_param(self, default: int) -> tuple[int, str]:
+        this_year = timezone.localdate().year
+        raw = self.request.GET.get("year", "").strip()
+        if not raw:
+            return default, ""
+        try:
+            year = int(raw)
+        except ValueError:
+            year = 0
+        if not 2000 <= year <= this_year:
+            return default, f"年度应在2000年至{this_year}年之间，已显示{default}年。"
+        return year, ""
+
+
+class YearView(YearParamMixin, StatsView):
     """年度数字: the year's headline figures of the scope in sentences, each number linked."""
 
     template_name = "stats/year.html"
@@ -247,20 +265,48 @@ class YearView(StatsView):
     def get_context_data(self, **kwargs) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
         this_year = timezone.localdate().year
-        year, year_error = this_year, ""
-        raw = self.request.GET.get("year", "").strip()
-        if raw:
-            try:
-                year = int(raw)
-                if not 2000 <= year <= this_year:
-                    raise ValueError
-            except ValueError:
-                year, year_error = this_year, f"年度应在2000年至{this_year}年之间，已显示今年。"
+        year, year_error = self.year_param(this_year)
         ctx.update(
             year=year,
             this_year=this_year,
             reference=year_figures.reference_date(year),
             sentences=year_figures.sentences(ctx["org"], year),
+            indicator_error=year_error,
+        )
+        return ctx
+
+
+class ReportView(YearParamMixin, StatsView):
+    """统计年报: the sub-units' figures at 31 December, the checks, and the xlsx file."""
+
+    template_name = "stats/report.html"
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("format") == "xlsx":
+            org = self.org()
+            year, _ = self.year_param(timezone.localdate().year - 1)
+            built = report.build(org, report.reference_date(year))
+            response = HttpResponse(
+                report.to_xlsx(built, exporter=request.user.clerk_label),
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+            name = quote(f"{org.name}{year}年统计年报.xlsx")
+            response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
+            return response
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        this_year = timezone.localdate().year
+        year, year_error = self.year_param(this_year - 1)
+        built = report.build(ctx["org"], report.reference_date(year))
+        ctx.update(
+            year=year,
+            this_year=this_year,
+            report=built,
+            rows=[(r, r.cells(built.columns)) for r in built.rows],
+            total_cells=built.total.cells(built.columns),
+            checks=report.CHECKS,
             indicator_error=year_error,
         )
         return ctx

@@ -39,6 +39,8 @@ def _day(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
 
 def seed(world: World, rng: random.Random, *, members: int = 40) -> list[Organization]:
     today = timezone.localdate()
+    # The personas' unions were founded long before their members joined.
+    Organization.objects.filter(founded_on__isnull=True).update(founded_on=dt.date(2010, 1, 1))
     unions = [world.union_a1, world.union_a2, world.union_b1]
     for i in range(8):
         parent = rng.choice([world.county_a, world.county_b, world.city])

@@ -88,6 +88,10 @@ def test_the_statistics_at_1280_px(browser, live_server, seeded):
     screenshot(page, "stats-year")
     sentence.get_by_role("link").first.click()
     expect(page.locator("select[name=indicator]")).to_have_value("unions")
+
+    page.get_by_role("link", name="统计年报").click()
+    expect(page.locator(".stats-report tfoot th").first).to_have_text("合计")
+    screenshot(page, "stats-report")
     ctx.close()
 
 

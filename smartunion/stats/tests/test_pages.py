@@ -115,3 +115,41 @@ def test_the_year_in_figures_states_the_figures_in_sentences_linked_to_the_compa
     assert "截至2024年12月31日" in last and "date=2024-12-31" in last
     bad = page(client, world.county_admin, "year", world.county_a, year="1999").content.decode()
     assert "年度应在2000年至" in bad
+
+
+def test_the_annual_report_lists_the_sub_units_and_flags_the_rows_that_break_a_check(client, world):
+    from smartunion.orgs import services as org_services
+
+    # 兰州第一机械厂工会: 2 members against 1 worker, an 入会率 above 100%.
+    org_services.update_org(world.union_a1, {"employee_count": 1}, actor=world.county_admin)
+    world.add_member(world.union_a1, "赵六")
+    year = timezone.localdate().year
+    html = page(client, world.city_admin, "report", world.city, year=str(year)).content.decode()
+    assert "城关区总工会" in html and "七里河区总工会" in html
+    assert "没有通过校验" in html
+    assert "城关区总工会：入会率超过100%" in html
+    assert '<tr class="broken">' in html
+    fine = page(client, world.sibling_admin, "report", world.county_b, year=str(year))
+    assert "全部行通过校验" in fine.content.decode()
+
+
+def test_the_annual_report_is_exported_to_xlsx_in_the_layout_of_the_page(client, world):
+    from python_calamine import CalamineWorkbook
+
+    year = timezone.localdate().year
+    response = page(client, world.city_admin, "report", world.city, year=str(year), format="xlsx")
+    assert response.status_code == 200
+    assert "attachment" in response["Content-Disposition"]
+    sheet = CalamineWorkbook.from_filelike(__import__("io").BytesIO(response.content))
+    rows = sheet.get_sheet_by_name("统计年报").to_python()
+    assert rows[0][0].startswith("兰州市总工会统计年报（截至")
+    assert rows[2][0] == "单位" and rows[2][4] == "会员人数（人）"
+    # The city union itself is a row (本级): one union, no members of its own.
+    assert [r[0] for r in rows[3:7]] == ["城关区总工会", "七里河区总工会", "本级", "合计"]
+    assert [r[1] for r in rows[3:7]] == [3, 2, 1, 6]
+    assert [r[4] for r in rows[3:7]] == [2, 1, 0, 3]
+
+
+def test_a_year_outside_2000_to_this_year_is_refused_in_chinese(client, world):
+    html = page(client, world.county_admin, "report", world.county_a, year="3000").content.decode()
+    assert "年度应在2000年至" in html
