@@ -120,3 +120,29 @@ def test_the_months_of_a_trend_end_on_the_last_day_or_today():
         (dt.date(2026, 2, 1), dt.date(2026, 2, 28)),
         (dt.date(2026, 3, 1), dt.date(2026, 3, 15)),
     ]
+
+
+def _reads(part) -> int:
+    return 1 + (_reads(part.minus) if part.minus is not None else 0)
+
+
+def test_each_figure_is_one_read_per_part_and_none_from_the_counters(world):
+    """One grouped read per part (and per correction), whatever the size of the subtree: the
+    sub-units' figures come from the same read (grouped by the next segment of the path)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    today = timezone.localdate()
+    for indicator in indicators.all_indicators():
+        expected = sum(_reads(p) for p in indicator.parts)
+        with CaptureQueriesContext(connection) as past:
+            indicators.figure(indicator, world.province, PAST, today)
+        assert len(past) == expected, indicator.code
+        with CaptureQueriesContext(connection) as now:
+            indicators.figure(indicator, world.province, today, today)
+        assert len(now) == (0 if indicator.counters else expected), indicator.code
+        if indicator.is_breakdown:
+            continue
+        with CaptureQueriesContext(connection) as trend:
+            indicators.trend(indicator, world.province, today, 24)
+        assert len(trend) == expected, indicator.code
