@@ -1,6 +1,7 @@
 """统计年报 (first slice): the registry's indicators of a union's sub-units at a reference date
 (31 December by default), with the consistency checks and the rows that break them, and the
-same table as an xlsx file. Overrides with notes are not built yet (decision 0016)."""
+same table as an xlsx file; a union's own figures entered over computed ones (年报改写, each with
+its note) are shown beside them."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from django.utils import timezone
 from smartunion.orgs.models import Organization
 from smartunion.stats import figures, indicators
 from smartunion.stats.indicators import Indicator, Value
+from smartunion.stats.models import Override
 
 #: The columns of the table, in order.
 COLUMNS = (
@@ -59,9 +61,22 @@ class Row:
     org: Organization | None
     values: dict[str, Value]
     problems: list[str] = field(default_factory=list)
+    #: The union's own figures entered over computed ones (年报改写), by indicator code.
+    overrides: dict[str, Override] = field(default_factory=dict)
 
-    def cells(self, columns: list[Indicator]) -> list[str]:
-        return [figures.display(i, self.values.get(i.code)) for i in columns]
+    def cells(self, columns: list[Indicator]) -> list[tuple[str, Override | None]]:
+        """(the computed figure, the override beside it) of each column."""
+        return [
+            (figures.display(i, self.values.get(i.code)), self.overrides.get(i.code))
+            for i in columns
+        ]
+
+    @property
+    def notes(self) -> str:
+        return "；".join(
+            f"{indicators.get(o.indicator).name}填报{o.value:,}（{o.note}）"
+            for o in self.overrides.values()
+        )
 
 
 @dataclass
@@ -99,8 +114,16 @@ def build(org: Organization, on: dt.date) -> Report:
     own = {c: per_column[c][None] for c in per_column}
     if any(v for v in own.values()):
         rows.append(_checked(Row("本级", None, own)))
-    total = {i.code: indicators.total(i, org, on, today) for i in columns}
-    return Report(org, on, columns, rows, _checked(Row("合计", org, total)))
+    total = _checked(
+        Row("合计", org, {i.code: indicators.total(i, org, on, today) for i in columns})
+    )
+    overrides: dict[int, dict[str, Override]] = {}
+    for o in Override.objects.filter(org__in=[*children, org], year=on.year):
+        overrides.setdefault(o.org_id, {})[o.indicator] = o
+    for row in [*rows, total]:
+        if row.org is not None:
+            row.overrides = overrides.get(row.org.pk, {})
+    return Report(org, on, columns, rows, total)
 
 
 def to_xlsx(report: Report, *, exporter: str) -> bytes:
@@ -138,7 +161,9 @@ def to_xlsx(report: Report, *, exporter: str) -> bytes:
                 sheet.write_number(r, col, value, percent)
             else:
                 sheet.write_number(r, col, value, fmt)
-        sheet.write_string(r, len(headers) - 1, "；".join(row.problems), fmt)
+        sheet.write_string(
+            r, len(headers) - 1, "；".join([*row.problems, *filter(None, [row.notes])]), fmt
+        )
     sheet.set_column(0, 0, 28)
     sheet.set_column(1, len(headers) - 2, 12)
     sheet.set_column(len(headers) - 1, len(headers) - 1, 40)

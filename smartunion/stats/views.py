@@ -9,16 +9,20 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from django.core.exceptions import ValidationError
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import TemplateView
 
+from smartunion.core.forms import apply_service_errors
 from smartunion.core.views_mixins import ScopedViewMixin
 from smartunion.orgs.models import Organization
-from smartunion.stats import api, figures, indicators, report
+from smartunion.stats import api, figures, indicators, report, services
 from smartunion.stats import year as year_figures
+from smartunion.stats.forms import OverrideForm
 from smartunion.stats.indicators import Figure, Indicator
 
 
@@ -281,6 +285,23 @@ class ReportView(YearParamMixin, StatsView):
 
     template_name = "stats/report.html"
 
+    def post(self, request, *args, **kwargs):
+        """年报改写: the union's own figure for one indicator, with its note."""
+        if not self.can("change"):
+            raise PermissionDenied("只读账号不能改写年报数字。")
+        org = self.org()
+        year, _ = self.year_param(timezone.localdate().year - 1)
+        form = OverrideForm(request.POST)
+        if form.is_valid():
+            try:
+                services.set_override(org, year=year, actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                messages.success(request, "已保存改写，计算值仍显示在旁边。")
+                return redirect(f"{request.path}?year={year}")
+        return self.render_to_response(self.get_context_data(override_form=form))
+
     def get(self, request, *args, **kwargs):
         if request.GET.get("format") == "xlsx":
             org = self.org()
@@ -305,8 +326,10 @@ class ReportView(YearParamMixin, StatsView):
             this_year=this_year,
             report=built,
             rows=[(r, r.cells(built.columns)) for r in built.rows],
+            total_notes=built.total.notes,
             total_cells=built.total.cells(built.columns),
             checks=report.CHECKS,
+            override_form=kwargs.get("override_form") or OverrideForm(),
             indicator_error=year_error,
         )
         return ctx
