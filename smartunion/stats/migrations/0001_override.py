@@ -6,31 +6,75 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('orgs', '0004_org_employee_count_range'),
+        ("orgs", "0004_org_employee_count_range"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Override',
+            name="Override",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('indicator', models.CharField(max_length=32, verbose_name='指标')),
-                ('value', models.PositiveIntegerField(validators=[django.core.validators.MinValueValidator(0, message='填报数应在0至100,000,000之间。'), django.core.validators.MaxValueValidator(100000000, message='填报数应在0至100,000,000之间。')], verbose_name='填报数')),
-                ('note', models.CharField(max_length=200, verbose_name='说明')),
-                ('created_by_name', models.CharField(blank=True, max_length=200, verbose_name='填报人')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('org', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.organization', verbose_name='工会')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                ("indicator", models.CharField(max_length=32, verbose_name="指标")),
+                (
+                    "value",
+                    models.PositiveIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(
+                                0, message="填报数应在0至100,000,000之间。"
+                            ),
+                            django.core.validators.MaxValueValidator(
+                                100000000, message="填报数应在0至100,000,000之间。"
+                            ),
+                        ],
+                        verbose_name="填报数",
+                    ),
+                ),
+                ("note", models.CharField(max_length=200, verbose_name="说明")),
+                (
+                    "created_by_name",
+                    models.CharField(blank=True, max_length=200, verbose_name="填报人"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "org",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.organization",
+                        verbose_name="工会",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '年报改写',
-                'verbose_name_plural': '年报改写',
-                'constraints': [models.UniqueConstraint(fields=('org', 'year', 'indicator'), name='override_one_per_figure', violation_error_message='该指标本年度已有改写。'), models.CheckConstraint(condition=models.Q(('note', ''), _negated=True), name='override_has_note', violation_error_message='改写数字必须填写说明。'), models.CheckConstraint(condition=models.Q(('value__gte', 0), ('value__lte', 100000000)), name='override_value_range', violation_error_message='填报数应在0至100,000,000之间。')],
+                "verbose_name": "年报改写",
+                "verbose_name_plural": "年报改写",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("org", "year", "indicator"),
+                        name="override_one_per_figure",
+                        violation_error_message="该指标本年度已有改写。",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("note", ""), _negated=True),
+                        name="override_has_note",
+                        violation_error_message="改写数字必须填写说明。",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("value__gte", 0), ("value__lte", 100000000)),
+                        name="override_value_range",
+                        violation_error_message="填报数应在0至100,000,000之间。",
+                    ),
+                ],
             },
         ),
     ]
