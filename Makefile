@@ -11,6 +11,10 @@ PORT ?= 8000
 DEMO_ORGS ?= 1000
 DEMO_MEMBERS ?= 50000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+# The suites run in parallel processes (pytest-xdist), a test file to a process: `auto` is one per
+# CPU; TEST_WORKERS=0 runs them in this process (for pdb).
+TEST_WORKERS ?= auto
+XDIST = -n $(TEST_WORKERS) --dist loadfile
 # The demo logs straight in: no second factor (the login page says so). DEMO_OTP=1 turns it on.
 DEMO_OTP ?= 0
 export DEBUG ?= 1
@@ -69,10 +73,10 @@ test: install-test assets ## the whole suite on SQLite, then PostgreSQL, schemat
 	$(MAKE) test-browser
 
 test-sqlite: ## the suite on SQLite
-	DATABASE_URL= $(PY) -m pytest -q -m "not browser and not fuzz"
+	DATABASE_URL= $(PY) -m pytest -q -m "not browser and not fuzz" $(XDIST)
 
 test-postgres: ## the suite on PostgreSQL ($(PG_URL); the suite creates and drops test_test)
-	DATABASE_URL=$(PG_URL) $(PY) -m pytest -q -m "not browser and not fuzz"
+	DATABASE_URL=$(PG_URL) $(PY) -m pytest -q -m "not browser and not fuzz" $(XDIST)
 
 test-api: ## schemathesis against a live gunicorn on a fresh PostgreSQL database (schemathesis.toml)
 	DATABASE_URL=$(PG_URL) $(PY) -m pytest -q -m fuzz

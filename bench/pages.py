@@ -18,7 +18,10 @@ province admin (the largest scope):
 - the province home page with its figures;
 - 帮扶 (issue 12): the hardship file list (all, in file, a category, not re-checked, a search
   by name), a file's page, a campaign's page with its lines, the 金秋助学 list, and the public
-  self-test (``POST /api/v1/assistance/self-test``, target 20 ms).
+  self-test (``POST /api/v1/assistance/self-test``, target 20 ms);
+- 法律援助 and 诉求工单 (issue 13): the case list and its lists (overdue reviews, hearings in
+  the next 7 days, by handler), a case's page, the figures, the API list and detail; the
+  request inbox and its lists, a request's page, the figures, the API list and detail.
 
 Targets (issue 3): p95 ≤ 100 ms for the organization pages and the searches, ≤ 200 ms for the
 home page. Prints one JSON line per page: {"page", "p50_ms", "p95_ms", "max_ms", "n",
@@ -39,6 +42,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "smartunion.settings")
 os.environ.setdefault("DEBUG", "1")
+# Server time of the pages, not the second factor's: the session is signed in without it, as in
+# `make run` (bench/load.py measures the production settings with a verified session).
+os.environ.setdefault("SMARTUNION_OTP_REQUIRED", "0")
 
 import django  # noqa: E402
 
@@ -113,7 +119,8 @@ def main() -> None:
             ("member search, pinyin initials", f"{search}?q={sample.name_initials}", 100),
             ("member search, one pinyin letter", f"{search}?q={sample.name_initials[:1]}", 100),
             ("member search, surname's full pinyin", f"{search}?q={surname_full}", 100),
-            ("member search, ID number", f"{search}?q={sample.id_number}", 100),
+            # Posted, as its form sends it (an ID number never goes into a URL).
+            ("member search, ID number", (search, {"q": sample.id_number}, "form"), 100),
             ("member list, no search", search, 100),
             (
                 "org page, county union, subtree members by pinyin",
@@ -122,6 +129,8 @@ def main() -> None:
             ),
         ]
     pages += assistance_pages()
+    pages += legal_aid_pages()
+    pages += request_pages()
     for name, url, target in pages:
         if args.page and not any(part in name for part in args.page):
             continue
@@ -190,13 +199,64 @@ def assistance_pages() -> list:
     return pages
 
 
-def timed_post(client: Client, url: str, body: dict, repeat: int) -> list[float]:
-    payload = json.dumps(body)
-    client.post(url, payload, content_type="application/json")
+def legal_aid_pages() -> list:
+    """The 法律援助 pages of issue 13 (target p95 ≤ 100 ms)."""
+    from smartunion.legalaid.models import LegalAidCase
+
+    case = LegalAidCase.objects.filter(state="assigned").order_by("-id").first()
+    if case is None:
+        return []
+    cases = reverse("legalaid:cases")
+    return [
+        ("法律援助: case list", cases, 100),
+        ("法律援助: overdue reviews", f"{cases}?list=overdue", 100),
+        ("法律援助: hearings in the next 7 days", f"{cases}?list=hearings", 100),
+        ("法律援助: by handler", f"{cases}?handler={case.handler_id}", 100),
+        ("法律援助: a case's page", reverse("legalaid:case", kwargs={"case_id": case.pk}), 100),
+        ("法律援助: figures", reverse("legalaid:figures"), 100),
+        ("法律援助: API case list", "/api/v1/legal-aid/cases?limit=50", 100),
+        ("法律援助: API case", f"/api/v1/legal-aid/cases/{case.pk}", 100),
+    ]
+
+
+def request_pages() -> list:
+    """The 诉求工单 pages of issue 13 (target p95 ≤ 100 ms)."""
+    from smartunion.servicerequests.models import ServiceRequest
+
+    ticket = ServiceRequest.objects.filter(confidential=False).order_by("-id").first()
+    if ticket is None:
+        return []
+    inbox = reverse("servicerequests:tickets")
+    return [
+        ("诉求工单: inbox", inbox, 100),
+        ("诉求工单: open", f"{inbox}?list=open", 100),
+        ("诉求工单: overdue", f"{inbox}?list=overdue", 100),
+        ("诉求工单: dissatisfied", f"{inbox}?list=dissatisfied", 100),
+        (
+            "诉求工单: a request's page",
+            reverse("servicerequests:ticket", kwargs={"ticket_id": ticket.pk}),
+            100,
+        ),
+        ("诉求工单: figures", reverse("servicerequests:figures"), 100),
+        ("诉求工单: API list", "/api/v1/requests?limit=50", 100),
+        ("诉求工单: API request", f"/api/v1/requests/{ticket.pk}", 100),
+    ]
+
+
+def timed_post(
+    client: Client, url: str, body: dict, kind: str = "json", *, repeat: int
+) -> list[float]:
+    """POST ``body`` as JSON (an API call) or as a form (``kind="form"``, a page's search)."""
+    if kind == "form":
+        send = lambda: client.post(url, body)  # noqa: E731
+    else:
+        payload = json.dumps(body)
+        send = lambda: client.post(url, payload, content_type="application/json")  # noqa: E731
+    send()
     out = []
     for _ in range(repeat):
         start = time.perf_counter()
-        response = client.post(url, payload, content_type="application/json")
+        response = send()
         out.append((time.perf_counter() - start) * 1000)
         if response.status_code != 200:
             raise SystemExit(f"{url}: HTTP {response.status_code} {response.content[:200]!r}")

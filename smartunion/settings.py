@@ -58,6 +58,9 @@ OTP_TOTP_ISSUER = env_str("SMARTUNION_OTP_ISSUER", "智慧工会平台")
 SMARTUNION_NEAREST_RATE = env_str("SMARTUNION_NEAREST_RATE", "120/m")
 # The same for the public 困难职工自测 and 低保标准 API (per address, per route).
 SMARTUNION_SELF_TEST_RATE = env_str("SMARTUNION_SELF_TEST_RATE", "60/m")
+# 申请转入's lookups by name and ID number that find no current member, per staff account
+# (members/services.py request_transfer): past it the account waits for the next slot.
+SMARTUNION_TRANSFER_LOOKUP_RATE = env_str("SMARTUNION_TRANSFER_LOOKUP_RATE", "20/h")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEVELOPMENT else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -88,6 +91,8 @@ INSTALLED_APPS = [
     "smartunion.venues",
     "smartunion.casework",
     "smartunion.assistance",
+    "smartunion.legalaid",
+    "smartunion.servicerequests",
     "smartunion.stats",
 ]
 

@@ -17,6 +17,8 @@ urlpatterns = [
     path("venues/", include("smartunion.venues.urls")),
     path("casework/", include("smartunion.casework.urls")),
     path("assistance/", include("smartunion.assistance.urls")),
+    path("legal-aid/", include("smartunion.legalaid.urls")),
+    path("requests/", include("smartunion.servicerequests.urls")),
     path("stats/", include("smartunion.stats.urls")),
     path("gongshi/", include((notice_urls, "gongshi"))),
     path("nearby/", nearby_page, name="nearby"),

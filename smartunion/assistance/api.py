@@ -42,7 +42,7 @@ from smartunion.assistance.codes import (
 from smartunion.assistance.models import Campaign, CampaignLine, HardshipFile, StudentAid
 from smartunion.assistance.rules import standard_for
 from smartunion.casework import money
-from smartunion.casework.api import CaseFields, EventOut, add_transition_routes, timeline
+from smartunion.casework.api import CaseActivity, CaseFields, add_transition_routes
 from smartunion.casework.models import FundSource
 from smartunion.core.api import (
     Day,
@@ -168,7 +168,7 @@ class FileItem(CaseFields):
         return yuan(obj.per_capita_monthly)
 
 
-class FileDetail(FileItem):
+class FileDetail(FileItem, CaseActivity):
     region: str = Field(alias="region_id")
     dibao_monthly: str | None
     annual_income: str
@@ -182,8 +182,6 @@ class FileDetail(FileItem):
     bank_name: str
     bank_card_masked: str
     members: list[MemberOut]
-    actions: list[str] = Field(description="调用者现在可以办理的操作")
-    timeline: list[EventOut]
 
     @staticmethod
     def resolve_dibao_monthly(obj) -> str | None:
@@ -208,14 +206,6 @@ class FileDetail(FileItem):
     @staticmethod
     def resolve_members(obj):
         return obj.members_in_order()
-
-    @staticmethod
-    def resolve_actions(obj, context) -> list[str]:
-        return [t.name for t in obj.case_type.available(obj, context["request"].user)]
-
-    @staticmethod
-    def resolve_timeline(obj):
-        return timeline(obj)
 
 
 class FileFilters(PageIn):

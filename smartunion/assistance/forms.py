@@ -32,14 +32,10 @@ from smartunion.assistance.codes import (
 )
 from smartunion.assistance.models import ExclusionItem
 from smartunion.casework.models import FundSource
+from smartunion.core.forms import DATE, MoneyField, blank_choices  # noqa: F401 (DATE re-exported)
 from smartunion.regions.models import Level, Region
 
-#: A date picker; its value must be ISO (YYYY-MM-DD) whatever the locale's own format.
-DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
-
-
-def _blank(choices) -> list[tuple[str, str]]:
-    return [("", "请选择")] + list(choices)
+_blank = blank_choices
 
 
 def county_choices() -> list[tuple[str, str]]:
@@ -56,15 +52,6 @@ def county_choices() -> list[tuple[str, str]]:
         elif not any(c.startswith(r.code[:4]) and c != r.code for c in names):
             out.append((r.code, r.name))
     return out
-
-
-class MoneyField(forms.CharField):
-    """Yuan as typed (the service parses it: Decimal, two places, never a float)."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("max_length", 20)
-        super().__init__(*args, **kwargs)
-        self.widget.attrs.update(inputmode="decimal", autocomplete="off", placeholder="0.00")
 
 
 class FileForm(forms.Form):
@@ -414,17 +401,3 @@ class StudentAidForm(forms.Form):
             code: self.cleaned_data.get(f"exclusion_{code}", False)
             for code, _ in StudentExclusion.choices
         }
-
-
-class StandardForm(forms.Form):
-    region = forms.ChoiceField(label="行政区划")
-    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
-    monthly = MoneyField(label="城市低保标准（元/人·月）")
-    note = forms.CharField(label="依据", max_length=200, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        province = settings.SMARTUNION_PROVINCE
-        regions = Region.objects.filter(code__startswith=province).order_by("code")
-        self.fields["region"].choices = [(r.code, ("　" * (r.level - 1)) + r.name) for r in regions]
-        self.fields["year"].initial = timezone.localdate().year

@@ -18,46 +18,15 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from smartunion.assistance.codes import Category
 from smartunion.assistance.models import Rules
-from smartunion.casework.models import RegionalRate
+from smartunion.casework import rates
+from smartunion.casework.rates import Standard, candidates  # noqa: F401 (re-exported)
 
 DIBAO = "dibao"
 CENT = Decimal("0.01")
 
 
-@dataclass(frozen=True)
-class Standard:
-    """The 低保 standard that applies to a county and year, and where it comes from."""
-
-    region: str
-    year: int
-    monthly: Decimal
-    source_region: str
-    source_name: str = ""
-
-
-def candidates(code: str) -> list[str]:
-    """The county, its city, its province (GB/T 2260 codes), most specific first."""
-    out = [code]
-    if code[4:] != "00":
-        out.append(code[:4] + "00")
-    if code[2:] != "0000":
-        out.append(code[:2] + "0000")
-    return out
-
-
 def standard_for(region_code: str, year: int, kind: str = DIBAO) -> Standard | None:
-    codes = candidates(region_code)
-    rows = {
-        r.region_id: r
-        for r in RegionalRate.objects.filter(
-            kind=kind, year=year, region_id__in=codes
-        ).select_related("region")
-    }
-    for code in codes:
-        if code in rows:
-            row = rows[code]
-            return Standard(region_code, year, row.monthly, code, row.region.name)
-    return None
+    return rates.standard_for(region_code, year, kind)
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,6 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, transaction
 from django.db.models.functions import Mod
 from django.utils import timezone
 
@@ -54,7 +53,7 @@ from smartunion.casework.models import Cap, CaseEvent, FundSource, LedgerLine, R
 from smartunion.core import audit
 from smartunion.core.bankcard import mask_bank_card
 from smartunion.core.idnumber import GENDER_FEMALE, GENDER_MALE, make_id_number, mask_id_number
-from smartunion.core.seeding import SeedOptions
+from smartunion.core.seeding import SeedOptions, bulk_transaction
 from smartunion.core.synthetic.people import Names
 from smartunion.members.models import CURRENT_STATUSES, Membership, Person
 from smartunion.members.services import id_blind_index
@@ -168,10 +167,7 @@ def run_part(options: SeedOptions) -> list[str]:
     if not Organization.objects.exists():
         return []
     started = time.perf_counter()
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit = off")
+    with bulk_transaction():
         report = Generator(options).run()
     seconds = time.perf_counter() - started
     return [

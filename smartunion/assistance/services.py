@@ -17,7 +17,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from smartunion.accounts.models import clerk_label
 from smartunion.assistance.codes import (
     AidType,
     Category,
@@ -40,7 +39,7 @@ from smartunion.assistance.codes import (
 )
 from smartunion.assistance.models import ExclusionItem, HardshipFile, HouseholdMember, Rules
 from smartunion.assistance.rules import DIBAO, Assessment, assess, standard_for
-from smartunion.casework import money
+from smartunion.casework import money, rates
 from smartunion.casework import services as casework
 from smartunion.casework.models import FundSource, RegionalRate
 from smartunion.core import audit
@@ -758,45 +757,13 @@ def self_test(
     )
 
 
-def _require_province_admin(actor) -> None:
-    if not actor.can("change"):
-        raise PermissionDenied("您的账号只有查看权限，不能修改。")
-    if not actor.is_superuser and not (actor.scope_org_id and actor.scope_org.parent_id is None):
-        raise PermissionDenied("此项标准只能由省总工会管理员维护。")
-
-
-@transaction.atomic
 def set_standard(
     *, region: str, year: int, monthly, actor, note: str = "", kind: str = DIBAO
 ) -> RegionalRate:
     """Enter or correct the 低保 standard of a region and year (province admins)."""
-    _require_province_admin(actor)
-    place = Region.objects.filter(code=region or "").first()
-    if place is None:
-        raise ValidationError({"region": "行政区划代码不正确。"})
-    if not 2000 <= year <= today().year + 1:
-        raise ValidationError({"year": f"年度应在2000至{today().year + 1}之间。"})
-    amount = money.parse_amount(monthly, field="monthly", label="月标准")
-    if amount > Decimal("100000"):
-        raise ValidationError({"monthly": "月标准不能超过100,000元，请核对。"})
-    row = (
-        RegionalRate.objects.select_for_update().filter(kind=kind, region=place, year=year).first()
+    return rates.set_rate(
+        kind=kind, region=region, year=year, monthly=monthly, actor=actor, note=note
     )
-    before = row.monthly if row else None
-    if row is None:
-        row = RegionalRate(kind=kind, region=place, year=year, monthly=amount)
-    row.monthly = amount
-    row.note = (note or "").strip()[:200]
-    row.updated_by_name = clerk_label(actor)
-    row.save()
-    audit.record(
-        actor,
-        "standard.set",
-        object_type="casework.regionalrate",
-        object_id=str(row.pk),
-        changes={"kind": kind, "region": place.code, "year": year, "monthly": [before, amount]},
-    )
-    return row
 
 
 def get_file_for(actor, file_id, *, action: str = "view") -> HardshipFile:

@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Exists, OuterRef, Q, Sum
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -43,11 +43,15 @@ from smartunion.assistance.models import (
 )
 from smartunion.assistance.rules import DIBAO
 from smartunion.casework import money
-from smartunion.casework.models import LedgerLine, RegionalRate
-from smartunion.casework.views import case_context, is_province_admin
+from smartunion.casework.models import LedgerLine
+from smartunion.casework.views import (
+    PrintFormsMixin,
+    RegionalRatesView,
+    case_context,
+)
 from smartunion.core import audit
 from smartunion.core.forms import apply_service_errors
-from smartunion.core.views_mixins import ScopedViewMixin, fetch_page
+from smartunion.core.views_mixins import ChangeViewMixin, ScopedViewMixin, fetch_page
 from smartunion.imports import exports
 from smartunion.orgs.models import Organization
 from smartunion.orgs.views import OrgPickerMixin
@@ -55,18 +59,8 @@ from smartunion.orgs.views import OrgPickerMixin
 PAGE_SIZE = 30
 
 
-class AssistanceMixin(ScopedViewMixin):
+class AssistanceMixin(ChangeViewMixin, ScopedViewMixin):
     nav = "assistance"
-
-    def dispatch(self, request, *args, **kwargs):
-        # Forms that write: a read-only account is refused before anything is read.
-        if (
-            self.action == "change"
-            and request.user.is_authenticated
-            and not request.user.can("change")
-        ):
-            raise PermissionDenied("您的账号只有查看权限，不能修改。")
-        return super().dispatch(request, *args, **kwargs)
 
     def get_file(self, action: str | None = None) -> HardshipFile:
         if not hasattr(self, "_file"):
@@ -654,7 +648,7 @@ class PaymentCreateView(AssistanceMixin, FormView):
         return redirect("assistance:file", file_id=file.pk)
 
 
-class FilePrintView(AssistanceMixin, TemplateView):
+class FilePrintView(PrintFormsMixin, AssistanceMixin, TemplateView):
     """Printable A4 forms: the national 档案表, the application and the authorization letter.
 
     With the reveal_pii right the numbers are printed in full (for the signed paper archive)
@@ -666,9 +660,6 @@ class FilePrintView(AssistanceMixin, TemplateView):
         "authorization": ("assistance/print_authorization.html", "家庭经济状况核对授权书"),
     }
     form_name = "dangan"
-
-    def get_template_names(self):
-        return [self.forms[self.form_name][0]]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -690,12 +681,12 @@ class FilePrintView(AssistanceMixin, TemplateView):
             )
             notice_line = f"{item.notice.published_on:%Y-%m-%d} 至 {item.notice.ends_on:%Y-%m-%d} 公示，{outcome}"
         context.update(
+            case=file,
             file=file,
             members=file.members_in_order(),
             full=full,
             can_reveal=self.can("reveal_pii"),
             notice_line=notice_line,
-            title=self.forms[self.form_name][1],
             secondary=[Cause(c).label for c in file.secondary_causes],
             exclusions=_exclusion_answers(file),
             today=timezone.localdate(),
@@ -706,51 +697,13 @@ class FilePrintView(AssistanceMixin, TemplateView):
 # ---- standards and rules ---------------------------------------------------------------------------
 
 
-class StandardsView(AssistanceMixin, FormView):
+class StandardsView(AssistanceMixin, RegionalRatesView):
     """低保标准: by region and year; the province admin enters them."""
 
     template_name = "assistance/standards.html"
-    form_class = forms.StandardForm
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        try:
-            year = int(self.request.GET.get("year", timezone.localdate().year))
-        except ValueError:
-            year = timezone.localdate().year
-        rows = (
-            RegionalRate.objects.filter(kind=DIBAO)
-            .select_related("region")
-            .order_by("-year", "region_id")
-        )
-        context.update(
-            rows=rows.filter(year=year),
-            year=year,
-            years=sorted(set(rows.values_list("year", flat=True)), reverse=True),
-            can_edit=is_province_admin(self.request.user),
-        )
-        return context
-
-    def post(self, request, *args, **kwargs):
-        if not is_province_admin(request.user):
-            raise PermissionDenied("低保标准只能由省总工会管理员维护。")
-        return super().post(request, *args, **kwargs)
-
-    def form_valid(self, form):
-        data = form.cleaned_data
-        try:
-            services.set_standard(
-                region=data["region"],
-                year=data["year"],
-                monthly=data["monthly"],
-                actor=self.request.user,
-                note=data["note"],
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, "低保标准已保存。")
-        return HttpResponseRedirect(f"{reverse('assistance:standards')}?year={data['year']}")
+    kind = DIBAO
+    label = "低保标准"
+    monthly_label = "城市低保标准（元/人·月）"
 
 
 # ---- campaigns ---------------------------------------------------------------------------------------

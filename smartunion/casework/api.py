@@ -102,12 +102,29 @@ class CaseFields(Schema):
         return obj.state_label
 
 
+class CaseActivity(Schema):
+    """What a case's detail adds: the actions the caller may take now, and the timeline."""
+
+    actions: list[str] = Field(description="调用者现在可以办理的操作")
+    timeline: list[EventOut]
+
+    @staticmethod
+    def resolve_actions(obj, context) -> list[str]:
+        return [t.name for t in obj.case_type.available(obj, context["request"].user)]
+
+    @staticmethod
+    def resolve_timeline(obj):
+        return timeline(obj)
+
+
 def _field_type(field: django_forms.Field) -> Any:
     """The pydantic type a form field accepts (validated again by the form itself)."""
     if isinstance(field, django_forms.BooleanField):
         return bool
     if isinstance(field, django_forms.DateField):
         return Day
+    if isinstance(field, django_forms.DecimalField):
+        return str  # money as text ("1500.00"), never a float; DecimalField is an IntegerField
     if isinstance(field, django_forms.IntegerField):
         return int
     if isinstance(field, django_forms.ChoiceField) and field.choices:

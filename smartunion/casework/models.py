@@ -268,6 +268,11 @@ class Case(ScopedModel):
     def clock_stopped(self) -> bool:
         return self.clock_stopped_on is not None
 
+    def deadline_step(self, state) -> tuple[str, int | None]:
+        """The ``Deadline`` step that sets the wait in ``state``, and its default days. A case
+        type whose limit depends on the case (a request's urgency) overrides this."""
+        return state.name, state.wait
+
     def is_overdue(self, today) -> bool:
         return self.due_on is not None and self.clock_stopped_on is None and self.due_on < today
 

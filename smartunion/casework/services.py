@@ -85,7 +85,7 @@ def _enter(case, case_type: CaseType, old: State, new: State, on: dt.date) -> No
     if case.clock_stopped_on is not None and case.clock_state == new.name:
         days = max((case.wait_days or 0) - case.clock_used_days, 0)
     else:
-        days = deadline_days(case_type, new.name)
+        days = deadline_days(case_type, *case.deadline_step(new))
     case.clock_stopped_on, case.clock_state, case.clock_used_days = None, "", 0
     due = calendar.add_working_days(on, days)
     case.wait_started_on, case.wait_days = on, days
@@ -104,12 +104,15 @@ def _clear_wait(case) -> None:
 # ---- opening and moving cases -------------------------------------------------------------------
 
 
-def open_case(case, *, actor, on: dt.date | None = None, note: str = "") -> Any:
+def open_case(
+    case, *, actor, on: dt.date | None = None, note: str = "", state: str | None = None
+) -> Any:
     """Save a new case in its initial state (call inside the domain's create transaction,
-    with the domain fields set); numbers it and writes the first timeline entry."""
+    with the domain fields set); numbers it and writes the first timeline entry. ``state``:
+    a case type with more than one way in (a consultation or an application) names it."""
     case_type: CaseType = case.case_type
     on = on or today()
-    initial = case_type.state(case_type.initial)
+    initial = case_type.state(state or case_type.initial)
     case.opened_on = case.opened_on or on
     case.created_by_name = clerk_label(actor)
     case.number = f"~{uuid.uuid4().hex[:24]}"

@@ -24,7 +24,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from smartunion.accounts.models import clerk_label
-from smartunion.casework import attachments, calendar, money, notices, services
+from smartunion.casework import attachments, calendar, money, notices, rates, services
 from smartunion.casework.models import (
     MAX_AMOUNT,
     Attachment,
@@ -40,11 +40,12 @@ from smartunion.casework.models import (
     NoticeState,
     Objection,
     ObjectionState,
+    RegionalRate,
     Reminder,
 )
 from smartunion.casework.workflow import case_models
 from smartunion.core import audit
-from smartunion.core.forms import apply_service_errors
+from smartunion.core.forms import MoneyField, apply_service_errors
 from smartunion.core.views_mixins import ScopedViewMixin, fetch_page
 
 # ---- one case ---------------------------------------------------------------------------------
@@ -99,6 +100,10 @@ class CaseTransitionView(CaseMixin, FormView):
         t = self.get_transition()
         form.fields["note"].label = t.note_label
         form.fields["note"].required = t.note_required
+        if hasattr(form, "bind_case"):
+            # A field whose choices depend on the case (e.g. the handlers the deciding union
+            # may assign); the service validates the value again.
+            form.bind_case(self.get_case(), self.request.user)
         return form
 
     def get_initial(self):
@@ -277,6 +282,126 @@ def details_display(case_type, event) -> list[str]:
         value = choices.get(key, {}).get(value, value)
         out.append(f"{labels[key]}：{value}")
     return out
+
+
+def filter_cases(rows, params, user) -> tuple[Any, str]:
+    """The filters every case list shares (its page and its API): ``list`` "waiting" (the
+    user's union's turn) and "overdue" (past the deadline, clock running) — also as the home
+    page's ``?waiting=1`` and ``?overdue=1`` —, ``state`` and ``org`` (with its subtree).
+    Returns the rows and the list asked for, for the app's own lists."""
+    from smartunion.orgs.models import Organization
+
+    which = params.get("list", "")
+    if params.get("waiting") == "1":
+        which = "waiting"
+    if params.get("overdue") == "1":
+        which = "overdue"
+    if which == "waiting":
+        rows = rows.filter(due_on__isnull=False)
+        if not user.sees_whole_tree:
+            rows = rows.filter(responsible_org__path__startswith=user.scope_path)
+    elif which == "overdue":
+        rows = rows.filter(due_on__lt=timezone.localdate(), clock_stopped_on=None)
+    state = params.get("state", "")
+    if state in dict(rows.model.case_type.state_choices()):
+        rows = rows.filter(state=state)
+    org = str(params.get("org", "") or "")
+    if org.isdigit():
+        union = Organization.objects.visible_to(user).filter(pk=int(org)).first()
+        rows = rows.filter(org__path__startswith=union.path) if union else rows.none()
+    return rows, which
+
+
+class RateForm(forms.Form):
+    region = forms.ChoiceField(label="行政区划")
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    monthly = MoneyField(label="月标准（元）")
+    note = forms.CharField(label="依据", max_length=200, required=False)
+
+    def __init__(self, *args, monthly_label: str = "", **kwargs):
+        from django.conf import settings
+
+        from smartunion.regions.models import Region
+
+        super().__init__(*args, **kwargs)
+        province = settings.SMARTUNION_PROVINCE
+        regions = Region.objects.filter(code__startswith=province).order_by("code")
+        self.fields["region"].choices = [(r.code, ("　" * (r.level - 1)) + r.name) for r in regions]
+        self.fields["year"].initial = timezone.localdate().year
+        if monthly_label:
+            self.fields["monthly"].label = monthly_label
+
+
+class RegionalRatesView(ScopedViewMixin, FormView):
+    """地区标准 of one kind (低保标准, 最低工资标准 …) by region and year: everyone sees them,
+    the province admins enter them (``casework.rates.set_rate``)."""
+
+    template_name = "casework/rates.html"
+    form_class = RateForm
+    kind = ""
+    label = ""
+    monthly_label = ""
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "monthly_label": self.monthly_label}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        try:
+            year = int(self.request.GET.get("year", timezone.localdate().year))
+        except ValueError:
+            year = timezone.localdate().year
+        rows = (
+            RegionalRate.objects.filter(kind=self.kind)
+            .select_related("region")
+            .order_by("-year", "region_id")
+        )
+        context.update(
+            rows=rows.filter(year=year),
+            year=year,
+            years=sorted(set(rows.values_list("year", flat=True)), reverse=True),
+            can_edit=is_province_admin(self.request.user),
+            label=self.label,
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        if not is_province_admin(request.user):
+            raise PermissionDenied(f"{self.label}只能由省总工会管理员维护。")
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            rates.set_rate(
+                kind=self.kind,
+                region=data["region"],
+                year=data["year"],
+                monthly=data["monthly"],
+                actor=self.request.user,
+                note=data["note"],
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, f"{self.label}已保存。")
+        return HttpResponseRedirect(f"{self.request.path}?year={data['year']}")
+
+
+class PrintFormsMixin:
+    """Printable A4 forms of a case, one view per form: ``forms`` maps ``form_name`` to its
+    (template, title); the title goes into the context."""
+
+    forms: dict[str, tuple[str, str]] = {}
+    form_name = ""
+
+    def get_template_names(self):
+        return [self.forms[self.form_name][0]]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = self.forms[self.form_name][1]
+        return context
 
 
 def case_context(case, user) -> dict[str, Any]:
@@ -758,15 +883,10 @@ class DeadlinesView(ScopedViewMixin, TemplateView):
         for model in case_models():
             ct = model.case_type
             for state in ct.waiting_states():
-                out.append(
-                    (
-                        ct,
-                        state.name,
-                        state.label,
-                        saved.get((ct.key, state.name), state.wait),
-                        state.wait,
-                    )
-                )
+                steps = ct.deadline_steps.get(state.name) or ((state.name, "", state.wait),)
+                for step, variant, default in steps:
+                    label = f"{state.label}（{variant}）" if variant else state.label
+                    out.append((ct, step, label, saved.get((ct.key, step), default), default))
             if ct.publicity:
                 out.append(
                     (

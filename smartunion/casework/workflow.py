@@ -182,6 +182,9 @@ class CaseType:
     list_url_name: str = ""
     #: Called on commit after every transition: (case, event) → None (notices, portal …).
     on_commit: list[Callable] = field(default_factory=list)
+    #: Waiting states whose limit depends on the case (``Case.deadline_step``): state name →
+    #: its steps as (step, label, default working days), for the 办理时限 page.
+    deadline_steps: dict[str, tuple[tuple[str, str, int], ...]] = field(default_factory=dict)
     _states: dict[str, State] = field(init=False, repr=False)
     _transitions: dict[str, Transition] = field(init=False, repr=False)
 

@@ -17,7 +17,8 @@ Django's own HTML 404/405/400 pages under ``/api/`` into JSON), with the body ``
   (``core.bounds``) or a control character in a text; each message names the field in Chinese
   and never repeats the submitted value (it may be an ID number);
 - 429 ``{"detail": "…"}`` with ``Retry-After`` when an address asks too often
-  (``throttle=core.ratelimit.AddressRate(…)``) or an account is locked.
+  (``throttle=core.ratelimit.AddressRate(…)``), an account is locked, or an account has used up
+  a limit of its own (``core.errors.TooManyRequests``, declared with ``@api_errors(429)``).
 
 ``SmartunionAPI`` declares these answers in the OpenAPI document for every operation, from what
 the operation takes (auth → 401/403/404, path parameters → 404, parameters or a body → 422,
@@ -45,7 +46,7 @@ from ninja.utils import check_csrf
 from pydantic import ConfigDict, Strict, WithJsonSchema, field_validator
 from pydantic_core import PydanticCustomError
 
-from smartunion.core.errors import Conflict
+from smartunion.core.errors import Conflict, TooManyRequests
 from smartunion.core.forms import validation_messages
 from smartunion.core.scope import get_for_user
 from smartunion.core.text import CONTROL_IN_TEXT
@@ -369,6 +370,12 @@ def install_error_handlers(api) -> None:
     def on_conflict(request, exc: Conflict):
         details = validation_messages(exc, labels_for(request.path))
         return api.create_response(request, {"detail": details}, status=409)
+
+    @api.exception_handler(TooManyRequests)
+    def on_too_many(request, exc: TooManyRequests):
+        response = api.create_response(request, {"detail": exc.message}, status=429)
+        response["Retry-After"] = str(exc.retry_after)
+        return response
 
     @api.exception_handler(ValidationError)
     def on_validation_error(request, exc: ValidationError):

@@ -23,3 +23,13 @@ class Conflict(ValidationError):
         super().__init__({field: [message]} if field else message)
         self.message = message
         self.field = field
+
+
+class TooManyRequests(Exception):
+    """An account asked too often (a per-account limit kept by core.ratelimit): the API answers
+    429 with ``Retry-After``; pages show the message."""
+
+    def __init__(self, message: str, retry_after: int):
+        super().__init__(message)
+        self.message = message
+        self.retry_after = retry_after

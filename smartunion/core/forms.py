@@ -8,6 +8,23 @@ from django.utils.functional import lazy
 
 from smartunion.core import uploads
 
+#: A date picker; its value must be ISO (YYYY-MM-DD) whatever the locale's own format.
+DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+
+
+def blank_choices(choices) -> list[tuple[str, str]]:
+    """A code list for a select, with "请选择" first."""
+    return [("", "请选择")] + list(choices)
+
+
+class MoneyField(forms.CharField):
+    """Yuan as typed (the service parses it: Decimal, two places, never a float)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 20)
+        super().__init__(*args, **kwargs)
+        self.widget.attrs.update(inputmode="decimal", autocomplete="off", placeholder="0.00")
+
 
 def validation_messages(
     exc: ValidationError, labels: dict[str, str] | None = None

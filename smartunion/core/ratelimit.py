@@ -90,6 +90,17 @@ def hit(key: str, period: int, now: float | None = None) -> tuple[int, int]:
     return count, max(1, int((slot + 1) * period - now + 0.999))
 
 
+def used(key: str, period: int, now: float | None = None) -> tuple[int, int]:
+    """What ``hit`` has counted for ``key`` in the current slot, without counting: (requests
+    so far, seconds left). For limits that count only some requests (a lookup's misses)."""
+    now = time.time() if now is None else now
+    slot = int(now // period)
+    count = (
+        RateCounter.objects.filter(key=key[:100], slot=slot).values_list("count", flat=True).first()
+    )
+    return count or 0, max(1, int((slot + 1) * period - now + 0.999))
+
+
 class AddressRate(BaseThrottle):
     """A django-ninja throttle: at most the rate of ``setting`` per client address."""
 

@@ -65,6 +65,22 @@ def restrict_form_fields(form: forms.BaseForm, user, action: str = "change") -> 
         bound_field.queryset = queryset.visible_to(user, action)
 
 
+class ChangeViewMixin:
+    """For views whose ``action`` is "change": a read-only account is refused (403) before
+    anything is read. Put it before ``ScopedViewMixin`` (it checks after the login check)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if (
+            getattr(self, "action", "") == "change"
+            and request.user.is_authenticated
+            and not request.user.can("change")
+        ):
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied("您的账号只有查看权限，不能修改。")
+        return super().dispatch(request, *args, **kwargs)
+
+
 class ScopedViewMixin(LoginRequiredMixin):
     """Login required, objects fetched within scope, scoped form choices, full page or fragment."""
 

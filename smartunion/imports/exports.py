@@ -52,6 +52,7 @@ from smartunion.members.models import (
     MembershipStatus,
     Person,
     Transfer,
+    TransferKind,
 )
 from smartunion.orgs.models import Kind, Organization, Status
 
@@ -318,14 +319,18 @@ def transfer_list_export(user) -> Export:
     scope = "" if user.is_superuser else user.scope_path
     reasons = dict(Transfer._meta.get_field("reason").choices)
 
-    def direction(from_path: str, to_path: str) -> str:
+    def direction(kind: str, from_path: str, to_path: str) -> str:
         incoming, outgoing = to_path.startswith(scope), from_path.startswith(scope)
         if incoming and outgoing:
             return "范围内转会"
+        if kind == TransferKind.REQUEST:
+            # Started by the receiving union, decided by the person's union.
+            return "已申请转入" if incoming else "待同意转出"
         return "待接收" if incoming else "已发出"
 
     def rows() -> Iterator[list[Any]]:
         values = pending.values_list(
+            "kind",
             "from_org__path",
             "to_org__path",
             "person__name",
@@ -337,11 +342,11 @@ def transfer_list_export(user) -> Export:
             "sent_on",
             "sent_by_name",
         )
-        for from_path, to_path, *shown, reason, note, sent_on, sent_by in values.iterator(
+        for kind, from_path, to_path, *shown, reason, note, sent_on, sent_by in values.iterator(
             chunk_size=CHUNK
         ):
             yield [
-                direction(from_path, to_path),
+                direction(kind, from_path, to_path),
                 *shown,
                 str(reasons.get(reason, reason)),
                 note,

@@ -17,7 +17,7 @@ from stdnum.cn import uscc as stdnum_uscc
 
 from smartunion.core.idnumber import make_id_number
 from smartunion.imports import schema as s
-from smartunion.orgs.models import Organization
+from smartunion.orgs.models import Organization, attach_path_names
 from smartunion.regions.models import Region
 
 MAX_DATA_ROW = 1_048_575
@@ -36,15 +36,17 @@ _GENERAL_NOTES = (
 
 def org_choices(
     user, root: Organization, limit: int = ORG_LIST_LIMIT
-) -> list[tuple[int, str, str]]:
-    """(id, name, uscc) of the active unions the user may import into, below ``root``."""
-    return list(
+) -> list[tuple[int, str, str, str]]:
+    """(id, name, uscc, place in the tree) of the active unions the user may import into,
+    below ``root``: names repeat across the province, the place tells them apart."""
+    orgs = attach_path_names(
         Organization.objects.visible_to(user, "change")
         .active()
         .filter(path__startswith=root.path)
         .order_by("path")
-        .values_list("id", "name", "uscc")[:limit]
+        .only("id", "name", "uscc", "path")[:limit]
     )
+    return [(o.pk, o.name, o.uscc, o.path_display) for o in orgs]
 
 
 def example_values(kind: str, root: Organization) -> dict[str, object]:
@@ -227,13 +229,16 @@ def write_reference_sheets(wb, schema: s.Schema, *, user, root: Organization) ->
     orgs_sheet.set_column(1, 1, 36)
     orgs_sheet.set_column(2, 2, 22)
     orgs_sheet.set_column(3, 3, 44)
-    for i, head in enumerate(("编号", "工会名称", "统一社会信用代码", "下拉选项（编号 名称）")):
+    orgs_sheet.set_column(4, 4, 80)
+    heads = ("编号", "工会名称", "统一社会信用代码", "下拉选项（编号 名称）", "所在位置")
+    for i, head in enumerate(heads):
         orgs_sheet.write_string(0, i, head, bold)
-    for r, (pk, name, uscc) in enumerate(choices, 1):
+    for r, (pk, name, uscc, place) in enumerate(choices, 1):
         orgs_sheet.write_number(r, 0, pk)
         orgs_sheet.write_string(r, 1, name)
         orgs_sheet.write_string(r, 2, uscc or "")
         orgs_sheet.write_string(r, 3, f"{pk} {name}")
+        orgs_sheet.write_string(r, 4, place)
     if len(choices) >= ORG_LIST_LIMIT:
         orgs_sheet.write_string(
             len(choices) + 1, 0, f"（只列出前{ORG_LIST_LIMIT}个工会，其余请直接填写编号）"

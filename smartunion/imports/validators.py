@@ -25,9 +25,10 @@ from smartunion.imports.readers import HEADER_SEARCH_ROWS, MAX_COLUMNS, ImportRe
 from smartunion.members.bulk import PreparedBatch, current_cards, pg_array, registered_persons
 from smartunion.members.models import CURRENT_STATUSES, Membership, MembershipStatus
 from smartunion.members.services import id_blind_index, join_age_error, join_ages
-from smartunion.orgs.models import Kind, Organization, Status
+from smartunion.orgs.models import Kind, Organization, Status, attach_path_names
+from smartunion.orgs.names import normalize_name
 from smartunion.orgs.services import _clean as clean_org_values
-from smartunion.orgs.services import clean_uscc
+from smartunion.orgs.services import clean_uscc, sibling_name_taken
 from smartunion.regions.models import known_region_codes
 
 ERROR = "error"
@@ -1048,29 +1049,48 @@ class OrgValidator:
                 else:
                     record.action = "exists"
                     record.org_id = info.id
-        # Existing unions without a USCC: the same name under the same parent.
+        # Existing unions under the same parent with the same name (orgs/names.py): a row
+        # without a USCC is that union again; a row with its own USCC is a second union of
+        # that name, which the tree refuses.
         pairs = {
-            (r.parent_id, r.values["name"])
+            (r.parent_id, normalize_name(r.values["name"]))
             for r, _u, _ref, _i, _l in parsed
-            if r.action == "create" and r.parent_id is not None and not r.uscc
+            if r.action == "create" and r.parent_id is not None
         }
         existing_pairs: dict[tuple[int, str], int] = {}
+        namesakes: dict[tuple[int, str], Organization] = {}
         parent_ids = sorted({p for p, _n in pairs})
         for start in range(0, len(parent_ids), _IN_CHUNK):
-            for pk, parent_id, name in Organization.objects.filter(
+            for sibling in Organization.objects.filter(
                 parent_id__in=parent_ids[start : start + _IN_CHUNK]
-            ).values_list("id", "parent_id", "name"):
-                if (parent_id, name) in pairs:
-                    existing_pairs[(parent_id, name)] = pk
+            ).only("id", "parent_id", "name", "name_key", "path", "status"):
+                key = (sibling.parent_id, sibling.name_key)
+                if key in pairs:
+                    existing_pairs.setdefault(key, sibling.pk)
+                    if sibling.status == Status.NORMAL:
+                        namesakes[key] = sibling
+        attach_path_names(namesakes.values())
         seen_pairs: dict[tuple, int] = {}
         for record, _u, _ref, issues, label in parsed:
-            key = (record.parent_id or f"row{record.parent_row}", record.values["name"])
+            name_key = normalize_name(record.values["name"])
+            key = (record.parent_id or f"row{record.parent_row}", name_key)
             if record.action == "create" and not record.uscc:
-                pk = existing_pairs.get((record.parent_id, record.values["name"]))
+                pk = existing_pairs.get((record.parent_id, name_key))
                 if pk is not None:
                     record.action = "exists"
                     record.org_id = pk
-            if record.action == "create" and record.values["name"]:
+            if record.action == "create" and (record.parent_id, name_key) in namesakes:
+                issues.append(
+                    Issue(
+                        record.row_no,
+                        "工会名称",
+                        sibling_name_taken(namesakes[(record.parent_id, name_key)]),
+                        code=DUPLICATE,
+                        label=label,
+                    )
+                )
+                out.duplicates += 1
+            elif record.action == "create" and record.values["name"]:
                 first = seen_pairs.get(key)
                 if first is not None:
                     issues.append(

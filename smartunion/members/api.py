@@ -10,7 +10,7 @@ and ``next`` out, never counting the 2.3 million rows.
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
@@ -141,6 +141,8 @@ class TransferOut(Schema):
     from_org_name: str
     to_org: int = Field(alias="to_org_id")
     to_org_name: str
+    kind: str = Field(description="send 转出（原工会发起）/ request 申请转入（新工会发起）")
+    kind_label: str
     status: str
     status_label: str
     reason: str
@@ -161,6 +163,10 @@ class TransferOut(Schema):
     @staticmethod
     def resolve_to_org_name(obj: Transfer) -> str:
         return obj.to_org.name
+
+    @staticmethod
+    def resolve_kind_label(obj: Transfer) -> str:
+        return obj.get_kind_display()
 
     @staticmethod
     def resolve_status_label(obj: Transfer) -> str:
@@ -349,8 +355,21 @@ class MemberSearchIn(StrictSchema, PageIn):
     org: int | None = Field(None, description="工会 id（含其全部下级工会）")
 
 
+class TransferRequestIn(StrictSchema):
+    """申请转入: the person's full name and full ID number, and the union asking."""
+
+    name: str = Field(max_length=64, description="姓名（全名）")
+    id_number: str = Field(max_length=18, description="完整身份证号码（不回显、不记入日志）")
+    to_org: int = Field(description="转入工会（本方工会）的 id")
+    reason: ReasonCode = ChangeReason.LABOR_RELATION.value
+    note: str = Field("", max_length=200)
+
+
 class TransferFilters(PageIn):
-    box: Box = Field("all", description="in 待本方接收 / out 本方发出 / all")
+    box: Box = Field(
+        "all",
+        description="in 待本方处理（转入本方、申请本方会员转出）/ out 本方发出 / all",
+    )
     status: code_type(TransferStatus) = Field("pending", description="空为全部状态")
 
 
@@ -404,8 +423,13 @@ def _to_org(request, org_id: int) -> Organization:
     return org
 
 
-def _subtree_q(user, lookup: str) -> Q:
-    return Q() if user.is_superuser else Q(**{f"{lookup}__startswith": user.scope_path})
+def _province_org(request, org_id: int) -> Organization:
+    """The receiving union of a transfer sent out: any union of the province (the service
+    refuses a dissolved one, saying why)."""
+    org = services.province_unions(request.user).filter(pk=org_id).first()
+    if org is None:
+        raise ValidationError({"to_org": "转入工会不存在，请重新选择。"})
+    return org
 
 
 # ---- members -----------------------------------------------------------------------------
@@ -545,13 +569,13 @@ def reject(request, membership_id: int, payload: NoteOnlyIn):
 
 @router.get("/transfers", response=page_schema(TransferOut))
 def list_transfers(request, filters: Query[TransferFilters]):
-    """Transfers touching the user's subtree: ``in`` to receive, ``out`` sent from it; the
-    oldest first."""
+    """Transfers touching the user's subtree, of both kinds (``kind``: send 转出, request
+    申请转入): ``in`` for the user's side to decide, ``out`` started by it; the oldest first."""
     qs = Transfer.objects.visible_to(request.user).select_related("person", "from_org", "to_org")
     if filters.box == "in":
-        qs = qs.filter(_subtree_q(request.user, "to_org__path"))
+        qs = qs.to_decide(request.user)
     elif filters.box == "out":
-        qs = qs.filter(_subtree_q(request.user, "from_org__path"))
+        qs = qs.started_by(request.user)
     if filters.status:
         qs = qs.filter(status=filters.status)
     return keyset_page(qs, filters, order=("sent_on", "id"))
@@ -562,9 +586,33 @@ def list_transfers(request, filters: Query[TransferFilters]):
 def send_transfer(request, membership_id: int, payload: TransferIn):
     """发起转会: the member stays in the old union until the new one accepts."""
     m = _get_membership(request, membership_id)
-    to_org = _to_org(request, payload.to_org)
+    to_org = _province_org(request, payload.to_org)
     transfer = services.send_transfer(
         m, to_org, actor=request.user, reason=payload.reason, note=payload.note
+    )
+    return Status(201, _transfer(transfer))
+
+
+@router.post("/transfer-requests", response={201: TransferOut})
+@api_errors(409, 429)
+def request_transfer(request, payload: TransferRequestIn):
+    """申请转入: ask for a current member of another union by full name and full ID number.
+
+    A pair that does not match a registered person is refused with one answer (姓名与身份证号码
+    不一致), whether or not the number is registered; each lookup is audited, and an account
+    with too many misses gets 429 until the next time slot (``SMARTUNION_TRANSFER_LOOKUP_RATE``).
+    """
+    require(request.user, "change")
+    to_org = get_or_404(
+        Organization.objects, request.user, payload.to_org, action="change", what="工会组织"
+    )
+    transfer = services.request_transfer(
+        payload.name,
+        payload.id_number,
+        to_org,
+        actor=request.user,
+        reason=payload.reason,
+        note=payload.note,
     )
     return Status(201, _transfer(transfer))
 
@@ -584,15 +632,18 @@ def transfer_now(request, membership_id: int, payload: TransferIn):
 @router.post("/transfers/{int:transfer_id}/accept", response=MembershipOut)
 @api_errors(409)
 def accept_transfer(request, transfer_id: int):
-    """接收转会 (by the receiving union): the new membership."""
+    """接收转会 (转出: by the receiving union) or 同意转出 (申请转入: by the person's union): the
+    new membership."""
     require(request.user, "change")
     transfer = get_or_404(Transfer.objects, request.user, transfer_id, what="转会记录")
     return _membership(services.accept_transfer(transfer, actor=request.user))
 
 
 @router.post("/transfers/{int:transfer_id}/decline", response=TransferOut)
+@api_errors(409)
 def decline_transfer(request, transfer_id: int, payload: NoteOnlyIn):
-    """退回 (receiving union) or 撤回 (sending union) a pending transfer."""
+    """撤回 (by the side that started it) or 退回/不同意 (by the side that decides) a pending
+    transfer; refusing a 申请转入 needs a ``note`` (the reason)."""
     require(request.user, "change")
     transfer = get_or_404(Transfer.objects, request.user, transfer_id, what="转会记录")
     return _transfer(services.decline_transfer(transfer, actor=request.user, note=payload.note))

@@ -23,7 +23,7 @@ from smartunion.core.codes import (
 )
 from smartunion.members.models import RETAIN_REASONS, ApplicationChannel, ChangeReason
 from smartunion.members.services import PersonData
-from smartunion.orgs.models import Organization
+from smartunion.orgs.models import Organization, attach_path_names
 
 BLANK = [("", "—— 请选择 ——")]
 
@@ -108,10 +108,8 @@ class PersonFieldsMixin(forms.Form):
         return {key: data[key] for key in CODE_FIELDS + TEXT_FIELDS + FLAG_FIELDS}
 
 
-class NewPersonForm(PersonFieldsMixin):
-    """A person not yet in the registry: name, ID number, phone and the code lists."""
-
-    field_order = ["name", "id_number", "phone"]
+class IdNumberForm(forms.Form):
+    """A full ID number typed in, never written back into the page."""
 
     # No max_length of 18 here: the service says how many characters were typed, and why
     # (15-digit old numbers, full-width digits) better than a generic length message.
@@ -127,6 +125,12 @@ class NewPersonForm(PersonFieldsMixin):
         super().__init__(*args, **kwargs)
         if self.is_bound and self.data.get("id_number"):
             self.fields["id_number"].help_text = NOT_ECHOED
+
+
+class NewPersonForm(PersonFieldsMixin, IdNumberForm):
+    """A person not yet in the registry: name, ID number, phone and the code lists."""
+
+    field_order = ["name", "id_number", "phone"]
 
     def person_data(self) -> PersonData:
         return PersonData(
@@ -255,29 +259,26 @@ class OrgChoiceField(forms.ModelChoiceField):
         return obj.name
 
 
-class TransferForm(forms.Form):
-    """发起转会. Only active unions of the actor's subtree are valid targets."""
-
-    to_org = OrgChoiceField(
-        label="转入工会",
+def to_org_field(label: str, invalid: str) -> OrgChoiceField:
+    """A transfer's 转入工会 (its choices set by the view: TargetForm.offer)."""
+    return OrgChoiceField(
+        label=label,
         queryset=Organization.objects.none(),
         empty_label="—— 请选择转入工会 ——",
-        error_messages={
-            "required": "请选择转入工会。",
-            "invalid_choice": "转入工会不存在或不在您的管理范围内，请重新选择。",
-        },
+        error_messages={"required": "请选择转入工会。", "invalid_choice": invalid},
     )
+
+
+class TargetForm(forms.Form):
+    """A transfer's form: ``to_org`` chosen among many unions (views.TargetSearchMixin), the
+    reason and a note."""
+
     reason = forms.ChoiceField(
         label="转会原因",
         choices=[(r.value, r.label) for r in TRANSFER_REASONS],
         initial=ChangeReason.LABOR_RELATION,
     )
     note = forms.CharField(label="说明", required=False, max_length=200)
-    complete_now = forms.BooleanField(
-        label="立即完成接收",
-        required=False,
-        help_text="勾选后一步完成转出和接收；不勾选则由转入工会在“转会办理”中接收。",
-    )
 
     def __init__(self, *args, targets, **kwargs):
         super().__init__(*args, **kwargs)
@@ -290,4 +291,40 @@ class TransferForm(forms.Form):
         matching a name search) instead of sending them all.
         """
         field = self.fields["to_org"]
-        field.widget.choices = [("", field.empty_label)] + [(o.pk, o.name) for o in shown]
+        # Names repeat across the province: each choice says where the union sits.
+        field.widget.choices = [("", field.empty_label)] + [
+            (o.pk, o.path_display) for o in attach_path_names(shown)
+        ]
+
+
+class TransferForm(TargetForm):
+    """发起转会 to any active union of the province."""
+
+    to_org = to_org_field("转入工会", "转入工会不存在，请重新选择。")
+    complete_now = forms.BooleanField(
+        label="立即完成接收",
+        required=False,
+        help_text="转入工会也在您的管理范围内时可勾选，一步完成转出和接收；"
+        "不勾选则由转入工会在“转会办理”中接收。",
+    )
+
+
+REQUEST_ID_HELP = "完整的18位号码。姓名与号码一致、且此人是其他工会的会员时，申请发往其所在工会。"
+
+
+class TransferRequestForm(TargetForm, IdNumberForm):
+    """申请转入: the person's full name and full ID number (never shown back), and the union of
+    the user's scope they move to."""
+
+    to_org = to_org_field("转入工会（本方）", "转入工会不存在或不在您的管理范围内，请重新选择。")
+    name = forms.CharField(
+        label="姓名",
+        max_length=64,
+        error_messages={"required": "请填写姓名。", "max_length": "姓名不能超过64个字。"},
+        help_text="与身份证上的姓名完全一致。",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not (self.is_bound and self.data.get("id_number")):
+            self.fields["id_number"].help_text = REQUEST_ID_HELP

@@ -1,9 +1,17 @@
-"""The membership work waiting on the home page: applications and incoming transfers."""
+"""The membership work waiting on the home page: applications, and transfers to decide."""
 
 from __future__ import annotations
 
+from django.db.models import Count, Q
+
 from smartunion.core.home import Figure, todo, url_for
-from smartunion.members.models import Membership, MembershipStatus, Transfer, TransferStatus
+from smartunion.members.models import (
+    Membership,
+    MembershipStatus,
+    Transfer,
+    TransferKind,
+    TransferStatus,
+)
 
 
 def todo_figures(user) -> list[Figure]:
@@ -12,20 +20,23 @@ def todo_figures(user) -> list[Figure]:
     everything = user.can("view") and user.sees_whole_tree
     applications = Membership.objects.all() if everything else Membership.objects.visible_to(user)
     pending_applications = applications.filter(status=MembershipStatus.APPLIED).count()
-    if everything:
-        incoming = Transfer.objects.all()
-    else:
-        incoming = Transfer.objects.visible_to(user).filter(
-            to_org__path__startswith=user.scope_path
-        )
-    incoming_transfers = incoming.filter(status=TransferStatus.PENDING).count()
+    transfers = Transfer.objects.all() if everything else Transfer.objects.visible_to(user)
+    # The transfers the user's side decides: sent to it (转出), or asking for its members
+    # (申请转入); both are listed on the transfers page's first section.
+    to_decide = transfers.filter(status=TransferStatus.PENDING).to_decide(user)
+    counts = to_decide.aggregate(
+        **{kind: Count("pk", filter=Q(kind=kind)) for kind in TransferKind.values}
+    )
+    inbox = url_for("members:transfers", {"box": "in"})
+    inbox = f"{inbox}#in" if inbox else inbox
     return [
         todo(
             "待审批的入会申请",
             pending_applications,
             url_for("members:list", {"status": "applied"}),
         ),
-        todo("待接收的转会", incoming_transfers, url_for("members:transfers", {"box": "in"})),
+        todo("待接收的转会", counts[TransferKind.SEND], inbox),
+        todo("待同意的转入申请", counts[TransferKind.REQUEST], inbox),
     ]
 
 

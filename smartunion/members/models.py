@@ -378,11 +378,21 @@ class TransferStatus(models.TextChoices):
     CANCELLED = "cancelled", "已撤回"
 
 
-class Transfer(ScopedModel):
-    """转会: sent by the old union, accepted (or refused) by the new one.
+class TransferKind(models.TextChoices):
+    """Which side started a transfer; the other side decides."""
 
-    Until it is accepted the person stays a member of the old union, so nobody is ever
-    without a union or in two. Staff of either side see it.
+    SEND = "send", "转出"
+    REQUEST = "request", "申请转入"
+
+
+class Transfer(ScopedModel):
+    """转会: sent by the old union and accepted (or refused) by the new one (转出), or asked
+    for by the new union and approved (or refused) by the old one (申请转入).
+
+    Either union may be anywhere in the province. Until it is accepted the person stays a
+    member of the old union, so nobody is ever without a union or in two. Staff of either
+    side see it (the person's name and masked number, the other union's name), but the
+    other side's members and pages stay out of their scope.
     """
 
     scope_path_lookup = "from_org__path"
@@ -398,6 +408,9 @@ class Transfer(ScopedModel):
     )
     to_org = models.ForeignKey(
         "orgs.Organization", models.PROTECT, related_name="transfers_in", verbose_name="转入工会"
+    )
+    kind = models.CharField(
+        "类型", max_length=8, choices=TransferKind.choices, default=TransferKind.SEND
     )
     status = models.CharField(
         "状态", max_length=16, choices=TransferStatus.choices, default=TransferStatus.PENDING
@@ -419,6 +432,11 @@ class Transfer(ScopedModel):
         verbose_name = "转会"
         verbose_name_plural = "转会"
         constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["send", "request"]),
+                name="transfer_kind_valid",
+                violation_error_message="转会类型不正确。",
+            ),
             models.UniqueConstraint(
                 fields=["membership"],
                 condition=models.Q(status="pending"),
@@ -439,3 +457,17 @@ class Transfer(ScopedModel):
     @property
     def audit_org_path(self) -> str:
         return self.from_org.path
+
+    @property
+    def is_request(self) -> bool:
+        return self.kind == TransferKind.REQUEST
+
+    @property
+    def deciding_org_id(self) -> int:
+        """The union whose staff accept or refuse: the new one for 转出, the old one for
+        申请转入 (the other side started it and may withdraw it)."""
+        return self.from_org_id if self.is_request else self.to_org_id
+
+    @property
+    def starting_org_id(self) -> int:
+        return self.to_org_id if self.is_request else self.from_org_id

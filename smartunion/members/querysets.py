@@ -230,6 +230,27 @@ class TransferQuerySet(ScopedQuerySet):
 
         return (
             self.filter(status=TransferStatus.PENDING)
-            .select_related("person", "from_org", "to_org")
+            # The lists name each union with its parent (orgs.templatetags.orgs.org_ref).
+            .select_related("person", "from_org__parent", "to_org__parent")
+            .defer("from_org__parent__chair_phone", "to_org__parent__chair_phone")
             .order_by("sent_on", "id")
+        )
+
+    def to_decide(self, user) -> TransferQuerySet:
+        """The user's side decides (待本方处理): transfers sent into the user's subtree (转出)
+        and requests for members of it (申请转入)."""
+        return self._by_side(user, send="to_org", request="from_org")
+
+    def started_by(self, user) -> TransferQuerySet:
+        """The user's side started them (本方发出): transfers out of the user's subtree (转出) and
+        requests for members of other unions (申请转入)."""
+        return self._by_side(user, send="from_org", request="to_org")
+
+    def _by_side(self, user, *, send: str, request: str) -> TransferQuerySet:
+        if user.is_superuser:
+            return self
+        path = user.scope_path
+        return self.filter(
+            models.Q(kind="send", **{f"{send}__path__startswith": path})
+            | models.Q(kind="request", **{f"{request}__path__startswith": path})
         )

@@ -19,8 +19,8 @@ from django.utils import timezone
 
 from smartunion.accounts import second_factor
 from smartunion.accounts.models import clerk_label
-from smartunion.core import audit, crypto
-from smartunion.core.errors import Conflict, NotInScope
+from smartunion.core import audit, crypto, ratelimit
+from smartunion.core.errors import Conflict, NotInScope, TooManyRequests
 from smartunion.core.idnumber import IdNumber, age_on, mask_phone, parse_id_number, validate_phone
 from smartunion.members.models import (
     CURRENT_STATUSES,
@@ -34,10 +34,11 @@ from smartunion.members.models import (
     MembershipStatus,
     Person,
     Transfer,
+    TransferKind,
     TransferStatus,
 )
 from smartunion.orgs import counters
-from smartunion.orgs.models import Organization
+from smartunion.orgs.models import SEGMENT, Organization
 from smartunion.regions.models import known_region_codes
 
 PERSON_FIELDS = (
@@ -55,6 +56,7 @@ PERSON_FIELDS = (
 )
 
 STALE = "该会员的会籍已发生变化（可能刚被他人处理），请刷新页面后重试。"
+DECIDED = "该转会已处理（可能刚被他人处理），请刷新页面。"
 
 
 @dataclass
@@ -122,6 +124,24 @@ def _fresh_org(org: Organization, actor, *, action: str, field_name: str) -> Org
             raise NotInScope("工会组织")
         raise ValidationError({field_name: "工会不存在或不在您的管理范围内。"})
     _require_active_org(fresh, field_name)
+    return fresh
+
+
+def province_unions(actor):
+    """The unions a transfer may go to: every union of the actor's province (the root of its
+    scope). Only what a transfer needs of them is shown (name and place in the tree)."""
+    if actor.is_superuser:
+        return Organization.objects.all()
+    if not actor.scope_path:
+        return Organization.objects.none()
+    return Organization.objects.filter(path__startswith=actor.scope_path[:SEGMENT])
+
+
+def _province_org(org: Organization, actor) -> Organization:
+    fresh = province_unions(actor).filter(pk=org.pk).first()
+    if fresh is None:
+        raise ValidationError({"to_org": "转入工会不存在，请重新选择。"})
+    _require_active_org(fresh, "to_org")
     return fresh
 
 
@@ -398,12 +418,21 @@ def send_transfer(
     reason: str = ChangeReason.LABOR_RELATION,
     note: str = "",
 ) -> Transfer:
-    """发起转会 from the old union. The person stays a member there until it is accepted."""
+    """发起转会 from the old union to any union of the province. The person stays a member
+    there until the receiving union (or an admin above it) accepts."""
     m = _lock(membership, actor, expect=(MembershipStatus.ACTIVE, MembershipStatus.RETAINED))
-    to_org = _fresh_org(to_org, actor, action="view", field_name="to_org")
+    to_org = _province_org(to_org, actor)
     if to_org.pk == m.org_id:
         raise ValidationError({"to_org": "转入工会不能与当前所在工会相同。"})
+    return _open_transfer(m, to_org, TransferKind.SEND, actor=actor, reason=reason, note=note)
+
+
+def _open_transfer(
+    m: Membership, to_org: Organization, kind: str, *, actor, reason: str, note: str
+) -> Transfer:
+    """The pending transfer of a locked current membership, its history step and audit row."""
     transfer = Transfer(
+        kind=kind,
         membership=m,
         person_id=m.person_id,
         from_org_id=m.org_id,
@@ -414,36 +443,38 @@ def send_transfer(
         sent_by_name=clerk_label(actor),
     )
     _save_unique(transfer)
+    request = kind == TransferKind.REQUEST
     _event(
         m,
         ChangeType.TRANSFER_SENT,
         actor=actor,
         on=transfer.sent_on,
         reason=reason,
-        note=f"转入{to_org.name}",
+        note=f"{to_org.name}申请转入" if request else f"转入{to_org.name}",
     )
     audit.record(
-        actor, "member.transfer_send", m, changes={"to_org": to_org.pk, "transfer": transfer.pk}
+        actor,
+        "member.transfer_request" if request else "member.transfer_send",
+        m,
+        changes={"to_org": to_org.pk, "transfer": transfer.pk},
     )
     return transfer
 
 
 @transaction.atomic
 def accept_transfer(transfer: Transfer, *, actor) -> Membership:
-    """接收转会: ends the old membership and opens the new one in the same transaction."""
+    """接收转会 (转出: by the new union) or 同意转出 (申请转入: by the old union): ends the old
+    membership and opens the new one in the same transaction."""
     t = (
         Transfer.objects.select_for_update(of=("self",))
         .select_related("to_org")
         .filter(pk=transfer.pk)
         .first()
     )
-    if (
-        t is None
-        or not Organization.objects.visible_to(actor, "change").filter(pk=t.to_org_id).exists()
-    ):
+    if t is None or not _holds(actor, t.deciding_org_id):
         raise NotInScope("转会记录")
     if t.status != TransferStatus.PENDING:
-        raise ValidationError("该转会已处理，请刷新页面。")
+        raise Conflict(DECIDED)
     _require_active_org(t.to_org, "to_org")
     old = Membership.objects.select_for_update().select_related("person").get(pk=t.membership_id)
     if old.status not in CURRENT_STATUSES or old.org_id != t.from_org_id:
@@ -494,14 +525,17 @@ def accept_transfer(transfer: Transfer, *, actor) -> Membership:
 
 @transaction.atomic
 def decline_transfer(transfer: Transfer, *, actor, note: str = "") -> Transfer:
-    """退回 (by the receiving union) or 撤回 (by the sending union) a pending transfer."""
+    """撤回 (by the side that started it) or 退回/拒绝 (by the side that decides) a pending
+    transfer. Refusing a request for a member (申请转入) needs a reason."""
     t = Transfer.objects.select_for_update(of=("self",)).filter(pk=transfer.pk).first()
     if t is None or not Transfer.objects.visible_to(actor, "change").filter(pk=t.pk).exists():
         raise NotInScope("转会记录")
     if t.status != TransferStatus.PENDING:
-        raise ValidationError("该转会已处理，请刷新页面。")
-    sender_side = Organization.objects.visible_to(actor, "change").filter(pk=t.from_org_id).exists()
-    t.status = TransferStatus.CANCELLED if sender_side else TransferStatus.REJECTED
+        raise Conflict(DECIDED)
+    starting_side = _holds(actor, t.starting_org_id)
+    if t.is_request and not starting_side and not note.strip():
+        raise ValidationError({"note": "请填写不同意转出的理由，对方工会会看到。"})
+    t.status = TransferStatus.CANCELLED if starting_side else TransferStatus.REJECTED
     t.decided_on = today()
     t.decided_by_name = clerk_label(actor)
     t.note = (t.note + " " + note).strip()[:200]
@@ -514,6 +548,105 @@ def decline_transfer(transfer: Transfer, *, actor, note: str = "") -> Transfer:
         changes={"transfer": t.pk, "status": t.status},
     )
     return t
+
+
+def _holds(actor, org_id: int) -> bool:
+    """Whether the actor may change the records of this union (it lies in their subtree)."""
+    return Organization.objects.visible_to(actor, "change").filter(pk=org_id).exists()
+
+
+# 申请转入: what a lookup by name and ID number may answer.
+#
+# The receiving union's staff type the person's full name and full ID number, as on the ID
+# card the person shows them. Only a pair that matches a registered person tells them more:
+# that the person is a current member of another union (a request is sent there, and they see
+# that union's name so they can follow it up) or of none (then they register an application,
+# as the 入会 form would tell them anyway). Every other pair — a wrong name for a registered
+# number, or a number nobody registered — gets the same answer, so the lookup cannot tell
+# someone holding only a number whether it is registered, or under which name. A lookup that
+# finds no current member (a wrong guess, or a person who is no member) counts as a miss: an
+# account's misses are limited per time slot (SMARTUNION_TRANSFER_LOOKUP_RATE), so guessing
+# names for a number is slow, and every lookup is in the audit log (the name and the outcome,
+# never the number). A malformed number is refused before any lookup: it tells nothing.
+NO_MATCH = "姓名与身份证号码不一致（或该号码没有会员登记），请核对后重试。"
+NOT_A_MEMBER = "此人目前不是任何工会的会员（没有在籍或保留会籍），不必转会，请直接办理入会申请。"
+ALREADY_OURS = "此人已是您管理范围内的会员，请在会员页直接办理转会。"
+LOOKUP_THROTTLED = "查询未匹配的次数过多，请{wait}后再试。"
+LOOKUP_MISSES = ("mismatch", "not_member")
+
+
+def _lookup_rate() -> tuple[int, int] | None:
+    return ratelimit.parse_rate(settings.SMARTUNION_TRANSFER_LOOKUP_RATE)
+
+
+def _wait_words(seconds: int) -> str:
+    return f"{seconds}秒" if seconds < 120 else f"{(seconds + 59) // 60}分钟"
+
+
+def request_transfer(
+    name: str,
+    id_number: str,
+    to_org: Organization,
+    *,
+    actor,
+    reason: str = ChangeReason.LABOR_RELATION,
+    note: str = "",
+) -> Transfer:
+    """申请转入: the receiving union asks for a current member of another union, found by full
+    name and full ID number; the person's union approves (the transfer completes, as
+    ``accept_transfer``) or refuses with a reason. Until then nothing changes."""
+    name = "".join((name or "").split())
+    if not name:
+        raise ValidationError({"name": "请填写姓名。"})
+    if not (id_number or "").strip():
+        raise ValidationError({"id_number": "请填写身份证号码。"})
+    ident = check_id_number(id_number)
+    to_org = _fresh_org(to_org, actor, action="change", field_name="to_org")
+    rate, key = _lookup_rate(), f"transfer-lookup:{actor.pk}"
+    if rate:
+        misses, left = ratelimit.used(key, rate[1])
+        if misses >= rate[0]:
+            raise TooManyRequests(LOOKUP_THROTTLED.format(wait=_wait_words(left)), left)
+    person = Person.objects.filter(id_hash=id_blind_index(ident.number)).first()
+    matches = person is not None and "".join(person.name.split()) == name
+    current = Membership.objects.current().filter(person=person).first() if matches else None
+    if not matches:
+        outcome = "mismatch"
+    elif current is None:
+        outcome = "not_member"
+    elif _holds(actor, current.org_id):
+        outcome = "in_scope"
+    else:
+        outcome = "matched"
+    with transaction.atomic():
+        audit.record(
+            actor,
+            "member.transfer_lookup",
+            object_type="members.person",
+            org_path=to_org.path,
+            changes={"name": name, "to_org": to_org.pk, "outcome": outcome},
+        )
+    if outcome != "matched":
+        if rate and outcome in LOOKUP_MISSES:
+            ratelimit.hit(key, rate[1])
+        # Not on one field: the name and the number together do not match.
+        message = {"mismatch": NO_MATCH, "not_member": NOT_A_MEMBER, "in_scope": ALREADY_OURS}
+        raise ValidationError(message[outcome])
+    return _send_request(current, to_org, actor=actor, reason=reason, note=note)
+
+
+@transaction.atomic
+def _send_request(membership: Membership, to_org: Organization, *, actor, reason, note):
+    # The member is not in the actor's scope: locked without it (the lookup above matched).
+    m = (
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("org", "person")
+        .filter(pk=membership.pk, status__in=CURRENT_STATUSES)
+        .first()
+    )
+    if m is None:
+        raise Conflict(STALE)
+    return _open_transfer(m, to_org, TransferKind.REQUEST, actor=actor, reason=reason, note=note)
 
 
 def transfer_membership(

@@ -20,6 +20,7 @@ urlpatterns = [
     path("memberships/<int:membership_id>/leave/", views.LeaveView.as_view(), name="leave"),
     path("memberships/<int:membership_id>/expel/", views.ExpelView.as_view(), name="expel"),
     path("transfers/", views.TransferListView.as_view(), name="transfers"),
+    path("transfers/request/", views.TransferRequestView.as_view(), name="transfer_request"),
     path(
         "transfers/<int:transfer_id>/accept/",
         views.TransferAcceptView.as_view(),

@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,6 +22,7 @@ from django.views.generic import FormView, TemplateView
 
 from smartunion.accounts import second_factor
 from smartunion.accounts.middleware import redirect_to_second_factor
+from smartunion.core.errors import TooManyRequests
 from smartunion.core.forms import apply_service_errors
 from smartunion.core.idnumber import parse_id_number
 from smartunion.core.views_mixins import PostedSearchMixin, ScopedViewMixin, fetch_page
@@ -49,6 +50,26 @@ TARGETS_SHOWN = 300
 def in_scope(user, org: Organization) -> bool:
     """Whether ``org`` (already fetched for the page) lies in the user's subtree."""
     return user.is_superuser or bool(user.scope_path) and org.path.startswith(user.scope_path)
+
+
+def for_the_page(transfer: Transfer, user, can_change: bool) -> Transfer:
+    """What the user's side may do with a pending transfer, and the words for it.
+
+    Until it completes the person belongs to the old union: the person's page is linked only
+    when that union is in the user's subtree. The side that started a transfer withdraws it
+    (撤回); the other side accepts (接收 / 同意转出) or refuses (退回 / 不同意).
+    """
+    started_here = in_scope(user, transfer.to_org if transfer.is_request else transfer.from_org)
+    decides_here = in_scope(user, transfer.from_org if transfer.is_request else transfer.to_org)
+    transfer.person_in_scope = in_scope(user, transfer.from_org)
+    transfer.can_accept = can_change and decides_here
+    transfer.can_withdraw = can_change and started_here
+    transfer.accept_verb = "同意转出" if transfer.is_request else "接收"
+    if started_here:
+        transfer.decline_verb = "撤回"
+    else:
+        transfer.decline_verb = "不同意" if transfer.is_request else "退回"
+    return transfer
 
 
 def detail_url(person_id: int) -> str:
@@ -171,7 +192,12 @@ class MemberDetailView(MembersMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         person = self.get_person(self.kwargs["person_id"])
-        memberships = list(person.memberships.select_related("org").order_by("-id"))
+        # Each union is named with its parent (orgs.templatetags.orgs.org_ref), read in the same query.
+        memberships = list(
+            person.memberships.select_related("org__parent")
+            .defer("org__parent__chair_phone")
+            .order_by("-id")
+        )
         # The membership the page is about: the current one, else a pending application,
         # else the latest (ended or rejected).
         membership = (
@@ -180,19 +206,22 @@ class MemberDetailView(MembersMixin, TemplateView):
             or (memberships[0] if memberships else None)
         )
         pending = list(
-            Transfer.objects.filter(person=person, status=TransferStatus.PENDING).select_related(
-                "from_org", "to_org"
-            )
+            Transfer.objects.filter(person=person, status=TransferStatus.PENDING)
+            .select_related("from_org__parent", "to_org__parent")
+            .defer("from_org__parent__chair_phone", "to_org__parent__chair_phone")
         )
         for transfer in pending:
-            transfer.can_accept = context["can_change"] and in_scope(user, transfer.to_org)
-            transfer.can_withdraw = context["can_change"] and in_scope(user, transfer.from_org)
+            for_the_page(transfer, user, context["can_change"])
         context.update(
             person=person,
             membership=membership,
             actions=actions_for(user, membership, pending),
             pending=pending,
-            events=list(person.events.select_related("org").order_by("-occurred_on", "-id")),
+            events=list(
+                person.events.select_related("org__parent")
+                .defer("org__parent__chair_phone")
+                .order_by("-occurred_on", "-id")
+            ),
             can_reveal=self.can("reveal_pii"),
             revealed=self.revealed,
         )
@@ -526,64 +555,97 @@ class ApproveView(MembershipActionView):
         return f"已批准{m.person.name}入会，会员证号 {m.card_no}。"
 
 
-class TransferView(MembershipActionView):
-    """发起转会, or (立即完成接收) the whole transfer when the user holds both unions."""
+class TargetSearchMixin:
+    """A form choosing a 转入工会 among many (a province holds ~49,000 unions): it offers those
+    near the member, or those whose name holds the words typed (``org_q``, searched as the user
+    types: HTMX asks for the field alone), while any union of ``targets()`` stays valid."""
 
-    title = "转会"
-    form_class = forms.TransferForm
-    template_name = "members/transfer_form.html"
     partial_template_name = "members/_to_org_field.html"
-    submit = "办理转会"
-    intro = "会籍随劳动关系转移：原工会转出，新工会接收；接收前会员仍属原工会。"
+
+    def targets(self):
+        raise NotImplementedError
+
+    def near_path(self) -> str:
+        """The subtree offered before anything is typed."""
+        raise NotImplementedError
 
     def get_template_names(self) -> list[str]:
         if self.is_partial and self.request.htmx.target == "to-org-field":
             return [self.partial_template_name]
         return [self.template_name]
 
-    def home_path(self, org: Organization) -> str:
-        """The county (or city) of the member's union, narrowed to the user's subtree."""
-        prefixes = [org.path[:i] for i in range(8, len(org.path) + 1, 8)]
-        area = (
-            Organization.objects.filter(path__in=prefixes, kind__in=(Kind.COUNTY, Kind.CITY))
-            .order_by("-depth")
-            .values_list("path", flat=True)
-            .first()
-        ) or org.path
-        scope = self.request.user.scope_path
-        return scope if len(scope) > len(area) else area
-
     def get_form_kwargs(self) -> dict[str, Any]:
         kwargs = super().get_form_kwargs()
-        membership = self.get_membership()
         data = kwargs.get("data") or self.request.GET
         org_q = (data.get("org_q") or "").strip()[:64]
-        # Any union of the subtree is a valid choice, so the service can say why a dissolved
+        # Any union of the targets is a valid choice, so the service can say why a dissolved
         # one cannot take members; only active ones are offered.
-        targets = self.visible(Organization).exclude(pk=membership.org_id)
-        offered = targets.active().only("id", "name", "path").order_by("path")
+        targets = self.targets()
+        offered = (
+            targets.active()
+            .select_related("parent")
+            .only("id", "name", "path", "parent__name")
+            .order_by("path")
+        )
         if org_q:
             offered = offered.filter(name__contains=org_q)
         else:
-            offered = offered.filter(path__startswith=self.home_path(membership.org))
+            offered = offered.filter(path__startswith=self.near_path())
         shown = list(offered[:TARGETS_SHOWN])
         selected = data.get("to_org")
         if selected and str(selected).isdigit() and all(str(o.pk) != selected for o in shown):
-            shown += list(targets.filter(pk=selected).only("id", "name", "path"))
+            shown += list(targets.filter(pk=selected).select_related("parent"))
         self.org_q, self.truncated, self.shown = org_q, len(shown) >= TARGETS_SHOWN, shown
+        self.target_queryset = targets
         return {**kwargs, "targets": targets}
 
     def get_form(self, form_class=None):
         form = super().get_form(form_class)
-        # Restricting the choices to the subtree (the mixin) resets what the list offers.
+        # The mixin restricts every union choice to the user's subtree; the targets are what
+        # this form allows on purpose (a transfer goes anywhere in the province, and the
+        # service checks again). Restricting also resets what the list offers.
+        form.fields["to_org"].queryset = self.target_queryset
         form.offer(self.shown)
         return form
 
     def get_context_data(self, **kwargs) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
+        context.update(org_q=self.org_q, truncated=self.truncated)
+        return context
+
+
+class TransferView(TargetSearchMixin, MembershipActionView):
+    """发起转会 to any union of the province, or (立即完成接收) the whole transfer when the user
+    holds both unions."""
+
+    title = "转会"
+    form_class = forms.TransferForm
+    template_name = "members/transfer_form.html"
+    submit = "办理转会"
+    intro = (
+        "会籍随劳动关系转移：原工会转出，新工会接收；接收前会员仍属原工会。"
+        "可转往全省任一工会，由对方工会（或其上级工会）接收。"
+    )
+
+    def targets(self):
+        # The whole province, whatever the user's scope: of a union outside it the user sees
+        # only its name and its parent's, never its page or its members.
+        return services.province_unions(self.request.user).exclude(pk=self.get_membership().org_id)
+
+    def near_path(self) -> str:
+        """The county (or city) of the member's union."""
+        org = self.get_membership().org
+        prefixes = [org.path[:i] for i in range(8, len(org.path) + 1, 8)]
+        return (
+            Organization.objects.filter(path__in=prefixes, kind__in=(Kind.COUNTY, Kind.CITY))
+            .order_by("-depth")
+            .values_list("path", flat=True)
+            .first()
+        ) or org.path
+
+    def get_context_data(self, **kwargs) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
         context.update(
-            org_q=self.org_q,
-            truncated=self.truncated,
             has_pending=Transfer.objects.filter(
                 membership=self.get_membership(), status=TransferStatus.PENDING
             ).exists(),
@@ -600,12 +662,58 @@ class TransferView(MembershipActionView):
         return f"已发起转会：{membership.person.name}转入{to_org.name}，待对方工会接收。"
 
 
+class TransferRequestView(TargetSearchMixin, ServiceFormView):
+    """申请转入: ask the union of a member elsewhere for them, by full name and ID number."""
+
+    template_name = "members/transfer_request.html"
+    form_class = forms.TransferRequestForm
+    nav = "transfers"
+
+    def get_object(self):
+        if not self.can("change"):
+            raise PermissionDenied("您的账号只有查看权限，不能申请转入。")
+        return None
+
+    def targets(self):
+        return self.visible(Organization)
+
+    def near_path(self) -> str:
+        return self.request.user.scope_path
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except TooManyRequests as exc:
+            form.add_error(None, exc.message)
+            response = self.form_invalid(form)
+            response.status_code = 429
+            response["Retry-After"] = str(exc.retry_after)
+            return response
+
+    def run(self, form) -> tuple[str, str]:
+        data = form.cleaned_data
+        transfer = services.request_transfer(
+            data["name"],
+            data["id_number"],
+            data["to_org"],
+            actor=self.request.user,
+            reason=data["reason"],
+            note=data["note"],
+        )
+        message = (
+            f"已向{transfer.from_org.name}申请{transfer.person.name}转入{transfer.to_org.name}，"
+            "待对方工会同意。"
+        )
+        return message, reverse("members:transfers") + "#out"
+
+
 # ---------------------------------------------------------------------------------------------
 # Transfers: inbox and outbox
 
 
 class TransferListView(MembersMixin, TemplateView):
-    """转会办理: pending transfers into the user's subtree (to accept) and out of it."""
+    """转会办理: pending transfers of both kinds (转出, 申请转入), those the user's side decides
+    and those it started, each with its date, the oldest first."""
 
     template_name = "members/transfers.html"
     nav = "transfers"
@@ -629,17 +737,12 @@ class TransferListView(MembersMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         pending = self.pending()
-        if user.is_superuser:
-            incoming, outgoing = pending, pending
-        else:
-            incoming = pending.filter(to_org__path__startswith=user.scope_path)
-            outgoing = pending.filter(from_org__path__startswith=user.scope_path)
-        incoming = list(incoming[: TRANSFER_LIST_LIMIT + 1])
-        outgoing = list(outgoing[: TRANSFER_LIST_LIMIT + 1])
-        for transfer in incoming:
-            # Until it is accepted the person belongs to the sending union: linked (and
-            # withdrawn rather than sent back) only when that union is in scope too.
-            transfer.sender_in_scope = in_scope(user, transfer.from_org)
+        # Both kinds, by who acts: the user's side decides (incoming), or started them and
+        # waits for the other side (outgoing); the longest waiting first.
+        incoming = list(pending.to_decide(user)[: TRANSFER_LIST_LIMIT + 1])
+        outgoing = list(pending.started_by(user)[: TRANSFER_LIST_LIMIT + 1])
+        for transfer in incoming + outgoing:
+            for_the_page(transfer, user, context["can_change"])
         context.update(
             incoming=incoming[:TRANSFER_LIST_LIMIT],
             outgoing=outgoing[:TRANSFER_LIST_LIMIT],
@@ -664,24 +767,29 @@ class TransferMixin(MembersMixin):
 
 
 class TransferAcceptView(TransferMixin, View):
-    """接收转会: POST only, from the transfers page or the member page."""
+    """接收转会 or 同意转出 (申请转入): POST only, from the transfers page or the member page."""
 
     http_method_names = ["post", "options"]
 
     def post(self, request: HttpRequest, transfer_id: int) -> HttpResponse:
         transfer = self.get_transfer()
+        verb = "同意转出" if transfer.is_request else "接收转会"
         try:
             services.accept_transfer(transfer, actor=request.user)
         except ValidationError as exc:
             for message in exc.messages:
-                messages.error(request, f"未能接收转会：{message}")
+                messages.error(request, f"未能{verb}：{message}")
         else:
-            messages.success(request, f"已接收{transfer.person.name}转入{transfer.to_org.name}。")
+            agreed = "同意" if transfer.is_request else "接收"
+            messages.success(
+                request, f"已{agreed}{transfer.person.name}转入{transfer.to_org.name}。"
+            )
         return redirect("members:transfers")
 
 
 class TransferDeclineView(TransferMixin, ServiceFormView):
-    """退回 (receiving side) or 撤回 (sending side) a pending transfer, with a note."""
+    """撤回 (the side that started it), or 退回 / 不同意 (the side that decides) a pending
+    transfer, with a note (a reason, when refusing a 申请转入)."""
 
     template_name = "members/transfer_decline.html"
     form_class = forms.NoteForm
@@ -691,14 +799,19 @@ class TransferDeclineView(TransferMixin, ServiceFormView):
 
     def get_context_data(self, **kwargs) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        transfer = self.get_transfer()
-        sender = in_scope(self.request.user, transfer.from_org)
-        context.update(transfer=transfer, verb="撤回" if sender else "退回")
+        transfer = for_the_page(self.get_transfer(), self.request.user, True)
+        context.update(transfer=transfer, verb=transfer.decline_verb)
         return context
 
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        transfer = self.get_transfer()
+        if transfer.is_request and for_the_page(transfer, self.request.user, True).can_accept:
+            form.fields["note"].label = "不同意的理由"
+        return form
+
     def run(self, form) -> tuple[str, str]:
-        transfer = services.decline_transfer(
-            self.get_transfer(), actor=self.request.user, note=form.cleaned_data["note"]
-        )
-        verb = "撤回" if transfer.status == TransferStatus.CANCELLED else "退回"
-        return f"已{verb}{self.get_transfer().person.name}的转会。", reverse("members:transfers")
+        transfer = for_the_page(self.get_transfer(), self.request.user, True)
+        verb = transfer.decline_verb
+        services.decline_transfer(transfer, actor=self.request.user, note=form.cleaned_data["note"])
+        return f"已{verb}{transfer.person.name}的转会。", reverse("members:transfers")

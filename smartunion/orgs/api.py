@@ -20,7 +20,7 @@ from smartunion.core.bounds import EMPLOYEES
 from smartunion.core.codes import Industry, UnitCategory
 from smartunion.core.pagination import PageIn, keyset_page, page_schema
 from smartunion.orgs import services
-from smartunion.orgs.models import Kind, Organization
+from smartunion.orgs.models import Kind, Organization, attach_path_names
 from smartunion.orgs.models import Status as OrgStatus
 from smartunion.regions.models import Region
 
@@ -39,6 +39,9 @@ class OrgOut(Schema):
     name: str
     parent: int | None = Field(None, alias="parent_id")
     parent_name: str | None
+    path_names: list[str] = Field(
+        description="从省总工会到本工会的各级名称（省总工会在前，本工会在后），用来区分同名工会"
+    )
     kind: str
     kind_label: str
     region: str = Field(alias="region_id")
@@ -195,7 +198,9 @@ def list_orgs(request, filters: Query[OrgFilters]):
     if filters.status:
         qs = qs.filter(status=filters.status)
     # At most ~49,000 unions in a province: counting them is cheap, unlike members.
-    return {"count": qs.count(), **keyset_page(qs, filters, order=("path",))}
+    page = keyset_page(qs, filters, order=("path",))
+    attach_path_names(page["items"])
+    return {"count": qs.count(), **page}
 
 
 @router.get("/{int:org_id}", response=OrgOut)

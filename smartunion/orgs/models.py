@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.functional import cached_property
 
 from smartunion.core.bounds import EMPLOYEES
 from smartunion.core.codes import Industry, UnitCategory
 from smartunion.core.fields import EncryptedTextField
 from smartunion.core.idnumber import mask_phone
 from smartunion.core.querysets import ScopedModel, ScopedQuerySet
+from smartunion.orgs.names import NAME_MAX, normalize_name
 
 # Each ancestor contributes a fixed-width segment (its id in 8 hex digits) to the path, so a
 # subtree is one prefix filter on an indexed column and no separator can make prefixes clash.
@@ -18,6 +22,36 @@ SEGMENT = 8
 
 def path_segment(pk: int) -> str:
     return f"{pk:0{SEGMENT}x}"
+
+
+def path_prefixes(path: str) -> list[str]:
+    """The paths of a union's ancestors, root first (the prefixes of its own path)."""
+    return [path[:i] for i in range(SEGMENT, len(path), SEGMENT)]
+
+
+#: Between the names of a union's path when shown as one line (``path_display``).
+PATH_SEPARATOR = " › "
+# Reads of many ancestors at once are split so that no query has more parameters than
+# SQLite allows.
+_IN_CHUNK = 500
+
+
+def attach_path_names(orgs: Iterable[Organization]) -> list[Organization]:
+    """Give each union its ``path_names`` (province first, the union itself last), reading
+    the names of all their ancestors in one query (one per 500 ancestors): a page of unions
+    costs one query, not one per union. Returns the unions as a list."""
+    orgs = list(orgs)
+    known = {o.path: o.name for o in orgs}
+    wanted = sorted({p for o in orgs for p in path_prefixes(o.path)} - known.keys())
+    for start in range(0, len(wanted), _IN_CHUNK):
+        known.update(
+            Organization.objects.filter(path__in=wanted[start : start + _IN_CHUNK]).values_list(
+                "path", "name"
+            )
+        )
+    for o in orgs:
+        o.path_names = [known.get(p, "") for p in path_prefixes(o.path)] + [o.name]
+    return orgs
 
 
 class Kind(models.TextChoices):
@@ -63,7 +97,10 @@ class Organization(ScopedModel):
 
     scope_path_lookup = "path"
 
-    name = models.CharField("工会名称", max_length=128)
+    name = models.CharField("工会名称", max_length=NAME_MAX)
+    # The name as siblings' names are compared (orgs/names.py), kept by save() and written by
+    # the bulk writers: two 正常 unions under one parent never share it (a constraint).
+    name_key = models.CharField("名称（比对用）", max_length=NAME_MAX, editable=False)
     parent = models.ForeignKey(
         "self",
         models.PROTECT,
@@ -126,6 +163,8 @@ class Organization(ScopedModel):
         indexes = [
             models.Index(fields=["parent", "name"], name="org_parent_name_idx"),
             models.Index(fields=["region"], name="org_region_idx"),
+            # The same name anywhere in the province (the form's warning, as the name is typed).
+            models.Index(fields=["name_key"], name="org_name_key_idx"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -145,6 +184,17 @@ class Organization(ScopedModel):
                 violation_error_message="组织类型不正确。",
             ),
             EMPLOYEES.constraint("employee_count", name="org_employee_count_range"),
+            models.UniqueConstraint(
+                fields=["parent", "name_key"],
+                condition=models.Q(status=Status.NORMAL),
+                name="org_sibling_name_unique",
+                violation_error_message="同一上级工会下已有同名的工会。",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(name_key=""),
+                name="org_name_key_set",
+                violation_error_message="工会名称不能为空。",
+            ),
             models.CheckConstraint(
                 condition=models.Q(parent__isnull=True) | ~models.Q(parent=models.F("pk")),
                 name="org_not_own_parent",
@@ -154,6 +204,13 @@ class Organization(ScopedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.name_key = normalize_name(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_key"}
+        super().save(*args, **kwargs)
 
     @property
     def audit_org_path(self) -> str:
@@ -180,8 +237,23 @@ class Organization(ScopedModel):
 
     def ancestors(self) -> list[Organization]:
         """From the root down to the parent, in one query."""
-        prefixes = [self.path[:i] for i in range(SEGMENT, len(self.path), SEGMENT)]
+        prefixes = path_prefixes(self.path)
         return list(Organization.objects.filter(path__in=prefixes).order_by("depth"))
+
+    @cached_property
+    def path_names(self) -> list[str]:
+        """The names from the province down to this union (one query; for many unions at
+        once, ``attach_path_names``)."""
+        attach_path_names([self])
+        return self.__dict__["path_names"]
+
+    @property
+    def path_display(self) -> str:
+        """Where the union sits, on one line: ``兰州市总工会 › 城关区总工会 › 泉坪乡工会 ›
+        城关区快递物流行业联合工会``. The province root is left out (every union of the
+        deployment lies under it, so it tells no two unions apart) unless it is the union."""
+        names = self.path_names
+        return PATH_SEPARATOR.join(names[1:] if len(names) > 1 else names)
 
     def is_descendant_of(self, other: Organization) -> bool:
         return self.path.startswith(other.path)
@@ -192,6 +264,8 @@ class Organization(ScopedModel):
 
     def clean(self) -> None:
         super().clean()
+        # Before the constraints are validated (full_clean), as save() would write it.
+        self.name_key = normalize_name(self.name)
         if self.parent_id and self.pk and self.path and self.parent.path.startswith(self.path):
             raise ValidationError({"parent": "不能把工会组织移到它自己的下级组织之下。"})
         if self.kind != Kind.PROVINCE and not self.parent_id:

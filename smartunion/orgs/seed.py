@@ -18,6 +18,7 @@ from stdnum.cn import uscc as stdnum_uscc
 from smartunion.core.synthetic import data
 from smartunion.core.synthetic.people import Names, Phones, Weighted, add_years
 from smartunion.orgs.models import Kind, Status
+from smartunion.orgs.names import normalize_name, numbered_name
 from smartunion.regions.models import Level, Region
 
 _ORG_CODE_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
@@ -87,6 +88,16 @@ class OrgBuilder:
         self.used_uscc: set[str] = set()
         self.specs: list[OrgSpec] = []
         self.areas: list[Area] = []
+        # The normalized names of each parent's children: siblings never share a name.
+        self.sibling_names: dict[int, set[str]] = {}
+
+    def _add(self, spec: OrgSpec) -> OrgSpec:
+        """Append ``spec``, numbered (``名称（2）``) if a sibling already has its name."""
+        taken = self.sibling_names.setdefault(id(spec.parent), set())
+        spec.name = numbered_name(spec.name, taken)
+        taken.add(normalize_name(spec.name))
+        self.specs.append(spec)
+        return spec
 
     # ---- regions -----------------------------------------------------------------------
 
@@ -138,9 +149,7 @@ class OrgBuilder:
         values["women_committee"] = True
         values["unit_category"] = "500"
         values["industry"] = "S"
-        spec = OrgSpec(name=name, kind=kind, region=region, parent=parent, values=values)
-        self.specs.append(spec)
-        return spec
+        return self._add(OrgSpec(name=name, kind=kind, region=region, parent=parent, values=values))
 
     def _address(self, area: Area) -> str:
         city = "" if area.city.code == area.region.code else area.city.name
@@ -244,8 +253,7 @@ class OrgBuilder:
                 spec.founded_on + dt.timedelta(days=365), self.today - dt.timedelta(days=1)
             )
             spec.weight = 0.0
-        self.specs.append(spec)
-        return spec
+        return self._add(spec)
 
     def _single(self, area: Area, parent: OrgSpec) -> OrgSpec:
         rnd = self.rnd

@@ -22,7 +22,8 @@ from smartunion.core.bounds import EMPLOYEES
 from smartunion.core.errors import NotInScope
 from smartunion.core.idnumber import mask_phone, validate_phone
 from smartunion.orgs import counters
-from smartunion.orgs.models import Kind, Organization, Status, path_segment
+from smartunion.orgs.models import Kind, Organization, Status, attach_path_names, path_segment
+from smartunion.orgs.names import normalize_name
 
 EDITABLE_FIELDS = (
     "name",
@@ -112,8 +113,51 @@ def _check_unique_uscc(org: Organization) -> None:
         raise ValidationError({"uscc": _USCC_TAKEN})
 
 
+def sibling_namesake(
+    name: str, parent_id: int | None, *, exclude: int | None = None
+) -> Organization | None:
+    """The 正常 union under ``parent_id`` whose name is ``name`` once normalized, if any."""
+    return (
+        Organization.objects.filter(
+            parent_id=parent_id, name_key=normalize_name(name), status=Status.NORMAL
+        )
+        .exclude(pk=exclude)
+        .first()
+    )
+
+
+def sibling_name_taken(existing: Organization) -> str:
+    """The refusal of a second union of the same name under one parent, naming the first."""
+    return (
+        f"上级工会下已有同名的工会“{existing.name}”（{existing.path_display}），"
+        "同一上级工会下的工会不能重名，请在名称中加上区分的字样。"
+    )
+
+
+def _check_sibling_name(org: Organization) -> None:
+    if not org.is_active:
+        return
+    existing = sibling_namesake(org.name, org.parent_id, exclude=org.pk)
+    if existing is not None:
+        raise ValidationError({"name": sibling_name_taken(existing)})
+
+
+def namesakes(
+    name: str, *, exclude: int | None = None, limit: int = 3
+) -> tuple[int, list[Organization]]:
+    """The 正常 unions of the province named ``name`` (normalized), but ``exclude``: allowed
+    under other parents, yet worth a warning. How many, and the first ``limit`` with their
+    paths."""
+    queryset = Organization.objects.filter(
+        name_key=normalize_name(name), status=Status.NORMAL
+    ).exclude(pk=exclude)
+    count = queryset.count()
+    return count, attach_path_names(queryset.order_by("path")[:limit]) if count else []
+
+
 def _save(org: Organization) -> None:
     _check_unique_uscc(org)
+    _check_sibling_name(org)
     try:
         with transaction.atomic():
             org.save()
@@ -123,6 +167,8 @@ def _save(org: Organization) -> None:
         text = str(exc)
         if "org_uscc_unique" in text or "orgs_organization.uscc" in text:
             raise ValidationError({"uscc": _USCC_TAKEN}) from None
+        if "org_sibling_name_unique" in text or "orgs_organization.name_key" in text:
+            _check_sibling_name(org)
         for constraint in Organization._meta.constraints:
             if constraint.name in text:
                 raise ValidationError(constraint.violation_error_message) from None
@@ -214,6 +260,8 @@ def move_org(org: Organization, new_parent: Organization, *, actor) -> Organizat
         raise ValidationError({"parent": "不能把工会组织移到它自己或它的下级组织之下。"})
     if new_parent.pk == o.parent_id:
         return o
+    if o.is_active and (existing := sibling_namesake(o.name, new_parent.pk)) is not None:
+        raise ValidationError({"parent": sibling_name_taken(existing)})
     old_path, new_path = o.path, new_parent.path + path_segment(o.pk)
     depth_delta = new_parent.depth + 1 - o.depth
     # The subtree's figures leave the old parent's line and join the new one's.

@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 from django.http import HttpResponseRedirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import FormView, TemplateView
@@ -31,7 +32,14 @@ from smartunion.members.models import MEMBER_FILTERS, Membership, Person
 from smartunion.members.querysets import looks_like_id_number
 from smartunion.orgs import services
 from smartunion.orgs.forms import DissolveForm, MoveForm, OrgForm
-from smartunion.orgs.models import GRASSROOTS_KINDS, Kind, Organization, Status
+from smartunion.orgs.models import (
+    GRASSROOTS_KINDS,
+    Kind,
+    Organization,
+    Status,
+    attach_path_names,
+    path_prefixes,
+)
 
 CHILDREN_PAGE_SIZE = 100
 SUBUNIONS_PAGE_SIZE = 20
@@ -170,9 +178,7 @@ class ChildrenView(ScopedViewMixin, TemplateView):
 
 def visible_ancestors(org: Organization, user) -> list[Organization]:
     """The breadcrumb: the ancestors of ``org`` the user may see, from the top down."""
-    from smartunion.orgs.models import SEGMENT
-
-    prefixes = [org.path[:i] for i in range(SEGMENT, len(org.path), SEGMENT)]
+    prefixes = path_prefixes(org.path)
     if not prefixes:
         return []
     return list(
@@ -353,7 +359,45 @@ class OrgFormMixin(ScopedViewMixin):
             apply_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, success_message.format(name=org.name))
+        if self.checks_names:
+            count, shown = services.namesakes(org.name, exclude=org.pk)
+            if count:
+                messages.warning(self.request, namesakes_warning(org.name, count, shown))
         return HttpResponseRedirect(self.detail_url(org))
+
+    #: Whether the form checks its name against the tree as it is typed, and after saving
+    #: warns of unions of the same name elsewhere (create and edit).
+    checks_names = False
+
+    def name_place(self) -> tuple[int | None, int | None]:
+        """(the parent the named union sits under, the union itself if it exists)."""
+        raise NotImplementedError
+
+    def get(self, request, *args, **kwargs):
+        if self.checks_names and self.is_partial and request.htmx.target == "name-check":
+            return render(request, "orgs/_name_check.html", self.name_check())
+        return super().get(request, *args, **kwargs)
+
+    def name_check(self) -> dict:
+        """What the form says of the name typed so far: a sibling of that name (refused on
+        saving) or unions of that name elsewhere in the province (allowed, with a warning)."""
+        name = self.request.GET.get("name", "").strip()[:128]
+        if not name:
+            return {}
+        parent_id, exclude = self.name_place()
+        sibling = services.sibling_namesake(name, parent_id, exclude=exclude)
+        if sibling is not None:
+            return {"refusal": services.sibling_name_taken(sibling)}
+        count, shown = services.namesakes(name, exclude=exclude)
+        return {"warning": namesakes_warning(name, count, shown)} if count else {}
+
+
+def namesakes_warning(name: str, count: int, shown: Sequence[Organization]) -> str:
+    places = "；".join(o.path_display for o in shown) + ("等" if count > len(shown) else "")
+    return (
+        f"省内另有{count}个名为“{name}”的工会：{places}。"
+        "选择工会时请按上级工会区分；如是同一个工会，请勿重复建立。"
+    )
 
 
 class OrgCreateView(OrgFormMixin, FormView):
@@ -361,6 +405,10 @@ class OrgCreateView(OrgFormMixin, FormView):
 
     template_name = "orgs/form.html"
     form_class = OrgForm
+    checks_names = True
+
+    def name_place(self) -> tuple[int | None, int | None]:
+        return self.get_org().pk, None
 
     def get_initial(self):
         parent = self.get_org()
@@ -394,6 +442,11 @@ class OrgEditView(OrgFormMixin, FormView):
 
     template_name = "orgs/form.html"
     form_class = OrgForm
+    checks_names = True
+
+    def name_place(self) -> tuple[int | None, int | None]:
+        org = self.get_org()
+        return org.parent_id, org.pk
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -445,7 +498,7 @@ class OrgPickerMixin:
         else:
             # Without a search, offer the unions above the grassroots level near this one.
             queryset = queryset.exclude(kind__in=GRASSROOTS_KINDS)
-        return list(queryset.order_by("depth", "path")[:PICKER_SIZE])
+        return attach_path_names(queryset.order_by("depth", "path")[:PICKER_SIZE])
 
     def get_template_names(self):
         if self.is_partial and self.request.htmx.target == "picker-results":

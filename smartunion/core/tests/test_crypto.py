@@ -149,15 +149,20 @@ def test_the_blind_index_is_stable_and_depends_on_the_key(use_keys):
     assert crypto.blind_index("id:" + NUMBER) == first
 
 
+# Each case is named by its message: the specs hold random keys, which would name the tests
+# differently in each pytest-xdist worker.
 @pytest.mark.parametrize(
     "spec, message",
     [
-        ("", "empty"),
-        ("k1" + b64(KEY_A), "id:base64key"),
-        (f"k1:{b64(os.urandom(16))}", "32 random bytes"),
-        ("k1:@@@", "not valid base64"),
-        (f"k1:{b64(KEY_A)},k1:{b64(KEY_B)}", "repeated key id"),
-        (f"k-1:{b64(KEY_A)}", "bad or repeated key id"),
+        pytest.param(spec, message, id=message)
+        for spec, message in [
+            ("", "empty"),
+            ("k1" + b64(KEY_A), "id:base64key"),
+            (f"k1:{b64(os.urandom(16))}", "32 random bytes"),
+            ("k1:@@@", "not valid base64"),
+            (f"k1:{b64(KEY_A)},k1:{b64(KEY_B)}", "repeated key id"),
+            (f"k-1:{b64(KEY_A)}", "bad or repeated key id"),
+        ]
     ],
 )
 def test_bad_key_settings_fail_loudly(use_keys, spec, message):

@@ -151,9 +151,9 @@ def test_the_home_page_never_counts_all_memberships(client, world, django_assert
 
     # The page and the registry's 待办 take seven queries, the statistics of the scope three (its
     # union afresh, two reads of the unions: members and 入会率 are kept counters);
-    # each case type's 待办 card one more, the reminders one, and the files due for their
-    # yearly re-check two (the rules, the count).
-    budget = 7 + 3 + len(list(case_models())) + 3
+    # each case type's 待办 card one more, the reminders one, the files due for their yearly
+    # re-check two (the rules, the count), and the legal-aid hearings of the coming week one.
+    budget = 7 + 3 + len(list(case_models())) + 4
     with CaptureQueriesContext(connection) as queries:
         with django_assert_max_num_queries(budget):
             assert client.get(reverse("core:home")).status_code == 200

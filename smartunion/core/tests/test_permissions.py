@@ -155,6 +155,24 @@ def _attachment(world: World):
     return make_attachment(_hardship_file(world))
 
 
+def _legal_aid_case(world: World):
+    from smartunion.legalaid.testing import make_case
+
+    return make_case(world.union_a1, world.county_admin)
+
+
+def _legal_aid_handler(world: World):
+    from smartunion.legalaid.testing import make_handler
+
+    return make_handler(world.county_a)
+
+
+def _service_request(world: World):
+    from smartunion.servicerequests.testing import make_request
+
+    return make_request(world.county_a, world.county_admin)
+
+
 def _api_token(world: World):
     from smartunion.accounts.models import ApiToken
     from smartunion.accounts.services import issue_token
@@ -179,6 +197,8 @@ KWARG_OBJECTS: dict[str, Callable[[World], Any]] = {
     "aid_id": _student_aid,
     "notice_id": _notice,
     "attachment_id": _attachment,
+    "case_id": _legal_aid_case,
+    "ticket_id": _service_request,
     # A staff account below county A's admin (staff pages are for their higher admins).
     "user_id": lambda w: w.grassroots_admin,
     "token_id": _api_token,
@@ -192,6 +212,7 @@ REFERENCE_FIELDS: dict[str, Callable[[World], Any]] = {
     "person": lambda w: w.member_a1.person,
     "campaign": _campaign,
     "household_file": _hardship_file,
+    "handler": _legal_aid_handler,
 }
 
 # Values for other required API body fields, so an in-scope call reaches its service.
@@ -220,6 +241,16 @@ SAMPLE_VALUES: dict[str, Callable[[World], Any]] = {
     "annual_income": lambda w: "20000",
     "start": lambda w: "2026-02-13",
     "working_days": lambda w: 5,
+    "applicant_kind": lambda w: "worker",
+    "applicant_name": lambda w: "王小二",
+    "matter": lambda w: "labour",
+    "aid_form": lambda w: "arbitration",
+    "channel": lambda w: "phone",
+    "category": lambda w: "01",
+    "caller_name": lambda w: "刘师傅",
+    "summary": lambda w: "单位拖欠工资",
+    "code": lambda w: "0901",
+    "head_user": lambda w: w.county_admin.pk,
 }
 
 # Pages anyone may open (each with the reason).
@@ -250,6 +281,7 @@ PUBLIC_API = {
 # A's admin must be refused (403) and the province admin let in.
 PROVINCE_ONLY_API = {
     ("POST", "/api/v1/assistance/standards"): "低保标准 are the province's configuration",
+    ("POST", "/api/v1/requests/categories"): "诉求分类 is the province's code list",
 }
 # Pages a read-only viewer may POST to (each with the reason).
 VIEWER_MAY_POST = {

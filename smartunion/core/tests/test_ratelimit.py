@@ -105,3 +105,14 @@ def test_past_slots_are_purged_as_new_ones_start(db, monkeypatch):
     hit("nearest:b", 60, now=60.0 * 11)
     hit("nearest:c", 60, now=60.0 * 13)
     assert sorted(RateCounter.objects.values_list("key", flat=True)) == ["nearest:c"]
+
+
+def test_used_reads_a_count_without_adding_to_it(db):
+    from smartunion.core.ratelimit import used
+
+    assert used("lookup:1", 3600, now=7200.0) == (0, 3600)
+    hit("lookup:1", 3600, now=7200.0)
+    hit("lookup:1", 3600, now=7300.0)
+    assert used("lookup:1", 3600, now=7400.0) == (2, 3400)
+    assert used("lookup:1", 3600, now=7400.0)[0] == 2  # reading did not count
+    assert used("lookup:1", 3600, now=10800.0)[0] == 0  # the next slot starts afresh

@@ -183,3 +183,23 @@ def test_a_big_union_import_leaves_the_planner_the_unions_statistics(world, monk
     with connection.cursor() as cursor:
         cursor.execute("SELECT reltuples FROM pg_class WHERE oid = 'orgs_organization'::regclass")
         assert cursor.fetchone()[0] == Organization.objects.count()
+
+
+def test_a_row_naming_a_second_union_of_a_siblings_name_is_refused(world):
+    count = Organization.objects.count()
+    rows = [
+        # world.union_a2 is 城关区快递行业联合工会 under 城关区总工会; this one has its own code.
+        org_row("城关区快递行业联合工会 ", parent=world.county_a, uscc=code("81620102MA00000B")),
+        org_row("城关区 某厂工会", parent=world.county_a, uscc=code("81620102MA00000C")),
+        org_row("城关区　某厂工会", parent=world.county_a, uscc=code("81620102MA00000D")),
+    ]
+    job = validated(org_csv(rows), actor=world.county_admin, org=world.county_a, kind="orgs")
+    messages = {(r, c): m for r, c, m in issues(job)}
+    assert messages[(2, "工会名称")] == (
+        "上级工会下已有同名的工会“城关区快递行业联合工会”"
+        "（兰州市总工会 › 城关区总工会 › 城关区快递行业联合工会），"
+        "同一上级工会下的工会不能重名，请在名称中加上区分的字样。"
+    )
+    assert messages[(4, "工会名称")] == "与第3行是同一上级工会下的同名工会。"
+    assert job.rows_valid == 1
+    assert Organization.objects.count() == count

@@ -43,6 +43,9 @@ def test_the_member_template_has_headers_notes_dropdowns_text_ids_and_an_example
     orgs = [c.value for c in wb["工会列表"]["D"]][1:]
     assert f"{world.union_a1.pk} 兰州第一机械厂工会" in orgs
     assert not any("七里河" in (name or "") for name in orgs)  # only the user's subtree
+    # Names repeat across the province: each union's place in the tree is beside it.
+    rows = {r[0].value: r[4].value for r in wb["工会列表"].iter_rows(min_row=2) if r[0].value}
+    assert rows[world.union_a1.pk] == "兰州市总工会 › 城关区总工会 › 兰州第一机械厂工会"
 
 
 def test_the_template_reads_back_with_its_own_header(world):

@@ -31,6 +31,7 @@ from smartunion.members.models import Membership, MembershipEvent, Person, Trans
 from smartunion.members.seed.generate import ChunkResult, Job, run_chunk
 from smartunion.orgs import counters
 from smartunion.orgs.models import Organization, Status, path_segment
+from smartunion.orgs.names import normalize_name
 from smartunion.orgs.seed import OrgBuilder, OrgSpec, apportion, employee_count
 from smartunion.regions.divisions import load_regions
 from smartunion.regions.models import Level, Region
@@ -66,6 +67,7 @@ def _org_rows(specs: list[OrgSpec], table: Table, rnd: random.Random, now: dt.da
                 **v,
                 "id": spec.pk,
                 "name": spec.name[:128],
+                "name_key": normalize_name(spec.name[:128]),
                 "parent_id": spec.parent.pk if spec.parent else None,
                 "path": spec.path,
                 "depth": depth,

@@ -519,14 +519,33 @@ def test_a_transfer_to_a_dissolved_union_is_refused(world):
     assert counts() == before
 
 
-def test_a_transfer_to_a_union_outside_the_actors_scope_is_refused(world):
-    before = counts()
+def test_a_transfer_to_a_union_outside_the_actors_scope_waits_for_that_union(world):
     response = post(
         client_for(world.county_admin),
         f"{URL}/memberships/{world.member_a1.pk}/transfer",
         {"to_org": world.union_b1.pk},
     )
-    assert "不在您的管理范围内" in fields(response)["to_org"]
+    assert response.status_code == 201, response.content
+    sent = response.json()
+    assert (sent["kind"], sent["kind_label"]) == ("send", "转出")
+    assert sent["to_org_name"] == "七里河区供电公司工会"
+    # The sender sees the target's name, nothing of the target itself or its members.
+    county_a = client_for(world.county_admin)
+    assert county_a.get(f"/api/v1/orgs/{world.union_b1.pk}").status_code == 404
+    assert county_a.get(f"{URL}/{world.member_b1.person_id}").status_code == 404
+    inbox = client_for(world.sibling_admin).get(f"{URL}/transfers", {"box": "in"}).json()
+    assert [t["id"] for t in inbox["items"]] == [sent["id"]]
+
+
+def test_a_transfer_to_a_union_of_another_province_is_refused(world):
+    elsewhere = make_org("四川省总工会", None, Kind.PROVINCE, "510000")
+    before = counts()
+    response = post(
+        client_for(world.county_admin),
+        f"{URL}/memberships/{world.member_a1.pk}/transfer",
+        {"to_org": elsewhere.pk},
+    )
+    assert fields(response) == {"to_org": "转入工会不存在，请重新选择。"}
     assert counts() == before
 
 

@@ -73,7 +73,7 @@ def test_a_county_admin_finds_a_member_by_pinyin_initials_and_transfers_them(
 
     results.get_by_role("link", name="张三").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("张三")
-    expect(page.locator("#membership-org")).to_have_text("兰州第一机械厂工会")
+    expect(page.locator("#membership-org")).to_have_text("兰州第一机械厂工会（上级：城关区总工会）")
 
     # 显示完整号码: HTMX puts the full number in place of the masked one; the view is audited.
     number = world.member_a1.person.id_number
@@ -95,12 +95,16 @@ def test_a_county_admin_finds_a_member_by_pinyin_initials_and_transfers_them(
     expect(page.locator("#to-org-field .errorlist")).to_have_text("请选择转入工会。")
     screenshot(page, "members-transfer-error")
 
-    page.get_by_role("combobox", name="转入工会").select_option(label="城关区快递行业联合工会")
+    page.get_by_role("combobox", name="转入工会").select_option(
+        label="兰州市总工会 › 城关区总工会 › 城关区快递行业联合工会"
+    )
     page.get_by_label("立即完成接收").check()
     page.get_by_role("button", name="办理转会").click()
 
     expect(page.locator(".messages")).to_contain_text("张三已转入城关区快递行业联合工会")
-    expect(page.locator("#membership-org")).to_have_text("城关区快递行业联合工会")
+    expect(page.locator("#membership-org")).to_have_text(
+        "城关区快递行业联合工会（上级：城关区总工会）"
+    )
     timeline = page.locator("#timeline")
     expect(timeline.locator("li").first).to_contain_text("转入")
     expect(timeline).to_contain_text("转出")
@@ -118,7 +122,9 @@ def test_a_county_admin_finds_a_member_by_pinyin_initials_and_transfers_them(
     phone.add_cookies(context.cookies())
     small = phone.new_page()
     small.goto(f"{live_server.url}/members/{person.pk}/")
-    expect(small.locator("#membership-org")).to_have_text("城关区快递行业联合工会")
+    expect(small.locator("#membership-org")).to_have_text(
+        "城关区快递行业联合工会（上级：城关区总工会）"
+    )
     # Nothing wider than the phone's screen: no sideways scrolling.
     assert small.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(small, "members-detail-phone")

@@ -7,6 +7,7 @@ together. Exactly one wins; the other gets a clear Chinese message; the records 
 import pytest
 from django.db import connection
 
+from smartunion.accounts.roles import Role
 from smartunion.core import audit
 from smartunion.core.testing import at_the_same_moment, new_id_number
 from smartunion.members import services
@@ -14,7 +15,7 @@ from smartunion.members.models import CURRENT_STATUSES, Membership, Person, Tran
 from smartunion.members.services import PersonData
 from smartunion.orgs.models import Kind
 from smartunion.orgs.services import recount_members
-from smartunion.personas import build_world, make_org
+from smartunion.personas import build_world, make_org, make_staff
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="row locks need PostgreSQL"
@@ -63,6 +64,46 @@ def test_two_transfer_requests_at_once_leave_one_pending_transfer(race_world):
     assert refused.messages == ["该会员已有一笔待接收的转会。"]
     assert Transfer.objects.filter(membership=member, status=TransferStatus.PENDING).count() == 1
     assert Membership.objects.get(pk=member.pk).status == "active"
+
+
+def test_two_admins_deciding_one_transfer_request_at_once_one_wins(race_world):
+    w = race_world
+    member = w.member_b1
+    other_admin = make_staff("sibling_admin_2", w.county_b, Role.COUNTY_ADMIN)
+    t = services.request_transfer(
+        "王五", Person.objects.get(pk=member.person_id).id_number, w.union_a2, actor=w.county_admin
+    )
+    outcomes = at_the_same_moment(
+        lambda: services.accept_transfer(t, actor=w.sibling_admin),
+        lambda: services.decline_transfer(t, actor=other_admin, note="劳动合同未解除"),
+    )
+    assert sorted(kind for kind, _ in outcomes) == ["ok", "refused"]
+    refused = next(value for kind, value in outcomes if kind == "refused")
+    assert refused.messages == [services.DECIDED]
+    status = Transfer.objects.get(pk=t.pk).status
+    current = Membership.objects.get(person=member.person, status__in=CURRENT_STATUSES)
+    if status == TransferStatus.ACCEPTED:
+        assert current.org_id == w.union_a2.pk
+    else:
+        assert status == TransferStatus.REJECTED and current.pk == member.pk
+    assert recount_members(fix=False) == []
+    assert audit.verify_chain().ok
+
+
+def test_two_accepts_of_one_transfer_at_once_move_the_member_once(race_world):
+    w = race_world
+    t = services.send_transfer(w.member_a1, w.union_b1, actor=w.county_admin)
+    outcomes = at_the_same_moment(
+        lambda: services.accept_transfer(t, actor=w.sibling_admin),
+        lambda: services.accept_transfer(t, actor=w.city_admin),
+    )
+    assert sorted(kind for kind, _ in outcomes) == ["ok", "refused"]
+    refused = next(value for kind, value in outcomes if kind == "refused")
+    assert refused.messages == [services.DECIDED]
+    memberships = Membership.objects.filter(person=w.member_a1.person)
+    assert list(memberships.current().values_list("org_id", flat=True)) == [w.union_b1.pk]
+    assert memberships.count() == 2
+    assert recount_members(fix=False) == []
 
 
 def test_the_same_person_registered_twice_at_once_is_created_once(race_world):

@@ -120,10 +120,19 @@ def test_transfer_across_counties_is_accepted_by_the_receiving_county(world):
     assert new.org == world.union_b1
 
 
-def test_transfer_to_a_union_outside_the_actors_scope_is_refused(world):
+def test_transfer_to_a_union_outside_the_actors_scope_waits_for_that_union(world):
+    t = services.send_transfer(world.member_a1, world.union_b1, actor=world.county_admin)
+    assert t.status == TransferStatus.PENDING and t.to_org_id == world.union_b1.pk
+
+
+def test_transfer_to_a_union_of_another_province_is_refused(world):
+    from smartunion.orgs.models import Kind
+    from smartunion.personas import make_org
+
+    elsewhere = make_org("四川省总工会", None, Kind.PROVINCE, "510000")
     with pytest.raises(ValidationError) as exc:
-        services.send_transfer(world.member_a1, world.union_b1, actor=world.county_admin)
-    assert "不在您的管理范围内" in str(exc.value)
+        services.send_transfer(world.member_a1, elsewhere, actor=world.county_admin)
+    assert exc.value.message_dict == {"to_org": ["转入工会不存在，请重新选择。"]}
     assert not Transfer.objects.exists()
 
 

@@ -486,14 +486,24 @@ def test_a_transfer_to_a_dissolved_union_is_refused(client, world):
     assert counts() == before
 
 
-def test_a_transfer_to_a_union_outside_the_actors_scope_is_refused(client, world):
+def test_a_transfer_to_a_union_of_another_province_is_refused(client, world):
+    elsewhere = make_org("四川省总工会", None, Kind.PROVINCE, "510000")
     before = counts()
     response = login(client, world.county_admin).post(
         url("transfer", membership_id=world.member_a1.pk),
-        {"to_org": world.union_b1.pk, "reason": "labor_relation"},
+        {"to_org": elsewhere.pk, "reason": "labor_relation"},
     )
-    assert field_errors(response, "to_org") == ["转入工会不存在或不在您的管理范围内，请重新选择。"]
-    assert "不在您的管理范围内" in shown(response)
+    assert field_errors(response, "to_org") == ["转入工会不存在，请重新选择。"]
+    assert counts() == before
+
+
+def test_completing_at_once_into_a_union_outside_scope_is_refused(client, world):
+    before = counts()
+    response = login(client, world.county_admin).post(
+        url("transfer", membership_id=world.member_a1.pk),
+        {"to_org": world.union_b1.pk, "reason": "labor_relation", "complete_now": "on"},
+    )
+    assert field_errors(response, "to_org") == ["工会不存在或不在您的管理范围内。"]
     assert counts() == before
 
 

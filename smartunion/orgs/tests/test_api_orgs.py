@@ -330,3 +330,18 @@ def test_others_cannot_dissolve_a_union(world, who):
     response = post(client_for(getattr(world, who)), f"{URL}/{empty.pk}/dissolve", {})
     assert response.status_code in (403, 404)
     assert Organization.objects.get(pk=empty.pk).status == Status.NORMAL
+
+
+def test_the_list_and_a_union_give_its_path_names_province_first(world):
+    town = make_org("泉坪乡工会", world.county_a, Kind.TOWNSHIP, "620102")
+    twin = make_org("城关区快递行业联合工会", town, Kind.JOINT, "620102")
+    client = client_for(world.county_admin)
+    items = client.get(URL, {"q": "快递"}).json()["items"]
+    assert [o["path_names"] for o in items] == [
+        ["甘肃省总工会", "兰州市总工会", "城关区总工会", "城关区快递行业联合工会"],
+        ["甘肃省总工会", "兰州市总工会", "城关区总工会", "泉坪乡工会", "城关区快递行业联合工会"],
+    ]
+    assert client.get(f"{URL}/{twin.pk}").json()["path_names"][-2:] == [
+        "泉坪乡工会",
+        "城关区快递行业联合工会",
+    ]

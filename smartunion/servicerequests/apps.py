@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class ServiceRequestsConfig(AppConfig):
+    name = "smartunion.servicerequests"
+    verbose_name = "职工诉求工单"
+
+    def ready(self):
+        from smartunion.servicerequests import registry
+
+        registry.register()

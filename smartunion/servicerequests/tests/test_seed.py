@@ -1,0 +1,39 @@
+"""The service-request part of the seed: routed down the tree, consistent with the rules."""
+
+from collections import Counter
+
+import pytest
+
+from smartunion.core.seeding import SeedOptions
+from smartunion.members.models import CURRENT_STATUSES, Membership
+from smartunion.members.seed import generate
+from smartunion.regions.divisions import load_regions
+from smartunion.servicerequests.models import Handoff, ServiceRequest
+from smartunion.servicerequests.seed import run_part
+
+
+@pytest.fixture
+def seeded(db):
+    load_regions()
+    generate(orgs=150, members=2500, seed=5, workers=1)
+    return run_part(SeedOptions(seed=5))
+
+
+def test_requests_are_routed_down_and_reported_back(seeded):
+    assert "已生成诉求工单" in seeded[0]
+    current = Membership.objects.filter(status__in=CURRENT_STATUSES).count()
+    rows = list(ServiceRequest.objects.select_related("org", "intake_org", "handling_org"))
+    assert len(rows) == max(30, int(current * 0.013 * 3))
+    assert Counter(r.state for r in rows)["closed"] > len(rows) // 2
+    for r in rows:
+        assert r.number.startswith("GD")
+        assert r.org.path.startswith(r.intake_org.path)
+        if r.handling_org:
+            assert r.handling_org.path.startswith(r.intake_org.path)
+        if r.state == "closed":
+            assert r.satisfied is not None and r.closed_on
+        else:
+            assert r.due_on and r.responsible_org_id == r.org_id
+    for h in Handoff.objects.filter(kind=Handoff.DOWN).select_related("from_org", "to_org"):
+        assert h.to_org.parent_id == h.from_org_id
+    assert run_part(SeedOptions(seed=5)) == ["已有诉求工单，未生成诉求工单演示数据。"]
