@@ -24,6 +24,8 @@ from smartunion.orgs.api import router as orgs_router
 from smartunion.regions.api import router as regions_router
 from smartunion.servicerequests.api import LABELS as request_labels
 from smartunion.servicerequests.api import router as requests_router
+from smartunion.stats.api import LABELS as stats_labels
+from smartunion.stats.api import router as stats_router
 from smartunion.venues.api import router as venues_router
 
 api = SmartunionAPI(
@@ -49,4 +51,6 @@ api.add_router("/legal-aid", legalaid_router)
 register_labels("/legal-aid", legalaid_labels)
 api.add_router("/requests", requests_router)
 register_labels("/requests", request_labels)
+api.add_router("/stats", stats_router)
+register_labels("/stats", stats_labels)
 register_labels("/calendar", {"start": "起算日", "working_days": "工作日数"})

@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "smartunion.assistance",
     "smartunion.legalaid",
     "smartunion.servicerequests",
+    "smartunion.stats",
 ]
 
 MIDDLEWARE = [

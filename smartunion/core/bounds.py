@@ -171,6 +171,10 @@ CURSOR = IntBound(0, ID_MAX, "游标")
 OFFSET = IntBound(0, 10_000_000, "偏移量")
 #: A year in a filter (figures by year): the registry holds nothing before 1925 (中华全国总工会).
 YEAR = IntBound(1900, 2100, "年份")
+#: The months of a trend (统计分析): up to ten years.
+MONTHS = IntBound(1, 120, "月数", "个月")
+#: A figure a union enters over a computed one in its annual report (a count of people or units).
+FIGURE = IntBound(0, 100_000_000, "填报数")
 
 Cursor = CURSOR.api_type
 Offset = OFFSET.api_type

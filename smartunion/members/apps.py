@@ -7,8 +7,9 @@ class MembersConfig(AppConfig):
 
     def ready(self):
         from smartunion.core import seeding
-        from smartunion.members import home
+        from smartunion.members import home, indicators
         from smartunion.members.seed import run_part
 
         seeding.register(seeding.SeedPart("registry", "工会组织与会员", run_part, after=()))
         home.register()
+        indicators.register_indicators()

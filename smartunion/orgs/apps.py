@@ -6,6 +6,7 @@ class OrgsConfig(AppConfig):
     verbose_name = "工会组织"
 
     def ready(self):
-        from smartunion.orgs import home
+        from smartunion.orgs import home, indicators
 
         home.register()
+        indicators.register_indicators()

@@ -1,0 +1,328 @@
+"""The registry's indicators of members (会员), for ``stats``.
+
+A membership counts at a date when it had begun (入会日期) and not yet ended (终止日期): the
+status alone says only what is true today. A transfer ends one membership and opens another
+on the same day (keeping the first 入会日期), so the member counts once, in the receiving union
+from that day. The person's
+attributes (学历, 户籍, 农民工 …) have no history: the current ones are counted at every date; the
+age is the age on the date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Case, F, Q, Value, When
+
+from smartunion.core.codes import Education, Gender, HukouType, NewFormType
+from smartunion.core.home import url_for
+from smartunion.members.models import ChangeType, Membership, MembershipEvent, MembershipStatus
+from smartunion.orgs.indicators import normal_on, sum_employees, unions
+from smartunion.stats.indicators import FLOW, Indicator, Part, ratio, register
+
+GROUP = "会员"
+UNFILLED = ("", "未填")
+
+
+def current_on(end: dt.date, prefix: str = "") -> Q:
+    """Memberships begun by ``end`` (入会日期) and not ended by then (终止日期).
+
+    A membership opened by a transfer keeps the member's first 入会日期 but begins on the day
+    of its 转入: the memberships this counts whose 转入 came after ``end`` are taken off again
+    by the part's ``minus`` read (``transferred_in_after``), two plain reads instead of a
+    subquery per membership."""
+    return Q(
+        **{
+            f"{prefix}status__in": [
+                MembershipStatus.ACTIVE,
+                MembershipStatus.RETAINED,
+                MembershipStatus.ENDED,
+            ],
+            f"{prefix}joined_on__lte": end,
+        }
+    ) & (Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gt": end}))
+
+
+def transferred_in_after(end: dt.date) -> Q:
+    """转入 events after ``end`` of memberships ``current_on(end)`` counts (read from the event,
+    through its membership)."""
+    return Q(change_type=ChangeType.TRANSFER_IN, occurred_on__gt=end) & current_on(
+        end, "membership__"
+    )
+
+
+def years_before(day: dt.date, years: int) -> dt.date:
+    """The same day ``years`` years earlier (29 February → 28 February)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+#: 年龄段: (code, label, lowest age).
+AGE_BANDS = (
+    ("35", "35岁及以下", 0),
+    ("45", "36至45岁", 36),
+    ("54", "46至54岁", 46),
+    ("55", "55岁及以上", 55),
+)
+
+
+def age_band(end: dt.date, prefix: str = ""):
+    """The age band of the person on ``end`` (age in full years, as core.idnumber.age_on)."""
+    whens = [
+        When(**{f"{prefix}person__birth_date__lte": years_before(end, low)}, then=Value(code))
+        for code, _, low in reversed(AGE_BANDS[1:])
+    ]
+    return Case(*whens, default=Value(AGE_BANDS[0][0]))
+
+
+def _memberships():
+    return Membership.objects.all()
+
+
+def _events():
+    return MembershipEvent.objects.all()
+
+
+def _person(field: str):
+    return lambda end, prefix: F(f"{prefix}person__{field}")
+
+
+def _flag(field: str):
+    return lambda end, prefix: Case(
+        When(**{f"{prefix}person__{field}": True}, then=Value("1")), default=Value("0")
+    )
+
+
+def _members(category=None, where=None) -> Part:
+    """Memberships current at the date, those of ``where(end, prefix)`` (a Q over the
+    membership's lookups, written after ``prefix``), split by ``category(end, prefix)``."""
+
+    def when(prefix: str):
+        def select(start: dt.date, end: dt.date) -> Q:
+            q = current_on(end, prefix)
+            return q & where(end, prefix) if where is not None else q
+
+        return select
+
+    def split(prefix: str):
+        return (lambda end: category(end, prefix)) if category is not None else None
+
+    later = Part(
+        _events,
+        "membership__org__path",
+        lambda start, end: transferred_in_after(end) & when("membership__")(start, end),
+        category=split("membership__"),
+    )
+    return Part(_memberships, "org__path", when(""), category=split(""), minus=later)
+
+
+def _events_of(*types: str) -> Part:
+    return Part(
+        _events,
+        "org__path",
+        lambda start, end: Q(change_type__in=types, occurred_on__gte=start, occurred_on__lte=end),
+    )
+
+
+def _own_members(org) -> list[int]:
+    return [org.member_count]
+
+
+def _own_rated(org) -> list[int]:
+    rated = org.is_active and org.employee_count > 0
+    return [org.member_count if rated else 0, org.employee_count if org.is_active else 0]
+
+
+def _members_list(org) -> str:
+    return url_for("members:list")
+
+
+def _rated(end: dt.date, prefix: str) -> Q:
+    """Members of unions 正常 at the date whose 职工人数 is filled in."""
+    return normal_on(end, f"{prefix}org__") & Q(**{f"{prefix}org__employee_count__gt": 0})
+
+
+def _rated_employees(start: dt.date, end: dt.date) -> Q:
+    return normal_on(end) & Q(employee_count__gt=0)
+
+
+MEMBERS = Indicator(
+    code="members",
+    name="会员人数",
+    definition="该日有效的会籍（入会日期不晚于该日、尚未终止）的人数，含保留会籍。",
+    unit="人",
+    parts=(_members(),),
+    group=GROUP,
+    counters=("subtree_member_count",),
+    own_counters=_own_members,
+    order=30,
+    list_url=_members_list,
+)
+RATE = Indicator(
+    code="members.rate",
+    name="入会率",
+    definition=(
+        "已填职工人数且状态正常的工会，其会员人数 ÷ 其职工人数；"
+        "未填职工人数的工会不计入分子和分母。"
+    ),
+    unit="%",
+    parts=(
+        _members(where=_rated),
+        Part(unions, "path", _rated_employees, measure=sum_employees),
+    ),
+    finish=ratio,
+    group=GROUP,
+    counters=("subtree_rated_member_count", "subtree_employee_count"),
+    own_counters=_own_rated,
+    order=31,
+)
+FEMALE = Indicator(
+    code="members.female",
+    name="女会员人数",
+    definition="会员人数中性别为女的人数（性别取自身份证号码）。",
+    unit="人",
+    parts=(_members(where=lambda end, p: Q(**{f"{p}person__gender": Gender.FEMALE})),),
+    group=GROUP,
+    order=32,
+)
+MIGRANT = Indicator(
+    code="members.migrant",
+    name="农民工会员人数",
+    definition="会员人数中登记为农民工的人数。",
+    unit="人",
+    parts=(_members(where=lambda end, p: Q(**{f"{p}person__is_migrant_worker": True})),),
+    group=GROUP,
+    order=33,
+)
+NEW_FORM = Indicator(
+    code="members.new_form",
+    name="新就业形态劳动者会员人数",
+    definition="会员人数中登记了新就业形态劳动者类型的人数。",
+    unit="人",
+    parts=(_members(where=lambda end, p: ~Q(**{f"{p}person__new_form_type": ""})),),
+    group=GROUP,
+    order=34,
+)
+
+
+def _breakdown(code: str, name: str, definition: str, category, categories, order: int):
+    """会员人数 split by one of the person's attributes."""
+    return Indicator(
+        code=code,
+        name=f"会员人数（按{name}）",
+        definition=definition,
+        unit="人",
+        parts=(_members(category=category),),
+        categories=tuple(categories),
+        group=GROUP,
+        order=order,
+    )
+
+
+def _flow(code: str, name: str, definition: str, types: tuple[str, ...], order: int):
+    """Membership events of ``types`` over the period (this year; each month of a trend)."""
+    return Indicator(
+        code=code,
+        name=name,
+        definition=definition,
+        unit="人次",
+        parts=(_events_of(*types),),
+        kind=FLOW,
+        group=GROUP,
+        order=order,
+    )
+
+
+BY_GENDER = _breakdown(
+    "members.by_gender", "性别", "会员人数按性别分组。", _person("gender"), Gender.choices, 40
+)
+BY_AGE = _breakdown(
+    "members.by_age",
+    "年龄段",
+    "会员人数按该日的周岁年龄分组。",
+    age_band,
+    [(code, label) for code, label, _ in AGE_BANDS],
+    41,
+)
+BY_EDUCATION = _breakdown(
+    "members.by_education",
+    "学历",
+    "会员人数按学历分组，未填的单列。",
+    _person("education"),
+    [*Education.choices, UNFILLED],
+    42,
+)
+BY_HUKOU = _breakdown(
+    "members.by_hukou",
+    "户籍类型",
+    "会员人数按户籍类型分组，未填的单列。",
+    _person("hukou_type"),
+    [*HukouType.choices, UNFILLED],
+    43,
+)
+BY_MIGRANT = _breakdown(
+    "members.by_migrant",
+    "是否农民工",
+    "会员人数按是否农民工分组。",
+    _flag("is_migrant_worker"),
+    [("1", "农民工"), ("0", "非农民工")],
+    44,
+)
+BY_NEW_FORM = _breakdown(
+    "members.by_new_form",
+    "新就业形态类型",
+    "会员人数按新就业形态劳动者类型分组，非新就业形态的单列。",
+    _person("new_form_type"),
+    [*NewFormType.choices, ("", "非新就业形态")],
+    45,
+)
+JOINS = _flow(
+    "members.joins",
+    "入会人数",
+    "统计期内入会（会籍变动类型“入会”）的人次。",
+    (ChangeType.JOIN,),
+    50,
+)
+TRANSFERS_IN = _flow(
+    "members.transfers_in",
+    "转入人数",
+    "统计期内转入的人次（会籍变动类型“转入”）。",
+    (ChangeType.TRANSFER_IN,),
+    51,
+)
+TRANSFERS_OUT = _flow(
+    "members.transfers_out",
+    "转出人数",
+    "统计期内转出的人次（会籍变动类型“转出”）。",
+    (ChangeType.TRANSFER_OUT,),
+    52,
+)
+LEAVES = _flow(
+    "members.leaves",
+    "退会和除名人数",
+    "统计期内退会和除名的人次。",
+    (ChangeType.LEAVE, ChangeType.REMOVE),
+    53,
+)
+
+
+def register_indicators() -> None:
+    register(
+        MEMBERS,
+        RATE,
+        FEMALE,
+        MIGRANT,
+        NEW_FORM,
+        BY_GENDER,
+        BY_AGE,
+        BY_EDUCATION,
+        BY_HUKOU,
+        BY_MIGRANT,
+        BY_NEW_FORM,
+        JOINS,
+        TRANSFERS_IN,
+        TRANSFERS_OUT,
+        LEAVES,
+    )

@@ -1,0 +1,130 @@
+"""The registry's indicators of unions (工会组织) and workers (职工), for ``stats``.
+
+Figures at a date read the records' dates: a union exists from its 建会日期 (from the day it was
+entered when that is blank) and is 正常 until its 撤销/合并日期. The tree is today's: a union
+moved to another parent counts under the new one at every date. 职工人数 has no history: a
+union's figure is its current one, counted at any date at which the union was 正常.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Case, F, Q, Sum, Value, When
+
+from smartunion.core.home import url_for
+from smartunion.orgs.models import GRASSROOTS_KINDS, Kind, Organization, Status
+from smartunion.stats.indicators import FLOW, Indicator, Part, register
+
+GROUP = "工会组织"
+
+
+def existing(end: dt.date, prefix: str = "") -> Q:
+    """Unions entered in the registry by ``end``: founded by then (or, without a 建会日期,
+    entered by then)."""
+    return Q(**{f"{prefix}founded_on__lte": end}) | Q(
+        **{f"{prefix}founded_on__isnull": True, f"{prefix}created_at__date__lte": end}
+    )
+
+
+def normal_on(end: dt.date, prefix: str = "") -> Q:
+    """Unions 正常 on ``end``: existing, and not dissolved or merged by then."""
+    return existing(end, prefix) & (
+        Q(**{f"{prefix}status": Status.NORMAL}) | Q(**{f"{prefix}dissolved_on__gt": end})
+    )
+
+
+def unions():
+    return Organization.objects.all()
+
+
+def _normal(start: dt.date, end: dt.date) -> Q:
+    return normal_on(end)
+
+
+def sum_employees(where: Q | None):
+    """职工人数 summed over the unions read."""
+    return Sum("employee_count", filter=where)
+
+
+def _status_on(end: dt.date):
+    return Case(
+        When(Q(status=Status.NORMAL) | Q(dissolved_on__gt=end), then=Value(Status.NORMAL.value)),
+        default=F("status"),
+    )
+
+
+def _own_employees(org: Organization) -> list[int]:
+    return [org.employee_count if org.is_active else 0]
+
+
+def _tree(query: dict):
+    return lambda org: url_for("orgs:tree", query)
+
+
+UNIONS = Indicator(
+    code="unions",
+    name="工会组织数",
+    definition="该日状态正常的工会组织（含各级地方工会、产业工会和基层工会）的个数。",
+    unit="个",
+    parts=(Part(unions, "path", _normal),),
+    group=GROUP,
+    order=10,
+    list_url=_tree({"status": "normal"}),
+)
+GRASSROOTS = Indicator(
+    code="unions.grassroots",
+    name="基层工会数",
+    definition="该日状态正常的单独基层工会和联合基层工会的个数。",
+    unit="个",
+    parts=(Part(unions, "path", lambda start, end: normal_on(end) & Q(kind__in=GRASSROOTS_KINDS)),),
+    group=GROUP,
+    order=11,
+    list_url=_tree({"kind": "grassroots"}),
+)
+UNIONS_BY_KIND = Indicator(
+    code="unions.by_kind",
+    name="工会组织数（按组织类型）",
+    definition="该日状态正常的工会组织，按组织类型分组的个数。",
+    unit="个",
+    parts=(Part(unions, "path", _normal, category=lambda end: F("kind")),),
+    categories=tuple(Kind.choices),
+    group=GROUP,
+    order=12,
+)
+UNIONS_BY_STATUS = Indicator(
+    code="unions.by_status",
+    name="工会组织数（按状态）",
+    definition="该日已建立的工会组织，按该日的状态（正常、撤销、合并）分组的个数。",
+    unit="个",
+    parts=(Part(unions, "path", lambda start, end: existing(end), category=_status_on),),
+    categories=tuple(Status.choices),
+    group=GROUP,
+    order=13,
+)
+FOUNDED = Indicator(
+    code="unions.founded",
+    name="新建工会数",
+    definition="建会日期在统计期内的工会组织个数（概况中为本年1月1日至该日，趋势中为每月）。",
+    unit="个",
+    parts=(Part(unions, "path", lambda start, end: Q(founded_on__gte=start, founded_on__lte=end)),),
+    kind=FLOW,
+    group=GROUP,
+    order=14,
+)
+EMPLOYEES = Indicator(
+    code="employees",
+    name="职工人数",
+    definition="该日状态正常的工会组织所填职工人数之和（职工人数取各工会当前填报的数）。",
+    unit="人",
+    parts=(Part(unions, "path", _normal, measure=sum_employees),),
+    group=GROUP,
+    counters=("subtree_employee_count",),
+    own_counters=_own_employees,
+    order=20,
+    list_url=_tree({"employees": "known"}),
+)
+
+
+def register_indicators() -> None:
+    register(UNIONS, GRASSROOTS, UNIONS_BY_KIND, UNIONS_BY_STATUS, FOUNDED, EMPLOYEES)

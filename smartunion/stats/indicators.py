@@ -1,0 +1,255 @@
+"""指标: every figure of the platform, defined once and computed from the records at a date.
+
+An indicator is a declaration (code, Chinese name, definition, unit) with the reads that compute
+it: each ``Part`` is one grouped query over the records of a union's subtree, one indexed prefix
+filter on the materialized path (decision 0001). The same declaration gives the overview of one
+union (含下级 and 本级), the comparison of its sub-units (grouped by the path's next segment, in
+the same one query) and the trend by month (one query, one conditional count per month).
+
+Modules register their indicators here from their ``AppConfig.ready`` (``register``), as they
+register their home page sections with ``core.home``; this module imports no domain app.
+(Zulip's ``analytics`` CountStat; STYLE.md, "Figures have one definition".)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Substr
+
+#: The path's width per level (orgs.models.SEGMENT, repeated here: core-like, no domain import).
+SEGMENT = 8
+
+STOCK = "stock"  # counted at a date (members on 31 December)
+FLOW = "flow"  # counted over a period (joins this year, each month of a trend)
+
+Value = int | float | None | dict[str, int]
+
+
+def count(where: Q | None = None):
+    """The default measure of a part: how many records."""
+    return Count("pk", filter=where)
+
+
+@dataclass(frozen=True)
+class Part:
+    """One grouped read: the records of ``queryset()`` under a union's path that ``when(start,
+    end)`` selects, measured by ``measure`` (an additive aggregate: a count or a sum), split by
+    ``category(end)`` when the indicator is a breakdown."""
+
+    queryset: Callable[[], QuerySet]
+    path: str
+    when: Callable[[dt.date, dt.date], Q]
+    measure: Callable[[Q | None], Any] = count
+    category: Callable[[dt.date], Any] | None = None
+    #: A read whose numbers are taken off this part's (same keys, same categories): records
+    #: the ``when`` of this part counts but the figure must not, found cheaper the other way.
+    minus: Part | None = None
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """指标: one figure with its Chinese name, definition and unit, and how it is computed.
+
+    ``parts`` give additive numbers (they add up over unions); ``finish`` turns the numbers of
+    the parts into the figure (a rate); without it the figure is the first part's number, or,
+    with ``categories``, its number per category. ``counters`` name the kept counters of
+    ``Organization`` (one per part) that give the figure of a subtree today without a read,
+    and ``own_counters`` the union's own numbers from the same row (decision 0012).
+    """
+
+    code: str
+    name: str
+    definition: str
+    unit: str
+    parts: tuple[Part, ...]
+    group: str
+    kind: str = STOCK
+    categories: tuple[tuple[str, str], ...] = ()
+    finish: Callable[..., float | None] | None = None
+    counters: tuple[str, ...] = ()
+    own_counters: Callable[[Any], list[int]] | None = None
+    order: int = 50
+    list_url: Callable[[Any], str] | None = field(default=None, compare=False)
+
+    @property
+    def is_breakdown(self) -> bool:
+        return bool(self.categories)
+
+    @property
+    def is_rate(self) -> bool:
+        return self.finish is not None
+
+    def value(self, numbers: list[Counter]) -> Value:
+        """The figure from the parts' numbers (one Counter per part, by category)."""
+        if self.finish is not None:
+            return self.finish(*(n.get("", 0) for n in numbers))
+        if self.categories:
+            return {code: numbers[0].get(code, 0) for code, _ in self.categories}
+        return numbers[0].get("", 0)
+
+
+_INDICATORS: dict[str, Indicator] = {}
+
+
+def register(*indicators: Indicator) -> None:
+    for indicator in indicators:
+        _INDICATORS[indicator.code] = indicator
+
+
+def all_indicators() -> list[Indicator]:
+    return sorted(_INDICATORS.values(), key=lambda i: (i.order, i.code))
+
+
+def get(code: str) -> Indicator | None:
+    return _INDICATORS.get(code)
+
+
+def ratio(numerator: int, denominator: int) -> float | None:
+    """A rate (入会率): None when there is nothing to divide by."""
+    return numerator / denominator if denominator else None
+
+
+# ---- computing ---------------------------------------------------------------------------------
+
+
+def period(indicator: Indicator, on: dt.date) -> tuple[dt.date, dt.date]:
+    """The records' period of a figure at ``on``: the day itself, or this year to that day."""
+    return (on.replace(month=1, day=1) if indicator.kind == FLOW else on), on
+
+
+def _read(part: Part, path: str, start: dt.date, end: dt.date, *, by_child: bool) -> dict:
+    """{key: Counter(category → number)}; key is the path of the sub-unit (or of the union
+    itself, for its own records) when ``by_child``, else ""."""
+    qs = part.queryset().filter(**{f"{part.path}__startswith": path}).filter(part.when(start, end))
+    group = []
+    if by_child:
+        qs = qs.annotate(_key=Substr(part.path, 1, len(path) + SEGMENT))
+        group.append("_key")
+    if part.category is not None:
+        qs = qs.annotate(_cat=part.category(end))
+        group.append("_cat")
+    out: dict[str, Counter] = {}
+    if not group:
+        out[""] = Counter({"": qs.aggregate(_n=part.measure(None))["_n"] or 0})
+    for row in qs.values(*group).annotate(_n=part.measure(None)).order_by() if group else ():
+        key = row.get("_key", "")
+        out.setdefault(key, Counter())[str(row.get("_cat", ""))] += row["_n"] or 0
+    if part.minus is not None:
+        for key, numbers in _read(part.minus, path, start, end, by_child=by_child).items():
+            out.setdefault(key, Counter()).subtract(numbers)
+    return out
+
+
+def numbers_by_key(
+    indicator: Indicator, path: str, on: dt.date, *, by_child: bool
+) -> dict[str, list[Counter]]:
+    """Each part read once: {key: [Counter per part]}."""
+    start, end = period(indicator, on)
+    reads = [_read(part, path, start, end, by_child=by_child) for part in indicator.parts]
+    keys = set().union(*reads)
+    return {key: [read.get(key, Counter()) for read in reads] for key in keys}
+
+
+def add(numbers: Iterable[list[Counter]], parts: int) -> list[Counter]:
+    total = [Counter() for _ in range(parts)]
+    for row in numbers:
+        for acc, n in zip(total, row, strict=True):
+            acc.update(n)
+    return total
+
+
+@dataclass
+class Figure:
+    """An indicator's figure for one union: 含下级 (``value``) and 本级 (``own``)."""
+
+    indicator: Indicator
+    value: Value
+    own: Value
+
+
+def _uses_counters(indicator: Indicator, on: dt.date, today: dt.date) -> bool:
+    return bool(indicator.counters) and on == today
+
+
+def figure(indicator: Indicator, org, on: dt.date, today: dt.date) -> Figure:
+    """The figure of ``org``'s subtree and of the union itself at ``on``: from its kept counters
+    when they answer it (today), else one read per part grouped by sub-unit."""
+    if _uses_counters(indicator, on, today):
+        subtree = [Counter({"": getattr(org, name)}) for name in indicator.counters]
+        own = [Counter({"": n}) for n in indicator.own_counters(org)]
+        return Figure(indicator, indicator.value(subtree), indicator.value(own))
+    numbers = numbers_by_key(indicator, org.path, on, by_child=True)
+    parts = len(indicator.parts)
+    own = numbers.get(org.path, [Counter() for _ in range(parts)])
+    return Figure(indicator, indicator.value(add(numbers.values(), parts)), indicator.value(own))
+
+
+def total(indicator: Indicator, org, on: dt.date, today: dt.date) -> Value:
+    """The figure of ``org``'s subtree alone (no 本级): a kept counter, or one plain read per
+    part without grouping by sub-unit (the home page's figures)."""
+    if _uses_counters(indicator, on, today):
+        return indicator.value([Counter({"": getattr(org, n)}) for n in indicator.counters])
+    numbers = numbers_by_key(indicator, org.path, on, by_child=False)
+    return indicator.value(add(numbers.values(), len(indicator.parts)))
+
+
+def by_child(indicator: Indicator, org, children, on: dt.date, today: dt.date) -> dict[Any, Value]:
+    """The figure of each sub-unit's subtree (``children``: Organization rows), and of ``org``'s
+    own records under the key None (本级)."""
+    if _uses_counters(indicator, on, today):
+        out: dict[Any, Value] = {
+            child.pk: indicator.value(
+                [Counter({"": getattr(child, n)}) for n in indicator.counters]
+            )
+            for child in children
+        }
+        out[None] = indicator.value([Counter({"": n}) for n in indicator.own_counters(org)])
+        return out
+    numbers = numbers_by_key(indicator, org.path, on, by_child=True)
+    empty = [Counter() for _ in indicator.parts]
+    out = {child.pk: indicator.value(numbers.get(child.path, empty)) for child in children}
+    out[None] = indicator.value(numbers.get(org.path, empty))
+    return out
+
+
+def month_ends(end: dt.date, months: int) -> list[tuple[dt.date, dt.date]]:
+    """(first day, last day or ``end``) of each of the ``months`` months up to ``end``."""
+    out = []
+    year, month = end.year, end.month
+    for _ in range(months):
+        first = dt.date(year, month, 1)
+        nxt = dt.date(year + month // 12, month % 12 + 1, 1)
+        out.append((first, min(nxt - dt.timedelta(days=1), end)))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return out[::-1]
+
+
+def trend(indicator: Indicator, org, end: dt.date, months: int) -> list[tuple[dt.date, Value]]:
+    """The figure of ``org``'s subtree for each month up to ``end``: a stock at the month's last
+    day, a flow over the month. One read per part, one conditional measure per month."""
+    windows = month_ends(end, months)
+    per_part = [_monthly(part, org.path, windows, indicator.kind) for part in indicator.parts]
+    return [
+        (last, indicator.value([Counter({"": p[i]}) for p in per_part]))
+        for i, (_, last) in enumerate(windows)
+    ]
+
+
+def _monthly(part: Part, path: str, windows, kind: str) -> list[int]:
+    """One read of ``part`` (and one of its ``minus``): its number for each window."""
+    qs = part.queryset().filter(**{f"{part.path}__startswith": path})
+    aggregates = {}
+    for i, (first, last) in enumerate(windows):
+        aggregates[f"m{i}"] = part.measure(part.when(first if kind == FLOW else last, last))
+    row = qs.aggregate(**aggregates)
+    numbers = [row[f"m{i}"] or 0 for i in range(len(windows))]
+    if part.minus is not None:
+        less = _monthly(part.minus, path, windows, kind)
+        numbers = [a - b for a, b in zip(numbers, less, strict=True)]
+    return numbers

@@ -1,0 +1,148 @@
+"""Every indicator equals a brute-force count over the records (stats/tests/seeded.py), for a
+union's subtree and for the union itself, at a past date and today (from the kept counters
+where an indicator has them), on random small data sets; and its sub-units' figures add up."""
+
+import datetime as dt
+import random
+
+import pytest
+from django.utils import timezone
+
+from smartunion.stats import indicators
+from smartunion.stats.tests.seeded import brute_force, seed
+
+PAST = dt.date(2022, 6, 30)
+CODES = [i.code for i in indicators.all_indicators()]
+
+
+def test_the_registry_declares_the_registry_indicators():
+    assert {"unions", "unions.by_kind", "unions.founded", "employees", "members"} <= set(CODES)
+    assert {"members.rate", "members.by_gender", "members.by_age", "members.by_hukou"} <= set(CODES)
+    for indicator in indicators.all_indicators():
+        assert indicator.name and indicator.definition and indicator.unit
+        assert len(indicator.counters) in (0, len(indicator.parts))
+
+
+@pytest.fixture(params=[1, 2])
+def seeded(request, world):
+    seed(world, random.Random(request.param))
+    for name in ("province", "city", "county_a", "county_b", "union_a1"):
+        getattr(world, name).refresh_from_db()
+    return world
+
+
+def _same(got, expected):
+    if isinstance(expected, float):
+        return got == pytest.approx(expected)
+    return got == expected
+
+
+@pytest.mark.parametrize("on", [PAST, None], ids=["past", "today"])
+def test_each_indicator_equals_the_brute_force_count(seeded, on):
+    today = timezone.localdate()
+    on = on or today
+    for org in (seeded.province, seeded.county_a, seeded.county_b, seeded.union_a1):
+        for code in CODES:
+            indicator = indicators.get(code)
+            fig = indicators.figure(indicator, org, on, today)
+            expected = brute_force(code, org, on)
+            assert _same(fig.value, expected), (code, org.name, on, fig.value, expected)
+            own = brute_force(code, org, on, own=True)
+            assert _same(fig.own, own), (code, org.name, on, "本级", fig.own, own)
+
+
+@pytest.mark.parametrize("on", [PAST, None], ids=["past", "today"])
+def test_the_sub_units_figures_are_their_subtrees(seeded, on):
+    today = timezone.localdate()
+    on = on or today
+    for org in (seeded.province, seeded.city, seeded.county_a):
+        children = list(org.children.all())
+        for code in CODES:
+            indicator = indicators.get(code)
+            values = indicators.by_child(indicator, org, children, on, today)
+            for child in children:
+                assert _same(values[child.pk], brute_force(code, child, on)), (code, child.name)
+            assert _same(values[None], brute_force(code, org, on, own=True)), (code, "本级")
+
+
+def test_the_counters_and_the_records_agree_today(seeded):
+    """The figures read from the kept counters today equal those read from the records."""
+    today = timezone.localdate()
+    for indicator in indicators.all_indicators():
+        if not indicator.counters:
+            continue
+        for org in (seeded.province, seeded.county_a, seeded.union_a1):
+            kept = indicators.figure(indicator, org, today, today)
+            read = indicators.figure(indicator, org, today, today + dt.timedelta(days=1))
+            assert _same(kept.value, read.value) and _same(kept.own, read.own), indicator.code
+
+
+def test_the_home_pages_figures_are_the_indicators(seeded):
+    """The home page sums 工会组织数（按组织类型） for 工会组织数 and 基层工会数: the same figures."""
+    from smartunion.stats.home import scope_figures
+
+    today = timezone.localdate()
+    figures = {f.label: f.value for f in scope_figures(seeded.county_admin).headline}
+    for code in ("unions", "unions.grassroots", "members", "employees"):
+        indicator = indicators.get(code)
+        expected = brute_force(code, seeded.county_a, today)
+        assert (
+            figures[indicator.name]
+            == expected
+            == indicators.total(indicator, seeded.county_a, today, today + dt.timedelta(days=1))
+        ), code
+
+
+def test_a_trend_gives_each_month_as_the_figure_at_its_end(seeded):
+    today = timezone.localdate()
+    for code in ("members", "unions", "employees", "members.rate", "members.joins"):
+        indicator = indicators.get(code)
+        points = indicators.trend(indicator, seeded.county_a, today, 14)
+        assert len(points) == 14 and points[-1][0] == today
+        for last, value in points:
+            if indicator.kind == indicators.FLOW:
+                first = last.replace(day=1)
+                expected = brute_force(code, seeded.county_a, last) - (
+                    brute_force(code, seeded.county_a, first - dt.timedelta(days=1))
+                    if first.month != 1
+                    else 0
+                )
+            else:
+                expected = brute_force(code, seeded.county_a, last)
+            assert _same(value, expected), (code, last)
+
+
+def test_the_months_of_a_trend_end_on_the_last_day_or_today():
+    months = indicators.month_ends(dt.date(2026, 3, 15), 4)
+    assert months == [
+        (dt.date(2025, 12, 1), dt.date(2025, 12, 31)),
+        (dt.date(2026, 1, 1), dt.date(2026, 1, 31)),
+        (dt.date(2026, 2, 1), dt.date(2026, 2, 28)),
+        (dt.date(2026, 3, 1), dt.date(2026, 3, 15)),
+    ]
+
+
+def _reads(part) -> int:
+    return 1 + (_reads(part.minus) if part.minus is not None else 0)
+
+
+def test_each_figure_is_one_read_per_part_and_none_from_the_counters(world):
+    """One grouped read per part (and per correction), whatever the size of the subtree: the
+    sub-units' figures come from the same read (grouped by the next segment of the path)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    today = timezone.localdate()
+    for indicator in indicators.all_indicators():
+        expected = sum(_reads(p) for p in indicator.parts)
+        with CaptureQueriesContext(connection) as past:
+            indicators.figure(indicator, world.province, PAST, today)
+        assert len(past) == expected, indicator.code
+        with CaptureQueriesContext(connection) as now:
+            indicators.figure(indicator, world.province, today, today)
+        assert len(now) == (0 if indicator.counters else expected), indicator.code
+        if indicator.is_breakdown:
+            continue
+        with CaptureQueriesContext(connection) as trend:
+            indicators.trend(indicator, world.province, today, 24)
+        assert len(trend) == expected, indicator.code
