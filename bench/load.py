@@ -62,7 +62,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 from smartunion.accounts.models import User  # noqa: E402
 from smartunion.accounts.roles import Role  # noqa: E402
 from smartunion.core.pinyin import name_pinyin  # noqa: E402
-from smartunion.members.models import Membership, Person  # noqa: E402
+from smartunion.members.models import CURRENT_STATUSES, Membership, Person  # noqa: E402
 from smartunion.orgs.models import GRASSROOTS_KINDS, Kind, Organization  # noqa: E402
 
 HOST = "gonghui.example.gov.cn"
@@ -192,10 +192,11 @@ def workload(user: User, rng: random.Random) -> list[str]:
         .values_list("pk", flat=True)[:10]
     )
     counties = list(sub.filter(kind=Kind.COUNTY).values_list("pk", flat=True)[:5]) or [scope.pk]
+    # Current members of the scope: one who left (transferred out) is another union's now.
     people = list(
-        Membership.objects.filter(org__path__startswith=scope.path).values_list(
-            "person_id", flat=True
-        )[:20_000]
+        Membership.objects.filter(
+            org__path__startswith=scope.path, status__in=CURRENT_STATUSES
+        ).values_list("person_id", flat=True)[:20_000]
     )
     names = [name_pinyin(s) for s in SURNAMES]
     paths: list[str] = []

@@ -10,7 +10,7 @@ session is set read-only: nothing is written (no user, no session).
 
 Targets (issue 15): overview, comparison and trend of the province p95 ≤ 150 ms. Prints one
 JSON line per measurement: {"what", "p50_ms", "p95_ms", "max_ms", "n", "target_ms", "ok",
-"members", "database"}. Decision 0016 records what was measured and what is still to do.
+"members", "database"}. Decision 0018 records what was measured and what is still to do.
 """
 
 from __future__ import annotations
