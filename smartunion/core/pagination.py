@@ -92,6 +92,35 @@ def keyset_page(
     return {"items": items, "next": encode_cursor(keys, items[-1]) if more else None}
 
 
+def sequence_page(items: Sequence[Any], page: PageIn, *, key: str) -> dict[str, Any]:
+    """One page of a fixed, ordered list kept in code (a code registry such as the statistics'
+    indicators), after the item whose ``key`` attribute (unique) ``page.after`` gives: the same
+    answer and cursor shape as ``keyset_page``."""
+    start = 0
+    if page.after:
+        wanted = decode_cursor([_SequenceKey(key)], page.after)[0]
+        positions = [i for i, item in enumerate(items) if getattr(item, key) == wanted]
+        if not positions:
+            raise ValidationError({"after": BAD_CURSOR})
+        start = positions[0] + 1
+    chunk = list(items[start : start + page.limit + 1])
+    shown = chunk[: page.limit]
+    more = len(chunk) > page.limit
+    return {"items": shown, "next": _encode([getattr(shown[-1], key)]) if more else None}
+
+
+class _SequenceKey:
+    """The key of ``sequence_page``: a text attribute, as ``_Key.parse`` reads a cursor."""
+
+    def __init__(self, name: str):
+        self.name = self.attname = name
+
+    def parse(self, raw: Any) -> str:
+        if not isinstance(raw, str) or not raw:
+            raise ValidationError({"after": BAD_CURSOR})
+        return raw
+
+
 class _Key:
     """One field of a keyset: its name, direction and model field."""
 
@@ -121,7 +150,10 @@ class _Key:
 
 
 def encode_cursor(keys: Sequence[_Key], row) -> str:
-    values = [key.value(row) for key in keys]
+    return _encode([key.value(row) for key in keys])
+
+
+def _encode(values: Sequence[Any]) -> str:
     text = json.dumps([v if isinstance(v, int) else str(v) for v in values], ensure_ascii=False)
     return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
 

@@ -9,6 +9,7 @@ from ninja import Field, Query, Router, Schema
 
 from smartunion.core.api import QuerySchema, QueryText, get_or_404
 from smartunion.core.bounds import MONTHS
+from smartunion.core.pagination import PageIn, page_schema, sequence_page
 from smartunion.orgs.models import Organization
 from smartunion.stats import figures, indicators
 from smartunion.stats.indicators import Indicator
@@ -118,10 +119,10 @@ def _org(request, org_id: int) -> Organization:
     return get_or_404(Organization.objects, request.user, org_id, what="工会组织")
 
 
-@router.get("/indicators", response=list[IndicatorOut])
-def list_indicators(request):
+@router.get("/indicators", response=page_schema(IndicatorOut))
+def list_indicators(request, page: Query[PageIn]):
     """Every indicator with its Chinese name, definition and unit, in the overview's order."""
-    return indicators.all_indicators()
+    return sequence_page(indicators.all_indicators(), page, key="code")
 
 
 @router.get("/orgs/{int:org_id}", response=OverviewOut)

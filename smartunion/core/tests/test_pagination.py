@@ -225,6 +225,7 @@ LIST_ITEMS: dict[str, Callable[[World], dict]] = {
     "/api/v1/requests": _service_requests,
     "/api/v1/requests/categories": lambda w: {},  # the code list the migration starts
     "/api/v1/requests/centres": _centres,
+    "/api/v1/stats/indicators": lambda w: {},  # the indicators declared in code
     "/api/v1/auth/tokens": _tokens,
     "/api/v1/staff/{user_id}/tokens": _staff_tokens,
 }

@@ -20,8 +20,9 @@ def fields(response) -> dict[str, str]:
 
 
 def test_the_indicators_are_listed_with_their_chinese_names_and_definitions(world):
-    body = client_for(world.county_admin).get(f"{URL}/indicators").json()
-    by_code = {i["code"]: i for i in body}
+    body = client_for(world.county_admin).get(f"{URL}/indicators?limit=500").json()
+    assert body["next"] is None
+    by_code = {i["code"]: i for i in body["items"]}
     assert by_code["members"]["name"] == "会员人数"
     assert by_code["members"]["unit"] == "人"
     assert "入会日期" in by_code["members"]["definition"]
