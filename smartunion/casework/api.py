@@ -52,7 +52,7 @@ def deadline(request, query: Query[DeadlineQuery]):
 # ---- what every case type shares ----------------------------------------------------------------
 
 
-class EventOut(Schema):
+class CaseEventOut(Schema):
     action: str
     label: str
     from_state: str
@@ -106,7 +106,7 @@ class CaseActivity(Schema):
     """What a case's detail adds: the actions the caller may take now, and the timeline."""
 
     actions: list[str] = Field(description="调用者现在可以办理的操作")
-    timeline: list[EventOut]
+    timeline: list[CaseEventOut]
 
     @staticmethod
     def resolve_actions(obj, context) -> list[str]:

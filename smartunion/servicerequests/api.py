@@ -120,7 +120,7 @@ add_transition_routes(
 )
 
 
-class CategoryOut(Schema):
+class RequestCategoryOut(Schema):
     code: str
     name: str
     parent: str | None
@@ -133,7 +133,7 @@ class CategoryOut(Schema):
         return obj.parent.code if obj.parent_id else None
 
 
-@router.get("/categories", response=page_schema(CategoryOut))
+@router.get("/categories", response=page_schema(RequestCategoryOut))
 def list_categories(request, page: Query[PageIn]):
     """诉求分类代码表, by code (a sub-category after its category)."""
     require(request.user, "view")
@@ -148,7 +148,7 @@ class CategoryIn(StrictSchema):
     legal_aid: bool = False
 
 
-@router.post("/categories", response={201: CategoryOut})
+@router.post("/categories", response={201: RequestCategoryOut})
 def save_category(request, payload: CategoryIn):
     """Add or rename a category (province admins): the code list of the whole province."""
     row = services.save_category(

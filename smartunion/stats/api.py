@@ -21,7 +21,7 @@ LABELS = {"date": "统计日期", "indicator": "指标", "months": "月数"}
 FigureValue = int | float | dict[str, int] | None
 
 
-class CategoryOut(Schema):
+class IndicatorCategoryOut(Schema):
     code: str
     label: str
 
@@ -35,7 +35,7 @@ class IndicatorOut(Schema):
     kind: str = Field(
         description="stock 时点数（统计日期当天） / flow 期间数（本年至统计日期，趋势中为每月）"
     )
-    categories: list[CategoryOut] = Field(description="分组指标的各组；非分组指标为空")
+    categories: list[IndicatorCategoryOut] = Field(description="分组指标的各组；非分组指标为空")
 
     @staticmethod
     def resolve_categories(obj: Indicator) -> list[dict]:

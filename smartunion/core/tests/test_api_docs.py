@@ -119,3 +119,23 @@ def test_the_declared_extra_answers_are_listed():
     )
     assert "429" in paths["/api/v1/auth/token"]["post"]["responses"]
     assert "404" in paths["/api/v1/regions"]["get"]["responses"]
+
+
+def test_no_two_schemas_of_the_api_share_a_name():
+    """django-ninja names an OpenAPI component by its class name: two schemas of one name
+    (two apps' ``CategoryOut``) leave the document with one of them, and clients — the
+    fuzzer's response checks too — read the other operation's answers by the wrong schema."""
+    from ninja import Schema
+
+    import smartunion.urls  # noqa: F401 - every router imported
+
+    modules: dict[str, set[str]] = {}
+
+    def walk(cls):
+        for sub in cls.__subclasses__():
+            if sub.__module__.startswith("smartunion."):
+                modules.setdefault(sub.__name__, set()).add(sub.__module__)
+            walk(sub)
+
+    walk(Schema)
+    assert {name: mods for name, mods in modules.items() if len(mods) > 1} == {}

@@ -68,5 +68,7 @@ def test_schemathesis_finds_no_failure_against_a_live_server(tmp_path):
             timeout=TIME_LIMIT_SECONDS,
         )
     summary = result.stdout[-6000:]
-    assert result.returncode == 0, summary + result.stderr[-2000:]
+    # On failure: the failures first (each operation with its curl line), then the totals.
+    failures = result.stdout[max(result.stdout.find("FAILURES"), 0) :][:12000]
+    assert result.returncode == 0, failures + "\n…\n" + summary[-1500:] + result.stderr[-2000:]
     assert " passed" in summary and "failures" not in summary.rsplit("SUMMARY", 1)[-1], summary
