@@ -57,10 +57,16 @@ def _restore_audit_triggers(request, django_db_blocker):
             append_only.backwards(None, editor)
             append_only.forwards(None, editor)
         with django_db_blocker.unblock():
-            # The flush emptied the reference data the migrations had filled.
-            load_package_calendar()
-            ensure_exclusions()
-            ensure_categories()
+            _reload_reference_data()
+
+
+def _reload_reference_data() -> None:
+    """The reference data the migrations fill (the holiday calendar, the exclusion checklist,
+    the requests' code list), put back after a flush emptied it; each call adds only what is
+    missing."""
+    load_package_calendar()
+    ensure_exclusions()
+    ensure_categories()
 
 
 @pytest.fixture(autouse=True)
@@ -83,6 +89,9 @@ def _flushable_audit_log(_restore_audit_triggers, request):
         yield
         return
     request.getfixturevalue("transactional_db")
+    # A live-server test's flush comes after every teardown of this file (pytest-django's
+    # autouse helper holds transactional_db): the reference data may be gone when it starts.
+    _reload_reference_data()
     yield
     append_only = importlib.import_module("smartunion.core.migrations.0002_audit_append_only")
     with connection.schema_editor() as editor:
