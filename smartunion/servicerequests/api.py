@@ -178,11 +178,8 @@ def list_centres(request, page: Query[PageIn]):
     from smartunion.servicerequests.models import ServiceCentre
 
     require(request.user, "view")
-    path = "" if request.user.is_superuser else request.user.scope_path
-    rows = ServiceCentre.objects.filter(org__path__startswith=path)
-    if not path and not request.user.is_superuser:
-        rows = rows.none()
-    return keyset_page(rows, page, order=("id",))
+    unions = Organization.objects.visible_to(request.user)
+    return keyset_page(ServiceCentre.objects.filter(org__in=unions), page, order=("id",))
 
 
 @router.post("/centres", response={201: CentreOut})
