@@ -20,13 +20,18 @@ def todo_figures(user) -> list[Figure]:
     everything = user.can("view") and user.sees_whole_tree
     applications = Membership.objects.all() if everything else Membership.objects.visible_to(user)
     pending_applications = applications.filter(status=MembershipStatus.APPLIED).count()
-    transfers = Transfer.objects.all() if everything else Transfer.objects.visible_to(user)
     # The transfers the user's side decides: sent to it (转出), or asking for its members
-    # (申请转入); both are listed on the transfers page's first section.
-    to_decide = transfers.filter(status=TransferStatus.PENDING).to_decide(user)
-    counts = to_decide.aggregate(
-        **{kind: Count("pk", filter=Q(kind=kind)) for kind in TransferKind.values}
-    )
+    # (申请转入); both are listed on the transfers page's first section. The deciding side is
+    # within the user's scope, so these are visible_to() rows without its OR of both sides.
+    pending = Transfer.objects.filter(status=TransferStatus.PENDING)
+    if everything:
+        counts = pending.aggregate(
+            **{kind: Count("pk", filter=Q(kind=kind)) for kind in TransferKind.values}
+        )
+    elif user.can("view") and user.scope_path:
+        counts = pending.to_decide_counts(user)
+    else:
+        counts = dict.fromkeys(TransferKind.values, 0)
     inbox = url_for("members:transfers", {"box": "in"})
     inbox = f"{inbox}#in" if inbox else inbox
     return [

@@ -247,6 +247,14 @@ class Membership(ScopedModel):
                 condition=models.Q(status="applied"),
                 name="membership_applied_idx",
             ),
+            # The applications of a scope (首页's 待审批的入会申请): an index-only read of the
+            # few applied rows' unions, joined with the scope's unions (not one heap page per
+            # application, nor one probe per union of the scope).
+            models.Index(
+                fields=["org"],
+                condition=models.Q(status="applied"),
+                name="membership_applied_org_idx",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -431,6 +439,20 @@ class Transfer(ScopedModel):
         ordering = ["-id"]
         verbose_name = "转会"
         verbose_name_plural = "转会"
+        # The pending transfers each side decides (首页's 待办, TransferQuerySet.to_decide_counts):
+        # transfers sent into a scope by their new union, requests by their old one.
+        indexes = [
+            models.Index(
+                fields=["to_org"],
+                condition=models.Q(status="pending", kind="send"),
+                name="transfer_pending_send_idx",
+            ),
+            models.Index(
+                fields=["from_org"],
+                condition=models.Q(status="pending", kind="request"),
+                name="transfer_pending_request_idx",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(kind__in=["send", "request"]),

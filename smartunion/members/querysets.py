@@ -241,6 +241,18 @@ class TransferQuerySet(ScopedQuerySet):
         and requests for members of it (申请转入)."""
         return self._by_side(user, send="to_org", request="from_org")
 
+    def to_decide_counts(self, user) -> dict[str, int]:
+        """How many of each kind ``to_decide`` holds: one count per kind, each joining only
+        the deciding side's union (partial indexes transfer_pending_*_idx). ``to_decide``'s OR
+        joins both sides and makes PostgreSQL read every union of the province for it."""
+        out = {}
+        for kind, side in (("send", "to_org"), ("request", "from_org")):
+            rows = self.filter(kind=kind)
+            if not user.is_superuser:
+                rows = rows.filter(**{f"{side}__path__startswith": user.scope_path})
+            out[kind] = rows.count()
+        return out
+
     def started_by(self, user) -> TransferQuerySet:
         """The user's side started them (本方发出): transfers out of the user's subtree (转出) and
         requests for members of other unions (申请转入)."""

@@ -223,6 +223,24 @@ def test_the_home_page_counts_what_each_side_decides_and_links_to_it(client, wor
     assert f"{url('transfers')}?box=in#in" in page
 
 
+def test_the_home_pages_counts_per_kind_are_the_transfers_page_to_decide(world):
+    """to_decide_counts (one count per kind, one join each) holds what to_decide lists."""
+    services.request_transfer(
+        "王五", number_of(world.member_b1), world.union_a2, actor=world.county_admin
+    )
+    services.send_transfer(world.member_a1, world.union_b1, actor=world.county_admin)
+    users = (world.sibling_admin, world.county_admin, world.grassroots_admin)
+    pending = Transfer.objects.filter(status=TransferStatus.PENDING)
+    seen = 0
+    for user in users:
+        counts = pending.to_decide_counts(user)
+        listed = pending.visible_to(user).to_decide(user)
+        for kind in TransferKind.values:
+            assert counts[kind] == listed.filter(kind=kind).count(), (user, kind)
+            seen += counts[kind]
+    assert seen == 2
+
+
 def test_the_pending_transfers_export_names_each_sides_part_in_a_request(client, world):
     services.request_transfer(
         "王五", number_of(world.member_b1), world.union_a2, actor=world.county_admin
