@@ -85,6 +85,7 @@ NEW_STATES = [
     ("closed", 2),
     ("consulted", 4),
 ]
+STAGES = (Stage.NEGOTIATION, Stage.MEDIATION, Stage.ARBITRATION)
 ASSIGNED_OR_LATER = {"assigned", "closed", "visited", "archived"}
 DECIDED = ASSIGNED_OR_LATER | {"granted", "refused", "objected", "refusal_final"}
 
@@ -113,6 +114,8 @@ class Generator:
         self.rnd = random.Random(options.seed * 7919 + 13)
         self.today = timezone.localdate()
         self.now = timezone.now()
+        #: The stages planned for each case (by its index), written once it has its id.
+        self.stages: dict[int, list[tuple[str, dt.date]]] = {}
         self.names = Names(self.rnd, options.seed + 13)
         self.report = defaultdict(int)
         self.due_cache: dict[tuple[dt.date, int], calendar.Due] = {}
@@ -212,6 +215,17 @@ class Generator:
                 return centre
         return None
 
+    def _after(self, day: dt.date, low: int, high: int) -> dt.date:
+        """A day ``low`` to ``high`` - 1 days after ``day``, but never after today."""
+        return min(self.today, day + dt.timedelta(days=self.rnd.randrange(low, high)))
+
+    def _at(self, day: dt.date) -> dt.datetime:
+        """A moment of office hours on ``day`` (not later than now)."""
+        moment = dt.datetime.combine(day, dt.time(9)) + dt.timedelta(
+            minutes=self.rnd.randrange(0, 8 * 60)
+        )
+        return min(self.now, timezone.make_aware(moment))
+
     def _due(self, start: dt.date, days: int) -> calendar.Due:
         key = (start, days)
         if key not in self.due_cache:
@@ -278,7 +292,7 @@ class Generator:
             )
             if state in DECIDED:
                 case.deciding_org = centre
-                case.decided_on = opened + dt.timedelta(days=self.rnd.randrange(1, 9))
+                case.decided_on = self._after(opened, 1, 9)
                 case.decision_reason = (
                     "经审查符合条件。"
                     if state not in ("refused", "objected", "refusal_final")
@@ -286,7 +300,7 @@ class Generator:
                 )
             if state in ASSIGNED_OR_LATER and handlers.get(centre.pk):
                 case.handler = self.rnd.choice(handlers[centre.pk])
-                case.assigned_on = case.decided_on + dt.timedelta(days=self.rnd.randrange(1, 6))
+                case.assigned_on = self._after(case.decided_on, 1, 6)
                 if state == "assigned" and self.rnd.random() < 0.3:
                     case.next_hearing_on = self.today + dt.timedelta(days=self.rnd.randrange(0, 20))
             if state in ("closed", "visited", "archived"):
@@ -297,11 +311,22 @@ class Generator:
                     amount * Decimal(self.rnd.choice(["0", "0.5", "0.8", "1"]))
                 ).quantize(Decimal("0.01"))
                 case.report = "演示数据：结案报告。"
+            # The stages between assignment and closing, in the order of the process.
+            stages = []
+            if case.handler_id:
+                day = case.assigned_on
+                picked = set(self.rnd.sample(STAGES, self.rnd.randint(1, 3)))
+                for stage in (s for s in STAGES if s in picked):
+                    day = self._after(day, 3, 40)
+                    stages.append((stage, day))
+            last = max(
+                [opened, case.decided_on, case.assigned_on, *(d for _, d in stages)],
+                key=lambda d: d or opened,
+            )
+            ended = self._after(last, 1, 60)
             if state in ("visited", "archived"):
                 case.callback_score = self.rnd.choice([3, 4, 5, 5, 5])
-                case.callback_on = min(
-                    self.today, opened + dt.timedelta(days=self.rnd.randrange(60, 200))
-                )
+                case.callback_on = self._after(ended, 3, 30)
                 case.callback_by_name = "演示数据"
             if state == "terminated":
                 case.termination_reason = "withdrew"
@@ -309,8 +334,10 @@ class Generator:
                 case.transfer_to, case.transfer_name = "government", "政府法律援助中心"
             s = LEGAL_AID.state(state)
             if s.final:
-                case.closed_on = min(
-                    self.today, opened + dt.timedelta(days=self.rnd.randrange(1, 300))
+                # 办结: the day the case reached its final state (archiving comes after the
+                # callback).
+                case.closed_on = (
+                    self._after(case.callback_on, 1, 10) if state == "archived" else ended
                 )
                 if state == "archived":
                     case.archive_no = f"FYDA{opened.year}{i:06d}"
@@ -324,6 +351,11 @@ class Generator:
                 case.clock_stopped_on, case.clock_state, case.clock_used_days = opened, "review", 2
                 case.wait_started_on, case.wait_days = opened, 7
                 case.responsible_org = centre
+            # The day of its last step: the timeline's and state_since's.
+            case.state_since = self._at(
+                case.closed_on or case.callback_on or (ended if state == "closed" else last)
+            )
+            self.stages[i] = stages
             cases.append(case)
             people.append(membership)
         return cases, people
@@ -337,12 +369,12 @@ class Generator:
         LegalAidCase.objects.bulk_update(cases, ["number", "letter_no"], batch_size=BATCH)
         kind = ContentType.objects.get_for_model(LegalAidCase)
         events, stages = [], []
-        for case in cases:
+        for i, case in enumerate(cases):
             first = "consult" if case.aid_form == AidForm.CONSULT else "review"
-            event = partial(
-                CaseEvent, content_type=kind, object_id=case.pk, actor_name="演示数据", at=self.now
+            event = partial(CaseEvent, content_type=kind, object_id=case.pk, actor_name="演示数据")
+            events.append(
+                event(action="open", label="新建", to_state=first, at=self._at(case.opened_on))
             )
-            events.append(event(action="open", label="新建", to_state=first))
             if case.state != first:
                 events.append(
                     event(
@@ -350,23 +382,19 @@ class Generator:
                         label="办理（演示数据）",
                         from_state=first,
                         to_state=case.state,
+                        at=max(case.state_since, events[-1].at),
                     )
                 )
-            if case.handler_id:
-                day = case.assigned_on
-                for stage in self.rnd.sample(
-                    [Stage.NEGOTIATION, Stage.MEDIATION, Stage.ARBITRATION], self.rnd.randint(1, 3)
-                ):
-                    day = min(self.today, day + dt.timedelta(days=self.rnd.randrange(3, 40)))
-                    stages.append(
-                        LegalAidStage(
-                            case=case,
-                            stage=stage,
-                            happened_on=day,
-                            summary="演示数据",
-                            recorded_by_name="演示数据",
-                        )
+            for stage, day in self.stages[i]:
+                stages.append(
+                    LegalAidStage(
+                        case=case,
+                        stage=stage,
+                        happened_on=day,
+                        summary="演示数据",
+                        recorded_by_name="演示数据",
                     )
+                )
         CaseEvent.objects.bulk_create(events, batch_size=BATCH)
         LegalAidStage.objects.bulk_create(stages, batch_size=BATCH)
         self.report["cases"] = len(cases)

@@ -3,9 +3,12 @@
 from collections import Counter
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
 
 from smartunion.casework.models import CaseEvent, RegionalRate
 from smartunion.core.seeding import SeedOptions
+from smartunion.legalaid.codes import Stage
 from smartunion.legalaid.models import LegalAidCase, LegalAidHandler, LegalAidStage
 from smartunion.legalaid.seed import run_part
 from smartunion.members.models import CURRENT_STATUSES, Membership
@@ -46,3 +49,43 @@ def test_it_opens_cases_in_every_part_of_the_flow(seeded):
 
 def test_it_generates_nothing_the_second_time(seeded):
     assert run_part(SeedOptions(seed=5)) == ["已有法律援助案件，未生成法律援助演示数据。"]
+
+
+def test_each_cases_dates_follow_its_flow_and_none_is_after_today(seeded):
+    """What a clerk reads on a demo case holds together: decided after opened, assigned after
+    decided, the stages in the order of the process between assignment and closing, the
+    callback after closing and before archiving, the timeline at those dates."""
+    today = timezone.localdate()
+    order = [Stage.NEGOTIATION, Stage.MEDIATION, Stage.ARBITRATION]
+    cases = LegalAidCase.objects.prefetch_related("stages")
+    events = {}
+    for event in CaseEvent.objects.filter(
+        content_type=ContentType.objects.get_for_model(LegalAidCase)
+    ):
+        events.setdefault(event.object_id, []).append(event)
+    checked = 0
+    for case in cases:
+        chain = [case.opened_on, case.decided_on, case.assigned_on]
+        stages = sorted(case.stages.all(), key=lambda s: (s.happened_on, s.pk))
+        chain += [s.happened_on for s in stages]
+        if case.state in ("visited", "archived"):
+            chain.append(case.callback_on)
+        if case.state == "archived":
+            chain.append(case.closed_on)
+        dates = [d for d in chain if d is not None]
+        assert dates == sorted(dates), (case.number, case.state, chain)
+        assert all(d <= today for d in dates), case.number
+        assert [s.stage for s in stages] == [s for s in order if s in {x.stage for x in stages}]
+        if case.closed_on and stages:
+            assert stages[-1].happened_on <= case.closed_on, case.number
+        if case.callback_on and case.closed_on and case.state != "archived":
+            assert case.callback_on >= case.closed_on, case.number
+        timeline = sorted(events[case.pk], key=lambda e: (e.at, e.pk))
+        assert timezone.localtime(timeline[0].at).date() == case.opened_on, case.number
+        assert all(timezone.localtime(e.at).date() <= today for e in timeline)
+        assert (
+            timezone.localtime(case.state_since).date()
+            == timezone.localtime(timeline[-1].at).date()
+        )
+        checked += 1
+    assert checked >= 40
