@@ -53,7 +53,7 @@ from smartunion.casework.models import Cap, CaseEvent, FundSource, LedgerLine, R
 from smartunion.core import audit
 from smartunion.core.bankcard import mask_bank_card
 from smartunion.core.idnumber import GENDER_FEMALE, GENDER_MALE, make_id_number, mask_id_number
-from smartunion.core.seeding import SeedOptions, bulk_transaction
+from smartunion.core.seeding import DemoDays, SeedOptions, bulk_transaction
 from smartunion.core.synthetic.people import Names
 from smartunion.members.models import CURRENT_STATUSES, Membership, Person
 from smartunion.members.services import id_blind_index
@@ -189,6 +189,7 @@ class Generator:
         self.rnd = random.Random(options.seed * 7919 + 12)
         self.today = timezone.localdate()
         self.now = timezone.now()
+        self.days = DemoDays(self.rnd, self.today, self.now)
         self.names = Names(self.rnd, options.seed)
         self.used: set[str] = set()
         self.report = defaultdict(int)
@@ -483,14 +484,12 @@ class Generator:
                 filing_level=self.rnd.choice(["county", "county", "city", "province", "national"]),
             )
             if state in ("in_file", "exited", "cancelled"):
-                file.filed_on = opened + dt.timedelta(days=self.rnd.randrange(15, 45))
+                file.filed_on = self.days.after(opened, 15, 45)
                 file.last_recheck_on = max(
                     file.filed_on, self.today - dt.timedelta(days=self.rnd.randrange(10, 500))
                 )
                 if state != "in_file":
-                    file.closed_on = min(
-                        self.today, file.filed_on + dt.timedelta(days=self.rnd.randrange(200, 900))
-                    )
+                    file.closed_on = self.days.after(file.filed_on, 200, 900)
                     file.exit_reason = "脱困（演示数据）" if state == "exited" else "注销：调离"
             else:
                 s = HARDSHIP.state(state)
@@ -502,6 +501,8 @@ class Generator:
                     file.wait_started_on, file.wait_days = opened, s.wait
                     file.due_on, file.due_complete = due.due, due.complete
                     file.responsible_org = org if s.responsible == "holder" else org.parent or org
+            # In its state since its last step: closed, filed, or (still being decided) opened.
+            file.state_since = self.days.at(file.closed_on or file.filed_on or opened)
             files.append(file)
             households.append((person, family, head_income))
         self._avoid_registry(households)
@@ -595,7 +596,7 @@ class Generator:
                     label="新建",
                     to_state="draft",
                     actor_name="演示数据",
-                    at=self.now,
+                    at=self.days.at(file.opened_on),
                 )
             )
             if file.filed_on:
@@ -608,7 +609,7 @@ class Generator:
                         from_state="approval",
                         to_state="in_file",
                         actor_name="演示数据",
-                        at=self.now,
+                        at=self.days.at(file.filed_on),
                     )
                 )
         HouseholdMember.objects.bulk_create(members, batch_size=BATCH)

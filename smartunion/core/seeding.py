@@ -9,11 +9,14 @@ never imports a domain app; the apps register with it, STYLE.md).
 
 from __future__ import annotations
 
+import datetime as dt
+import random
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
+from django.utils import timezone
 
 DEFAULT_SEED = 2026
 
@@ -34,6 +37,27 @@ class SeedOptions:
     def say(self, line: str) -> None:
         if self.progress:
             self.progress(line)
+
+
+@dataclass
+class DemoDays:
+    """The dates of a generated case's steps, so that its page holds together: each step a few
+    days after the one before, none after today, and its timeline at those days."""
+
+    rnd: random.Random
+    today: dt.date
+    now: dt.datetime
+
+    def after(self, day: dt.date, low: int, high: int) -> dt.date:
+        """A day ``low`` to ``high`` - 1 days after ``day``, but never after today."""
+        return min(self.today, day + dt.timedelta(days=self.rnd.randrange(low, high)))
+
+    def at(self, day: dt.date) -> dt.datetime:
+        """A moment of office hours on ``day`` (not later than now)."""
+        moment = dt.datetime.combine(day, dt.time(9)) + dt.timedelta(
+            minutes=self.rnd.randrange(0, 8 * 60)
+        )
+        return min(self.now, timezone.make_aware(moment))
 
 
 @contextmanager

@@ -29,7 +29,7 @@ from smartunion.casework import calendar
 from smartunion.casework.models import CaseEvent, RegionalRate
 from smartunion.casework.workflow import COUNTY_OR_ABOVE
 from smartunion.core import audit
-from smartunion.core.seeding import SeedOptions, bulk_transaction
+from smartunion.core.seeding import DemoDays, SeedOptions, bulk_transaction
 from smartunion.core.synthetic.people import Names
 from smartunion.legalaid import rules
 from smartunion.legalaid.codes import (
@@ -114,6 +114,7 @@ class Generator:
         self.rnd = random.Random(options.seed * 7919 + 13)
         self.today = timezone.localdate()
         self.now = timezone.now()
+        self.days = DemoDays(self.rnd, self.today, self.now)
         #: The stages planned for each case (by its index), written once it has its id.
         self.stages: dict[int, list[tuple[str, dt.date]]] = {}
         self.names = Names(self.rnd, options.seed + 13)
@@ -215,17 +216,6 @@ class Generator:
                 return centre
         return None
 
-    def _after(self, day: dt.date, low: int, high: int) -> dt.date:
-        """A day ``low`` to ``high`` - 1 days after ``day``, but never after today."""
-        return min(self.today, day + dt.timedelta(days=self.rnd.randrange(low, high)))
-
-    def _at(self, day: dt.date) -> dt.datetime:
-        """A moment of office hours on ``day`` (not later than now)."""
-        moment = dt.datetime.combine(day, dt.time(9)) + dt.timedelta(
-            minutes=self.rnd.randrange(0, 8 * 60)
-        )
-        return min(self.now, timezone.make_aware(moment))
-
     def _due(self, start: dt.date, days: int) -> calendar.Due:
         key = (start, days)
         if key not in self.due_cache:
@@ -292,7 +282,7 @@ class Generator:
             )
             if state in DECIDED:
                 case.deciding_org = centre
-                case.decided_on = self._after(opened, 1, 9)
+                case.decided_on = self.days.after(opened, 1, 9)
                 case.decision_reason = (
                     "经审查符合条件。"
                     if state not in ("refused", "objected", "refusal_final")
@@ -300,7 +290,7 @@ class Generator:
                 )
             if state in ASSIGNED_OR_LATER and handlers.get(centre.pk):
                 case.handler = self.rnd.choice(handlers[centre.pk])
-                case.assigned_on = self._after(case.decided_on, 1, 6)
+                case.assigned_on = self.days.after(case.decided_on, 1, 6)
                 if state == "assigned" and self.rnd.random() < 0.3:
                     case.next_hearing_on = self.today + dt.timedelta(days=self.rnd.randrange(0, 20))
             if state in ("closed", "visited", "archived"):
@@ -317,16 +307,16 @@ class Generator:
                 day = case.assigned_on
                 picked = set(self.rnd.sample(STAGES, self.rnd.randint(1, 3)))
                 for stage in (s for s in STAGES if s in picked):
-                    day = self._after(day, 3, 40)
+                    day = self.days.after(day, 3, 40)
                     stages.append((stage, day))
             last = max(
                 [opened, case.decided_on, case.assigned_on, *(d for _, d in stages)],
                 key=lambda d: d or opened,
             )
-            ended = self._after(last, 1, 60)
+            ended = self.days.after(last, 1, 60)
             if state in ("visited", "archived"):
                 case.callback_score = self.rnd.choice([3, 4, 5, 5, 5])
-                case.callback_on = self._after(ended, 3, 30)
+                case.callback_on = self.days.after(ended, 3, 30)
                 case.callback_by_name = "演示数据"
             if state == "terminated":
                 case.termination_reason = "withdrew"
@@ -337,7 +327,7 @@ class Generator:
                 # 办结: the day the case reached its final state (archiving comes after the
                 # callback).
                 case.closed_on = (
-                    self._after(case.callback_on, 1, 10) if state == "archived" else ended
+                    self.days.after(case.callback_on, 1, 10) if state == "archived" else ended
                 )
                 if state == "archived":
                     case.archive_no = f"FYDA{opened.year}{i:06d}"
@@ -352,7 +342,7 @@ class Generator:
                 case.wait_started_on, case.wait_days = opened, 7
                 case.responsible_org = centre
             # The day of its last step: the timeline's and state_since's.
-            case.state_since = self._at(
+            case.state_since = self.days.at(
                 case.closed_on or case.callback_on or (ended if state == "closed" else last)
             )
             self.stages[i] = stages
@@ -373,7 +363,7 @@ class Generator:
             first = "consult" if case.aid_form == AidForm.CONSULT else "review"
             event = partial(CaseEvent, content_type=kind, object_id=case.pk, actor_name="演示数据")
             events.append(
-                event(action="open", label="新建", to_state=first, at=self._at(case.opened_on))
+                event(action="open", label="新建", to_state=first, at=self.days.at(case.opened_on))
             )
             if case.state != first:
                 events.append(

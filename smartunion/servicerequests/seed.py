@@ -24,7 +24,7 @@ from smartunion.accounts.models import User
 from smartunion.casework import calendar
 from smartunion.casework.models import CaseEvent
 from smartunion.core import audit
-from smartunion.core.seeding import SeedOptions, bulk_transaction
+from smartunion.core.seeding import DemoDays, SeedOptions, bulk_transaction
 from smartunion.core.synthetic.people import Names
 from smartunion.members.models import CURRENT_STATUSES, Membership
 from smartunion.orgs.models import Organization, Status
@@ -76,6 +76,7 @@ class Generator:
         self.rnd = random.Random(options.seed * 7919 + 14)
         self.today = timezone.localdate()
         self.now = timezone.now()
+        self.days = DemoDays(self.rnd, self.today, self.now)
         self.names = Names(self.rnd, options.seed + 14)
         self.report = defaultdict(int)
         self.due_cache: dict[tuple[dt.date, int], calendar.Due] = {}
@@ -156,9 +157,7 @@ class Generator:
             if state in ("reported", "closed"):
                 request.result = "已办理并答复职工（演示数据）。"
                 request.handled_by_name = "演示数据"
-                request.reported_on = min(
-                    self.today, opened + dt.timedelta(days=self.rnd.randrange(1, 30))
-                )
+                request.reported_on = self.days.after(opened, 1, 30)
                 request.on_time = self.rnd.random() < 0.95
             if state == "closed":
                 request.satisfied = self.rnd.random() < 0.92
@@ -177,6 +176,11 @@ class Generator:
                 request.wait_started_on, request.wait_days = start, days
                 request.due_on, request.due_complete = due.due, due.complete
                 request.responsible_org = holder
+            # Its last step: reported (and called back) on its reporting day, or still waiting
+            # since the day its wait started.
+            request.state_since = self.days.at(
+                request.reported_on or (opened if state == "dispatch" else request.wait_started_on)
+            )
             rows.append(request)
             routes.append(path)
         ServiceRequest.objects.bulk_create(rows, batch_size=BATCH)
@@ -186,10 +190,9 @@ class Generator:
         kind = ContentType.objects.get_for_model(ServiceRequest)
         events, handoffs = [], []
         for r, path in zip(rows, routes, strict=True):
-            event = partial(
-                CaseEvent, content_type=kind, object_id=r.pk, actor_name="演示数据", at=self.now
-            )
-            events.append(event(action="open", label="新建", to_state="dispatch"))
+            event = partial(CaseEvent, content_type=kind, object_id=r.pk, actor_name="演示数据")
+            opened_at = self.days.at(r.opened_on)
+            events.append(event(action="open", label="新建", to_state="dispatch", at=opened_at))
             if r.state != "dispatch":
                 events.append(
                     event(
@@ -197,15 +200,33 @@ class Generator:
                         label="办理（演示数据）",
                         from_state="dispatch",
                         to_state=r.state,
+                        at=max(opened_at, r.state_since),
                     )
                 )
+            # Sent down level by level from the day it was taken, an hour or so a level, and
+            # reported back up on its reporting day.
             hop = partial(Handoff, request=r, actor_name="演示数据")
+            moment = opened_at
+            last = r.state_since if r.reported_on else self.now
             for upper, lower in zip(path, path[1:], strict=False):
-                handoffs.append(hop(kind=Handoff.DOWN, from_org=upper, to_org=lower))
+                moment = min(moment + dt.timedelta(minutes=self.rnd.randrange(20, 180)), last)
+                handoffs.append(hop(kind=Handoff.DOWN, from_org=upper, to_org=lower, at=moment))
             if r.state in ("reported", "closed") and len(path) > 1:
-                handoffs.append(hop(kind=Handoff.REPORT, from_org=path[-1], to_org=path[0]))
+                handoffs.append(
+                    hop(
+                        kind=Handoff.REPORT,
+                        from_org=path[-1],
+                        to_org=path[0],
+                        at=max(moment, r.state_since),
+                    )
+                )
         CaseEvent.objects.bulk_create(events, batch_size=BATCH)
+        planned = [h.at for h in handoffs]
         Handoff.objects.bulk_create(handoffs, batch_size=BATCH)
+        # ``at`` is auto_now_add: an insert stamps it now; the planned moments are written after.
+        for h, at in zip(handoffs, planned, strict=True):
+            h.at = at
+        Handoff.objects.bulk_update(handoffs, ["at"], batch_size=BATCH)
         audit.record(
             None,
             "seed.servicerequests",

@@ -3,12 +3,14 @@
 from collections import Counter
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Sum
+from django.utils import timezone
 
 from smartunion.assistance.models import CampaignLine, HardshipFile, HouseholdMember, StudentAid
 from smartunion.assistance.rules import assess
 from smartunion.assistance.seed import run_part
-from smartunion.casework.models import Cap, LedgerLine
+from smartunion.casework.models import Cap, CaseEvent, LedgerLine
 from smartunion.core.seeding import SeedOptions
 from smartunion.members.models import CURRENT_STATUSES, Membership, Person
 from smartunion.members.seed import generate
@@ -76,3 +78,26 @@ def test_running_it_again_adds_nothing(seeded):
     before = HardshipFile.objects.count()
     assert run_part(SeedOptions(seed=5)) == ["已有困难职工档案，未生成帮扶演示数据。"]
     assert HardshipFile.objects.count() == before
+
+
+def test_each_files_dates_and_timeline_follow_each_other_and_none_is_after_today(seeded):
+    """A demo file reads as it happened: opened, filed 15–45 days later, re-checked since,
+    closed after it was filed; its timeline at those days; nothing after today."""
+    today = timezone.localdate()
+    day = lambda moment: timezone.localtime(moment).date()  # noqa: E731
+    events = {}
+    kind = ContentType.objects.get_for_model(HardshipFile)
+    for event in CaseEvent.objects.filter(content_type=kind):
+        events.setdefault(event.object_id, []).append(event)
+    for file in HardshipFile.objects.all():
+        chain = [file.opened_on, file.filed_on, file.last_recheck_on]
+        dates = [d for d in chain if d is not None]
+        assert dates == sorted(dates) and dates[-1] <= today, (file.number, chain)
+        if file.closed_on:
+            assert file.filed_on <= file.closed_on <= today, file.number
+        timeline = sorted(events[file.pk], key=lambda e: (e.at, e.pk))
+        assert day(timeline[0].at) == file.opened_on, file.number
+        if file.filed_on:
+            assert day(timeline[-1].at) == file.filed_on, file.number
+        assert day(file.state_since) >= day(timeline[-1].at), file.number
+        assert day(file.state_since) <= today

@@ -3,7 +3,10 @@
 from collections import Counter
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
 
+from smartunion.casework.models import CaseEvent
 from smartunion.core.seeding import SeedOptions
 from smartunion.members.models import CURRENT_STATUSES, Membership
 from smartunion.members.seed import generate
@@ -37,3 +40,28 @@ def test_requests_are_routed_down_and_reported_back(seeded):
     for h in Handoff.objects.filter(kind=Handoff.DOWN).select_related("from_org", "to_org"):
         assert h.to_org.parent_id == h.from_org_id
     assert run_part(SeedOptions(seed=5)) == ["已有诉求工单，未生成诉求工单演示数据。"]
+
+
+def test_each_requests_timeline_and_routing_are_at_its_own_dates(seeded):
+    """A demo request reads as it happened: taken on the day it was opened, sent down level by
+    level after that, reported back and closed on its reporting day, nothing after today."""
+    today = timezone.localdate()
+    kind = ContentType.objects.get_for_model(ServiceRequest)
+    events, hops = {}, {}
+    for event in CaseEvent.objects.filter(content_type=kind):
+        events.setdefault(event.object_id, []).append(event)
+    for hop in Handoff.objects.all():
+        hops.setdefault(hop.request_id, []).append(hop)
+    for r in ServiceRequest.objects.all():
+        timeline = sorted(events[r.pk], key=lambda e: (e.at, e.pk))
+        day = lambda moment: timezone.localtime(moment).date()  # noqa: E731
+        assert day(timeline[0].at) == r.opened_on, r.number
+        assert day(timeline[-1].at) <= today
+        assert day(r.state_since) == day(timeline[-1].at), r.number
+        route = sorted(hops.get(r.pk, []), key=lambda h: h.pk)
+        moments = [h.at for h in route]
+        assert moments == sorted(moments), r.number
+        assert all(r.opened_on <= day(m) <= today for m in moments), r.number
+        if r.reported_on:
+            assert r.opened_on <= r.reported_on <= today
+            assert all(day(h.at) <= r.reported_on for h in route), r.number
