@@ -10,7 +10,7 @@ from __future__ import annotations
 from django import forms
 
 from smartunion.casework.workflow import COUNTY, Actor, CaseType, State, Transition
-from smartunion.core.forms import MoneyField, blank_choices
+from smartunion.core.forms import MoneyField, UnionIdField, blank_choices
 from smartunion.legalaid.codes import AidForm, ApplicantKind, Exemption, Subtype
 from smartunion.servicerequests import services
 from smartunion.servicerequests.codes import URGENCY_DAYS, Urgency
@@ -27,7 +27,7 @@ CURRENT = Actor("current", "当前承办工会或其上级工会", _at_or_above_
 
 
 class SendDownForm(forms.Form):
-    to_org = forms.IntegerField(
+    to_org = UnionIdField(
         label="下派给（下级工会）",
         error_messages={"required": "请选择下级工会。", "invalid": "请选择下级工会。"},
     )
