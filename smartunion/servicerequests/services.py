@@ -23,7 +23,7 @@ from smartunion.core import audit
 from smartunion.core.errors import NotInScope
 from smartunion.core.idnumber import mask_phone
 from smartunion.members.models import Person
-from smartunion.orgs.models import SEGMENT, Organization
+from smartunion.orgs.models import Organization
 from smartunion.servicerequests.codes import DEFAULT_CATEGORIES, Channel, Urgency
 from smartunion.servicerequests.models import Handoff, RequestCategory, ServiceRequest
 
@@ -121,19 +121,9 @@ def create_request(data: RequestData, org_id, *, actor, on: dt.date | None = Non
         employer=(data.employer or "").strip()[:128],
         summary=data.summary.strip(),
         counsellor=counsellor,
-        centre_head_id=centre_head_of(org) if category.confidential else None,
     )
     casework.open_case(request, actor=actor, on=on)
     return request
-
-
-def centre_head_of(org) -> int | None:
-    """The head of the service centre of ``org`` or of the nearest union above it."""
-    from smartunion.servicerequests.models import ServiceCentre
-
-    paths = [org.path[:end] for end in range(len(org.path), 0, -SEGMENT)]
-    centre = ServiceCentre.objects.filter(org__path__in=paths).order_by("-org__depth").first()
-    return centre.head_id if centre else None
 
 
 # ---- transition handlers ------------------------------------------------------------------------
