@@ -282,6 +282,7 @@ PUBLIC_API = {
 PROVINCE_ONLY_API = {
     ("POST", "/api/v1/assistance/standards"): "低保标准 are the province's configuration",
     ("POST", "/api/v1/requests/categories"): "诉求分类 is the province's code list",
+    ("POST", "/api/v1/legal-aid/minimum-wages"): "最低工资标准 are the province's configuration",
 }
 # Pages a read-only viewer may POST to (each with the reason).
 VIEWER_MAY_POST = {
