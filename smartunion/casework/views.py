@@ -282,7 +282,9 @@ def unions_named(case_type, events) -> dict[int, str]:
                 ids.add(int(value))
     if not ids:
         return {}
-    return {o.pk: o.path_display for o in attach_path_names(Organization.objects.filter(pk__in=ids))}
+    return {
+        o.pk: o.path_display for o in attach_path_names(Organization.objects.filter(pk__in=ids))
+    }
 
 
 def details_display(case_type, event, unions: dict[int, str] | None = None) -> list[str]:

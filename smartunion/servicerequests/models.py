@@ -67,9 +67,7 @@ def headed_q(user) -> Q:
     """The counselling requests the user sees as the *current* head of a service centre: those
     taken under a centre they head, except under a nearer centre below it (whose own head sees
     those). Follows the centre's head as it is named or replaced, not who it was at intake."""
-    headed = list(
-        ServiceCentre.objects.filter(head_id=user.pk).values_list("org__path", flat=True)
-    )
+    headed = list(ServiceCentre.objects.filter(head_id=user.pk).values_list("org__path", flat=True))
     if not headed:
         return Q(pk__in=[])
     nearer = Q()

@@ -209,7 +209,9 @@ def test_a_head_named_after_intake_sees_the_older_counselling_requests(world):
 def test_a_replaced_head_no_longer_sees_counselling(world):
     from smartunion.servicerequests.services import set_centre_head
 
-    set_centre_head(org_id=world.county_a.pk, head_user_id=world.county_admin.pk, actor=world.city_admin)
+    set_centre_head(
+        org_id=world.county_a.pk, head_user_id=world.county_admin.pk, actor=world.city_admin
+    )
     request = make_request(
         world.union_a1, world.city_admin, category="08", counsellor_id=world.city_admin.pk
     )
