@@ -455,7 +455,10 @@ def case_context(case, user) -> dict[str, Any]:
     return {
         "case": case,
         "events": events,
-        "transitions": case_type.available(case, user),
+        "transitions": [
+            (t, t.starts_at(case) if t.starts_at else f"{case.get_absolute_url()}do/{t.name}/")
+            for t in case_type.available(case, user)
+        ],
         "attachment_list": attachments.attachments_of(case) if kinds else [],
         "attachment_form": AttachmentForm(kinds=kinds) if kinds else None,
         "attachment_kinds": kinds,

@@ -11,6 +11,8 @@ reported back up, called back and closed.
   holding it now (it moves down as the request is sent down, back up when returned or when the
   result is reported); ``intake_org`` took it, ``handling_org`` handled it. Its staff and the
   staff above each of them see it.
+- A request that is really a legal-aid case or a hardship application spawns one
+  (``legal_case``, ``hardship_file``: linked both ways, ``casework.spawn``).
 - ``Handoff``: one step of its routing (down, back up, result reported), who and when.
 """
 
@@ -177,6 +179,15 @@ class ServiceRequest(Case):
         blank=True,
         related_name="service_request",
         verbose_name="转法律援助案件",
+    )
+
+    hardship_file = models.OneToOneField(
+        "assistance.HardshipFile",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="service_request",
+        verbose_name="转困难职工档案",
     )
 
     objects = ServiceRequestQuerySet.as_manager()

@@ -36,7 +36,13 @@ class RequestMixin(ChangeViewMixin, ScopedViewMixin):
         if not hasattr(self, "_ticket"):
             self._ticket = self.get_for_user(
                 ServiceRequest.objects.select_related(
-                    "org", "intake_org", "handling_org", "category", "responsible_org", "legal_case"
+                    "org",
+                    "intake_org",
+                    "handling_org",
+                    "category",
+                    "responsible_org",
+                    "legal_case",
+                    "hardship_file",
                 ),
                 self.kwargs["ticket_id"],
                 what="诉求工单",

@@ -63,6 +63,22 @@ class SpawnForm(forms.Form):
     )
 
 
+class HardshipLinkForm(forms.Form):
+    """The file the request spawned (the API links one created there; the page opens the
+    assistance module's 建档 form pre-filled, which links it when saved)."""
+
+    hardship_file = forms.IntegerField(
+        label="困难职工档案（id）",
+        error_messages={"required": "请指明困难职工档案。", "invalid": "请指明困难职工档案。"},
+    )
+
+
+def _hardship_form_url(request) -> str:
+    from django.urls import reverse
+
+    return f"{reverse('assistance:file_new')}?from=request-{request.pk}"
+
+
 def _spawn(request, actor, data, note):
     services.on_spawn_legal_aid(request, actor, data, note)
     services.on_accept(request, actor, data, note)
@@ -126,6 +142,18 @@ REQUEST = CaseType(
             form=SpawnForm,
             handler=_spawn,
             confirm="用工单中的来电人和诉求内容建立法律援助申请（不必重新录入），工单由本级继续跟踪。",
+        ),
+        Transition(
+            "spawn_hardship",
+            "转为困难帮扶",
+            ("dispatch", "handling"),
+            "handling",
+            by=CURRENT,
+            form=HardshipLinkForm,
+            handler=services.on_spawn_hardship,
+            starts_at=_hardship_form_url,
+            confirm="打开困难职工建档表，来电人的姓名、身份证号码、电话、工会和诉求内容已填好；"
+            "补全家庭情况后保存，档案与工单互相关联。",
         ),
         Transition(
             "report",

@@ -212,6 +212,7 @@ REFERENCE_FIELDS: dict[str, Callable[[World], Any]] = {
     "person": lambda w: w.member_a1.person,
     "campaign": _campaign,
     "household_file": _hardship_file,
+    "hardship_file": _hardship_file,
     "handler": _legal_aid_handler,
 }
 

@@ -159,7 +159,7 @@ def test_a_request_spawns_a_legal_aid_case_linked_both_ways(world):
     assert case.applicant_name == world.member_a1.person.name
     assert case.person_id == world.member_a1.person_id and case.facts == request.summary
     assert case.state == "review" and request.state == "handling"
-    assert CaseEvent.objects.filter(object_id=case.pk, action="from_request").exists()
+    assert CaseEvent.objects.filter(object_id=case.pk, action="from_source").exists()
 
 
 def test_counselling_is_hidden_from_all_but_the_counsellor_and_the_centre_head(world):
