@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
-from django.utils import timezone
 from django.views.generic import FormView, TemplateView
 
 from smartunion.casework.views import case_context, filter_cases
@@ -196,18 +195,12 @@ class CentresView(RequestMixin, FormView):
 
 
 class FiguresView(RequestMixin, TemplateView):
-    """统计: by category, channel and union; on-time closure and satisfaction rates."""
+    """统计: by category, channel and union; on-time closure and satisfaction rates (the
+    requests' indicators, as 统计分析 shows them)."""
 
     template_name = "servicerequests/figures.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        today = timezone.localdate()
-        year = self.request.GET.get("year", "")
-        year = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else today.year
-        context.update(
-            year=year,
-            years=range(today.year, today.year - 5, -1),
-            f=figures(self.request.user, year),
-        )
+        context["f"] = figures(self.request.user, self.request.GET.get("year"))
         return context
