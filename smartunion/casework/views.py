@@ -303,6 +303,8 @@ def details_display(case_type, event, unions: dict[int, str] | None = None) -> l
     for key, value in (event.details or {}).items():
         if key not in labels or value in ("", None):
             continue
+        if form is not None and key in form.base_fields and form.base_fields[key].widget.is_hidden:
+            continue  # an id the page never shows (the note names the record)
         if isinstance(value, bool):
             value = "是" if value else "否"
         value = choices.get(key, {}).get(value, value)

@@ -69,6 +69,7 @@ class HardshipLinkForm(forms.Form):
 
     hardship_file = forms.IntegerField(
         label="困难职工档案（id）",
+        widget=forms.HiddenInput,
         error_messages={"required": "请指明困难职工档案。", "invalid": "请指明困难职工档案。"},
     )
 

@@ -78,6 +78,8 @@ def test_saving_the_pre_filled_form_links_the_file_and_the_request_both_ways(sta
     shown = client.get(answer["Location"]).content.decode()
     assert f'来自诉求工单 <a href="/requests/{request.pk}/">{request.number}</a>' in shown
     ticket = client.get(f"/requests/{request.pk}/").content.decode()
+    assert "困难职工档案（id）" not in ticket  # the timeline names the file, not its id
+    assert f"已转困难职工档案 {file.number}" in ticket
     assert f'已转困难职工档案 <a href="/assistance/files/{file.pk}/">{file.number}</a>' in ticket
 
 
