@@ -461,9 +461,9 @@ class FileCreateView(OrgPickerMixin, FileFormMixin, TemplateView):
         source, facts = self.spawn(), None
         if source is not None:
             try:
-                facts = source.prefill(HardshipFile.case_type.key)
-            except ValidationError as exc:
-                messages.error(request, "；".join(exc.messages))
+                facts = source.prefill(HardshipFile.case_type.key, request.user)
+            except (ValidationError, PermissionDenied) as exc:
+                messages.error(request, "；".join(getattr(exc, "messages", None) or [str(exc)]))
                 return redirect(source.case.get_absolute_url())
         org = self.default_org(facts)
         initial, head_initial = {"org": org.pk if org else None}, None

@@ -5,10 +5,11 @@ types the worker's details twice.
 
 Casework knows no domain: a *source* case type registers here (from its AppConfig.ready)
 
-- ``prefill(source, target)``: what the source knows of the worker, for the target's form to
+- ``prefill(source, target, user)``: what the source knows of the worker, for the target's form to
   start with (``org_id``, ``person_id``, ``name``, ``id_number``, ``phone``, ``employer``,
   ``reason``; personal numbers masked: the page never holds them in full), or a
-  ValidationError when the source may not spawn that target (it has spawned one already);
+  ValidationError or PermissionDenied when the source may not spawn that target (it has
+  spawned one already; the user may not act on it);
 - ``unmask(source, field, value)``: the full number a masked pre-filled value stands for;
 - ``link(source, case, actor)``: records the link on the source — a transition of the source
   case, so it is checked (role, scope), locked, on its timeline and in the audit log like any
@@ -37,7 +38,7 @@ class Source:
     key: str  # in URLs: ?from=<key>-<id>
     model: type
     what: str  # 诉求工单
-    prefill: Callable[[Any, str], dict[str, Any]]
+    prefill: Callable[[Any, str, Any], dict[str, Any]]
     link: Callable[[Any, Any, Any], None]
     unmask: Callable[[Any, str, str], str | None]
 
@@ -60,8 +61,8 @@ class Spawn:
     def param(self) -> str:
         return f"{self.source.key}-{self.case.pk}"
 
-    def prefill(self, target: str) -> dict[str, Any]:
-        return self.source.prefill(self.case, target)
+    def prefill(self, target: str, user) -> dict[str, Any]:
+        return self.source.prefill(self.case, target, user)
 
     def unmask(self, field: str, value: str) -> str:
         """``value`` as typed, or the full number when it is still the masked one pre-filled."""

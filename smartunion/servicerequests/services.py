@@ -278,9 +278,17 @@ def on_spawn_hardship(request, actor, data, note):
 # ---- the request as a source of other cases (casework.spawn) -------------------------------------
 
 
-def spawn_prefill(request, target_key: str) -> dict:
-    """What the request knows of the worker, for the form of the case it spawns."""
+#: The request's transition that records a case opened from it in the case's own form.
+SPAWN_TRANSITIONS = {"assistance.hardshipfile": "spawn_hardship"}
+
+
+def spawn_prefill(request, target_key: str, user) -> dict:
+    """What the request knows of the worker, for the form of the case it spawns — refused
+    before anything is typed when the request may not spawn it (already did; its state; the
+    user not at or above the union holding it)."""
     refuse_second_spawn(request, target_key)
+    name = SPAWN_TRANSITIONS.get(target_key, "")
+    casework.check_allowed(request, request.case_type.transition(name), user)
     person = request.person
     return {
         "org_id": person.org_id if person and person.org_id else request.org_id,
@@ -307,7 +315,7 @@ def spawn_link(request, case, actor) -> None:
     timeline, audited like every transition)."""
     casework.transition(
         request,
-        {"assistance.hardshipfile": "spawn_hardship"}.get(case.case_type.key, ""),
+        SPAWN_TRANSITIONS.get(case.case_type.key, ""),
         actor=actor,
         data={"hardship_file": case.pk},
         note=f"已转{_spawned_kind(case.case_type.key)[1]} {case.number}",

@@ -172,3 +172,17 @@ def test_the_api_links_a_file_once_and_only_one_in_scope(standards, client):  # 
     assert "该工单已转为困难职工档案" in json.dumps(refused.json(), ensure_ascii=False)
     request.refresh_from_db()
     assert request.hardship_file == ours
+
+
+def test_a_request_that_may_not_spawn_now_says_why_before_anything_is_typed(standards, client):  # noqa: F811
+    from smartunion.casework import services as casework
+
+    world = standards
+    request = make_request(world.county_a, world.county_admin, category="02")
+    request = casework.transition(request, "accept", actor=world.county_admin)
+    casework.transition(request, "report", actor=world.county_admin, note="已答复")
+    client.force_login(world.county_admin)
+    answer = client.get(from_request(request), follow=True)
+    assert answer.redirect_chain[-1][0] == f"/requests/{request.pk}/"
+    assert "当前状态为“待回访”，不能“转为困难帮扶”。" in answer.content.decode()
+    assert not HardshipFile.objects.exists()
