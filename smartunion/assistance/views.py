@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
@@ -42,7 +43,7 @@ from smartunion.assistance.models import (
     StudentAid,
 )
 from smartunion.assistance.rules import DIBAO
-from smartunion.casework import money
+from smartunion.casework import money, spawn
 from smartunion.casework.models import LedgerLine
 from smartunion.casework.views import (
     PrintFormsMixin,
@@ -433,22 +434,52 @@ class FileFormMixin(AssistanceMixin):
 
 
 class FileCreateView(OrgPickerMixin, FileFormMixin, TemplateView):
-    """新建困难职工档案."""
+    """新建困难职工档案. Opened from another case (``?from=request-12``: a service request
+    转为困难帮扶, ``casework.spawn``), it starts with what that case knows of the worker —
+    name, ID number and phone (masked), union, employer, what they asked — and links the new
+    file to it when saved, in the same transaction."""
 
     picker_field = "org"
 
-    def default_org(self):
+    def spawn(self):
+        if not hasattr(self, "_spawn"):
+            named = self.request.POST.get("from") or self.request.GET.get("from")
+            self._spawn = spawn.spawn_from(named, self.request.user)
+        return self._spawn
+
+    def default_org(self, facts=None):
         wanted = self.request.GET.get("org", "")
         if wanted.isdigit():
             return self.get_org(int(wanted), action="change")
+        if facts and facts.get("org_id"):
+            org = self.visible(Organization, "change").filter(pk=facts["org_id"]).first()
+            if org is not None:
+                return org
         return self.request.user.scope_org
 
     def get(self, request, *args, **kwargs):
-        org = self.default_org()
-        form, head, family = self.forms(initial={"org": org.pk if org else None})
+        source, facts = self.spawn(), None
+        if source is not None:
+            try:
+                facts = source.prefill(HardshipFile.case_type.key, request.user)
+            except (ValidationError, PermissionDenied) as exc:
+                messages.error(request, "；".join(getattr(exc, "messages", None) or [str(exc)]))
+                return redirect(source.case.get_absolute_url())
+        org = self.default_org(facts)
+        initial, head_initial = {"org": org.pk if org else None}, None
+        if facts:
+            initial.update(employer=facts["employer"][:128], cause_note=facts["reason"][:500])
+            head_initial = {
+                "name": facts["name"],
+                "id_number": facts["id_number"],
+                "phone": facts["phone"],
+                "school_or_employer": facts["employer"][:128],
+            }
+        form, head, family = self.forms(initial=initial, head_initial=head_initial)
         return self.render_forms(form, head, family)
 
     def post(self, request, *args, **kwargs):
+        source = self.spawn()
         form, head, family = self.forms(request.POST)
         valid = all([form.is_valid(), head.is_valid(), family.is_valid()])
         org = None
@@ -459,13 +490,16 @@ class FileCreateView(OrgPickerMixin, FileFormMixin, TemplateView):
             form.add_error(None, "请选择建档工会（困难职工会籍所在的工会）。")
             valid = False
         if valid:
+            data = self.file_data(form, head, family)
+            phone = head.cleaned_data.get("phone", "")
+            if source is not None:
+                data.head.id_number = source.unmask("id_number", data.head.id_number)
+                phone = source.unmask("phone", phone)
             try:
-                file = services.create_file(
-                    self.file_data(form, head, family),
-                    org,
-                    actor=request.user,
-                    head_phone=head.cleaned_data.get("phone", ""),
-                )
+                with transaction.atomic():
+                    file = services.create_file(data, org, actor=request.user, head_phone=phone)
+                    if source is not None:
+                        spawn.link(source, file, actor=request.user)
             except ValidationError as exc:
                 self.apply_errors(exc, form, head, family)
             else:
@@ -480,7 +514,11 @@ class FileCreateView(OrgPickerMixin, FileFormMixin, TemplateView):
         form = context.get("form")
         if form is not None:
             context.update(self.picker_context(form, None))
-        context["title"] = "新建困难职工档案"
+        source = self.spawn()
+        context["spawn"] = source
+        context["title"] = "新建困难职工档案" + (
+            f"（由{source.source.what} {source.case.number} 转来）" if source else ""
+        )
         return context
 
 

@@ -9,12 +9,13 @@ from typing import Any, Literal
 
 from django import forms as django_forms
 from django.core.exceptions import ValidationError
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from pydantic import create_model
 
 from smartunion.casework import calendar, services
 from smartunion.casework.models import CaseEvent
 from smartunion.core.api import Day, QuerySchema, StrictSchema, get_or_404, require
+from smartunion.core.pagination import PageIn, keyset_page, page_schema
 
 router = Router(tags=["工作日历"])
 
@@ -206,3 +207,79 @@ def add_transition_routes(router: Router, model, *, path: str, response, what: s
             summary=t.label,
             operation_id=handler.__name__,
         )(handler)
+
+
+# ---- regional rates (低保 standard, minimum wage …) ---------------------------------------------
+
+
+class RegionalRateOut(Schema):
+    region: str = Field(alias="region_id", description="行政区划代码（县区、市州或省）")
+    region_name: str
+    year: int
+    monthly: str = Field(description="月标准（元）")
+    note: str
+    updated_by_name: str
+
+    @staticmethod
+    def resolve_region_name(obj) -> str:
+        return obj.region.name
+
+    @staticmethod
+    def resolve_monthly(obj) -> str:
+        return f"{obj.monthly:.2f}"
+
+
+class RegionalRateIn(StrictSchema):
+    region: str = Field(max_length=6, description="行政区划代码（县区、市州或省）")
+    year: int = Field(ge=2000, le=2100)
+    monthly: str = Field(max_length=20, description='月标准（元），如 "2020.00"')
+    note: str = Field("", max_length=200, description="依据/说明")
+
+
+class RegionalRateFilters(PageIn):
+    region: str = Field("", max_length=6, description="行政区划代码（只列该地区本身的标准）")
+    year: int | None = Field(None, ge=2000, le=2100)
+
+
+def add_rate_routes(router: Router, *, kind: str, path: str, label: str) -> None:
+    """The list (paged, by region then year) and the entry of one kind of ``RegionalRate``:
+    the reference table staff read; only the province admins enter or correct it
+    (``rates.set_rate``, audited). A county without its own row takes its city's, then its
+    province's (``rates.standard_for``)."""
+    from smartunion.casework import rates
+    from smartunion.casework.models import RegionalRate
+
+    def list_rates(request, filters: Query[RegionalRateFilters]):
+        require(request.user, "view")
+        rows = RegionalRate.objects.filter(kind=kind).select_related("region")
+        if filters.region:
+            rows = rows.filter(region_id=filters.region)
+        if filters.year is not None:
+            rows = rows.filter(year=filters.year)
+        return keyset_page(rows, filters, order=("region", "-year", "id"))
+
+    def set_rate(request, payload: RegionalRateIn):
+        row = rates.set_rate(
+            kind=kind,
+            region=payload.region,
+            year=payload.year,
+            monthly=payload.monthly,
+            note=payload.note,
+            actor=request.user,
+        )
+        return Status(201, RegionalRate.objects.select_related("region").get(pk=row.pk))
+
+    list_rates.__doc__ = f"{label}: by region, the latest year first."
+    set_rate.__doc__ = f"Enter or correct a {label} of a region and year (province admins)."
+    router.get(
+        path,
+        response=page_schema(RegionalRateOut),
+        operation_id=f"list_{kind}_rates",
+        summary=f"{label}列表",
+    )(list_rates)
+    router.post(
+        path,
+        response={201: RegionalRateOut},
+        operation_id=f"set_{kind}_rate",
+        summary=f"录入或更正{label}",
+    )(set_rate)

@@ -45,7 +45,7 @@ from smartunion.casework.models import (
 )
 from smartunion.casework.workflow import case_models
 from smartunion.core import audit
-from smartunion.core.forms import MoneyField, apply_service_errors
+from smartunion.core.forms import MoneyField, UnionIdField, apply_service_errors
 from smartunion.core.views_mixins import ScopedViewMixin, fetch_page
 
 # ---- one case ---------------------------------------------------------------------------------
@@ -259,13 +259,39 @@ DETAIL_LABELS = {
 }
 
 
-def details_display(case_type, event) -> list[str]:
-    """The details of a timeline entry as "label：value" lines (the transition form's labels)."""
-    labels = dict(DETAIL_LABELS)
+def _form_of(case_type, action):
     try:
-        form = case_type.transition(event.action).form
+        return case_type.transition(action).form
     except ValidationError:
-        form = None
+        return None
+
+
+def unions_named(case_type, events) -> dict[int, str]:
+    """The unions the timeline's entries name (a ``UnionIdField`` of a transition's form),
+    each as its place in the tree, read in one query for the whole timeline."""
+    from smartunion.orgs.models import Organization, attach_path_names
+
+    ids = set()
+    for e in events:
+        form = _form_of(case_type, e.action)
+        if form is None:
+            continue
+        for name, field in form.base_fields.items():
+            value = (e.details or {}).get(name)
+            if isinstance(field, UnionIdField) and str(value).isdigit():
+                ids.add(int(value))
+    if not ids:
+        return {}
+    return {
+        o.pk: o.path_display for o in attach_path_names(Organization.objects.filter(pk__in=ids))
+    }
+
+
+def details_display(case_type, event, unions: dict[int, str] | None = None) -> list[str]:
+    """The details of a timeline entry as "label：value" lines (the transition form's labels;
+    a union by its name and place, from ``unions_named``)."""
+    labels = dict(DETAIL_LABELS)
+    form = _form_of(case_type, event.action)
     if form is not None:
         labels.update({name: str(field.label) for name, field in form.base_fields.items()})
         choices = {
@@ -277,9 +303,13 @@ def details_display(case_type, event) -> list[str]:
     for key, value in (event.details or {}).items():
         if key not in labels or value in ("", None):
             continue
+        if form is not None and key in form.base_fields and form.base_fields[key].widget.is_hidden:
+            continue  # an id the page never shows (the note names the record)
         if isinstance(value, bool):
             value = "是" if value else "否"
         value = choices.get(key, {}).get(value, value)
+        if form is not None and isinstance(form.base_fields.get(key), UnionIdField):
+            value = (unions or {}).get(int(value), value) if str(value).isdigit() else value
         out.append(f"{labels[key]}：{value}")
     return out
 
@@ -420,13 +450,17 @@ def case_context(case, user) -> dict[str, Any]:
             content_type=ContentType.objects.get_for_model(type(case)), object_id=case.pk
         ).order_by("at", "id")
     )
+    unions = unions_named(case_type, events)
     for e in events:
         e.to_label = case_type.state(e.to_state).label if e.to_state else ""
-        e.details_display = details_display(case_type, e)
+        e.details_display = details_display(case_type, e, unions)
     return {
         "case": case,
         "events": events,
-        "transitions": case_type.available(case, user),
+        "transitions": [
+            (t, t.starts_at(case) if t.starts_at else f"{case.get_absolute_url()}do/{t.name}/")
+            for t in case_type.available(case, user)
+        ],
         "attachment_list": attachments.attachments_of(case) if kinds else [],
         "attachment_form": AttachmentForm(kinds=kinds) if kinds else None,
         "attachment_kinds": kinds,

@@ -136,6 +136,9 @@ class Transition:
     style: str = ""
     #: Hidden from the case page's buttons (run by another mechanism, e.g. the 公示 batch).
     internal: bool = False
+    #: Where the case page's button leads instead of the confirmation page: ``(case) → URL``
+    #: of another module's form that runs the transition when saved (``casework.spawn``).
+    starts_at: Callable[[Any], str] | None = None
 
     @property
     def targets(self) -> tuple[str, ...]:

@@ -17,6 +17,11 @@ def blank_choices(choices) -> list[tuple[str, str]]:
     return [("", "请选择")] + list(choices)
 
 
+class UnionIdField(forms.IntegerField):
+    """A union chosen by its id. A case's timeline shows the union it names by its name and
+    its place in the tree (``Organization.path_display``), never by the bare id."""
+
+
 class MoneyField(forms.CharField):
     """Yuan as typed (the service parses it: Decimal, two places, never a float)."""
 

@@ -14,7 +14,12 @@ from typing import Literal
 
 from ninja import Field, Query, Router, Schema, Status
 
-from smartunion.casework.api import CaseActivity, CaseFields, add_transition_routes
+from smartunion.casework.api import (
+    CaseActivity,
+    CaseFields,
+    add_rate_routes,
+    add_transition_routes,
+)
 from smartunion.core.api import Day, StrictSchema, code_type, get_or_404, require
 from smartunion.core.pagination import PageIn, keyset_page, page_schema
 from smartunion.legalaid import services
@@ -27,6 +32,7 @@ from smartunion.legalaid.codes import (
     Subtype,
 )
 from smartunion.legalaid.models import LegalAidCase, LegalAidHandler
+from smartunion.legalaid.rules import MIN_WAGE
 from smartunion.orgs.models import Organization
 
 router = Router(tags=["工会法律援助"])
@@ -211,7 +217,15 @@ def add_handler(request, payload: HandlerIn):
     return Status(201, handler)
 
 
+# 最低工资标准: the county × year table of the financial test (SERVICES.md §3.2), shaped like
+# every regional rate of casework.
+add_rate_routes(router, kind=MIN_WAGE, path="/minimum-wages", label="最低工资标准")
+
+
 LABELS = {
+    "region": "行政区划",
+    "year": "年度",
+    "monthly": "月最低工资标准",
     "consultation": "仅咨询",
     "applicant_kind": "申请人类型",
     "applicant_name": "申请人",

@@ -6,6 +6,7 @@ class LegalAidConfig(AppConfig):
     verbose_name = "工会法律援助"
 
     def ready(self):
-        from smartunion.legalaid import registry
+        from smartunion.legalaid import indicators, registry
 
         registry.register()
+        indicators.register_indicators()

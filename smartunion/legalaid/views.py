@@ -4,11 +4,9 @@ the register of handlers. Every write is a service call."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q, Sum
+from django.db.models import Q
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.generic import FormView, TemplateView
@@ -18,9 +16,7 @@ from smartunion.casework.views import filter_cases as casework_filters
 from smartunion.core.forms import apply_service_errors
 from smartunion.core.views_mixins import ChangeViewMixin, ScopedViewMixin, fetch_page
 from smartunion.legalaid import forms, rules, services
-from smartunion.legalaid.codes import AidForm, Matter, Result
 from smartunion.legalaid.models import LegalAidCase, LegalAidHandler
-from smartunion.orgs.models import Organization
 from smartunion.orgs.views import OrgPickerMixin
 
 PAGE_SIZE = 30
@@ -171,47 +167,21 @@ class CasePrintView(PrintFormsMixin, LegalAidMixin, TemplateView):
 
 
 class FiguresView(LegalAidMixin, TemplateView):
-    """统计: cases by type, form and result, money recovered, migrant wage cases, per union."""
+    """统计: cases by type, form and result, money recovered, migrant wage cases, per union —
+    the legal-aid indicators (``legalaid.indicators``), as 统计分析 shows them."""
 
     template_name = "legalaid/figures.html"
 
     def get_context_data(self, **kwargs):
+        from smartunion.legalaid import indicators
+        from smartunion.stats.modules import year_figures
+
         context = super().get_context_data(**kwargs)
-        year = self.request.GET.get("year", "")
-        today = timezone.localdate()
-        year = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else today.year
-        rows = self.visible(LegalAidCase).filter(
-            opened_on__gte=dt.date(year, 1, 1), opened_on__lte=dt.date(year, 12, 31)
-        )
-        totals = rows.aggregate(
-            cases=Count("id"),
-            recovered=Sum("recovered"),
-            migrant_wages=Count("id", filter=Q(applicant_kind="migrant", subtype="wages")),
-            workers=Sum("workers_involved"),
-            closed=Count("id", filter=Q(state__in=("closed", "visited", "archived"))),
-        )
-
-        def by(field, labels):
-            counts = dict(rows.values_list(field).annotate(n=Count("id")).order_by())
-            return [(label, counts.get(value, 0)) for value, label in labels]
-
-        scope = self.request.user.scope_org
-        unions = []
-        if scope is not None:
-            for child in Organization.objects.filter(parent=scope).order_by("path")[:60]:
-                sub = rows.filter(org__path__startswith=child.path).aggregate(
-                    n=Count("id"), money=Sum("recovered")
-                )
-                if sub["n"]:
-                    unions.append((child, sub["n"], sub["money"]))
-        context.update(
-            year=year,
-            years=range(today.year, today.year - 5, -1),
-            totals=totals,
-            by_matter=by("matter", Matter.choices),
-            by_form=by("aid_form", AidForm.choices),
-            by_result=by("result", Result.choices),
-            unions=unions,
+        context["f"] = year_figures(
+            self.request.user,
+            self.request.GET.get("year"),
+            shown=indicators.ALL,
+            by_union=(indicators.CASES, indicators.RECOVERED),
         )
         return context
 

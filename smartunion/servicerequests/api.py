@@ -68,6 +68,7 @@ class RequestDetail(RequestItem, CaseActivity):
     callback_comment: str
     reopened: bool
     legal_case: int | None = Field(alias="legal_case_id")
+    hardship_file: int | None = Field(alias="hardship_file_id", description="转成的困难职工档案 id")
     routing: list[HandoffOut] = Field(description="流转记录：下派、退回上级、办结反馈")
 
     @staticmethod
@@ -216,6 +217,7 @@ LABELS = {
     "amount_in_dispute": "争议金额",
     "income_per_head": "家庭月人均收入",
     "exemption": "免审情形",
+    "hardship_file": "困难职工档案",
     "note": "意见",
     "expected_state": "状态",
 }

@@ -6,6 +6,7 @@ class ServiceRequestsConfig(AppConfig):
     verbose_name = "职工诉求工单"
 
     def ready(self):
-        from smartunion.servicerequests import registry
+        from smartunion.servicerequests import indicators, registry
 
         registry.register()
+        indicators.register_indicators()

@@ -28,3 +28,25 @@ class RequestForm(forms.Form):
             (c.code, f"{c.parent.name} · {c.name}" if c.parent_id else c.name)
             for c in RequestCategory.objects.filter(active=True).select_related("parent")
         )
+
+
+class CentreForm(forms.Form):
+    """Name (or replace) the head of a union's 职工服务中心."""
+
+    org = forms.TypedChoiceField(
+        label="服务中心所在工会",
+        coerce=int,
+        error_messages={
+            "required": "请选择服务中心所在的工会。",
+            "invalid_choice": "请选择您管理范围内的县级（含）以上工会。",
+        },
+    )
+    head_username = forms.CharField(
+        label="中心负责人（工作人员登录名）",
+        max_length=150,
+        error_messages={"required": "请填写中心负责人的登录名。"},
+    )
+
+    def __init__(self, *args, unions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org"].choices = blank_choices((o.pk, o.path_display) for o in unions)

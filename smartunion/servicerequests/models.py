@@ -4,12 +4,15 @@ reported back up, called back and closed.
 
 - ``RequestCategory``: the province's code list of categories and sub-categories (问题咨询,
   服务帮扶, 投诉, 法律援助, 意见建议, 职业介绍, 技能培训, 心理疏导 …). A ``confidential`` category
-  (心理疏导) makes its requests visible only to their counsellor and the centre's head.
+  (心理疏导) makes its requests visible only to their counsellor and the current head of the
+  service centre they were taken under.
 - ``ServiceCentre``: a union's 职工服务中心 and its head.
 - ``ServiceRequest``: one 工单, a casework ``Case`` (``workflows.REQUEST``). ``org`` is the union
   holding it now (it moves down as the request is sent down, back up when returned or when the
   result is reported); ``intake_org`` took it, ``handling_org`` handled it. Its staff and the
   staff above each of them see it.
+- A request that is really a legal-aid case or a hardship application spawns one
+  (``legal_case``, ``hardship_file``: linked both ways, ``casework.spawn``).
 - ``Handoff``: one step of its routing (down, back up, result reported), who and when.
 """
 
@@ -62,12 +65,39 @@ class ServiceCentre(models.Model):
         return f"{self.org_id} {self.head_id}"
 
 
+def headed_q(user) -> Q:
+    """The counselling requests the user sees as the *current* head of a service centre: those
+    taken under a centre they head, except under a nearer centre below it (whose own head sees
+    those). Follows the centre's head as it is named or replaced, not who it was at intake."""
+    headed = list(ServiceCentre.objects.filter(head_id=user.pk).values_list("org__path", flat=True))
+    if not headed:
+        return Q(pk__in=[])
+    nearer = Q()
+    for path in headed:
+        nearer |= Q(org__path__startswith=path)
+    below = [
+        p
+        for p in ServiceCentre.objects.filter(nearer).values_list("org__path", flat=True)
+        if p not in headed
+    ]
+    shown = Q(pk__in=[])
+    for path in headed:
+        part = Q(intake_org__path__startswith=path)
+        for inner in below:
+            if inner.startswith(path) and not any(
+                h != path and h.startswith(path) and inner.startswith(h) for h in headed
+            ):
+                part &= ~Q(intake_org__path__startswith=inner)
+        shown |= part
+    return shown
+
+
 class ServiceRequestQuerySet(CaseQuerySet):
     def visible_to(self, user, action: str = "view"):
         """Scoped like every case; but a counselling request is seen only by its counsellor
-        and the head of the service centre recorded when it was taken — nobody else, the
-        province admin and superusers included (figures count them through ``counted_for``,
-        without names)."""
+        and the current head of the service centre it was taken under (``headed_q``) —
+        nobody else, the province admin and superusers included (figures count them through
+        ``counted_for``, without names)."""
         if (
             not getattr(user, "is_authenticated", False)
             or not user.is_active
@@ -80,7 +110,7 @@ class ServiceRequestQuerySet(CaseQuerySet):
             in_scope = self.model.scope_q(user.scope_path)
         else:
             in_scope = Q(pk__in=[])
-        allowed = Q(counsellor_id=user.pk) | Q(centre_head_id=user.pk)
+        allowed = Q(counsellor_id=user.pk) | headed_q(user)
         return self.filter((Q(confidential=False) & in_scope) | (Q(confidential=True) & allowed))
 
     def counted_for(self, user, action: str = "view"):
@@ -130,16 +160,6 @@ class ServiceRequest(Case):
         related_name="+",
         verbose_name="心理咨询师",
     )
-    # The head of the service centre of the union that took a counselling request (or the
-    # nearest one above it), who sees it besides its counsellor.
-    centre_head = models.ForeignKey(
-        "accounts.User",
-        models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="服务中心负责人",
-    )
     result = models.TextField("办理结果", blank=True)
     handled_by_user_id = models.BigIntegerField(null=True, blank=True, editable=False)
     handled_by_name = models.CharField("承办人", max_length=200, blank=True)
@@ -161,6 +181,15 @@ class ServiceRequest(Case):
         verbose_name="转法律援助案件",
     )
 
+    hardship_file = models.OneToOneField(
+        "assistance.HardshipFile",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="service_request",
+        verbose_name="转困难职工档案",
+    )
+
     objects = ServiceRequestQuerySet.as_manager()
 
     detail_url_name = "servicerequests:ticket"
@@ -176,6 +205,21 @@ class ServiceRequest(Case):
             models.Index(fields=["org", "state"], name="request_org_st"),
             models.Index(fields=["intake_org", "state"], name="request_intake_idx"),
             models.Index(fields=["handling_org", "state"], name="request_handling_idx"),
+            # The figures (servicerequests.indicators) read a year's requests from this index
+            # alone, without the wide rows.
+            models.Index(
+                fields=[
+                    "opened_on",
+                    "intake_org",
+                    "handling_org",
+                    "category",
+                    "channel",
+                    "state",
+                    "on_time",
+                    "satisfied",
+                ],
+                name="request_figures_idx",
+            ),
         ]
 
     @classmethod

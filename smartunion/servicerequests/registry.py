@@ -11,6 +11,20 @@ def register() -> None:
     ServiceRequest.case_type = workflows.REQUEST
     workflow.register(ServiceRequest)
 
+    from smartunion.casework import spawn
+    from smartunion.servicerequests import services
+
+    spawn.register(
+        spawn.Source(
+            key="request",
+            model=ServiceRequest,
+            what="诉求工单",
+            prefill=services.spawn_prefill,
+            link=services.spawn_link,
+            unmask=services.spawn_unmask,
+        )
+    )
+
     from smartunion.core import seeding
     from smartunion.servicerequests.seed import run_part
 

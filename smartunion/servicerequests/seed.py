@@ -30,7 +30,12 @@ from smartunion.members.models import CURRENT_STATUSES, Membership
 from smartunion.orgs.models import Organization, Status
 from smartunion.servicerequests import services
 from smartunion.servicerequests.codes import URGENCY_DAYS, Channel, Urgency
-from smartunion.servicerequests.models import Handoff, RequestCategory, ServiceRequest
+from smartunion.servicerequests.models import (
+    Handoff,
+    RequestCategory,
+    ServiceCentre,
+    ServiceRequest,
+)
 
 RATE = 0.013
 YEARS = 3
@@ -66,7 +71,8 @@ def run_part(options: SeedOptions) -> list[str]:
     with bulk_transaction():
         report = Generator(options).run()
     return [
-        f"已生成诉求工单：{report['requests']:,} 件（流转记录 {report['handoffs']:,} 条）；"
+        f"已生成诉求工单：{report['requests']:,} 件（流转记录 {report['handoffs']:,} 条，"
+        f"转为困难帮扶 {report['hardship_files']} 件，职工服务中心 {report['centres']} 个）；"
         f"用时 {time.perf_counter() - started:.1f} 秒。"
     ]
 
@@ -235,4 +241,72 @@ class Generator:
         )
         self.report["requests"] = len(rows)
         self.report["handoffs"] = len(handoffs)
+        self._centres(intakes)
+        self._spawned_files(rows, kind)
         return self.report
+
+    def _centres(self, intakes) -> None:
+        """职工服务中心 of the province and the cities, each headed by one of its staff."""
+        heads = dict(
+            User.objects.filter(is_active=True, scope_org__in=intakes)
+            .order_by("scope_org_id", "id")
+            .values_list("scope_org_id", "id")
+        )
+        ServiceCentre.objects.bulk_create(
+            [ServiceCentre(org_id=org, head_id=head) for org, head in heads.items()],
+            ignore_conflicts=True,
+        )
+        self.report["centres"] = len(heads)
+
+    def _spawned_files(self, rows, kind) -> None:
+        """A few 服务帮扶 requests that became hardship files (转为困难帮扶), linked both ways,
+        as the 建档 form opened from the request leaves them."""
+        from smartunion.assistance.models import HardshipFile
+
+        files = list(
+            HardshipFile.objects.filter(service_request__isnull=True)
+            .select_related("org")
+            .order_by("id")[:200]
+        )
+        asked = [r for r in rows if r.category.code == "02" and r.state != "dispatch"]
+        linked, events = [], []
+        for file in files:
+            match = next((r for r in asked if file.org.path.startswith(r.intake_org.path)), None)
+            if match is None:
+                continue
+            asked.remove(match)
+            match.hardship_file = file
+            match.result = f"已转困难职工档案 {file.number}"
+            linked.append(match)
+            events.append(
+                CaseEvent(
+                    content_type=kind,
+                    object_id=match.pk,
+                    action="spawn_hardship",
+                    label="转为困难帮扶",
+                    from_state=match.state,
+                    to_state=match.state,
+                    details={"hardship_file": file.pk},
+                    actor_name="演示数据",
+                    at=self.now,
+                )
+            )
+            events.append(
+                CaseEvent(
+                    content_type=ContentType.objects.get_for_model(HardshipFile),
+                    object_id=file.pk,
+                    action="from_source",
+                    label="由诉求工单转来",
+                    from_state=file.state,
+                    to_state=file.state,
+                    note=match.number,
+                    details={"source": match.number},
+                    actor_name="演示数据",
+                    at=self.now,
+                )
+            )
+            if len(linked) >= 20:
+                break
+        ServiceRequest.objects.bulk_update(linked, ["hardship_file", "result"])
+        CaseEvent.objects.bulk_create(events)
+        self.report["hardship_files"] = len(linked)

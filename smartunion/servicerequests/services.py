@@ -23,7 +23,7 @@ from smartunion.core import audit
 from smartunion.core.errors import NotInScope
 from smartunion.core.idnumber import mask_phone
 from smartunion.members.models import Person
-from smartunion.orgs.models import SEGMENT, Organization
+from smartunion.orgs.models import Organization
 from smartunion.servicerequests.codes import DEFAULT_CATEGORIES, Channel, Urgency
 from smartunion.servicerequests.models import Handoff, RequestCategory, ServiceRequest
 
@@ -121,19 +121,9 @@ def create_request(data: RequestData, org_id, *, actor, on: dt.date | None = Non
         employer=(data.employer or "").strip()[:128],
         summary=data.summary.strip(),
         counsellor=counsellor,
-        centre_head_id=centre_head_of(org) if category.confidential else None,
     )
     casework.open_case(request, actor=actor, on=on)
     return request
-
-
-def centre_head_of(org) -> int | None:
-    """The head of the service centre of ``org`` or of the nearest union above it."""
-    from smartunion.servicerequests.models import ServiceCentre
-
-    paths = [org.path[:end] for end in range(len(org.path), 0, -SEGMENT)]
-    centre = ServiceCentre.objects.filter(org__path__in=paths).order_by("-org__depth").first()
-    return centre.head_id if centre else None
 
 
 # ---- transition handlers ------------------------------------------------------------------------
@@ -206,12 +196,47 @@ def on_quality(request, actor, data, note):
     request.quality_note = note[:500]
 
 
+#: What a request can spawn: the case model's key → (the request's link field, what it is).
+SPAWNED = {
+    "legalaid.legalaidcase": ("legal_case", "法律援助案件"),
+    "assistance.hardshipfile": ("hardship_file", "困难职工档案"),
+}
+
+
+def _spawned_kind(target_key: str) -> tuple[str, str]:
+    try:
+        return SPAWNED[target_key]
+    except KeyError:
+        raise ValidationError("诉求工单不能转为这类案件。") from None
+
+
+def refuse_second_spawn(request, target_key: str) -> None:
+    """A request spawns at most one case of each kind: the second is refused, naming the
+    first (the worker has one file, one legal-aid case for the matter)."""
+    field, what = _spawned_kind(target_key)
+    existing = getattr(request, field)
+    if existing is not None:
+        raise ValidationError(f"该工单已转为{what} {existing.number}，不能重复转办。")
+
+
+def attach_spawned(request, case, actor) -> None:
+    """The request's side of a link to a case it spawned (both targets): one of each kind,
+    the case must be one the actor may change, and the request's result says where it went."""
+    key = case.case_type.key
+    field, what = _spawned_kind(key)
+    refuse_second_spawn(request, key)
+    if not type(case).objects.visible_to(actor, "change").filter(pk=case.pk).exists():
+        raise NotInScope(what)
+    setattr(request, field, case)
+    request.result = request.result or f"已转{what} {case.number}"
+
+
 def on_spawn_legal_aid(request, actor, data, note):
     """转法律援助: open a legal-aid application from the request, with the worker's details."""
+    from smartunion.casework.spawn import mark_origin
     from smartunion.legalaid import services as legalaid
 
-    if request.legal_case_id:
-        raise ValidationError("该工单已转为法律援助案件。")
+    refuse_second_spawn(request, "legalaid.legalaidcase")
     case = legalaid.create_case(
         legalaid.CaseData(
             applicant_kind=data["applicant_kind"],
@@ -229,11 +254,72 @@ def on_spawn_legal_aid(request, actor, data, note):
         request.org_id,
         actor=actor,
     )
-    casework.record_event(
-        case, "from_request", "由诉求工单转来", actor=actor, details={"request": request.number}
+    attach_spawned(request, case, actor)
+    mark_origin(case, request, "诉求工单", actor=actor)
+
+
+def on_spawn_hardship(request, actor, data, note):
+    """转困难帮扶: link the hardship file opened from the request (the assistance module's own
+    建档 form, pre-filled from the request: ``spawn_source``)."""
+    from smartunion.assistance.models import HardshipFile
+
+    file = (
+        HardshipFile.objects.visible_to(actor, "change")
+        .filter(pk=data.get("hardship_file"))
+        .first()
     )
-    request.legal_case = case
-    request.result = request.result or f"已转法律援助案件 {case.number}"
+    if file is None:
+        raise NotInScope("困难职工档案")
+    attach_spawned(request, file, actor)
+    if request.state == "dispatch":
+        on_accept(request, actor, data, note)
+
+
+# ---- the request as a source of other cases (casework.spawn) -------------------------------------
+
+
+#: The request's transition that records a case opened from it in the case's own form.
+SPAWN_TRANSITIONS = {"assistance.hardshipfile": "spawn_hardship"}
+
+
+def spawn_prefill(request, target_key: str, user) -> dict:
+    """What the request knows of the worker, for the form of the case it spawns — refused
+    before anything is typed when the request may not spawn it (already did; its state; the
+    user not at or above the union holding it)."""
+    refuse_second_spawn(request, target_key)
+    name = SPAWN_TRANSITIONS.get(target_key, "")
+    casework.check_allowed(request, request.case_type.transition(name), user)
+    person = request.person
+    return {
+        "org_id": person.org_id if person and person.org_id else request.org_id,
+        "person_id": request.person_id,
+        "name": person.name if person else request.caller_name,
+        "id_number": person.id_masked if person else "",
+        "phone": request.caller_phone_masked,
+        "employer": request.employer,
+        "reason": request.summary,
+    }
+
+
+def spawn_unmask(request, field: str, value: str) -> str | None:
+    """The full number behind a masked value the prefill gave (``None``: not one of them)."""
+    if field == "id_number" and request.person_id and value == request.person.id_masked:
+        return request.person.id_number
+    if field == "phone" and request.caller_phone and value == request.caller_phone_masked:
+        return request.caller_phone
+    return None
+
+
+def spawn_link(request, case, actor) -> None:
+    """Run the request's transition recording the case it spawned (checked, locked, on its
+    timeline, audited like every transition)."""
+    casework.transition(
+        request,
+        SPAWN_TRANSITIONS.get(case.case_type.key, ""),
+        actor=actor,
+        data={"hardship_file": case.pk},
+        note=f"已转{_spawned_kind(case.case_type.key)[1]} {case.number}",
+    )
 
 
 # ---- the province's code list -------------------------------------------------------------------

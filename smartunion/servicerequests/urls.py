@@ -11,4 +11,5 @@ urlpatterns = [
     path("<int:ticket_id>/", views.RequestDetailView.as_view(), name="ticket"),
     *case_patterns(ServiceRequest, "", "ticket"),
     path("figures/", views.FiguresView.as_view(), name="figures"),
+    path("centres/", views.CentresView.as_view(), name="centres"),
 ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django import forms
 
 from smartunion.casework.workflow import COUNTY, Actor, CaseType, State, Transition
-from smartunion.core.forms import MoneyField, blank_choices
+from smartunion.core.forms import MoneyField, UnionIdField, blank_choices
 from smartunion.legalaid.codes import AidForm, ApplicantKind, Exemption, Subtype
 from smartunion.servicerequests import services
 from smartunion.servicerequests.codes import URGENCY_DAYS, Urgency
@@ -27,7 +27,7 @@ CURRENT = Actor("current", "当前承办工会或其上级工会", _at_or_above_
 
 
 class SendDownForm(forms.Form):
-    to_org = forms.IntegerField(
+    to_org = UnionIdField(
         label="下派给（下级工会）",
         error_messages={"required": "请选择下级工会。", "invalid": "请选择下级工会。"},
     )
@@ -61,6 +61,23 @@ class SpawnForm(forms.Form):
     exemption = forms.ChoiceField(
         label="免予经济困难审查", choices=Exemption.choices, required=False
     )
+
+
+class HardshipLinkForm(forms.Form):
+    """The file the request spawned (the API links one created there; the page opens the
+    assistance module's 建档 form pre-filled, which links it when saved)."""
+
+    hardship_file = forms.IntegerField(
+        label="困难职工档案（id）",
+        widget=forms.HiddenInput,
+        error_messages={"required": "请指明困难职工档案。", "invalid": "请指明困难职工档案。"},
+    )
+
+
+def _hardship_form_url(request) -> str:
+    from django.urls import reverse
+
+    return f"{reverse('assistance:file_new')}?from=request-{request.pk}"
 
 
 def _spawn(request, actor, data, note):
@@ -126,6 +143,18 @@ REQUEST = CaseType(
             form=SpawnForm,
             handler=_spawn,
             confirm="用工单中的来电人和诉求内容建立法律援助申请（不必重新录入），工单由本级继续跟踪。",
+        ),
+        Transition(
+            "spawn_hardship",
+            "转为困难帮扶",
+            ("dispatch", "handling"),
+            "handling",
+            by=CURRENT,
+            form=HardshipLinkForm,
+            handler=services.on_spawn_hardship,
+            starts_at=_hardship_form_url,
+            confirm="打开困难职工建档表，来电人的姓名、身份证号码、电话、工会和诉求内容已填好；"
+            "补全家庭情况后保存，档案与工单互相关联。",
         ),
         Transition(
             "report",

@@ -186,6 +186,13 @@ def _legal_aid_handlers(world: World) -> dict:
     return {}
 
 
+def _minimum_wages(world: World) -> dict:
+    from smartunion.legalaid.testing import min_wages
+
+    min_wages("620100", years=(2024, 2025, 2026))
+    return {}
+
+
 def _service_requests(world: World) -> dict:
     from smartunion.servicerequests.testing import make_request
 
@@ -222,6 +229,7 @@ LIST_ITEMS: dict[str, Callable[[World], dict]] = {
     "/api/v1/assistance/student-aid": _student_aids,
     "/api/v1/legal-aid/cases": _legal_aid_cases,
     "/api/v1/legal-aid/handlers": _legal_aid_handlers,
+    "/api/v1/legal-aid/minimum-wages": _minimum_wages,
     "/api/v1/requests": _service_requests,
     "/api/v1/requests/categories": lambda w: {},  # the code list the migration starts
     "/api/v1/requests/centres": _centres,

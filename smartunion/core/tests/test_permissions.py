@@ -212,6 +212,7 @@ REFERENCE_FIELDS: dict[str, Callable[[World], Any]] = {
     "person": lambda w: w.member_a1.person,
     "campaign": _campaign,
     "household_file": _hardship_file,
+    "hardship_file": _hardship_file,
     "handler": _legal_aid_handler,
 }
 
@@ -282,6 +283,7 @@ PUBLIC_API = {
 PROVINCE_ONLY_API = {
     ("POST", "/api/v1/assistance/standards"): "低保标准 are the province's configuration",
     ("POST", "/api/v1/requests/categories"): "诉求分类 is the province's code list",
+    ("POST", "/api/v1/legal-aid/minimum-wages"): "最低工资标准 are the province's configuration",
 }
 # Pages a read-only viewer may POST to (each with the reason).
 VIEWER_MAY_POST = {

@@ -148,3 +148,64 @@ def test_a_county_names_its_centre_head_who_then_sees_counselling(world, client)
     )
     client.force_login(world.grassroots_admin)
     assert client.get(f"/api/v1/requests/{secret.pk}").status_code == 200
+
+
+def test_the_centres_page_names_and_replaces_a_head_audited(world, client):
+    from smartunion.core.models import AuditEntry
+    from smartunion.servicerequests.models import ServiceCentre
+
+    client.force_login(world.county_admin)
+    page = client.get("/requests/centres/").content.decode()
+    assert "还没有设立职工服务中心" in page and world.county_a.path_display in page
+    answer = client.post(
+        "/requests/centres/", {"org": world.county_a.pk, "head_username": "county_admin"}
+    )
+    assert answer.status_code == 302
+    assert ServiceCentre.objects.get(org=world.county_a).head == world.county_admin
+    client.post(
+        "/requests/centres/",
+        {"org": world.county_a.pk, "head_username": world.grassroots_admin.username},
+    )
+    assert ServiceCentre.objects.get(org=world.county_a).head == world.grassroots_admin
+    assert AuditEntry.objects.filter(action="servicerequests.centre").count() == 2
+    page = client.get("/requests/centres/").content.decode()
+    assert world.grassroots_admin.username in page
+
+
+def test_the_centres_page_refuses_a_head_or_union_outside_the_scope_and_saves_nothing(
+    world, client
+):
+    from smartunion.servicerequests.models import ServiceCentre
+
+    client.force_login(world.county_admin)
+    cases = [
+        (
+            {"org": world.county_a.pk, "head_username": world.sibling_admin.username},
+            "中心负责人须是该工会或其下级工会的工作人员账号。",
+        ),
+        (
+            {"org": world.county_a.pk, "head_username": "nobody"},
+            "中心负责人须是该工会或其下级工会的工作人员账号。",
+        ),
+        (
+            {"org": world.county_b.pk, "head_username": "county_admin"},
+            "请选择您管理范围内的县级（含）以上工会。",
+        ),
+        (
+            {"org": world.union_a1.pk, "head_username": "county_admin"},
+            "请选择您管理范围内的县级（含）以上工会。",
+        ),
+        ({"org": "", "head_username": ""}, "请选择服务中心所在的工会。"),
+    ]
+    for body, message in cases:
+        answer = client.post("/requests/centres/", body)
+        assert answer.status_code == 200 and message in answer.content.decode(), body
+    assert not ServiceCentre.objects.exists()
+    client.force_login(world.viewer)
+    assert (
+        client.post(
+            "/requests/centres/", {"org": world.county_a.pk, "head_username": "county_admin"}
+        ).status_code
+        == 403
+    )
+    assert not ServiceCentre.objects.exists()

@@ -159,7 +159,7 @@ def test_a_request_spawns_a_legal_aid_case_linked_both_ways(world):
     assert case.applicant_name == world.member_a1.person.name
     assert case.person_id == world.member_a1.person_id and case.facts == request.summary
     assert case.state == "review" and request.state == "handling"
-    assert CaseEvent.objects.filter(object_id=case.pk, action="from_request").exists()
+    assert CaseEvent.objects.filter(object_id=case.pk, action="from_source").exists()
 
 
 def test_counselling_is_hidden_from_all_but_the_counsellor_and_the_centre_head(world):
@@ -183,4 +183,54 @@ def test_counselling_is_hidden_from_all_but_the_counsellor_and_the_centre_head(w
     from smartunion.servicerequests.figures import figures
 
     totals = figures(world.province_admin, dt.date.today().year)
-    assert totals["total"] == 1
+    assert totals.figures["requests.count"].value == 1
+
+
+def test_a_head_named_after_intake_sees_the_older_counselling_requests(world):
+    request = make_request(
+        world.union_a1, world.county_admin, category="08", counsellor_id=world.county_admin.pk
+    )
+
+    def sees(user):
+        return ServiceRequest.objects.visible_to(user).filter(pk=request.pk).exists()
+
+    assert not sees(world.city_admin)
+    ServiceCentre.objects.create(org=world.city, head=world.city_admin)
+    assert sees(world.city_admin)
+    # A nearer centre below (the county's) takes over its own subtree.
+    county_centre = ServiceCentre.objects.create(org=world.county_a, head=world.grassroots_admin)
+    assert sees(world.grassroots_admin) and not sees(world.city_admin)
+    county_centre.delete()
+    assert sees(world.city_admin)
+    for user in (world.province_admin, world.superuser, world.sibling_admin):
+        assert not sees(user), user
+
+
+def test_a_replaced_head_no_longer_sees_counselling(world):
+    from smartunion.servicerequests.services import set_centre_head
+
+    set_centre_head(
+        org_id=world.county_a.pk, head_user_id=world.county_admin.pk, actor=world.city_admin
+    )
+    request = make_request(
+        world.union_a1, world.city_admin, category="08", counsellor_id=world.city_admin.pk
+    )
+
+    def sees(user):
+        return ServiceRequest.objects.visible_to(user).filter(pk=request.pk).exists()
+
+    assert sees(world.county_admin) and not sees(world.grassroots_admin)
+    set_centre_head(
+        org_id=world.county_a.pk, head_user_id=world.grassroots_admin.pk, actor=world.city_admin
+    )
+    assert sees(world.grassroots_admin) and not sees(world.county_admin)
+    assert sees(world.city_admin)  # the counsellor
+
+
+def test_the_timeline_names_the_union_a_request_was_sent_down_to(world, client):
+    request = make_request(world.city, world.city_admin)
+    move(request, "send_down", world.city_admin, to_org=world.county_a.pk)
+    client.force_login(world.city_admin)
+    page = client.get(f"/requests/{request.pk}/").content.decode()
+    assert f"下派给（下级工会）：{world.county_a.path_display}" in page
+    assert f"下派给（下级工会）：{world.county_a.pk}<" not in page

@@ -65,3 +65,26 @@ def test_each_requests_timeline_and_routing_are_at_its_own_dates(seeded):
         if r.reported_on:
             assert r.opened_on <= r.reported_on <= today
             assert all(day(h.at) <= r.reported_on for h in route), r.number
+
+
+def test_the_seed_names_centre_heads_and_links_requests_to_hardship_files(db):
+    from smartunion.accounts.models import User
+    from smartunion.assistance.seed import run_part as seed_assistance
+    from smartunion.orgs.models import Organization
+    from smartunion.servicerequests.models import ServiceCentre
+
+    load_regions()
+    generate(orgs=150, members=2500, seed=5, workers=1)
+    for org in Organization.objects.filter(kind__in=("province", "city"))[:3]:
+        User.objects.create(username=f"staff{org.pk}", scope_org=org, role="province_admin")
+    seed_assistance(SeedOptions(seed=5))
+    report = run_part(SeedOptions(seed=5))
+    assert "转为困难帮扶" in report[0]
+    assert ServiceCentre.objects.count() == 3
+    linked = ServiceRequest.objects.exclude(hardship_file=None).select_related(
+        "hardship_file__org", "intake_org", "category"
+    )
+    assert linked.exists()
+    for r in linked:
+        assert r.category.code == "02" and r.hardship_file.service_request == r
+        assert r.hardship_file.org.path.startswith(r.intake_org.path)

@@ -93,6 +93,9 @@ def seed(world: World, rng: random.Random, *, members: int = 40) -> list[Organiz
     for i in range(12):
         _venue(rng, rng.choice(unions), i, today)
     counters.recount(fix=True)
+    from smartunion.stats.tests.seeded_cases import seed_cases
+
+    seed_cases(rng, [world.province, world.city, world.county_a, world.county_b, *unions])
     return unions
 
 
@@ -299,4 +302,6 @@ def brute_force(code: str, org: Organization, on: dt.date, *, own: bool = False)
             return sum(1 for v in stations if v.six_complete)
         case "venues.by_kind":
             return {k: sum(1 for v in venues if v.kind == k) for k in VenueKind.values}
-    raise KeyError(code)
+    from smartunion.stats.tests.seeded_cases import brute_force_cases
+
+    return brute_force_cases(code, orgs, on)
