@@ -70,6 +70,7 @@ from smartunion.members.services import (
     issue_card_no,
     phone_blind_index,
 )
+from smartunion.members import summaries as member_summaries
 from smartunion.orgs import counters
 from smartunion.orgs.models import SEGMENT, Organization
 
@@ -682,6 +683,7 @@ def _after_write(
 ) -> None:
     """The batch's member counters and its one audit entry."""
     counters.add_members(counts)
+    member_summaries.batch_added(person_ids)
     paths = _org_path_bounds(list(counts))
     audit.record(
         actor,

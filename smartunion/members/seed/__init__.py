@@ -29,6 +29,7 @@ from smartunion.core.seeding import DEFAULT_SEED, SeedOptions
 from smartunion.members.bulk import Table, indexes_built_after
 from smartunion.members.models import Membership, MembershipEvent, Person, Transfer
 from smartunion.members.seed.generate import ChunkResult, Job, run_chunk
+from smartunion.members import summaries as member_summaries
 from smartunion.orgs import counters
 from smartunion.orgs.models import Organization, Status, path_segment
 from smartunion.orgs.names import normalize_name
@@ -223,6 +224,9 @@ def generate(
             model_table.settle_sequence()
         t = phase("indexes", t)
         counters.add_members(current)
+        # The statistics' summaries, set-based from what was written (members/summaries.py).
+        member_summaries.rebuild()
+        t = phase("summaries", t)
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 # The unions' statistics (the members' come with their indexes): without

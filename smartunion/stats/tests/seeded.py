@@ -3,7 +3,7 @@
 ``seed(world, rng)`` adds unions (some founded long ago, some this year, some without a 建会日期,
 some dissolved) and members (of random age, gender and attributes, joined on random days; some
 left, some transferred) to the personas' world, writing the records as the services would leave
-them, then recounts the kept counters. ``brute_force(code, org, on)`` computes each indicator by
+them, then recounts the kept counters and rebuilds the statistics' summaries. ``brute_force(code, org, on)`` computes each indicator by
 reading every record in Python, from the definitions, for the test to compare.
 """
 
@@ -25,6 +25,7 @@ from smartunion.members.models import (
     MembershipStatus,
     Person,
 )
+from smartunion.members import summaries as member_summaries
 from smartunion.orgs import counters
 from smartunion.orgs.models import GRASSROOTS_KINDS, Kind, Organization, Status
 from smartunion.personas import World, make_org
@@ -93,6 +94,7 @@ def seed(world: World, rng: random.Random, *, members: int = 40) -> list[Organiz
     for i in range(12):
         _venue(rng, rng.choice(unions), i, today)
     counters.recount(fix=True)
+    member_summaries.rebuild()
     return unions
 
 
