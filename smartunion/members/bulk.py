@@ -53,6 +53,7 @@ from smartunion.accounts.models import clerk_label
 from smartunion.core import audit, crypto
 from smartunion.core.idnumber import IdNumber, mask_phone
 from smartunion.core.pinyin import NameReadings, name_readings
+from smartunion.members import summaries as member_summaries
 from smartunion.members.models import (
     CURRENT_STATUSES,
     READING_COLUMNS,
@@ -70,7 +71,6 @@ from smartunion.members.services import (
     issue_card_no,
     phone_blind_index,
 )
-from smartunion.members import summaries as member_summaries
 from smartunion.orgs import counters
 from smartunion.orgs.models import SEGMENT, Organization
 

@@ -22,6 +22,7 @@ from smartunion.accounts.models import clerk_label
 from smartunion.core import audit, crypto, ratelimit
 from smartunion.core.errors import Conflict, NotInScope, TooManyRequests
 from smartunion.core.idnumber import IdNumber, age_on, mask_phone, parse_id_number, validate_phone
+from smartunion.members import summaries as member_summaries
 from smartunion.members.models import (
     CURRENT_STATUSES,
     RETAIN_REASONS,
@@ -37,7 +38,6 @@ from smartunion.members.models import (
     TransferKind,
     TransferStatus,
 )
-from smartunion.members import summaries as member_summaries
 from smartunion.orgs import counters
 from smartunion.orgs.models import SEGMENT, Organization
 from smartunion.regions.models import known_region_codes

@@ -26,10 +26,10 @@ from django.utils import timezone
 from smartunion.core import audit, crypto
 from smartunion.core.idnumber import mask_phone
 from smartunion.core.seeding import DEFAULT_SEED, SeedOptions
+from smartunion.members import summaries as member_summaries
 from smartunion.members.bulk import Table, indexes_built_after
 from smartunion.members.models import Membership, MembershipEvent, Person, Transfer
 from smartunion.members.seed.generate import ChunkResult, Job, run_chunk
-from smartunion.members import summaries as member_summaries
 from smartunion.orgs import counters
 from smartunion.orgs.models import Organization, Status, path_segment
 from smartunion.orgs.names import normalize_name

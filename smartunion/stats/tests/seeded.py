@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from smartunion.core.codes import Education, HukouType, NewFormType
 from smartunion.core.testing import new_id_number
+from smartunion.members import summaries as member_summaries
 from smartunion.members.indicators import AGE_BANDS
 from smartunion.members.models import (
     ChangeType,
@@ -25,7 +26,6 @@ from smartunion.members.models import (
     MembershipStatus,
     Person,
 )
-from smartunion.members import summaries as member_summaries
 from smartunion.orgs import counters
 from smartunion.orgs.models import GRASSROOTS_KINDS, Kind, Organization, Status
 from smartunion.personas import World, make_org
