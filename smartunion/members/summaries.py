@@ -341,8 +341,8 @@ def _month_sql(column: str) -> str:
     if connection.vendor == "postgresql":
         return f"(EXTRACT(YEAR FROM {column})::int * 12 + EXTRACT(MONTH FROM {column})::int - 1)"
     return (
-        f"(CAST(strftime('%Y', {column}) AS INTEGER) * 12"
-        f" + CAST(strftime('%m', {column}) AS INTEGER) - 1)"
+        f"(CAST(strftime('%%Y', {column}) AS INTEGER) * 12"
+        f" + CAST(strftime('%%m', {column}) AS INTEGER) - 1)"
     )
 
 
@@ -367,7 +367,7 @@ def _base_sql() -> tuple[str, list]:
         "(CASE WHEN EXTRACT(MONTH FROM p.birth_date) = 2 AND EXTRACT(DAY FROM p.birth_date) = 29"
         " THEN 1 ELSE 0 END)"
         if connection.vendor == "postgresql"
-        else "(CASE WHEN strftime('%m-%d', p.birth_date) = '02-29' THEN 1 ELSE 0 END)"
+        else "(CASE WHEN strftime('%%m-%%d', p.birth_date) = '02-29' THEN 1 ELSE 0 END)"
     )
     inner = f"""
         SELECT substr(o.path, 1, {DEPTH * SEGMENT}) AS k,
@@ -391,17 +391,17 @@ def _base_sql() -> tuple[str, list]:
 
 
 def _leap_sql(year: str) -> str:
-    return f"(({year}) % 4 = 0 AND (({year}) % 100 <> 0 OR ({year}) % 400 = 0))"
+    return f"(({year}) %% 4 = 0 AND (({year}) %% 100 <> 0 OR ({year}) %% 400 = 0))"
 
 
-def _rebuild_sql() -> tuple[str, list]:
+def _rebuild_sql() -> tuple[str, str, list]:
+    """The base rows (one per counted membership) and the grouped rows of every dimension."""
     base, params = _base_sql()
     parts = []
     for dim, column in (("m", "''"), ("g", "g"), ("e", "ed"), ("h", "h"), ("w", "w"), ("n", "nf")):
-        parts.append(f"SELECT k, '{dim}', s, {column}, COUNT(*) FROM ms GROUP BY k, s, {column}")
+        parts.append(f"SELECT k, '{dim}', s, {column}, COUNT(*) FROM ms GROUP BY 1, 3, 4")
         parts.append(
-            f"SELECT k, '{dim}', e, {column}, -COUNT(*) FROM ms WHERE e IS NOT NULL"
-            f" GROUP BY k, e, {column}"
+            f"SELECT k, '{dim}', e, {column}, -COUNT(*) FROM ms WHERE e IS NOT NULL GROUP BY 1, 3, 4"
         )
     # Age bands: the crossing month of each edge, then, for the start (+) and the stop (−),
     # the band at that month's end and every later crossing.
@@ -436,30 +436,47 @@ def _rebuild_sql() -> tuple[str, list]:
         f" ev.change_type, COUNT(*) FROM {t['ev']} ev JOIN {t['o']} o ON o.id = ev.org_id"
         f" GROUP BY 1, 3, 4"
     )
-    union = " UNION ALL ".join(parts)
+    return base, " UNION ALL ".join(parts), params
+
+
+def _fanned_sql() -> tuple[str, list]:
+    """The rows of every summary key: the grouped rows added up to each key above theirs."""
+    ms, parts, params = _rebuild_sql()
+    levels = " UNION ALL ".join(f"SELECT {i} AS l" for i in range(1, DEPTH + 1))
     materialized = "MATERIALIZED " if connection.vendor == "postgresql" else ""
-    return f"WITH ms AS {materialized}({base}) {union}", params
+    sql = (
+        f"WITH ms AS {materialized}({ms}), u (k, dim, month, value, n) AS ({parts})"
+        f" SELECT substr(u.k, 1, lv.l * {SEGMENT}), u.dim, u.month, u.value, SUM(u.n)"
+        f" FROM u JOIN ({levels}) lv ON length(u.k) >= lv.l * {SEGMENT}"
+        " GROUP BY 1, 2, 3, 4 HAVING SUM(u.n) <> 0"
+    )
+    return sql, params
 
 
 def recount() -> Counter:
-    """Every summary row computed afresh from the records (set-based, grouped by the deepest
-    summary key in the database; added up the keys above it here)."""
-    sql, params = _rebuild_sql()
-    cells: Counter = Counter()
+    """Every summary row computed afresh from the records, set-based in the database."""
+    sql, params = _fanned_sql()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        for path, dim, month, value, n in cursor.fetchall():
-            cells[path, dim, int(month), value or ""] += int(n)
-    out = summaries.fan_out(cells)
-    return Counter({key: n for key, n in out.items() if n})
+        return Counter(
+            {
+                (path, dim, int(month), value or ""): int(n)
+                for path, dim, month, value, n in cursor.fetchall()
+            }
+        )
 
 
 def rebuild() -> int:
-    """Every summary row afresh from the records (``manage.py rebuild_stats``, the seed);
-    returns the number of rows."""
-    cells = recount()
-    summaries.replace_all(cells)
-    return len(cells)
+    """Every summary row afresh from the records, in one INSERT … SELECT (``manage.py
+    rebuild_stats``, the seed); returns the number of rows."""
+    from smartunion.stats.models import Summary
+
+    sql, params = _fanned_sql()
+    table = connection.ops.quote_name(Summary._meta.db_table)
+    Summary.objects.all().delete()
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} (path, dim, month, value, n) {sql}", params)
+        return cursor.rowcount
 
 
 def check(*, fix: bool = False) -> list[tuple[tuple[str, str, int, str], int, int]]:
@@ -473,5 +490,5 @@ def check(*, fix: bool = False) -> list[tuple[tuple[str, str, int, str], int, in
         if kept.get(cell, 0) != expected.get(cell, 0)
     ]
     if drift and fix:
-        summaries.replace_all(expected)
+        rebuild()
     return drift

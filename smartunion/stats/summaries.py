@@ -91,19 +91,6 @@ def add(cells: Mapping[tuple[str, str, int, str], int]) -> None:
             cursor.executemany(sql, [(*key, n) for key, n in rows[start : start + 5000]])
 
 
-def replace_all(cells: Mapping[tuple[str, str, int, str], int]) -> None:
-    """Every row anew (the rebuild)."""
-    Summary.objects.all().delete()
-    Summary.objects.bulk_create(
-        (
-            Summary(path=path, dim=dim, month=month, value=value, n=n)
-            for (path, dim, month, value), n in sorted(cells.items())
-            if n
-        ),
-        batch_size=5000,
-    )
-
-
 def stored() -> Cells:
     """Every row as it is (the check)."""
     return Counter(

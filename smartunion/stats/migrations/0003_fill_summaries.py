@@ -1,22 +1,15 @@
-"""The summaries filled from the records that exist (decision 0020): the same set-based recount
-as ``manage.py rebuild_stats``, written with the historical model. At province scale this takes
-as long as the rebuild (see docs/performance.md)."""
+"""The summaries filled from the records that exist (decision 0020): the same set-based
+INSERT … SELECT as ``manage.py rebuild_stats`` (raw SQL over the tables as they are at this
+point of the migrations). At province scale this takes as long as the rebuild (see
+docs/performance.md)."""
 
 from django.db import migrations
 
 
 def fill(apps, schema_editor):
-    from smartunion.members.summaries import recount
+    from smartunion.members.summaries import rebuild
 
-    Summary = apps.get_model("stats", "Summary")
-    Summary.objects.all().delete()
-    Summary.objects.bulk_create(
-        (
-            Summary(path=path, dim=dim, month=month, value=value, n=n)
-            for (path, dim, month, value), n in sorted(recount().items())
-        ),
-        batch_size=5000,
-    )
+    rebuild()
 
 
 def empty(apps, schema_editor):
