@@ -394,8 +394,9 @@ def _leap_sql(year: str) -> str:
     return f"(({year}) %% 4 = 0 AND (({year}) %% 100 <> 0 OR ({year}) %% 400 = 0))"
 
 
-def _rebuild_sql() -> tuple[str, str, list]:
-    """The base rows (one per counted membership) and the grouped rows of every dimension."""
+def _rebuild_sql() -> tuple[str, str, str, list]:
+    """The base rows (one per counted membership), the age rows grouped by key, month and
+    birth month, and the grouped rows of every dimension."""
     base, params = _base_sql()
     parts = []
     for dim, column in (("m", "''"), ("g", "g"), ("e", "ed"), ("h", "h"), ("w", "w"), ("n", "nf")):
@@ -403,49 +404,50 @@ def _rebuild_sql() -> tuple[str, str, list]:
         parts.append(
             f"SELECT k, '{dim}', e, {column}, -COUNT(*) FROM ms WHERE e IS NOT NULL GROUP BY 1, 3, 4"
         )
-    # Age bands: the crossing month of each edge, then, for the start (+) and the stop (−),
-    # the band at that month's end and every later crossing.
+    # Age bands: the crossing month of each edge, for the start (sg +1) and the stop (sg −1)
+    # of each group; then the band at that month's end and every later crossing.
     crossings = ", ".join(
         f"b + {12 * low} + (CASE WHEN f = 1 AND NOT {_leap_sql(f'b / 12 + {low}')}"
         f" THEN 1 ELSE 0 END) AS c{low}"
         for low, _, _ in EDGES
     )
-    for column, sign in (("s", ""), ("e", "-")):
-        ages = (
-            f"SELECT k, {column} AS x, {crossings}, COUNT(*) AS n FROM ms"
-            f" WHERE {column} IS NOT NULL GROUP BY k, {column}, b, f"
+    ages = " UNION ALL ".join(
+        f"SELECT k, {column} AS x, {crossings}, COUNT(*) AS n, {sign} AS sg FROM ms"
+        f" WHERE {column} IS NOT NULL GROUP BY k, {column}, b, f"
+        for column, sign in (("s", 1), ("e", -1))
+    )
+    band = (
+        "CASE "
+        + " ".join(f"WHEN x >= c{low} THEN '{after}'" for low, _, after in reversed(EDGES))
+        + f" ELSE '{AGE_BANDS[0][0]}' END"
+    )
+    parts.append(f"SELECT k, '{AGE}', x, {band}, SUM(sg * n) FROM ag GROUP BY 1, 3, 4")
+    for low, before, after in EDGES:
+        parts.append(
+            f"SELECT k, '{AGE}', c{low}, '{before}', -SUM(sg * n) FROM ag"
+            f" WHERE c{low} > x GROUP BY k, c{low}"
         )
-        band = (
-            "CASE "
-            + " ".join(f"WHEN x >= c{low} THEN '{after}'" for low, _, after in reversed(EDGES))
-            + f" ELSE '{AGE_BANDS[0][0]}' END"
+        parts.append(
+            f"SELECT k, '{AGE}', c{low}, '{after}', SUM(sg * n) FROM ag"
+            f" WHERE c{low} > x GROUP BY k, c{low}"
         )
-        parts.append(f"SELECT k, '{AGE}', x, {band}, {sign}SUM(n) FROM ({ages}) a GROUP BY k, x, 4")
-        for low, before, after in EDGES:
-            parts.append(
-                f"SELECT k, '{AGE}', c{low}, '{before}', {'' if sign else '-'}SUM(n)"
-                f" FROM ({ages}) a WHERE c{low} > x GROUP BY k, c{low}"
-            )
-            parts.append(
-                f"SELECT k, '{AGE}', c{low}, '{after}', {sign}SUM(n)"
-                f" FROM ({ages}) a WHERE c{low} > x GROUP BY k, c{low}"
-            )
     t = _tables()
     parts.append(
         f"SELECT substr(o.path, 1, {DEPTH * SEGMENT}), '{EVENTS}', {_month_sql('ev.occurred_on')},"
         f" ev.change_type, COUNT(*) FROM {t['ev']} ev JOIN {t['o']} o ON o.id = ev.org_id"
         f" GROUP BY 1, 3, 4"
     )
-    return base, " UNION ALL ".join(parts), params
+    return base, ages, " UNION ALL ".join(parts), params
 
 
 def _fanned_sql() -> tuple[str, list]:
     """The rows of every summary key: the grouped rows added up to each key above theirs."""
-    ms, parts, params = _rebuild_sql()
+    ms, ages, parts, params = _rebuild_sql()
     levels = " UNION ALL ".join(f"SELECT {i} AS l" for i in range(1, DEPTH + 1))
     materialized = "MATERIALIZED " if connection.vendor == "postgresql" else ""
     sql = (
-        f"WITH ms AS {materialized}({ms}), u (k, dim, month, value, n) AS ({parts})"
+        f"WITH ms AS {materialized}({ms}), ag AS {materialized}({ages}),"
+        f" u (k, dim, month, value, n) AS ({parts})"
         f" SELECT substr(u.k, 1, lv.l * {SEGMENT}), u.dim, u.month, u.value, SUM(u.n)"
         f" FROM u JOIN ({levels}) lv ON length(u.k) >= lv.l * {SEGMENT}"
         " GROUP BY 1, 2, 3, 4 HAVING SUM(u.n) <> 0"
