@@ -448,9 +448,9 @@ def _fanned_sql() -> tuple[str, list]:
     sql = (
         f"WITH ms AS {materialized}({ms}), ag AS {materialized}({ages}),"
         f" u (k, dim, month, value, n) AS ({parts})"
-        f" SELECT substr(u.k, 1, lv.l * {SEGMENT}), u.dim, u.month, u.value, SUM(u.n)"
+        f" SELECT substr(u.k, 1, lv.l * {SEGMENT}), lv.l, u.dim, u.month, u.value, SUM(u.n)"
         f" FROM u JOIN ({levels}) lv ON length(u.k) >= lv.l * {SEGMENT}"
-        " GROUP BY 1, 2, 3, 4 HAVING SUM(u.n) <> 0"
+        " GROUP BY 1, 2, 3, 4, 5 HAVING SUM(u.n) <> 0"
     )
     return sql, params
 
@@ -463,7 +463,7 @@ def recount() -> Counter:
         return Counter(
             {
                 (path, dim, int(month), value or ""): int(n)
-                for path, dim, month, value, n in cursor.fetchall()
+                for path, _, dim, month, value, n in cursor.fetchall()
             }
         )
 
@@ -477,8 +477,14 @@ def rebuild() -> int:
     table = connection.ops.quote_name(Summary._meta.db_table)
     Summary.objects.all().delete()
     with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {table} (path, dim, month, value, n) {sql}", params)
-        return cursor.rowcount
+        cursor.execute(
+            f"INSERT INTO {table} (path, level, dim, month, value, n) {sql} ORDER BY 3, 2, 1, 4",
+            params,
+        )
+        rows = cursor.rowcount
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ANALYZE {table}")
+    return rows
 
 
 def check(*, fix: bool = False) -> list[tuple[tuple[str, str, int, str], int, int]]:

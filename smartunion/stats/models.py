@@ -60,6 +60,7 @@ class Summary(models.Model):
     """
 
     path = models.CharField("工会路径", max_length=255)
+    level = models.PositiveSmallIntegerField("层级")  # the path's segments: 1 province …
     dim = models.CharField("维度", max_length=2)
     month = models.IntegerField("月份")  # year × 12 + month − 1
     value = models.CharField("分组", max_length=24, blank=True)
@@ -70,7 +71,10 @@ class Summary(models.Model):
         verbose_name_plural = "会员统计汇总"
         constraints = [
             models.UniqueConstraint(
-                fields=["dim", "path", "month", "value"], name="summary_one_row_per_cell"
+                # A union's rows and those of its sub-units are two ranges of this index
+                # (level L and L + 1, path from X to X~); the rows are written in its order.
+                fields=["dim", "level", "path", "month", "value"],
+                name="summary_one_row_per_cell",
             )
         ]
 

@@ -24,7 +24,6 @@ from collections.abc import Callable, Iterable, Mapping
 
 from django.db import connection
 from django.db.models import Sum
-from django.db.models.functions import Length
 
 from smartunion.stats.models import Summary
 
@@ -82,13 +81,20 @@ def add(cells: Mapping[tuple[str, str, int, str], int]) -> None:
         return
     table = connection.ops.quote_name(Summary._meta.db_table)
     sql = (
-        f"INSERT INTO {table} (path, dim, month, value, n) VALUES (%s, %s, %s, %s, %s) "
-        "ON CONFLICT (dim, path, month, value) DO UPDATE SET n = "
+        f"INSERT INTO {table} (path, level, dim, month, value, n)"
+        " VALUES (%s, %s, %s, %s, %s, %s) "
+        "ON CONFLICT (dim, level, path, month, value) DO UPDATE SET n = "
         f"{table}.n + EXCLUDED.n"
     )
     with connection.cursor() as cursor:
         for start in range(0, len(rows), 5000):
-            cursor.executemany(sql, [(*key, n) for key, n in rows[start : start + 5000]])
+            cursor.executemany(
+                sql,
+                [
+                    (path, len(path) // SEGMENT, dim, month, value, n)
+                    for (path, dim, month, value), n in rows[start : start + 5000]
+                ],
+            )
 
 
 def stored() -> Cells:
@@ -117,14 +123,11 @@ def fan_out(cells: Mapping[tuple[str, str, int, str], int]) -> Cells:
 
 
 def _rows(dim: str, path: str, *, by_child: bool):
+    level = len(path) // SEGMENT
     qs = Summary.objects.filter(dim=dim)
     if by_child:
-        return (
-            qs.filter(path__gte=path, path__lt=path + HIGH)
-            .alias(_len=Length("path"))
-            .filter(_len__lte=len(path) + SEGMENT)
-        )
-    return qs.filter(path=path)
+        return qs.filter(level__in=[level, level + 1], path__gte=path, path__lt=path + HIGH)
+    return qs.filter(level=level, path=path)
 
 
 def _less_remainder(

@@ -160,7 +160,7 @@ def test_figures_from_the_summaries_equal_the_records(seeded, monkeypatch):
             for indicator in members:
                 got = indicators.figure(indicator, org, on, today)
                 expected = _from_records(
-                    monkeypatch, lambda: indicators.figure(indicator, org, on, today)
+                    monkeypatch, lambda i=indicator, o=org, d=on: indicators.figure(i, o, d, today)
                 )
                 assert (got.value, got.own) == (expected.value, expected.own), (
                     indicator.code,
@@ -169,7 +169,7 @@ def test_figures_from_the_summaries_equal_the_records(seeded, monkeypatch):
                 )
                 rows = figures.comparison(indicator, org, on)
                 expected_rows = _from_records(
-                    monkeypatch, lambda: figures.comparison(indicator, org, on)
+                    monkeypatch, lambda i=indicator, o=org, d=on: figures.comparison(i, o, d)
                 )
                 assert [(r.org, r.value) for r in rows] == [
                     (r.org, r.value) for r in expected_rows
@@ -184,7 +184,7 @@ def test_trends_from_the_summaries_equal_the_records(seeded, monkeypatch):
         for org in (seeded.province, seeded.county_b):
             got = indicators.trend(indicator, org, today, 60)
             expected = _from_records(
-                monkeypatch, lambda: indicators.trend(indicator, org, today, 60)
+                monkeypatch, lambda i=indicator, o=org: indicators.trend(i, o, today, 60)
             )
             assert got == expected, (indicator.code, org.name)
 
