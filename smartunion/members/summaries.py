@@ -28,7 +28,8 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 from django.db import connection
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Substr
 
 from smartunion.members.indicators import AGE_BANDS, years_before
 from smartunion.members.models import (
@@ -257,11 +258,10 @@ def subtree_moved(old_path: str, new_path: str):
 # ---- the day-level remainder ------------------------------------------------------------------
 
 
-def _touched(path: str, day: dt.date, last: dt.date, dim: str):
-    """The memberships under ``path`` whose counting or category may differ between ``day``
-    and ``last`` (the end of its month): begun, ended or transferred in between, or (for the
-    age bands) with a birthday at a band's edge in between. Each found by its own index
-    (a few thousand at most in a province), then kept when under ``path``."""
+def _touched(path: str, day: dt.date, last: dt.date):
+    """The memberships under ``path`` whose counting may differ between ``day`` and ``last``
+    (the end of its month): begun, ended or transferred in between. Each found by its own
+    index (a few thousand at most in a province), then kept when under ``path``."""
     ids = set(
         Membership.objects.filter(joined_on__gt=day, joined_on__lte=last).values_list(
             "pk", flat=True
@@ -275,24 +275,50 @@ def _touched(path: str, day: dt.date, last: dt.date, dim: str):
             change_type=ChangeType.TRANSFER_IN, occurred_on__gt=day, occurred_on__lte=last
         ).values_list("membership_id", flat=True)
     )
-    if dim == AGE:
-        born = Q()
-        for low, _, _ in EDGES:
-            born |= Q(
-                birth_date__gt=years_before(day, low), birth_date__lte=years_before(last, low)
-            )
-        persons = list(Person.objects.filter(born).values_list("pk", flat=True))
-        for start in range(0, len(persons), 5000):
-            ids.update(
-                Membership.objects.filter(person_id__in=persons[start : start + 5000]).values_list(
-                    "pk", flat=True
-                )
-            )
     ids = sorted(ids)
     for start in range(0, len(ids), 5000):
         yield Membership.objects.filter(
             pk__in=ids[start : start + 5000], org__path__startswith=path
         )
+
+
+def _birthdays(path: str, by_child: bool, day: dt.date, last: dt.date, out) -> None:
+    """The members counted all through (``day``, ``last``] whose birthday at a band's edge
+    falls in it: one grouped count per edge, −1 in the band below, +1 in the band above. The
+    memberships begun, ended or transferred in in between are ``_touched``'s."""
+    later_tin = MembershipEvent.objects.filter(
+        membership=OuterRef("pk"), change_type=ChangeType.TRANSFER_IN, occurred_on__gt=day
+    )
+    through = (
+        Membership.objects.filter(
+            org__path__startswith=path, status__in=COUNTED, joined_on__lte=day
+        )
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=last))
+        .exclude(Exists(later_tin))
+    )
+    for low, before, after in EDGES:
+        born = through.filter(
+            person__birth_date__gt=years_before(day, low),
+            person__birth_date__lte=years_before(last, low),
+        )
+        if by_child:
+            rows = (
+                born.annotate(_key=Substr("org__path", 1, len(path) + SEGMENT))
+                .values("_key")
+                .annotate(_n=Count("pk"))
+                .order_by()
+            )
+            counts = {row["_key"]: row["_n"] for row in rows}
+        else:
+            counts = {path: born.count()}
+        for key, n in counts.items():
+            keys = [path] if key == path else [path, key]
+            if not by_child:
+                keys = [path]
+            for k in keys:
+                numbers = out.setdefault(k, Counter())
+                numbers[before] -= n
+                numbers[after] += n
 
 
 def _key(path: str, org_path: str, by_child: bool) -> list[str]:
@@ -315,9 +341,11 @@ def remainder(dim: str, path: str, by_child: bool, day: dt.date) -> dict[str, Co
             for key in _key(path, org_path, by_child):
                 out.setdefault(key, Counter())[change_type] += 1
         return out
-    for chunk in _touched(path, day, last, dim):
+    for chunk in _touched(path, day, last):
         for rec in _records(chunk):
             _remainder_of(rec, day, last, path, by_child, dim, out)
+    if dim == AGE:
+        _birthdays(path, by_child, day, last, out)
     return out
 
 

@@ -196,3 +196,53 @@ def test_the_seeded_records_recounted_and_after_services(seeded):
         services.transfer_membership(member, seeded.union_b1, actor=seeded.city_admin)
     org_services.move_org(seeded.county_a, seeded.province, actor=seeded.province_admin)
     assert_kept_as_recorded()
+
+
+def test_birthdays_at_a_band_edge_inside_a_month_and_on_29_february(world, monkeypatch):
+    """A 36th birthday ten days after the date asked (read from the records of the rest of the
+    month), a member joining in those days, and a 29 February birthday whose 46th falls in a
+    year without one (46 only from 1 March, as ``years_before`` counts)."""
+    world.add_member(
+        world.union_a1,
+        "生日",
+        id_number=new_id_number(birth=dt.date(1988, 5, 20), male=True),
+        joined_on=dt.date(2020, 1, 6),
+    )
+    world.add_member(
+        world.union_a2,
+        "月中入会",
+        id_number=new_id_number(birth=dt.date(1988, 5, 12), male=False),
+        joined_on=dt.date(2024, 5, 15),
+    )
+    world.add_member(
+        world.union_b1,
+        "闰日",
+        id_number=new_id_number(birth=dt.date(1980, 2, 29), male=True),
+        joined_on=dt.date(2019, 3, 1),
+    )
+    assert_kept_as_recorded()
+    today = timezone.localdate()
+    by_age = indicators.get("members.by_age")
+    for on in (
+        dt.date(2024, 5, 10),
+        dt.date(2024, 5, 31),
+        dt.date(2026, 2, 28),
+        dt.date(2026, 3, 1),
+    ):
+        if on > today:
+            continue
+        for org in (world.province, world.city, world.county_a, world.county_b):
+            got = indicators.figure(by_age, org, on, today)
+            expected = _from_records(
+                monkeypatch, lambda o=org, d=on: indicators.figure(by_age, o, d, today)
+            )
+            assert (got.value, got.own) == (expected.value, expected.own), (org.name, on)
+            rows = figures.comparison(by_age, org, on)
+            expected_rows = _from_records(
+                monkeypatch, lambda o=org, d=on: figures.comparison(by_age, o, d)
+            )
+            assert [(r.org, r.value) for r in rows] == [(r.org, r.value) for r in expected_rows]
+    on = dt.date(2024, 5, 10)
+    assert indicators.figure(by_age, world.county_a, on, today).value["35"] >= 1
+    assert indicators.figure(by_age, world.county_b, dt.date(2026, 2, 28), today).value["54"] == 0
+    assert indicators.figure(by_age, world.county_b, dt.date(2026, 3, 1), today).value["54"] == 1

@@ -129,9 +129,9 @@ def _reads(part, path: str = "") -> int:
 
 
 #: The day-level remainder of a summary read inside a month: the memberships begun, ended or
-#: transferred in the rest of the month (three reads by index; a fourth of the birthdays for
-#: the age bands) and their records (one read; more only past 5,000 of them).
-REMAINDER = 5
+#: transferred in the rest of the month (three reads by index) and their records (one read;
+#: more only past 5,000 of them); for the age bands one grouped count per band edge.
+REMAINDER = 7
 
 
 def _bound(indicator, path: str, day) -> int:
