@@ -166,6 +166,10 @@ def _event(membership, change_type, *, actor, on, reason="", note="", org=None) 
         actor_id=getattr(actor, "pk", None),
         actor_name=clerk_label(actor),
     )
+    # The summaries' rows are written under the counters' root lock, taken after the records
+    # the service changes (lock order: orgs/counters.py; a move of a union holds the root
+    # while it rewrites the same rows).
+    counters.lock_roots()
     member_summaries.events_added([event])
     return event
 
