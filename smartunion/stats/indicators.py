@@ -161,13 +161,16 @@ def _from_summary(part: Part, path: str, start: dt.date, end: dt.date, *, by_chi
     return out
 
 
-def _read(part: Part, path: str, start: dt.date, end: dt.date, *, by_child: bool) -> dict:
+def _read(
+    part: Part, path: str, start: dt.date, end: dt.date, *, by_child: bool, exact: bool = False
+) -> dict:
     """{key: Counter(category → number)}; key is the path of the sub-unit (or of the union
     itself, for its own records) when ``by_child``, else "". From the summaries where the
     part has them and the union keeps them, else from the records."""
-    if _summarized(part, path, by_child=by_child):
+    if not exact and _summarized(part, path, by_child=by_child):
         return _from_summary(part, path, start, end, by_child=by_child)
-    qs = part.queryset().filter(**{f"{part.path}__startswith": path}).filter(part.when(start, end))
+    lookup = part.path if exact else f"{part.path}__startswith"
+    qs = part.queryset().filter(**{lookup: path}).filter(part.when(start, end))
     group = []
     if by_child:
         qs = qs.annotate(_key=Substr(part.path, 1, len(path) + SEGMENT))
@@ -182,7 +185,8 @@ def _read(part: Part, path: str, start: dt.date, end: dt.date, *, by_child: bool
         key = row.get("_key", "")
         out.setdefault(key, Counter())[str(row.get("_cat", ""))] += row["_n"] or 0
     if part.minus is not None:
-        for key, numbers in _read(part.minus, path, start, end, by_child=by_child).items():
+        less = _read(part.minus, path, start, end, by_child=by_child, exact=exact)
+        for key, numbers in less.items():
             out.setdefault(key, Counter()).subtract(numbers)
     return out
 
@@ -224,6 +228,21 @@ def figure(indicator: Indicator, org, on: dt.date, today: dt.date) -> Figure:
     if _uses_counters(indicator, on, today):
         subtree = [Counter({"": getattr(org, name)}) for name in indicator.counters]
         own = [Counter({"": n}) for n in indicator.own_counters(org)]
+        return Figure(indicator, indicator.value(subtree), indicator.value(own))
+    if all(_summarized(p, org.path, by_child=False) for p in indicator.parts) and not all(
+        _summarized(p, org.path, by_child=True) for p in indicator.parts
+    ):
+        # A county: its subtree from the summaries, its own records (本级) by its path alone,
+        # rather than its whole subtree's records grouped by sub-unit.
+        start, end = period(indicator, on)
+        subtree = [
+            _read(p, org.path, start, end, by_child=False).get("", Counter())
+            for p in indicator.parts
+        ]
+        own = [
+            _read(p, org.path, start, end, by_child=False, exact=True).get("", Counter())
+            for p in indicator.parts
+        ]
         return Figure(indicator, indicator.value(subtree), indicator.value(own))
     numbers = numbers_by_key(indicator, org.path, on, by_child=True)
     parts = len(indicator.parts)

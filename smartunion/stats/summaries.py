@@ -155,20 +155,7 @@ def stock(
     """{subtree path: Counter(category → number)} at ``day``: of the union of ``path`` (and,
     ``by_child``, of each of its sub-units, whose keys are their paths). ``values`` maps a
     stored value to its category (None: not counted)."""
-    rows = (
-        _rows(dim, path, by_child=by_child)
-        .filter(month__lte=month_index(day))
-        .values("path", "value")
-        .annotate(_n=Sum("n"))
-        .order_by()
-    )
-    out: dict[str, Counter] = {path: Counter()}
-    for row in rows:
-        category = values(row["value"])
-        if category is not None:
-            out.setdefault(row["path"], Counter())[category] += row["_n"]
-    _less_remainder(out, dim, path, day, values, by_child=by_child)
-    return out
+    return _summed(dim, path, None, day, values, by_child=by_child)
 
 
 def flow(
@@ -181,15 +168,17 @@ def flow(
     by_child: bool,
 ) -> dict[str, Counter]:
     """Like ``stock``, for the events from ``start`` (the first of a month) to ``end``."""
-    rows = (
-        _rows(dim, path, by_child=by_child)
-        .filter(month__gte=month_index(start), month__lte=month_index(end))
-        .values("path", "value")
-        .annotate(_n=Sum("n"))
-        .order_by()
-    )
+    return _summed(dim, path, start, end, values, by_child=by_child)
+
+
+def _summed(dim, path, start: dt.date | None, end: dt.date, values, *, by_child: bool):
+    """The rows of the months from ``start``'s (from the first, without) to ``end``'s added
+    up by subtree and category, less what changed after ``end`` in its month."""
+    rows = _rows(dim, path, by_child=by_child).filter(month__lte=month_index(end))
+    if start is not None:
+        rows = rows.filter(month__gte=month_index(start))
     out: dict[str, Counter] = {path: Counter()}
-    for row in rows:
+    for row in rows.values("path", "value").annotate(_n=Sum("n")).order_by():
         category = values(row["value"])
         if category is not None:
             out.setdefault(row["path"], Counter())[category] += row["_n"]
