@@ -40,7 +40,7 @@ from smartunion.members.models import (
     Person,
 )
 from smartunion.stats import summaries
-from smartunion.stats.summaries import DEPTH, SEGMENT, month_end, month_index
+from smartunion.stats.summaries import DEPTH, SEGMENT, month_index
 
 COUNTED = (MembershipStatus.ACTIVE, MembershipStatus.RETAINED, MembershipStatus.ENDED)
 #: Dimensions read from the person, with the value they store.
@@ -328,10 +328,11 @@ def _key(path: str, org_path: str, by_child: bool) -> list[str]:
     return out
 
 
-def remainder(dim: str, path: str, by_child: bool, day: dt.date) -> dict[str, Counter]:
-    """What changed in the subtree of ``path`` (and of each sub-unit) after ``day`` in its
-    month: counted at the month's end less counted on ``day``, by category."""
-    last = month_end(month_index(day))
+def remainder(
+    dim: str, path: str, by_child: bool, day: dt.date, last: dt.date
+) -> dict[str, Counter]:
+    """What changed in the subtree of ``path`` (and of each sub-unit) after ``day`` up to
+    ``last`` (within one month): counted on ``last`` less counted on ``day``, by category."""
     out: dict[str, Counter] = {}
     if dim == EVENTS:
         events = MembershipEvent.objects.filter(

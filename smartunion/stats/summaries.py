@@ -8,8 +8,9 @@ membership events of a type. Rows are kept for the unions of the top ``DEPTH`` l
 (province, cities, counties): below them a subtree is small enough to read its records.
 
 - A stock at the end of month M is the sum of the rows of months ≤ M; at a day D inside M it
-  is that less what changed after D in M (``Remainder``: read from the few records of that one
-  month, by the module that owns the dimension).
+  is that less what changed after D in M, or, in the first half of M, the sum up to M − 1 and
+  what changed from M's first day to D (``Remainder``: read from the few records of that
+  stretch, by the module that owns the dimension).
 - A flow over months [A, M] is the sum of its rows, less the events after D in M.
 
 This module knows no domain app: the member module registers its dimensions' remainders
@@ -36,9 +37,10 @@ HIGH = "~"
 #: (path, dim, month, value) → change.
 Cells = Counter
 
-#: ``remainder(dim, path, by_child, day)``: {path: Counter(value → change after ``day`` in its
-#: month)} of the subtree of ``path`` and, ``by_child``, of each sub-unit's (keyed by its path).
-Remainder = Callable[[str, str, bool, dt.date], dict[str, Counter]]
+#: ``remainder(dim, path, by_child, after, upto)``: {path: Counter(value → change from the day
+#: after ``after`` to ``upto``, within one month)} of the subtree of ``path`` and, ``by_child``,
+#: of each sub-unit's (keyed by its path).
+Remainder = Callable[[str, str, bool, dt.date, dt.date], dict[str, Counter]]
 _REMAINDERS: dict[str, Remainder] = {}
 
 
@@ -130,23 +132,38 @@ def _rows(dim: str, path: str, *, by_child: bool):
     return qs.filter(level=level, path=path)
 
 
-def _less_remainder(
+def _window(day: dt.date) -> tuple[int, tuple[dt.date, dt.date, int] | None]:
+    """The last month whose rows a figure at ``day`` reads, and the records' part of its own
+    month: (after, up to, sign). At a month's end none; in the first half of a month the
+    previous month's rows plus what changed from its first day to ``day``; in the second half
+    the month's rows less what changes after ``day`` (the shorter stretch of records)."""
+    month = month_index(day)
+    last = month_end(month)
+    if day == last:
+        return month, None
+    before = month_start(month) - dt.timedelta(days=1)
+    if (day - before).days <= (last - day).days:
+        return month - 1, (before, day, +1)
+    return month, (day, last, -1)
+
+
+def _add_changes(
     out: dict[str, Counter],
     dim: str,
     path: str,
-    day: dt.date,
+    window: tuple[dt.date, dt.date, int] | None,
     values: Callable[[str], str | None],
     *,
     by_child: bool,
 ) -> None:
-    """Take off what changed after ``day`` in its month (nothing when ``day`` ends it)."""
-    if day == month_end(month_index(day)):
+    if window is None:
         return
-    for key, changes in _REMAINDERS[dim](dim, path, by_child, day).items():
+    after, upto, sign = window
+    for key, changes in _REMAINDERS[dim](dim, path, by_child, after, upto).items():
         for value, n in changes.items():
             category = values(value)
             if category is not None:
-                out.setdefault(key, Counter())[category] -= n
+                out.setdefault(key, Counter())[category] += sign * n
 
 
 def stock(
@@ -173,8 +190,9 @@ def flow(
 
 def _summed(dim, path, start: dt.date | None, end: dt.date, values, *, by_child: bool):
     """The rows of the months from ``start``'s (from the first, without) to ``end``'s added
-    up by subtree and category, less what changed after ``end`` in its month."""
-    rows = _rows(dim, path, by_child=by_child).filter(month__lte=month_index(end))
+    up by subtree and category, with ``end``'s own month from the records (``_window``)."""
+    limit, window = _window(end)
+    rows = _rows(dim, path, by_child=by_child).filter(month__lte=limit)
     if start is not None:
         rows = rows.filter(month__gte=month_index(start))
     out: dict[str, Counter] = {path: Counter()}
@@ -182,7 +200,7 @@ def _summed(dim, path, start: dt.date | None, end: dt.date, values, *, by_child:
         category = values(row["value"])
         if category is not None:
             out.setdefault(row["path"], Counter())[category] += row["_n"]
-    _less_remainder(out, dim, path, end, values, by_child=by_child)
+    _add_changes(out, dim, path, window, values, by_child=by_child)
     return out
 
 
@@ -191,9 +209,10 @@ def by_month(
 ) -> dict[int, int]:
     """{month index: change} of the subtree of ``path`` (every category ``values`` keeps), for
     the months up to ``last``'s, the month of ``last`` only up to that day."""
+    limit, window = _window(last)
     rows = (
         _rows(dim, path, by_child=False)
-        .filter(month__lte=month_index(last))
+        .filter(month__lte=limit)
         .values("month", "value")
         .annotate(_n=Sum("n"))
         .order_by()
@@ -202,8 +221,7 @@ def by_month(
     for row in rows:
         if values(row["value"]) is not None:
             out[row["month"]] += row["_n"]
-    less: dict[str, Counter] = {path: Counter()}
-    _less_remainder(less, dim, path, last, values, by_child=False)
-    # _less_remainder subtracted from an empty counter: the changes after ``last`` are negative.
-    out[month_index(last)] += sum(less[path].values())
+    changes: dict[str, Counter] = {path: Counter()}
+    _add_changes(changes, dim, path, window, values, by_child=False)
+    out[month_index(last)] += sum(changes[path].values())
     return dict(out)
