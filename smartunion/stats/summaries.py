@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable, Mapping
 
 from django.db import connection
 from django.db.models import Sum
+from django.utils import timezone
 
 from smartunion.stats.models import Summary
 
@@ -134,15 +135,17 @@ def _rows(dim: str, path: str, *, by_child: bool):
 
 def _window(day: dt.date) -> tuple[int, tuple[dt.date, dt.date, int] | None]:
     """The last month whose rows a figure at ``day`` reads, and the records' part of its own
-    month: (after, up to, sign). At a month's end none; in the first half of a month the
-    previous month's rows plus what changed from its first day to ``day``; in the second half
-    the month's rows less what changes after ``day`` (the shorter stretch of records)."""
+    month: (after, up to, sign). At a month's end none; in this month the month's rows less
+    what changes after ``day`` (records reach only to today, so there are few: the birthdays
+    of the age bands); in a past month the shorter stretch — the month's rows less what
+    changed after ``day``, or the previous month's rows plus what changed from the month's
+    first day to ``day``."""
     month = month_index(day)
     last = month_end(month)
     if day == last:
         return month, None
     before = month_start(month) - dt.timedelta(days=1)
-    if (day - before).days <= (last - day).days:
+    if last < timezone.localdate() and (day - before).days < (last - day).days:
         return month - 1, (before, day, +1)
     return month, (day, last, -1)
 
