@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from smartunion.core.codes import Education, HukouType
 from smartunion.core.testing import new_id_number
-from smartunion.members import bulk, services
+from smartunion.members import services
 from smartunion.members import summaries as member_summaries
 from smartunion.members.models import ChangeReason, Membership
 from smartunion.members.services import PersonData
@@ -78,16 +78,7 @@ def test_editing_the_counted_fields_of_a_person_moves_them_between_categories(wo
 
 
 def test_an_import_updates_them_per_batch(world):
-    records = [
-        bulk.MemberRecord(
-            name=f"导入{i}",
-            ident=services.check_id_number(new_id_number()),
-            org_id=(world.union_a1 if i % 3 else world.union_b1).pk,
-            row=i + 2,
-        )
-        for i in range(9)
-    ]
-    assert bulk.bulk_register(records, actor=world.province_admin, batch_size=4).created == 9
+    assert world.import_members(9, batch_size=4).created == 9
     assert_kept_as_recorded()
 
 
