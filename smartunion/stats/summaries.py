@@ -78,26 +78,37 @@ def keys(path: str) -> list[str]:
 
 def add(cells: Mapping[tuple[str, str, int, str], int]) -> None:
     """Add the changes to the rows (creating the missing ones), in key order so that two
-    writers never wait on each other crosswise (they hold the counters' root lock anyway)."""
-    rows = sorted((key, n) for key, n in cells.items() if n)
+    writers never wait on each other crosswise (they hold the counters' root lock anyway).
+    On PostgreSQL one statement per 20,000 rows, the values passed as arrays (an import
+    batch of 5,000 people spread over a province is ~100,000 rows)."""
+    rows = sorted(
+        (dim, len(path) // SEGMENT, path, month, value, n)
+        for (path, dim, month, value), n in cells.items()
+        if n
+    )
     if not rows:
         return
     table = connection.ops.quote_name(Summary._meta.db_table)
-    sql = (
-        f"INSERT INTO {table} (path, level, dim, month, value, n)"
-        " VALUES (%s, %s, %s, %s, %s, %s) "
-        "ON CONFLICT (dim, level, path, month, value) DO UPDATE SET n = "
-        f"{table}.n + EXCLUDED.n"
+    conflict = (
+        f"ON CONFLICT (dim, level, path, month, value) DO UPDATE SET n = {table}.n + EXCLUDED.n"
     )
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), 5000):
-            cursor.executemany(
-                sql,
-                [
-                    (path, len(path) // SEGMENT, dim, month, value, n)
-                    for (path, dim, month, value), n in rows[start : start + 5000]
-                ],
+        if connection.vendor == "postgresql":
+            sql = (
+                f"INSERT INTO {table} (dim, level, path, month, value, n) SELECT * FROM "
+                "unnest(%s::text[], %s::int[], %s::text[], %s::int[], %s::text[], %s::int[]) "
+                + conflict
             )
+            for start in range(0, len(rows), 20000):
+                cursor.execute(
+                    sql, [list(column) for column in zip(*rows[start : start + 20000], strict=True)]
+                )
+            return
+        sql = (
+            f"INSERT INTO {table} (dim, level, path, month, value, n)"
+            " VALUES (%s, %s, %s, %s, %s, %s) " + conflict
+        )
+        cursor.executemany(sql, rows)
 
 
 def stored() -> Cells:
