@@ -85,6 +85,23 @@ class World:
         )
         return register_member(data, org, actor=self.superuser, **kwargs)
 
+    def import_members(self, n: int = 9, *, batch_size: int = 4):
+        """``n`` members imported by the province admin in batches (the bulk path), two in
+        three into 兰州第一机械厂工会 and the rest into 七里河区供电公司工会."""
+        from smartunion.members import bulk
+        from smartunion.members.services import check_id_number
+
+        records = [
+            bulk.MemberRecord(
+                name=f"导入{i}",
+                ident=check_id_number(new_id_number()),
+                org_id=(self.union_a1 if i % 3 else self.union_b1).pk,
+                row=i + 2,
+            )
+            for i in range(n)
+        ]
+        return bulk.bulk_register(records, actor=self.province_admin, batch_size=batch_size)
+
 
 def build_world() -> World:
     if not Region.objects.filter(code="620102").exists():

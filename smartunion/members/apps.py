@@ -13,3 +13,4 @@ class MembersConfig(AppConfig):
         seeding.register(seeding.SeedPart("registry", "工会组织与会员", run_part, after=()))
         home.register()
         indicators.register_indicators()
+        from smartunion.members import summaries  # noqa: F401  (registers its remainders)

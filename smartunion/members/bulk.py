@@ -53,6 +53,7 @@ from smartunion.accounts.models import clerk_label
 from smartunion.core import audit, crypto
 from smartunion.core.idnumber import IdNumber, mask_phone
 from smartunion.core.pinyin import NameReadings, name_readings
+from smartunion.members import summaries as member_summaries
 from smartunion.members.models import (
     CURRENT_STATUSES,
     READING_COLUMNS,
@@ -682,6 +683,7 @@ def _after_write(
 ) -> None:
     """The batch's member counters and its one audit entry."""
     counters.add_members(counts)
+    member_summaries.batch_added(person_ids)
     paths = _org_path_bounds(list(counts))
     audit.record(
         actor,

@@ -18,7 +18,7 @@ from smartunion.core.codes import Education, Gender, HukouType, NewFormType
 from smartunion.core.home import url_for
 from smartunion.members.models import ChangeType, Membership, MembershipEvent, MembershipStatus
 from smartunion.orgs.indicators import normal_on, sum_employees, unions
-from smartunion.stats.indicators import FLOW, Indicator, Part, ratio, register
+from smartunion.stats.indicators import FLOW, FromSummary, Indicator, Part, ratio, register
 
 GROUP = "会员"
 UNFILLED = ("", "未填")
@@ -95,9 +95,10 @@ def _flag(field: str):
     )
 
 
-def _members(category=None, where=None) -> Part:
+def _members(category=None, where=None, summary: FromSummary | None = None) -> Part:
     """Memberships current at the date, those of ``where(end, prefix)`` (a Q over the
-    membership's lookups, written after ``prefix``), split by ``category(end, prefix)``."""
+    membership's lookups, written after ``prefix``), split by ``category(end, prefix)``;
+    ``summary``: the same from the summaries (members/summaries.py)."""
 
     def when(prefix: str):
         def select(start: dt.date, end: dt.date) -> Q:
@@ -115,7 +116,22 @@ def _members(category=None, where=None) -> Part:
         lambda start, end: transferred_in_after(end) & when("membership__")(start, end),
         category=split("membership__"),
     )
-    return Part(_memberships, "org__path", when(""), category=split(""), minus=later)
+    return Part(
+        _memberships, "org__path", when(""), category=split(""), minus=later, summary=summary
+    )
+
+
+def _all(value: str) -> str:
+    return ""
+
+
+def _each(value: str) -> str:
+    return value
+
+
+def _only(test):
+    """A plain figure of the stored values that pass ``test``."""
+    return lambda value: "" if test(value) else None
 
 
 def _events_of(*types: str) -> Part:
@@ -123,6 +139,7 @@ def _events_of(*types: str) -> Part:
         _events,
         "org__path",
         lambda start, end: Q(change_type__in=types, occurred_on__gte=start, occurred_on__lte=end),
+        summary=FromSummary("v", _only(lambda v: v in types), flow=True),
     )
 
 
@@ -153,7 +170,7 @@ MEMBERS = Indicator(
     name="会员人数",
     definition="该日有效的会籍（入会日期不晚于该日、尚未终止）的人数，含保留会籍。",
     unit="人",
-    parts=(_members(),),
+    parts=(_members(summary=FromSummary("m", _all)),),
     group=GROUP,
     counters=("subtree_member_count",),
     own_counters=_own_members,
@@ -183,7 +200,12 @@ FEMALE = Indicator(
     name="女会员人数",
     definition="会员人数中性别为女的人数（性别取自身份证号码）。",
     unit="人",
-    parts=(_members(where=lambda end, p: Q(**{f"{p}person__gender": Gender.FEMALE})),),
+    parts=(
+        _members(
+            where=lambda end, p: Q(**{f"{p}person__gender": Gender.FEMALE}),
+            summary=FromSummary("g", _only(lambda v: v == Gender.FEMALE)),
+        ),
+    ),
     group=GROUP,
     order=32,
 )
@@ -192,7 +214,12 @@ MIGRANT = Indicator(
     name="农民工会员人数",
     definition="会员人数中登记为农民工的人数。",
     unit="人",
-    parts=(_members(where=lambda end, p: Q(**{f"{p}person__is_migrant_worker": True})),),
+    parts=(
+        _members(
+            where=lambda end, p: Q(**{f"{p}person__is_migrant_worker": True}),
+            summary=FromSummary("w", _only(lambda v: v == "1")),
+        ),
+    ),
     group=GROUP,
     order=33,
 )
@@ -201,20 +228,27 @@ NEW_FORM = Indicator(
     name="新就业形态劳动者会员人数",
     definition="会员人数中登记了新就业形态劳动者类型的人数。",
     unit="人",
-    parts=(_members(where=lambda end, p: ~Q(**{f"{p}person__new_form_type": ""})),),
+    parts=(
+        _members(
+            where=lambda end, p: ~Q(**{f"{p}person__new_form_type": ""}),
+            summary=FromSummary("n", _only(lambda v: v != "")),
+        ),
+    ),
     group=GROUP,
     order=34,
 )
 
 
-def _breakdown(code: str, name: str, definition: str, category, categories, order: int):
-    """会员人数 split by one of the person's attributes."""
+def _breakdown(
+    code: str, name: str, definition: str, category, categories, order: int, *, dim: str
+):
+    """会员人数 split by one of the person's attributes (summary dimension ``dim``)."""
     return Indicator(
         code=code,
         name=f"会员人数（按{name}）",
         definition=definition,
         unit="人",
-        parts=(_members(category=category),),
+        parts=(_members(category=category, summary=FromSummary(dim, _each)),),
         categories=tuple(categories),
         group=GROUP,
         order=order,
@@ -236,7 +270,13 @@ def _flow(code: str, name: str, definition: str, types: tuple[str, ...], order: 
 
 
 BY_GENDER = _breakdown(
-    "members.by_gender", "性别", "会员人数按性别分组。", _person("gender"), Gender.choices, 40
+    "members.by_gender",
+    "性别",
+    "会员人数按性别分组。",
+    _person("gender"),
+    Gender.choices,
+    40,
+    dim="g",
 )
 BY_AGE = _breakdown(
     "members.by_age",
@@ -245,6 +285,7 @@ BY_AGE = _breakdown(
     age_band,
     [(code, label) for code, label, _ in AGE_BANDS],
     41,
+    dim="a",
 )
 BY_EDUCATION = _breakdown(
     "members.by_education",
@@ -253,6 +294,7 @@ BY_EDUCATION = _breakdown(
     _person("education"),
     [*Education.choices, UNFILLED],
     42,
+    dim="e",
 )
 BY_HUKOU = _breakdown(
     "members.by_hukou",
@@ -261,6 +303,7 @@ BY_HUKOU = _breakdown(
     _person("hukou_type"),
     [*HukouType.choices, UNFILLED],
     43,
+    dim="h",
 )
 BY_MIGRANT = _breakdown(
     "members.by_migrant",
@@ -269,6 +312,7 @@ BY_MIGRANT = _breakdown(
     _flag("is_migrant_worker"),
     [("1", "农民工"), ("0", "非农民工")],
     44,
+    dim="w",
 )
 BY_NEW_FORM = _breakdown(
     "members.by_new_form",
@@ -277,6 +321,7 @@ BY_NEW_FORM = _breakdown(
     _person("new_form_type"),
     [*NewFormType.choices, ("", "非新就业形态")],
     45,
+    dim="n",
 )
 JOINS = _flow(
     "members.joins",

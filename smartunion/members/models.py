@@ -120,6 +120,9 @@ class Person(ScopedModel):
                 condition=~models.Q(name_pinyin_alt=""),
             ),
             models.Index(fields=["phone_hash"], name="person_phone_hash_idx"),
+            # The statistics' age bands at a day inside a month: the birthdays of the rest
+            # of that month at each band's edge (members/summaries.py).
+            models.Index(fields=["birth_date"], name="person_birth_idx"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -240,6 +243,10 @@ class Membership(ScopedModel):
         verbose_name_plural = "会籍"
         indexes = [
             models.Index(fields=["org", "status", "id"], name="membership_org_status_idx"),
+            # The statistics' day-level remainder (members/summaries.py): the memberships
+            # that began or ended in the rest of one month.
+            models.Index(fields=["joined_on"], name="membership_joined_idx"),
+            models.Index(fields=["ended_on"], name="membership_ended_idx"),
             # The applications waiting for approval, the longest waiting first (会员查询's
             # 申请中, the API's applications): a few among millions of memberships.
             models.Index(
@@ -373,7 +380,11 @@ class MembershipEvent(ScopedModel):
         ordering = ["occurred_on", "id"]
         verbose_name = "会籍变动"
         verbose_name_plural = "会籍变动"
-        indexes = [models.Index(fields=["person", "id"], name="event_person_idx")]
+        indexes = [
+            models.Index(fields=["person", "id"], name="event_person_idx"),
+            # The statistics' day-level remainder: the events of the rest of one month.
+            models.Index(fields=["occurred_on"], name="event_occurred_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.person} {self.get_change_type_display()} {self.occurred_on}"

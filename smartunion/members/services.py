@@ -22,6 +22,7 @@ from smartunion.accounts.models import clerk_label
 from smartunion.core import audit, crypto, ratelimit
 from smartunion.core.errors import Conflict, NotInScope, TooManyRequests
 from smartunion.core.idnumber import IdNumber, age_on, mask_phone, parse_id_number, validate_phone
+from smartunion.members import summaries as member_summaries
 from smartunion.members.models import (
     CURRENT_STATUSES,
     RETAIN_REASONS,
@@ -153,7 +154,8 @@ def _require_active_org(org: Organization, field_name: str = "org") -> None:
 
 
 def _event(membership, change_type, *, actor, on, reason="", note="", org=None) -> MembershipEvent:
-    return MembershipEvent.objects.create(
+    """A membership event, counted at once in the statistics' summaries."""
+    event = MembershipEvent.objects.create(
         person_id=membership.person_id,
         membership=membership,
         org=org or membership.org,
@@ -164,6 +166,12 @@ def _event(membership, change_type, *, actor, on, reason="", note="", org=None) 
         actor_id=getattr(actor, "pk", None),
         actor_name=clerk_label(actor),
     )
+    # The summaries' rows are written under the counters' root lock, taken after the records
+    # the service changes (lock order: orgs/counters.py; a move of a union holds the root
+    # while it rewrites the same rows).
+    counters.lock_roots()
+    member_summaries.events_added([event])
+    return event
 
 
 def _save_unique(obj) -> None:
@@ -302,6 +310,7 @@ def register_member(
         membership.save(update_fields=["card_no"])
     _event(membership, ChangeType.JOIN, actor=actor, on=joined_on, reason=ChangeReason.APPLICATION)
     counters.add_members({org.pk: +1})
+    member_summaries.memberships_added([membership.pk])
     audit.record(
         actor, "member.register", person, changes={"org": org.pk, "id_number": ident.masked}
     )
@@ -390,6 +399,7 @@ def approve_application(membership: Membership, *, actor, on: dt.date | None = N
     m.save(update_fields=["card_no", "updated_at"])
     _event(m, ChangeType.JOIN, actor=actor, on=on, reason=ChangeReason.APPLICATION)
     counters.add_members({m.org_id: +1})
+    member_summaries.memberships_added([m.pk])
     audit.record(
         actor, "member.approve", m, changes={"status": ["applied", "active"], "card_no": m.card_no}
     )
@@ -480,6 +490,7 @@ def accept_transfer(transfer: Transfer, *, actor) -> Membership:
     if old.status not in CURRENT_STATUSES or old.org_id != t.from_org_id:
         raise Conflict(STALE)
     on = today()
+    counted = member_summaries.before([old.pk])
     old.status = MembershipStatus.ENDED
     old.end_type = EndType.TRANSFERRED
     old.ended_on = on
@@ -517,6 +528,7 @@ def accept_transfer(transfer: Transfer, *, actor) -> Membership:
     )
     Person.objects.filter(pk=old.person_id).update(org=t.to_org, updated_at=timezone.now())
     counters.add_members({old.org_id: -1, new.org_id: +1})
+    member_summaries.after(counted, [old.pk, new.pk])
     audit.record(
         actor, "member.transfer_accept", new, changes={"from_org": old.org_id, "to_org": new.org_id}
     )
@@ -709,12 +721,14 @@ def _end(membership, *, actor, end_type, change_type, reason, on, note, action) 
         raise ValidationError("该会员有一笔待接收的转会，请先撤回转会。")
     _check_day(on or today(), not_before=(("入会日期", m.joined_on),))
     before = m.status
+    counted = member_summaries.before([m.pk])
     m.status = MembershipStatus.ENDED
     m.end_type = end_type
     m.ended_on = on or today()
     m.save(update_fields=["status", "end_type", "ended_on", "updated_at"])
     _event(m, change_type, actor=actor, on=m.ended_on, reason=reason, note=note)
     counters.add_members({m.org_id: -1})
+    member_summaries.after(counted, [m.pk])
     audit.record(
         actor, action, m, changes={"status": [before, "ended"], "reason": reason, "note": note}
     )
@@ -792,7 +806,14 @@ def update_person(person: Person, changes: dict[str, Any], *, actor) -> Person:
     p.full_clean(
         exclude=["org", "id_number", "phone"], validate_unique=False, validate_constraints=False
     )
+    counted = None
+    if after.keys() & member_summaries.PERSON_FIELDS:
+        # The summaries' lock order: the counters' root first (orgs/counters.py).
+        counters.lock_roots()
+        counted = member_summaries.before(person_ids=[p.pk])
     p.save()
+    if counted is not None:
+        member_summaries.after(counted, person_ids=[p.pk])
     if after:
         audit.record(actor, "member.update", p, changes={k: [before[k], after[k]] for k in after})
     return p

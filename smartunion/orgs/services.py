@@ -267,10 +267,14 @@ def move_org(org: Organization, new_parent: Organization, *, actor) -> Organizat
     # The subtree's figures leave the old parent's line and join the new one's.
     moved = counters.subtree_figures(o)
     counters.shift({o.parent_id: -moved, new_parent.pk: moved})
-    Organization.objects.filter(path__startswith=old_path).update(
-        path=Concat(Value(new_path), Substr("path", len(old_path) + 1)),
-        depth=F("depth") + depth_delta,
-    )
+    from smartunion.members import summaries as member_summaries
+
+    # The statistics' summaries follow the subtree's records (members/summaries.py).
+    with member_summaries.subtree_moved(old_path, new_path):
+        Organization.objects.filter(path__startswith=old_path).update(
+            path=Concat(Value(new_path), Substr("path", len(old_path) + 1)),
+            depth=F("depth") + depth_delta,
+        )
     old_parent = o.parent_id
     Organization.objects.filter(pk=o.pk).update(parent=new_parent)
     o.refresh_from_db()

@@ -22,6 +22,8 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
 
+from smartunion.stats import summaries
+
 #: The path's width per level (orgs.models.SEGMENT, repeated here: core-like, no domain import).
 SEGMENT = 8
 
@@ -29,6 +31,17 @@ STOCK = "stock"  # counted at a date (members on 31 December)
 FLOW = "flow"  # counted over a period (joins this year, each month of a trend)
 
 Value = int | float | None | dict[str, int]
+
+
+@dataclass(frozen=True)
+class FromSummary:
+    """How a part reads the summaries (stats/summaries.py) where they are kept: the dimension,
+    and the category each stored value counts in (None: not counted; "" for a plain figure).
+    A flow sums the rows of its months; a stock all rows up to its month."""
+
+    dim: str
+    values: Callable[[str], str | None]
+    flow: bool = False
 
 
 def count(where: Q | None = None):
@@ -50,6 +63,8 @@ class Part:
     #: A read whose numbers are taken off this part's (same keys, same categories): records
     #: the ``when`` of this part counts but the figure must not, found cheaper the other way.
     minus: Part | None = None
+    #: The same numbers from the summaries, for the large subtrees that keep them.
+    summary: FromSummary | None = None
 
 
 @dataclass(frozen=True)
@@ -123,10 +138,39 @@ def period(indicator: Indicator, on: dt.date) -> tuple[dt.date, dt.date]:
     return (on.replace(month=1, day=1) if indicator.kind == FLOW else on), on
 
 
-def _read(part: Part, path: str, start: dt.date, end: dt.date, *, by_child: bool) -> dict:
+def _summarized(part: Part, path: str, *, by_child: bool) -> bool:
+    return part.summary is not None and summaries.covers(path + ("x" * SEGMENT if by_child else ""))
+
+
+def _from_summary(part: Part, path: str, start: dt.date, end: dt.date, *, by_child: bool) -> dict:
+    """``_read`` from the summaries: subtrees there, the union's own (本级) by difference."""
+    spec = part.summary
+    if spec.flow:
+        subtrees = summaries.flow(spec.dim, path, start, end, spec.values, by_child=by_child)
+    else:
+        subtrees = summaries.stock(spec.dim, path, end, spec.values, by_child=by_child)
+    if not by_child:
+        return {"": subtrees.get(path, Counter())}
+    own = Counter(subtrees.get(path, Counter()))
+    out = {}
+    for key, numbers in subtrees.items():
+        if key != path:
+            out[key] = numbers
+            own.subtract(numbers)
+    out[path] = own
+    return out
+
+
+def _read(
+    part: Part, path: str, start: dt.date, end: dt.date, *, by_child: bool, exact: bool = False
+) -> dict:
     """{key: Counter(category → number)}; key is the path of the sub-unit (or of the union
-    itself, for its own records) when ``by_child``, else ""."""
-    qs = part.queryset().filter(**{f"{part.path}__startswith": path}).filter(part.when(start, end))
+    itself, for its own records) when ``by_child``, else "". From the summaries where the
+    part has them and the union keeps them, else from the records."""
+    if not exact and _summarized(part, path, by_child=by_child):
+        return _from_summary(part, path, start, end, by_child=by_child)
+    lookup = part.path if exact else f"{part.path}__startswith"
+    qs = part.queryset().filter(**{lookup: path}).filter(part.when(start, end))
     group = []
     if by_child:
         qs = qs.annotate(_key=Substr(part.path, 1, len(path) + SEGMENT))
@@ -141,7 +185,8 @@ def _read(part: Part, path: str, start: dt.date, end: dt.date, *, by_child: bool
         key = row.get("_key", "")
         out.setdefault(key, Counter())[str(row.get("_cat", ""))] += row["_n"] or 0
     if part.minus is not None:
-        for key, numbers in _read(part.minus, path, start, end, by_child=by_child).items():
+        less = _read(part.minus, path, start, end, by_child=by_child, exact=exact)
+        for key, numbers in less.items():
             out.setdefault(key, Counter()).subtract(numbers)
     return out
 
@@ -183,6 +228,21 @@ def figure(indicator: Indicator, org, on: dt.date, today: dt.date) -> Figure:
     if _uses_counters(indicator, on, today):
         subtree = [Counter({"": getattr(org, name)}) for name in indicator.counters]
         own = [Counter({"": n}) for n in indicator.own_counters(org)]
+        return Figure(indicator, indicator.value(subtree), indicator.value(own))
+    if all(_summarized(p, org.path, by_child=False) for p in indicator.parts) and not all(
+        _summarized(p, org.path, by_child=True) for p in indicator.parts
+    ):
+        # A county: its subtree from the summaries, its own records (本级) by its path alone,
+        # rather than its whole subtree's records grouped by sub-unit.
+        start, end = period(indicator, on)
+        subtree = [
+            _read(p, org.path, start, end, by_child=False).get("", Counter())
+            for p in indicator.parts
+        ]
+        own = [
+            _read(p, org.path, start, end, by_child=False, exact=True).get("", Counter())
+            for p in indicator.parts
+        ]
         return Figure(indicator, indicator.value(subtree), indicator.value(own))
     numbers = numbers_by_key(indicator, org.path, on, by_child=True)
     parts = len(indicator.parts)
@@ -243,6 +303,8 @@ def trend(indicator: Indicator, org, end: dt.date, months: int) -> list[tuple[dt
 
 def _monthly(part: Part, path: str, windows, kind: str) -> list[int]:
     """One read of ``part`` (and one of its ``minus``): its number for each window."""
+    if _summarized(part, path, by_child=False):
+        return _monthly_from_summary(part, path, windows, kind)
     qs = part.queryset().filter(**{f"{part.path}__startswith": path})
     aggregates = {}
     for i, (first, last) in enumerate(windows):
@@ -252,4 +314,19 @@ def _monthly(part: Part, path: str, windows, kind: str) -> list[int]:
     if part.minus is not None:
         less = _monthly(part.minus, path, windows, kind)
         numbers = [a - b for a, b in zip(numbers, less, strict=True)]
+    return numbers
+
+
+def _monthly_from_summary(part: Part, path: str, windows, kind: str) -> list[int]:
+    """``_monthly`` from the summaries: one read of the months' changes; a stock adds them up
+    to each window's month, a flow takes each window's own."""
+    spec = part.summary
+    changes = summaries.by_month(spec.dim, path, windows[-1][1], spec.values)
+    first = summaries.month_index(windows[0][0])
+    running = sum(n for month, n in changes.items() if month < first)
+    numbers = []
+    for start, _ in windows:
+        month = summaries.month_index(start)
+        running += changes.get(month, 0)
+        numbers.append(changes.get(month, 0) if kind == FLOW else running)
     return numbers

@@ -46,3 +46,37 @@ class Override(ScopedModel):
     @property
     def audit_org_path(self) -> str:
         return self.org.path
+
+
+class Summary(models.Model):
+    """会员统计汇总: how one figure of a union's subtree changed in one month — the members
+    that began (+) or stopped (−) counting in a category, or the membership events of a type.
+
+    Kept for the unions of the top ``stats.summaries.DEPTH`` levels (province, cities,
+    counties),含下级; the figure of such a subtree at the end of month M is the sum of its rows
+    up to M (decision 0020). Written by the services that change the records (members'
+    ``summaries.py``), rebuilt and checked by ``manage.py rebuild_stats``; no user reads it
+    directly, only the indicators of ``stats.indicators``.
+    """
+
+    path = models.CharField("工会路径", max_length=255)
+    level = models.PositiveSmallIntegerField("层级")  # the path's segments: 1 province …
+    dim = models.CharField("维度", max_length=2)
+    month = models.IntegerField("月份")  # year × 12 + month − 1
+    value = models.CharField("分组", max_length=24, blank=True)
+    n = models.IntegerField("变化数")
+
+    class Meta:
+        verbose_name = "会员统计汇总"
+        verbose_name_plural = "会员统计汇总"
+        constraints = [
+            models.UniqueConstraint(
+                # A union's rows and those of its sub-units are two ranges of this index
+                # (level L and L + 1, path from X to X~); the rows are written in its order.
+                fields=["dim", "level", "path", "month", "value"],
+                name="summary_one_row_per_cell",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.path} {self.dim} {self.month} {self.value} {self.n:+d}"

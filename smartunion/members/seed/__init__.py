@@ -26,6 +26,7 @@ from django.utils import timezone
 from smartunion.core import audit, crypto
 from smartunion.core.idnumber import mask_phone
 from smartunion.core.seeding import DEFAULT_SEED, SeedOptions
+from smartunion.members import summaries as member_summaries
 from smartunion.members.bulk import Table, indexes_built_after
 from smartunion.members.models import Membership, MembershipEvent, Person, Transfer
 from smartunion.members.seed.generate import ChunkResult, Job, run_chunk
@@ -223,6 +224,9 @@ def generate(
             model_table.settle_sequence()
         t = phase("indexes", t)
         counters.add_members(current)
+        # The statistics' summaries, set-based from what was written (members/summaries.py).
+        member_summaries.rebuild()
+        t = phase("summaries", t)
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 # The unions' statistics (the members' come with their indexes): without

@@ -13,7 +13,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from smartunion.core.testing import new_id_number
-from smartunion.members import bulk, services
+from smartunion.members import services
 from smartunion.members.models import ChangeReason, MembershipStatus
 from smartunion.orgs import counters
 from smartunion.orgs import services as org_services
@@ -109,16 +109,7 @@ def test_retaining_keeps_the_member_and_leaving_or_expulsion_ends_the_count(worl
 
 
 def test_a_bulk_import_moves_the_counters_of_every_union_above_in_one_go(world):
-    records = [
-        bulk.MemberRecord(
-            name=f"导入{i}",
-            ident=services.check_id_number(new_id_number()),
-            org_id=(world.union_a1 if i % 3 else world.union_b1).pk,
-            row=i + 2,
-        )
-        for i in range(9)
-    ]
-    result = bulk.bulk_register(records, actor=world.province_admin, batch_size=4)
+    result = world.import_members(9, batch_size=4)
     assert result.created == 9
     assert figures(world.union_a1) == (7, 7, 300, 7)
     assert figures(world.union_b1) == (4, 4, 0, 0)

@@ -3,7 +3,7 @@
 ``seed(world, rng)`` adds unions (some founded long ago, some this year, some without a 建会日期,
 some dissolved) and members (of random age, gender and attributes, joined on random days; some
 left, some transferred) to the personas' world, writing the records as the services would leave
-them, then recounts the kept counters. ``brute_force(code, org, on)`` computes each indicator by
+them, then recounts the kept counters and rebuilds the statistics' summaries. ``brute_force(code, org, on)`` computes each indicator by
 reading every record in Python, from the definitions, for the test to compare.
 """
 
@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from smartunion.core.codes import Education, HukouType, NewFormType
 from smartunion.core.testing import new_id_number
+from smartunion.members import summaries as member_summaries
 from smartunion.members.indicators import AGE_BANDS
 from smartunion.members.models import (
     ChangeType,
@@ -96,6 +97,7 @@ def seed(world: World, rng: random.Random, *, members: int = 40) -> list[Organiz
     from smartunion.stats.tests.seeded_cases import seed_cases
 
     seed_cases(rng, [world.province, world.city, world.county_a, world.county_b, *unions])
+    member_summaries.rebuild()
     return unions
 
 

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("members", "0009_transfer_kind"),
+        ("members", "0010_statistics_indexes"),
         ("orgs", "0006_organization_path_scope_index"),
     ]
 
