@@ -145,3 +145,51 @@ def test_the_money_paid_is_decimal(world):
     )
     assert isinstance(fig.value, (Decimal, int))
     assert not isinstance(fig.value, float)
+
+
+def test_the_api_gives_the_money_paid_in_yuan_with_its_cents(world):
+    from django.test import Client
+
+    today = timezone.localdate()
+    campaign = make_campaign(world.county_a, kind="winter")
+    for i, amount in enumerate(("800.50", "1200.25")):
+        CampaignLine.objects.create(
+            campaign=campaign,
+            org=world.county_a,
+            name=f"受助{i}",
+            id_hash=f"h{i}",
+            id_masked="620102********1234",
+            group="hardship",
+            state=LineState.PAID,
+            paid_on=today,
+            amount=Decimal(amount),
+        )
+    client = Client()
+    client.force_login(world.city_admin)
+    body = client.get(f"/api/v1/stats/orgs/{world.city.pk}").json()
+    by_code = {f["code"]: f for f in body["figures"]}
+    assert Decimal(str(by_code["assistance.aid_paid"]["value"])) == Decimal("2000.75")
+    assert by_code["assistance.recipients"]["value"] == 2
+    assert Decimal(str(by_code["assistance.aid_paid.by_campaign"]["value"]["winter"])) == Decimal(
+        "2000.75"
+    )
+    rows = client.get(
+        f"/api/v1/stats/orgs/{world.city.pk}/children", {"indicator": "assistance.aid_paid"}
+    ).json()["rows"]
+    assert {Decimal(str(r["value"])) for r in rows if r["value"]} == {Decimal("2000.75")}
+    points = client.get(
+        f"/api/v1/stats/orgs/{world.county_a.pk}/trend",
+        {"indicator": "assistance.aid_paid", "months": 2},
+    ).json()["points"]
+    assert Decimal(str(points[-1]["value"])) == Decimal("2000.75")
+    from django.urls import reverse
+
+    kwargs = {"org_id": world.city.pk}
+    overview = client.get(reverse("stats:overview", kwargs=kwargs)).content.decode()
+    assert "帮扶发放金额" in overview and "2,000.75" in overview
+    compare = client.get(
+        reverse("stats:compare", kwargs=kwargs), {"indicator": "assistance.aid_paid"}
+    ).content.decode()
+    assert "2,000.75" in compare
+    trend = client.get(reverse("stats:trend", kwargs=kwargs), {"indicator": "assistance.aid_paid"})
+    assert trend.status_code == 200
