@@ -23,6 +23,19 @@ def _day(rng, start, end):
     return start + dt.timedelta(days=rng.randrange((end - start).days + 1))
 
 
+def _line(campaign, i, **fields) -> CampaignLine:
+    """One 慰问/资助明细 of ``campaign`` (the i-th beneficiary) with the given state and money."""
+    return CampaignLine.objects.create(
+        campaign=campaign,
+        org=campaign.org,
+        name=f"受助{i}",
+        id_hash=f"h{i}",
+        id_masked="620102********1234",
+        group="hardship",
+        **fields,
+    )
+
+
 def _seed(world, rng):
     today = timezone.localdate()
     start = dt.date(2020, 1, 1)
@@ -55,13 +68,9 @@ def _seed(world, rng):
     ]
     for i in range(40):
         campaign = rng.choice(campaigns)
-        CampaignLine.objects.create(
-            campaign=campaign,
-            org=campaign.org,
-            name=f"受助{i}",
-            id_hash=f"h{i}",
-            id_masked="620102********1234",
-            group="hardship",
+        _line(
+            campaign,
+            i,
             state=rng.choice([s for s, _ in LineState.choices]),
             paid_on=rng.choice([None, _day(rng, start, today)]),
             amount=rng.choice([None, Decimal(rng.randrange(1, 500000)) / 100]),
@@ -153,17 +162,7 @@ def test_the_api_gives_the_money_paid_in_yuan_with_its_cents(world):
     today = timezone.localdate()
     campaign = make_campaign(world.county_a, kind="winter")
     for i, amount in enumerate(("800.50", "1200.25")):
-        CampaignLine.objects.create(
-            campaign=campaign,
-            org=world.county_a,
-            name=f"受助{i}",
-            id_hash=f"h{i}",
-            id_masked="620102********1234",
-            group="hardship",
-            state=LineState.PAID,
-            paid_on=today,
-            amount=Decimal(amount),
-        )
+        _line(campaign, i, state=LineState.PAID, paid_on=today, amount=Decimal(amount))
     client = Client()
     client.force_login(world.city_admin)
     body = client.get(f"/api/v1/stats/orgs/{world.city.pk}").json()
