@@ -6,6 +6,7 @@ class AssistanceConfig(AppConfig):
     verbose_name = "困难职工帮扶"
 
     def ready(self):
-        from smartunion.assistance import registry
+        from smartunion.assistance import indicators, registry
 
         registry.register()
+        indicators.register_indicators()

@@ -4,6 +4,7 @@ sub-units and the trend of one indicator — the JSON the pages' charts read too
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from ninja import Field, Query, Router, Schema
 
@@ -18,7 +19,9 @@ router = Router(tags=["统计分析"])
 
 LABELS = {"date": "统计日期", "indicator": "指标", "months": "月数"}
 
-FigureValue = int | float | dict[str, int] | None
+#: A count (int), a sum of money (Decimal, given as a string of 元 with its cents), a rate
+#: (float), a breakdown by category, or nothing to divide by.
+FigureValue = int | Decimal | float | dict[str, int | Decimal] | None
 
 
 class IndicatorCategoryOut(Schema):
@@ -89,7 +92,7 @@ class ComparisonOut(Schema):
 class PointOut(Schema):
     month: str = Field(description="YYYY-MM")
     date: dt.date = Field(description="时点数取值的日期：月末，本月为今天")
-    value: int | float | None
+    value: int | Decimal | float | None
 
 
 class TrendOut(Schema):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
@@ -89,8 +90,14 @@ def trend(indicator: Indicator, org: Organization, months: int) -> list[tuple[dt
     return indicators.trend(indicator, org, timezone.localdate(), months)
 
 
+def number(value):
+    """A figure read back from the API's JSON: a sum of money comes as a string of 元 (Decimal)."""
+    return Decimal(value) if isinstance(value, str) else value
+
+
 def display(indicator: Indicator, value) -> str:
-    """A figure as pages write it: 1,234; 78.9%; — when it cannot be computed."""
+    """A figure as pages write it: 1,234; 2,000.75 (元); 78.9%; — when it cannot be computed."""
+    value = number(value)
     if value is None:
         return "—"
     if indicator.is_rate:

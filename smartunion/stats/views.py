@@ -205,12 +205,13 @@ class CompareView(StatsView):
     def cells(indicator: Indicator, value) -> list[tuple[str, Any]]:
         """(text, sort key) of each column of a row."""
         if indicator.is_breakdown:
-            value = value or {}
+            value = {code: figures.number(n) for code, n in (value or {}).items()}
             cells = [
                 (f"{value.get(code, 0):,}", value.get(code, 0)) for code, _ in indicator.categories
             ]
             total = sum(value.values())
             return [*cells, (f"{total:,}", total)]
+        value = figures.number(value)
         return [(figures.display(indicator, value), -1 if value is None else value)]
 
 

@@ -12,7 +12,10 @@ from smartunion.stats import indicators, summaries
 from smartunion.stats.tests.seeded import brute_force, seed
 
 PAST = dt.date(2022, 6, 30)
-CODES = [i.code for i in indicators.all_indicators()]
+#: The groups whose records stats/tests/seeded.py writes; the other modules' indicators (帮扶 …)
+#: are checked against their own brute force in their apps' tests.
+SEEDED_GROUPS = ("工会组织", "会员", "阵地")
+CODES = [i.code for i in indicators.all_indicators() if i.group in SEEDED_GROUPS]
 
 
 def test_the_registry_declares_the_registry_indicators():
