@@ -23,6 +23,9 @@ class SignInCode(models.Model):
         verbose_name = "登录验证码"
         verbose_name_plural = verbose_name
 
+    def __str__(self):
+        return f"code until {self.expires_at:%Y-%m-%d %H:%M}"
+
 
 class PhoneLock(models.Model):
     """Wrong codes entered for a number; past the limit the number is locked for a while."""
@@ -34,6 +37,9 @@ class PhoneLock(models.Model):
     class Meta:
         verbose_name = "手机号锁定"
         verbose_name_plural = verbose_name
+
+    def __str__(self):
+        return f"lock {self.failures} failures until {self.locked_until}"
 
 
 class WorkerToken(models.Model):
@@ -48,3 +54,6 @@ class WorkerToken(models.Model):
     class Meta:
         verbose_name = "职工令牌"
         verbose_name_plural = verbose_name
+
+    def __str__(self):
+        return f"worker token until {self.expires_at:%Y-%m-%d %H:%M}"

@@ -102,10 +102,16 @@ def _use_code(phone: str, code: str, now) -> str | SignInError:
     match.save(update_fields=["used_at"])
     lock.failures, lock.locked_until = 0, None
     lock.save()
+    return issue_token(phone, now)
+
+
+def issue_token(phone: str, now=None) -> str:
+    """A new worker token for ``phone`` (its clear key; only its hash is kept)."""
+    now = now or timezone.now()
     key = secrets.token_urlsafe(32)
     WorkerToken.objects.create(
         key_hash=_digest("token", key),
-        phone_index=index,
+        phone_index=phone_index(phone),
         phone=phone,
         created_at=now,
         expires_at=now + TOKEN_VALID,
