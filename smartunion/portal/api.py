@@ -15,6 +15,7 @@ from ninja.errors import HttpError
 from pydantic import field_validator
 
 from smartunion.core.api import BearerToken, api_errors
+from smartunion.core.idnumber import mask_phone, normalize_phone
 from smartunion.core.ratelimit import AddressRate
 from smartunion.portal import signin
 
@@ -35,7 +36,7 @@ PHONE = re.compile(r"^1[3-9]\d{9}$")
 
 
 def _phone(value: str) -> str:
-    value = (value or "").strip()
+    value = normalize_phone(value)
     if not PHONE.match(value):
         raise ValueError("请输入11位手机号码")
     return value
@@ -91,8 +92,7 @@ def issue_token(request, payload: PortalTokenIn):
 @router.get("/me", response=PortalMeOut, url_name="portal_me")
 def me(request):
     """The signed-in worker (binding and membership come with the next part of issue 14)."""
-    phone = request.worker.phone
     return {
-        "phone_masked": f"{phone[:3]}****{phone[-4:]}",
+        "phone_masked": mask_phone(request.worker.phone),
         "token_expires_at": timezone.localtime(request.worker.expires_at).isoformat(),
     }

@@ -18,9 +18,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from smartunion.core.crypto import blind_index
 from smartunion.core.errors import TooManyRequests
 from smartunion.core.ratelimit import hit, parse_rate
+from smartunion.members.services import phone_blind_index
 from smartunion.portal.models import PhoneLock, SignInCode, WorkerToken
 from smartunion.portal.sms import sender
 
@@ -40,7 +40,9 @@ class SignInError(Exception):
 
 
 def phone_index(phone: str) -> str:
-    return blind_index(f"portal-phone:{phone}")
+    """The registry's own index of a phone number (``members.Person.phone_hash``), so that
+    binding can match the signed-in number against the registry's."""
+    return phone_blind_index(phone)
 
 
 def _digest(kind: str, value: str) -> str:
