@@ -224,7 +224,6 @@ SAMPLE_VALUES: dict[str, Callable[[World], Any]] = {
     "region": lambda w: "620102",
     "username": lambda w: "county_admin",
     "phone": lambda w: WORKER_PHONE,
-    "code": lambda w: "123456",
     "password": lambda w: PASSWORD,
     "file": lambda w: SimpleUploadedFile("会员.csv", "姓名,身份证号码\n".encode("gb18030")),
     "head": lambda w: {"name": "赵困难", "id_number": new_id_number()},
@@ -718,29 +717,29 @@ def worker_api_problems(world: World, op: ApiOperation, url: str, body) -> list[
         response = call(client, op, url, body, None)
         if response.status_code != 401:
             problems.append(f"{who} (staff session) → {response.status_code}, expected 401")
-    staff_token = client_for(None)
-    staff_key = staff_token.post(
-        "/api/v1/auth/token",
-        {"username": world.county_admin.username, "password": PASSWORD},
-        content_type="application/json",
-    ).json()["token"]
-    response = staff_token.generic(
-        op.method,
-        url,
-        json.dumps(body or {}),
-        content_type="application/json",
-        headers={"Authorization": f"Bearer {staff_key}"},
+
+    def with_bearer(key: str):
+        return client_for(None).generic(
+            op.method,
+            url,
+            json.dumps(body or {}),
+            content_type="application/json",
+            headers={"Authorization": f"Bearer {key}"},
+        )
+
+    staff_key = (
+        client_for(None)
+        .post(
+            "/api/v1/auth/token",
+            {"username": world.county_admin.username, "password": PASSWORD},
+            content_type="application/json",
+        )
+        .json()["token"]
     )
+    response = with_bearer(staff_key)
     if response.status_code != 401:
         problems.append(f"a staff token → {response.status_code}, expected 401")
-    worker = client_for(None)
-    response = worker.generic(
-        op.method,
-        url,
-        json.dumps(body or {}),
-        content_type="application/json",
-        headers={"Authorization": f"Bearer {issue_token(WORKER_PHONE)}"},
-    )
+    response = with_bearer(issue_token(WORKER_PHONE))
     if response.status_code >= 300 and response.status_code != 422:
         problems.append(f"a worker's token → {response.status_code}, expected 2xx (or 422)")
     elif response.status_code < 300 and "no-store" not in response.get("Cache-Control", ""):
