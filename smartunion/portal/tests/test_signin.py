@@ -21,10 +21,9 @@ ME_URL = "/api/v1/portal/me"
 
 
 @pytest.fixture
-def outbox(tmp_path, settings):
-    settings.SMARTUNION_SMS_OUTBOX = tmp_path / "sms"
+def outbox(settings):
     settings.SMARTUNION_SMS_SENDER = "smartunion.portal.sms.FileOutbox"
-    return tmp_path / "sms"
+    return settings.SMARTUNION_SMS_OUTBOX  # a folder of the test's own (conftest)
 
 
 def last_code(outbox) -> str:
