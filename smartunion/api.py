@@ -21,6 +21,7 @@ from smartunion.legalaid.api import LABELS as legalaid_labels
 from smartunion.legalaid.api import router as legalaid_router
 from smartunion.members.api import router as members_router
 from smartunion.orgs.api import router as orgs_router
+from smartunion.portal.api import router as portal_router
 from smartunion.regions.api import router as regions_router
 from smartunion.servicerequests.api import LABELS as request_labels
 from smartunion.servicerequests.api import router as requests_router
@@ -52,5 +53,7 @@ register_labels("/legal-aid", legalaid_labels)
 api.add_router("/requests", requests_router)
 register_labels("/requests", request_labels)
 api.add_router("/stats", stats_router)
+api.add_router("/portal", portal_router)
+register_labels("/portal", {"phone": "手机号", "code": "验证码"})
 register_labels("/stats", stats_labels)
 register_labels("/calendar", {"start": "起算日", "working_days": "工作日数"})

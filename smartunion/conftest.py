@@ -76,6 +76,12 @@ def _fresh_id_numbers():
 
 
 @pytest.fixture(autouse=True)
+def _sms_outbox(settings, tmp_path):
+    """SMS a test sends (the portal's sign-in codes) land in the test's own folder, not var/."""
+    settings.SMARTUNION_SMS_OUTBOX = tmp_path / "sms-outbox"
+
+
+@pytest.fixture(autouse=True)
 def _flushable_audit_log(_restore_audit_triggers, request):
     """Lets the end of a transactional test empty the append-only audit log.
 

@@ -61,6 +61,12 @@ SMARTUNION_SELF_TEST_RATE = env_str("SMARTUNION_SELF_TEST_RATE", "60/m")
 # 申请转入's lookups by name and ID number that find no current member, per staff account
 # (members/services.py request_transfer): past it the account waits for the next slot.
 SMARTUNION_TRANSFER_LOOKUP_RATE = env_str("SMARTUNION_TRANSFER_LOOKUP_RATE", "20/h")
+# Workers' sign-in by SMS code (smartunion/portal, decision 0022): code requests per address
+# and per number, the sender (a dotted SmsSender class) and the file outbox it writes to.
+SMARTUNION_PORTAL_CODE_RATE = env_str("SMARTUNION_PORTAL_CODE_RATE", "100/m")
+SMARTUNION_PORTAL_PHONE_RATE = env_str("SMARTUNION_PORTAL_PHONE_RATE", "5/h")
+SMARTUNION_SMS_SENDER = env_str("SMARTUNION_SMS_SENDER", "smartunion.portal.sms.FileOutbox")
+SMARTUNION_SMS_OUTBOX = Path(env_str("SMARTUNION_SMS_OUTBOX", str(VAR_DIR / "sms-outbox")))
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEVELOPMENT else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -94,6 +100,7 @@ INSTALLED_APPS = [
     "smartunion.legalaid",
     "smartunion.servicerequests",
     "smartunion.stats",
+    "smartunion.portal",
 ]
 
 MIDDLEWARE = [

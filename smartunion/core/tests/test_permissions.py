@@ -224,6 +224,7 @@ SAMPLE_VALUES: dict[str, Callable[[World], Any]] = {
     "kind": lambda w: "single",
     "region": lambda w: "620102",
     "username": lambda w: "county_admin",
+    "phone": lambda w: WORKER_PHONE,
     "password": lambda w: PASSWORD,
     "file": lambda w: SimpleUploadedFile("会员.csv", "姓名,身份证号码\n".encode("gb18030")),
     "head": lambda w: {"name": "赵困难", "id_number": new_id_number()},
@@ -277,7 +278,13 @@ PUBLIC_API = {
     ("GET", "/api/v1/openapi.json"): "the schema",
     ("GET", "/api/v1/docs"): "the interactive docs",
     ("GET", "/api/v1/"): "ninja's root",
+    ("POST", "/api/v1/portal/auth/code"): "职工之家: a worker asks for a sign-in SMS code",
+    ("POST", "/api/v1/portal/auth/token"): "职工之家: a worker exchanges the SMS code for a token",
 }
+# The workers' own routes (职工之家, decision 0022): only a worker's token opens them; staff
+# sessions and staff tokens are refused with 401 like an anonymous call.
+WORKER_API_PREFIX = "/api/v1/portal/"
+WORKER_PHONE = "13900001111"
 # API operations only the province federation's admins may call (each with the reason): county
 # A's admin must be refused (403) and the province admin let in.
 PROVINCE_ONLY_API = {
@@ -651,6 +658,8 @@ def api_problems(world: World, op: ApiOperation) -> list[str]:
         return problems
     if op.public:
         problems.append("answers without authentication; add it to PUBLIC_API if it must")
+    if op.path.startswith(WORKER_API_PREFIX):
+        return [f"{op}: {p}" for p in worker_api_problems(world, op, url, body)]
 
     # The viewer goes first: a write by a persona before it could hide the viewer's own.
     if op.method != "GET":
@@ -699,6 +708,45 @@ def api_problems(world: World, op: ApiOperation) -> list[str]:
             f"county A's admin → {response.status_code} without Cache-Control: no-store"
         )
     return [f"{op}: {p}" for p in problems]
+
+
+def worker_api_problems(world: World, op: ApiOperation, url: str, body) -> list[str]:
+    from smartunion.portal.signin import issue_token
+
+    problems = []
+    anonymous, viewer, _, admin = clients(world)
+    for who, client in (("anonymous", anonymous), ("viewer", viewer), ("county A's admin", admin)):
+        response = call(client, op, url, body, None)
+        if response.status_code != 401:
+            problems.append(f"{who} (staff session) → {response.status_code}, expected 401")
+
+    def with_bearer(key: str):
+        return client_for(None).generic(
+            op.method,
+            url,
+            json.dumps(body or {}),
+            content_type="application/json",
+            headers={"Authorization": f"Bearer {key}"},
+        )
+
+    staff_key = (
+        client_for(None)
+        .post(
+            "/api/v1/auth/token",
+            {"username": world.county_admin.username, "password": PASSWORD},
+            content_type="application/json",
+        )
+        .json()["token"]
+    )
+    response = with_bearer(staff_key)
+    if response.status_code != 401:
+        problems.append(f"a staff token → {response.status_code}, expected 401")
+    response = with_bearer(issue_token(WORKER_PHONE))
+    if response.status_code >= 300 and response.status_code != 422:
+        problems.append(f"a worker's token → {response.status_code}, expected 2xx (or 422)")
+    elif response.status_code < 300 and "no-store" not in response.get("Cache-Control", ""):
+        problems.append(f"a worker's token → {response.status_code} without no-store")
+    return problems
 
 
 @pytest.mark.parametrize("route", page_routes(), ids=str)
