@@ -61,7 +61,7 @@ SMARTUNION_SELF_TEST_RATE = env_str("SMARTUNION_SELF_TEST_RATE", "60/m")
 # 申请转入's lookups by name and ID number that find no current member, per staff account
 # (members/services.py request_transfer): past it the account waits for the next slot.
 SMARTUNION_TRANSFER_LOOKUP_RATE = env_str("SMARTUNION_TRANSFER_LOOKUP_RATE", "20/h")
-# Workers' sign-in by SMS code (smartunion/portal, decision 0022): code requests per address
+# Workers' sign-in by SMS code (smartunion/portal, decision 0021): code requests per address
 # and per number, the sender (a dotted SmsSender class) and the file outbox it writes to.
 SMARTUNION_PORTAL_CODE_RATE = env_str("SMARTUNION_PORTAL_CODE_RATE", "100/m")
 SMARTUNION_PORTAL_PHONE_RATE = env_str("SMARTUNION_PORTAL_PHONE_RATE", "5/h")

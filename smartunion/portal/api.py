@@ -1,4 +1,4 @@
-"""The workers' API at /api/v1/portal/ (issue 14; decision 0022).
+"""The workers' API at /api/v1/portal/ (issue 14; decision 0021).
 
 Sign-in routes need no login; every other portal route takes only a worker's token
 (``WorkerBearer``), never a staff session or staff token — and staff routes never take a

@@ -281,7 +281,7 @@ PUBLIC_API = {
     ("POST", "/api/v1/portal/auth/code"): "职工之家: a worker asks for a sign-in SMS code",
     ("POST", "/api/v1/portal/auth/token"): "职工之家: a worker exchanges the SMS code for a token",
 }
-# The workers' own routes (职工之家, decision 0022): only a worker's token opens them; staff
+# The workers' own routes (职工之家, decision 0021): only a worker's token opens them; staff
 # sessions and staff tokens are refused with 401 like an anonymous call.
 WORKER_API_PREFIX = "/api/v1/portal/"
 WORKER_PHONE = "13900001111"

@@ -1,4 +1,4 @@
-"""Workers' sign-in by mobile number and SMS code (issue 14; decision 0022)."""
+"""Workers' sign-in by mobile number and SMS code (issue 14; decision 0021)."""
 
 import re
 import time
