@@ -1,4 +1,4 @@
-"""Workers' sign-in (docs/decisions/0022-worker-sign-in-separate-from-staff.md).
+"""Workers' sign-in (docs/decisions/0021-worker-sign-in-separate-from-staff.md).
 
 A worker is not an ``accounts.User``: a worker is a mobile number proved by an SMS code.
 Numbers are kept as the registry keeps them — a blind index to find, ciphertext to read — and

@@ -1,4 +1,4 @@
-"""Rules of the workers' sign-in (docs/decisions/0022-worker-sign-in-separate-from-staff.md).
+"""Rules of the workers' sign-in (docs/decisions/0021-worker-sign-in-separate-from-staff.md).
 
 - a code is 6 digits, valid ``CODE_VALID`` (5 minutes: at exactly 5 minutes it is expired),
   used once, kept only as a keyed hash and compared in constant time;
