@@ -75,10 +75,14 @@ def _fresh_id_numbers():
     reset_id_numbers()
 
 
-@pytest.fixture(autouse=True)
-def _sms_outbox(settings, tmp_path):
-    """SMS a test sends (the portal's sign-in codes) land in the test's own folder, not var/."""
-    settings.SMARTUNION_SMS_OUTBOX = tmp_path / "sms-outbox"
+@pytest.fixture(autouse=True, scope="session")
+def _sms_outbox(tmp_path_factory):
+    """SMS the tests send (the portal's sign-in codes) land in a folder of the run, not var/.
+    Set once, without the ``settings`` fixture: changing a setting in every test sends
+    setting_changed to every receiver and made the whole suite a third slower."""
+    from django.conf import settings
+
+    settings.SMARTUNION_SMS_OUTBOX = tmp_path_factory.mktemp("sms-outbox")
 
 
 @pytest.fixture(autouse=True)

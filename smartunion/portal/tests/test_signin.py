@@ -21,9 +21,10 @@ ME_URL = "/api/v1/portal/me"
 
 
 @pytest.fixture
-def outbox(settings):
+def outbox(settings, tmp_path):
     settings.SMARTUNION_SMS_SENDER = "smartunion.portal.sms.FileOutbox"
-    return settings.SMARTUNION_SMS_OUTBOX  # a folder of the test's own (conftest)
+    settings.SMARTUNION_SMS_OUTBOX = tmp_path / "sms-outbox"  # a folder of the test's own
+    return settings.SMARTUNION_SMS_OUTBOX
 
 
 def last_code(outbox) -> str:
