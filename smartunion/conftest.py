@@ -1,13 +1,16 @@
+import copy
 import importlib
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection
+from django.utils import timezone
 
 from smartunion.assistance.defaults import ensure_exclusions
 from smartunion.casework.calendar import load_package_calendar
-from smartunion.core.testing import reset_id_numbers
+from smartunion.core.testing import RowSnapshot, id_numbers_position, reset_id_numbers
 from smartunion.personas import build_world
 from smartunion.regions.divisions import load_regions
+from smartunion.regions.models import Region
 from smartunion.servicerequests.services import ensure_categories
 
 
@@ -36,10 +39,31 @@ def django_db_setup(django_db_setup, django_db_blocker):
         ensure_categories()
 
 
+_world_rows: RowSnapshot | None = None
+
+
 @pytest.fixture
 def world(db):
-    """The personas and the small Gansu tree of smartunion.personas."""
-    return build_world()
+    """The personas and the small Gansu tree of smartunion.personas.
+
+    Built through the services once per process (and again each day, as its dates are today's),
+    then written back row for row in every test that asks for it: building it took most of the
+    suite's time (core.testing.RowSnapshot).
+    """
+    global _world_rows
+    if not Region.objects.filter(code="620102").exists():
+        load_regions()  # gone after a transactional test's flush
+    if _world_rows is None or _world_rows.day != timezone.localdate():
+        reset_id_numbers()
+        _world_rows = RowSnapshot.capture(lambda: (build_world(), id_numbers_position()))
+    try:
+        _world_rows.restore()
+    except IntegrityError:
+        # Rows a fixture wrote before this one hold the world's ids or names: build it anew.
+        return build_world()
+    world, next_id_number = copy.deepcopy(_world_rows.result)
+    reset_id_numbers(next_id_number)
+    return world
 
 
 def _transactional(request) -> bool:

@@ -18,10 +18,19 @@ PASSWORD = "Test-password-2026"
 _sequence = itertools.count(1)
 
 
-def reset_id_numbers() -> None:
-    """Start the sequence again: numbers need only be unique within one test's database."""
+def reset_id_numbers(start: int = 1) -> None:
+    """Start the sequence again: numbers need only be unique within one test's database.
+    ``start`` continues after numbers that rows written back by a ``RowSnapshot`` hold."""
     global _sequence
-    _sequence = itertools.count(1)
+    _sequence = itertools.count(start)
+
+
+def id_numbers_position() -> int:
+    """The position the next ``new_id_number`` takes (the sequence is left where it was)."""
+    global _sequence
+    position = next(_sequence)
+    _sequence = itertools.count(position)
+    return position
 
 
 def new_id_number(
@@ -82,6 +91,101 @@ def scratch_database_url(tmp_dir):
     finally:
         with psycopg.connect(dbname="postgres", autocommit=True, **conninfo) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+class _Undo(Exception):
+    pass
+
+
+class RowSnapshot:
+    """The rows a function writes, captured once and written back by plain inserts.
+
+    A test fixture that builds the same rows through the services in every test (the personas'
+    world: 7 unions, 8 accounts, 3 members — about 600 queries) spent most of the suite's time
+    doing so. ``capture`` runs the builder once inside a transaction it rolls back, reading every
+    row the builder added to any table; ``restore`` writes those rows again with one bulk insert
+    per table (PostgreSQL's ``COPY``, the raw values on SQLite, so encrypted and JSON columns
+    round-trip byte for byte) and moves the tables' id sequences past them. A table's rows are
+    told apart by primary key: what the builder added is what was not there before.
+
+    Only additions are captured: a builder that changes rows it did not add cannot be
+    snapshotted (``smartunion/core/tests/test_row_snapshot.py`` checks the world's case).
+    """
+
+    def __init__(self, tables: list[tuple[str, list[str], str, list]], day, result):
+        self.tables = tables  # (model, table, columns, pk column, raw rows or COPY data)
+        self.day = day
+        self.result = result
+
+    @staticmethod
+    def _tables():
+        from django.apps import apps
+
+        for model in apps.get_models(include_auto_created=True):
+            meta = model._meta
+            if meta.proxy or not meta.managed:
+                continue
+            columns = [f.column for f in meta.concrete_fields if not getattr(f, "generated", False)]
+            yield model, meta.db_table, columns, meta.pk.column
+
+    @classmethod
+    def capture(cls, build):
+        from django.db import connection, transaction
+        from django.utils import timezone
+
+        quote = connection.ops.quote_name
+        tables = []
+        result = None
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                before = {}
+                for _model, table, _columns, pk in cls._tables():
+                    cursor.execute(f"SELECT {quote(pk)} FROM {quote(table)}")
+                    before[table] = {row[0] for row in cursor.fetchall()}
+                result = build()
+                for model, table, columns, pk in cls._tables():
+                    cursor.execute(f"SELECT {quote(pk)} FROM {quote(table)}")
+                    added = sorted({row[0] for row in cursor.fetchall()} - before[table])
+                    if not added:
+                        continue
+                    select = ", ".join(quote(c) for c in columns)
+                    where = f"{quote(pk)} IN ({', '.join(['%s'] * len(added))})"
+                    query = (
+                        f"SELECT {select} FROM {quote(table)} WHERE {where} ORDER BY {quote(pk)}"
+                    )
+                    if connection.vendor == "postgresql":
+                        literal = cursor.cursor.mogrify(query, added)
+                        with cursor.cursor.copy(f"COPY ({literal}) TO STDOUT") as copy:
+                            data = b"".join(bytes(block) for block in copy)
+                    else:
+                        cursor.execute(query, added)
+                        data = cursor.fetchall()
+                    tables.append((model, table, columns, pk, data))
+                raise _Undo
+        except _Undo:
+            pass
+        return cls(tables, timezone.localdate(), result)
+
+    def restore(self) -> None:
+        from django.core.management.color import no_style
+        from django.db import connection, transaction
+
+        quote = connection.ops.quote_name
+        with transaction.atomic(), connection.cursor() as cursor:
+            for _model, table, columns, _pk, data in self.tables:
+                names = ", ".join(quote(c) for c in columns)
+                if connection.vendor == "postgresql":
+                    with cursor.cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy:
+                        copy.write(data)
+                else:
+                    marks = ", ".join(["%s"] * len(columns))
+                    cursor.executemany(
+                        f"INSERT INTO {quote(table)} ({names}) VALUES ({marks})", data
+                    )
+            # SQLite's AUTOINCREMENT follows explicit ids by itself; PostgreSQL's sequences not.
+            models = [model for model, *_ in self.tables]
+            for sql in connection.ops.sequence_reset_sql(no_style(), models):
+                cursor.execute(sql)
 
 
 def at_the_same_moment(*calls):
