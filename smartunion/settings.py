@@ -78,7 +78,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
-    "django.contrib.staticfiles",
+    "smartunion.core.apps.StaticFilesConfig",  # django.contrib.staticfiles, npm extras left out
     "django.contrib.humanize",
     "django_htmx",
     # Before django_tasks_db: its db_worker command is ours, with a heartbeat (core/worker.py).
