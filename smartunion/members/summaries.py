@@ -520,13 +520,4 @@ def rebuild() -> int:
 def check(*, fix: bool = False) -> list[tuple[tuple[str, str, int, str], int, int]]:
     """The rows that differ from a recount: (cell, kept, recounted); with ``fix``, every row
     is replaced by the recount."""
-    expected = recount()
-    kept = summaries.stored([*DIMS, EVENTS])
-    drift = [
-        (cell, kept.get(cell, 0), expected.get(cell, 0))
-        for cell in sorted(kept.keys() | expected.keys())
-        if kept.get(cell, 0) != expected.get(cell, 0)
-    ]
-    if drift and fix:
-        rebuild()
-    return drift
+    return summaries.check([*DIMS, EVENTS], recount, rebuild, fix=fix)

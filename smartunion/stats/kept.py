@@ -170,15 +170,6 @@ def rebuild() -> int:
     return len(cells)
 
 
-def check(*, fix: bool = False) -> list[tuple[tuple[str, str, int, str], int, int]]:
+def check(*, fix: bool = False) -> summaries.Drift:
     """The kept rows that differ from a recount: (cell, kept, recounted); ``fix`` rebuilds."""
-    expected = recount()
-    stored = summaries.stored(dims())
-    drift = [
-        (cell, stored.get(cell, 0), expected.get(cell, 0))
-        for cell in sorted(stored.keys() | expected.keys())
-        if stored.get(cell, 0) != expected.get(cell, 0)
-    ]
-    if drift and fix:
-        rebuild()
-    return drift
+    return summaries.check(dims(), recount, rebuild, fix=fix)

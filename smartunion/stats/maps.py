@@ -25,9 +25,9 @@ def _level(org_region: str):
     province's prefectures, or a prefecture's counties; None below."""
     if org_region.endswith("0000"):
         return (
-            lambda code: code[:2] == org_region[:2]
-            and code.endswith("00")
-            and not code.endswith("0000")
+            lambda code: (
+                code[:2] == org_region[:2] and code.endswith("00") and not code.endswith("0000")
+            )
         ), None
     if org_region.endswith("00"):
         return (lambda code: code[:4] == org_region[:4] and not code.endswith("00")), org_region
@@ -57,9 +57,7 @@ def comparison_map(org: Organization, indicator: Indicator, rows: list[dict]) ->
             "pk", "region_id"
         )
     )
-    names = dict(
-        Region.objects.filter(code__in=set(codes.values())).values_list("code", "name")
-    )
+    names = dict(Region.objects.filter(code__in=set(codes.values())).values_list("code", "name"))
     by_area: dict[str, list[dict]] = {}
     for row in subs:
         code = codes.get(row["org"]["id"]) or ""

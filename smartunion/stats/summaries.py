@@ -124,6 +124,30 @@ def stored(dims: Iterable[str]) -> Cells:
     )
 
 
+Drift = list[tuple[tuple[str, str, int, str], int, int]]
+
+
+def check(
+    dims: Iterable[str],
+    recount: Callable[[], Cells],
+    rebuild: Callable[[], int],
+    *,
+    fix: bool = False,
+) -> Drift:
+    """The rows of ``dims`` that differ from ``recount()``: (cell, kept, recounted); with
+    ``fix``, ``rebuild()`` replaces them (``manage.py rebuild_stats --check [--fix]``)."""
+    expected = recount()
+    kept = stored(dims)
+    drift = [
+        (cell, kept.get(cell, 0), expected.get(cell, 0))
+        for cell in sorted(kept.keys() | expected.keys())
+        if kept.get(cell, 0) != expected.get(cell, 0)
+    ]
+    if drift and fix:
+        rebuild()
+    return drift
+
+
 def fan_out(cells: Mapping[tuple[str, str, int, str], int]) -> Cells:
     """Changes keyed by a union's path, added to every summary key above it (and its own)."""
     out: Cells = Counter()
