@@ -35,6 +35,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.conf import settings  # noqa: E402
+from django.db.models import Count, Q  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
@@ -63,13 +64,18 @@ def main() -> None:
     root = Organization.objects.filter(parent__isnull=True).order_by("pk").first()
     if root is None:
         raise SystemExit("no organizations: run manage.py seed first")
-    city = (
-        Organization.objects.filter(parent=root, kind=Kind.CITY).order_by("-member_count").first()
-    )
+    cities = Organization.objects.filter(parent=root, kind=Kind.CITY)
+    # The city with the most counties (a typical city page: its counties' rows), and the city
+    # with the most direct sub-units (嘉峪关 has no counties: hundreds of grassroots rows).
+    city = cities.annotate(n=Count("children", filter=Q(children__kind=Kind.COUNTY))).order_by(
+        "-n"
+    )[0]
+    flat = cities.annotate(n=Count("children")).order_by("-n")[0]
     clients = {}
     for label, org, name, role in (
         ("province", root, "bench_province", Role.PROVINCE_ADMIN),
-        ("city", city, "bench_city", Role.CITY_ADMIN),
+        ("city", city, "bench_city_counties", Role.CITY_ADMIN),
+        ("flat city", flat, "bench_city_flat", Role.CITY_ADMIN),
     ):
         if org is None:
             continue
@@ -96,7 +102,7 @@ def main() -> None:
             for name, label, url in pages:
                 client = clients[label]
                 start = time.perf_counter()
-                response = client.get(url)
+                response = client.get(url, secure=True)
                 elapsed = (time.perf_counter() - start) * 1000
                 if response.status_code != 200:
                     raise SystemExit(f"{url}: HTTP {response.status_code}")

@@ -184,7 +184,8 @@ def year_figures(
             text = "" if indicator.is_breakdown else display(indicator, value)
             url = indicator.list_url(org) if indicator.list_url and is_scope else ""
             out[indicator.code] = Shown(indicator, value, text, url)
-        subs = [*figures.children_of(org).order_by("path"), None]
+        # Hundreds of sub-units under a city without counties (嘉峪关): only what the rows show.
+        subs = [*figures.children_of(org).only("name", "path").order_by("path"), None]
         for sub in subs:
             key = sub.path if sub is not None else org.path
             values = []
