@@ -143,6 +143,5 @@ def test_the_statistics_on_a_phone(browser, live_server, seeded):
     assert box["width"] <= 390
     assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
     page.locator("#stats-map").scroll_into_view_if_needed()
-    page.screenshot(path="/tmp/h15-map-phone.png")
     screenshot(page, "stats-map-phone")
     ctx.close()
