@@ -14,7 +14,7 @@ from django.db.models import F, Q, Sum
 from smartunion.core.home import url_for
 from smartunion.legalaid.codes import AidForm, ApplicantKind, Matter, Result, Subtype
 from smartunion.legalaid.models import LegalAidCase
-from smartunion.stats.indicators import FLOW, Indicator, Part, register
+from smartunion.stats.indicators import FLOW, Indicator, Part, kept, register
 
 GROUP = "法律援助"
 CLOSED_STATES = ("closed", "visited", "archived")
@@ -28,11 +28,15 @@ def opened(start: dt.date, end: dt.date) -> Q:
     return Q(opened_on__gte=start, opened_on__lte=end)
 
 
-def _opened(where: Q | None = None, **kwargs) -> Part:
+def _opened(dim: str, where: Q | None = None, *, scale: int = 1, **kwargs) -> Part:
+    """Cases opened in the period; the province's and the cities' and counties' numbers by
+    month kept in the statistics' summaries (dimension ``dim``, decision 0025)."""
+
     def when(start, end):
         return opened(start, end) & where if where is not None else opened(start, end)
 
-    return Part(_cases, "org__path", when, **kwargs)
+    summary = kept(dim, "opened_on", scale=scale)
+    return Part(_cases, "org__path", when, summary=summary, **kwargs)
 
 
 def _sum(field: str):
@@ -43,13 +47,13 @@ def _list(query=None):
     return lambda org: url_for("legalaid:cases", {**(query or {}), "org": org.pk})
 
 
-def _breakdown(code: str, name: str, field: str, choices, order: int) -> Indicator:
+def _breakdown(code: str, name: str, field: str, choices, order: int, dim: str) -> Indicator:
     return Indicator(
         code=f"legalaid.by_{code}",
         name=f"法律援助案件数（按{name}）",
         definition=f"统计期内受理的法律援助案件按{name}分组。",
         unit="件",
-        parts=(_opened(category=lambda end: F(field)),),
+        parts=(_opened(dim, category=lambda end: F(field)),),
         categories=tuple(choices),
         kind=FLOW,
         group=GROUP,
@@ -62,7 +66,7 @@ CASES = Indicator(
     name="法律援助案件数",
     definition="统计期内受理的法律援助案件件数（含当场答复的法律咨询），按受理工会统计。",
     unit="件",
-    parts=(_opened(),),
+    parts=(_opened("lc"),),
     kind=FLOW,
     group=GROUP,
     order=70,
@@ -73,7 +77,7 @@ CLOSED = Indicator(
     name="已结案法律援助案件数",
     definition="统计期内受理、现已结案（含已回访、已归档）的法律援助案件件数。",
     unit="件",
-    parts=(_opened(Q(state__in=CLOSED_STATES)),),
+    parts=(_opened("lx", Q(state__in=CLOSED_STATES)),),
     kind=FLOW,
     group=GROUP,
     order=71,
@@ -83,7 +87,7 @@ RECOVERED = Indicator(
     name="挽回经济损失",
     definition="统计期内受理的法律援助案件结案时登记的挽回经济损失合计。",
     unit="元",
-    parts=(_opened(measure=_sum("recovered")),),
+    parts=(_opened("lm", measure=_sum("recovered"), scale=100),),  # in fen
     kind=FLOW,
     group=GROUP,
     order=72,
@@ -93,7 +97,7 @@ MIGRANT_WAGES = Indicator(
     name="农民工讨薪案件数",
     definition="统计期内受理的法律援助案件中，申请人为农民工、争议类别为劳动报酬的件数。",
     unit="件",
-    parts=(_opened(Q(applicant_kind=ApplicantKind.MIGRANT, subtype=Subtype.WAGES)),),
+    parts=(_opened("lw", Q(applicant_kind=ApplicantKind.MIGRANT, subtype=Subtype.WAGES)),),
     kind=FLOW,
     group=GROUP,
     order=73,
@@ -103,14 +107,14 @@ WORKERS = Indicator(
     name="法律援助涉及职工人数",
     definition="统计期内受理的法律援助案件涉及的职工人数合计（集体争议按涉及人数计）。",
     unit="人",
-    parts=(_opened(measure=_sum("workers_involved")),),
+    parts=(_opened("lp", measure=_sum("workers_involved")),),
     kind=FLOW,
     group=GROUP,
     order=74,
 )
-BY_MATTER = _breakdown("matter", "援助事由", "matter", Matter.choices, 75)
-BY_FORM = _breakdown("form", "援助形式", "aid_form", AidForm.choices, 76)
-BY_RESULT = _breakdown("result", "结案结果", "result", Result.choices, 77)
+BY_MATTER = _breakdown("matter", "援助事由", "matter", Matter.choices, 75, "lt")
+BY_FORM = _breakdown("form", "援助形式", "aid_form", AidForm.choices, 76, "lf")
+BY_RESULT = _breakdown("result", "结案结果", "result", Result.choices, 77, "lr")
 
 ALL = (CASES, CLOSED, RECOVERED, MIGRANT_WAGES, WORKERS, BY_MATTER, BY_FORM, BY_RESULT)
 

@@ -504,7 +504,8 @@ def rebuild() -> int:
 
     sql, params = _fanned_sql()
     table = connection.ops.quote_name(Summary._meta.db_table)
-    Summary.objects.all().delete()
+    # Only the member dimensions: the other rows are other modules' (stats.kept).
+    Summary.objects.filter(dim__in=[*DIMS, EVENTS]).delete()
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} (path, level, dim, month, value, n) {sql} ORDER BY 3, 2, 1, 4",
@@ -519,13 +520,4 @@ def rebuild() -> int:
 def check(*, fix: bool = False) -> list[tuple[tuple[str, str, int, str], int, int]]:
     """The rows that differ from a recount: (cell, kept, recounted); with ``fix``, every row
     is replaced by the recount."""
-    expected = recount()
-    kept = summaries.stored()
-    drift = [
-        (cell, kept.get(cell, 0), expected.get(cell, 0))
-        for cell in sorted(kept.keys() | expected.keys())
-        if kept.get(cell, 0) != expected.get(cell, 0)
-    ]
-    if drift and fix:
-        rebuild()
-    return drift
+    return summaries.check([*DIMS, EVENTS], recount, rebuild, fix=fix)

@@ -268,9 +268,14 @@ def move_org(org: Organization, new_parent: Organization, *, actor) -> Organizat
     moved = counters.subtree_figures(o)
     counters.shift({o.parent_id: -moved, new_parent.pk: moved})
     from smartunion.members import summaries as member_summaries
+    from smartunion.stats import kept
 
-    # The statistics' summaries follow the subtree's records (members/summaries.py).
-    with member_summaries.subtree_moved(old_path, new_path):
+    # The statistics' summaries follow the subtree's records (members/summaries.py, and the
+    # case modules' figures: stats/kept.py).
+    with (
+        member_summaries.subtree_moved(old_path, new_path),
+        kept.subtree_moved(old_path, new_path),
+    ):
         Organization.objects.filter(path__startswith=old_path).update(
             path=Concat(Value(new_path), Substr("path", len(old_path) + 1)),
             depth=F("depth") + depth_delta,

@@ -18,7 +18,7 @@ from django.db.models.lookups import In
 from smartunion.core.home import url_for
 from smartunion.servicerequests.codes import DEFAULT_CATEGORIES, Channel
 from smartunion.servicerequests.models import ServiceRequest
-from smartunion.stats.indicators import FLOW, Indicator, Part, ratio, register
+from smartunion.stats.indicators import FLOW, Indicator, Part, kept, ratio, register
 
 GROUP = "诉求工单"
 TAKEN = "intake_org__path"
@@ -37,11 +37,14 @@ def opened(start: dt.date, end: dt.date) -> Q:
     return Q(opened_on__gte=start, opened_on__lte=end)
 
 
-def _taken(where: Q | None = None, category=None, path: str = TAKEN) -> Part:
+def _taken(dim: str, where: Q | None = None, category=None, path: str = TAKEN) -> Part:
+    """Requests taken in the period; the province's and the cities' and counties' numbers by
+    month kept in the statistics' summaries (dimension ``dim``, decision 0025)."""
+
     def when(start, end):
         return opened(start, end) & where if where is not None else opened(start, end)
 
-    return Part(_requests, path, when, category=category)
+    return Part(_requests, path, when, category=category, summary=kept(dim, "opened_on"))
 
 
 def top_category(end: dt.date):
@@ -60,7 +63,7 @@ COUNT = Indicator(
     name="受理诉求工单数",
     definition="统计期内受理的诉求工单件数，按受理工会统计；心理疏导工单计入件数，不显示姓名和内容。",
     unit="件",
-    parts=(_taken(),),
+    parts=(_taken("rt"),),
     kind=FLOW,
     group=GROUP,
     order=80,
@@ -71,7 +74,7 @@ CLOSED = Indicator(
     name="已办结诉求工单数",
     definition="统计期内受理、现已回访办结的诉求工单件数，按受理工会统计。",
     unit="件",
-    parts=(_taken(Q(state="closed")),),
+    parts=(_taken("rx", Q(state="closed")),),
     kind=FLOW,
     group=GROUP,
     order=81,
@@ -83,7 +86,7 @@ HANDLED_COUNT = Indicator(
     definition="统计期内受理、由本工会（含下级）承办的诉求工单件数，按承办工会统计"
     "（上级下派来办理的计入承办工会）。",
     unit="件",
-    parts=(_taken(path=HANDLED),),
+    parts=(_taken("rh", path=HANDLED),),
     kind=FLOW,
     group=GROUP,
     order=82,
@@ -93,7 +96,10 @@ ON_TIME = Indicator(
     name="诉求按时办结率",
     definition="统计期内受理、已办结反馈的诉求工单中，在办理时限内反馈的比例，按承办工会统计。",
     unit="%",
-    parts=(_taken(Q(on_time=True), path=HANDLED), _taken(Q(on_time__isnull=False), path=HANDLED)),
+    parts=(
+        _taken("ro", Q(on_time=True), path=HANDLED),
+        _taken("rr", Q(on_time__isnull=False), path=HANDLED),
+    ),
     finish=ratio,
     kind=FLOW,
     group=GROUP,
@@ -106,8 +112,8 @@ SATISFACTION = Indicator(
     "（不满意重办后再回访的，按最后一次回访计）。",
     unit="%",
     parts=(
-        _taken(Q(satisfied=True), path=HANDLED),
-        _taken(Q(satisfied__isnull=False), path=HANDLED),
+        _taken("rs", Q(satisfied=True), path=HANDLED),
+        _taken("rv", Q(satisfied__isnull=False), path=HANDLED),
     ),
     finish=ratio,
     kind=FLOW,
@@ -119,7 +125,7 @@ BY_CATEGORY = Indicator(
     name="受理诉求工单数（按分类）",
     definition="统计期内受理的诉求工单按分类（小类计入所属大类；省里新增的大类计入“其他分类”）。",
     unit="件",
-    parts=(_taken(category=top_category),),
+    parts=(_taken("rk", category=top_category),),
     categories=CATEGORIES,
     kind=FLOW,
     group=GROUP,
@@ -130,7 +136,7 @@ BY_CHANNEL = Indicator(
     name="受理诉求工单数（按渠道）",
     definition="统计期内受理的诉求工单按受理渠道（12351电话、服务窗口、驿站、网上）。",
     unit="件",
-    parts=(_taken(category=lambda end: F("channel")),),
+    parts=(_taken("rn", category=lambda end: F("channel")),),
     categories=tuple(Channel.choices),
     kind=FLOW,
     group=GROUP,

@@ -36,6 +36,7 @@ from smartunion.servicerequests.models import (
     ServiceCentre,
     ServiceRequest,
 )
+from smartunion.stats import kept
 
 RATE = 0.013
 YEARS = 3
@@ -70,6 +71,7 @@ def run_part(options: SeedOptions) -> list[str]:
     started = time.perf_counter()
     with bulk_transaction():
         report = Generator(options).run()
+        kept.seeded(ServiceRequest)  # the statistics' summaries of their figures
     return [
         f"已生成诉求工单：{report['requests']:,} 件（流转记录 {report['handoffs']:,} 条，"
         f"转为困难帮扶 {report['hardship_files']} 件，职工服务中心 {report['centres']} 个）；"

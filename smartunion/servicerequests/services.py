@@ -26,6 +26,7 @@ from smartunion.members.models import Person
 from smartunion.orgs.models import Organization
 from smartunion.servicerequests.codes import DEFAULT_CATEGORIES, Channel, Urgency
 from smartunion.servicerequests.models import Handoff, RequestCategory, ServiceRequest
+from smartunion.stats import kept
 
 READ_ONLY = "您的账号只有查看权限，不能修改。"
 
@@ -343,15 +344,17 @@ def save_category(
             problems["parent_code"] = f"大类“{parent_code}”不在分类代码表中。"
     if problems:
         raise ValidationError(problems)
-    row, _ = RequestCategory.objects.update_or_create(
-        code=code,
-        defaults={
-            "name": name[:64],
-            "parent": parent,
-            "confidential": bool(confidential),
-            "legal_aid": bool(legal_aid),
-        },
-    )
+    # A category moved under another counts its requests there (the statistics' summaries).
+    with kept.records_changed(ServiceRequest.objects.filter(category__code=code)):
+        row, _ = RequestCategory.objects.update_or_create(
+            code=code,
+            defaults={
+                "name": name[:64],
+                "parent": parent,
+                "confidential": bool(confidential),
+                "legal_aid": bool(legal_aid),
+            },
+        )
     audit.record(
         actor,
         "servicerequests.category",

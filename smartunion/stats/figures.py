@@ -67,9 +67,14 @@ class Row:
 
 
 def children_of(org: Organization):
-    """The direct sub-units, each marked whether a click can go one level further down."""
+    """The direct sub-units, each marked whether a click can go one level further down (not
+    their encrypted chair's phone, which no figure shows)."""
     below = Organization.objects.filter(parent=OuterRef("pk"))
-    return Organization.objects.filter(parent=org).annotate(has_children=Exists(below))
+    return (
+        Organization.objects.filter(parent=org)
+        .defer("chair_phone")
+        .annotate(has_children=Exists(below))
+    )
 
 
 def comparison(indicator: Indicator, org: Organization, on: dt.date) -> list[Row]:

@@ -17,10 +17,12 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
+from django.utils import timezone
 
 from smartunion.stats import summaries
 
@@ -37,11 +39,32 @@ Value = int | float | None | dict[str, int]
 class FromSummary:
     """How a part reads the summaries (stats/summaries.py) where they are kept: the dimension,
     and the category each stored value counts in (None: not counted; "" for a plain figure).
-    A flow sums the rows of its months; a stock all rows up to its month."""
+    A flow sums the rows of its months; a stock all rows up to its month.
+
+    ``dated`` (a records' date field) makes the summaries of this part kept by ``stats.kept``
+    from the part's own declaration (``kept``): the part's numbers by union, month of that
+    date and category, written by the services through casework and rebuilt by
+    ``rebuild_stats``. ``scale`` stores a sum of money in fen (100)."""
 
     dim: str
     values: Callable[[str], str | None]
     flow: bool = False
+    dated: str = ""
+    scale: int = 1
+
+
+def _same(value: str) -> str:
+    return value
+
+
+def kept(dim: str, dated: str, *, scale: int = 1) -> FromSummary:
+    """A flow part's summaries kept from its declaration (``stats.kept``): its ``when(start,
+    end)`` must select the records whose ``dated`` falls in [start, end] (and its own
+    condition), its ``category`` must not depend on the date, ``dim`` is two characters (the
+    member dimensions are one)."""
+    if len(dim) != 2:
+        raise ValueError(f"kept dimension {dim!r}: two characters")
+    return FromSummary(dim, _same, flow=True, dated=dated, scale=scale)
 
 
 def count(where: Q | None = None):
@@ -110,11 +133,24 @@ class Indicator:
 
 
 _INDICATORS: dict[str, Indicator] = {}
+#: The parts whose summaries ``stats.kept`` keeps, by dimension.
+_KEPT: dict[str, Part] = {}
 
 
 def register(*indicators: Indicator) -> None:
     for indicator in indicators:
         _INDICATORS[indicator.code] = indicator
+        for part in indicator.parts:
+            if part.summary is not None and part.summary.dated:
+                known = _KEPT.setdefault(part.summary.dim, part)
+                if known is not part:
+                    raise ValueError(f"two parts keep the summary dimension {part.summary.dim!r}")
+                summaries.register_remainder([part.summary.dim], _kept_remainder)
+
+
+def kept_parts() -> dict[str, Part]:
+    """{dimension: part} of the summaries kept from declarations (``stats.kept``)."""
+    return dict(_KEPT)
 
 
 def all_indicators() -> list[Indicator]:
@@ -138,17 +174,30 @@ def period(indicator: Indicator, on: dt.date) -> tuple[dt.date, dt.date]:
     return (on.replace(month=1, day=1) if indicator.kind == FLOW else on), on
 
 
-def _summarized(part: Part, path: str, *, by_child: bool) -> bool:
+def summarized(part: Part, path: str, *, by_child: bool) -> bool:
+    """Whether ``part`` of the union of ``path`` (and, ``by_child``, of its sub-units) is read
+    from the summaries."""
     return part.summary is not None and summaries.covers(path + ("x" * SEGMENT if by_child else ""))
 
 
-def _from_summary(part: Part, path: str, start: dt.date, end: dt.date, *, by_child: bool) -> dict:
-    """``_read`` from the summaries: subtrees there, the union's own (本级) by difference."""
+def _from_summary(
+    part: Part, path: str, start: dt.date, end: dt.date, *, by_child: bool, subtrees=None
+) -> dict:
+    """``_read`` from the summaries: subtrees there, the union's own (本级) by difference.
+    ``subtrees``: the part's rows already read (``read_kept``)."""
     spec = part.summary
-    if spec.flow:
+    if subtrees is not None:
+        pass
+    elif spec.flow:
         subtrees = summaries.flow(spec.dim, path, start, end, spec.values, by_child=by_child)
     else:
         subtrees = summaries.stock(spec.dim, path, end, spec.values, by_child=by_child)
+    if spec.scale != 1:
+        # A sum of money kept in fen: back to yuan, exactly.
+        subtrees = {
+            key: Counter({c: Decimal(n) / spec.scale for c, n in numbers.items()})
+            for key, numbers in subtrees.items()
+        }
     if not by_child:
         return {"": subtrees.get(path, Counter())}
     own = Counter(subtrees.get(path, Counter()))
@@ -161,14 +210,35 @@ def _from_summary(part: Part, path: str, start: dt.date, end: dt.date, *, by_chi
     return out
 
 
+def read_kept(
+    parts: list[Part], path: str, start: dt.date, end: dt.date, *, by_child: bool
+) -> list[dict]:
+    """``_read`` of several parts kept from their declarations (``FromSummary.dated``), read
+    from the summaries over one period in one read of the rows (a module's figures page)."""
+    rows = summaries.flows(
+        [part.summary.dim for part in parts], path, start, end, by_child=by_child
+    )
+    return [
+        _from_summary(part, path, start, end, by_child=by_child, subtrees=rows[part.summary.dim])
+        for part in parts
+    ]
+
+
 def _read(
     part: Part, path: str, start: dt.date, end: dt.date, *, by_child: bool, exact: bool = False
 ) -> dict:
     """{key: Counter(category → number)}; key is the path of the sub-unit (or of the union
     itself, for its own records) when ``by_child``, else "". From the summaries where the
     part has them and the union keeps them, else from the records."""
-    if not exact and _summarized(part, path, by_child=by_child):
+    if not exact and summarized(part, path, by_child=by_child):
         return _from_summary(part, path, start, end, by_child=by_child)
+    return _read_records(part, path, start, end, by_child=by_child, exact=exact)
+
+
+def _read_records(
+    part: Part, path: str, start: dt.date, end: dt.date, *, by_child: bool, exact: bool = False
+) -> dict:
+    """``_read`` from the records."""
     lookup = part.path if exact else f"{part.path}__startswith"
     qs = part.queryset().filter(**{lookup: path}).filter(part.when(start, end))
     group = []
@@ -188,6 +258,26 @@ def _read(
         less = _read(part.minus, path, start, end, by_child=by_child, exact=exact)
         for key, numbers in less.items():
             out.setdefault(key, Counter()).subtract(numbers)
+    return out
+
+
+def _kept_remainder(
+    dim: str, path: str, by_child: bool, after: dt.date, upto: dt.date
+) -> dict[str, Counter]:
+    """A kept part's numbers of the records dated after ``after`` up to ``upto`` (inside one
+    month), in the summaries' shape: the subtree of ``path`` and, ``by_child``, each sub-unit's.
+    Records are dated no later than today: after today there are none to read."""
+    if after >= timezone.localdate():
+        return {}
+    part = _KEPT[dim]
+    read = _read_records(part, path, after + dt.timedelta(days=1), upto, by_child=by_child)
+    scale = part.summary.scale
+    out: dict[str, Counter] = {path: Counter()}
+    for key, numbers in read.items():
+        numbers = Counter({c: int(n * scale) for c, n in numbers.items()})
+        out[path].update(numbers)
+        if by_child and key != path:
+            out.setdefault(key, Counter()).update(numbers)
     return out
 
 
@@ -229,8 +319,8 @@ def figure(indicator: Indicator, org, on: dt.date, today: dt.date) -> Figure:
         subtree = [Counter({"": getattr(org, name)}) for name in indicator.counters]
         own = [Counter({"": n}) for n in indicator.own_counters(org)]
         return Figure(indicator, indicator.value(subtree), indicator.value(own))
-    if all(_summarized(p, org.path, by_child=False) for p in indicator.parts) and not all(
-        _summarized(p, org.path, by_child=True) for p in indicator.parts
+    if all(summarized(p, org.path, by_child=False) for p in indicator.parts) and not all(
+        summarized(p, org.path, by_child=True) for p in indicator.parts
     ):
         # A county: its subtree from the summaries, its own records (本级) by its path alone,
         # rather than its whole subtree's records grouped by sub-unit.
@@ -303,7 +393,7 @@ def trend(indicator: Indicator, org, end: dt.date, months: int) -> list[tuple[dt
 
 def _monthly(part: Part, path: str, windows, kind: str) -> list[int]:
     """One read of ``part`` (and one of its ``minus``): its number for each window."""
-    if _summarized(part, path, by_child=False):
+    if summarized(part, path, by_child=False):
         return _monthly_from_summary(part, path, windows, kind)
     qs = part.queryset().filter(**{f"{part.path}__startswith": path})
     aggregates = {}

@@ -64,7 +64,7 @@ class Summary(models.Model):
     dim = models.CharField("维度", max_length=2)
     month = models.IntegerField("月份")  # year × 12 + month − 1
     value = models.CharField("分组", max_length=24, blank=True)
-    n = models.IntegerField("变化数")
+    n = models.BigIntegerField("变化数")  # a sum of money in fen overflows 32 bits
 
     class Meta:
         verbose_name = "会员统计汇总"

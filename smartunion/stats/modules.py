@@ -93,10 +93,24 @@ def read_together(
     gives for each — in one grouped read per records table and path: every part of those
     indicators is a conditional measure of that read (its ``when``, and a category of a
     breakdown, as the aggregate's filter), the way a trend reads all its months at once. A
-    part with a ``minus`` read is read on its own (``numbers_by_key``)."""
+    part with a ``minus`` read is read on its own (``numbers_by_key``). Where the union keeps
+    summaries for its sub-units (a province, a city), the parts kept from their declarations
+    are read from the summaries instead, in one read of their rows (``indicators.read_kept``)."""
     out: dict[str, dict[str, list[Counter]]] = {}
     groups: dict[tuple[Any, str], list[tuple[Indicator, int, Any, dt.date, dt.date]]] = {}
+    kept: dict[tuple[dt.date, dt.date], list[tuple[Indicator, int, Any]]] = {}
     for indicator in shown:
+        if all(
+            part.summary is not None
+            and part.summary.dated
+            and indicators.summarized(part, org.path, by_child=True)
+            for part in indicator.parts
+        ):
+            # A province or a city: from the summaries, one read of their rows for all.
+            out[indicator.code] = {}
+            for i, part in enumerate(indicator.parts):
+                kept.setdefault(indicators.period(indicator, on), []).append((indicator, i, part))
+            continue
         if any(part.minus is not None for part in indicator.parts):
             out[indicator.code] = indicators.numbers_by_key(indicator, org.path, on, by_child=True)
             continue
@@ -106,6 +120,15 @@ def read_together(
             groups.setdefault((part.queryset().model, part.path), []).append(
                 (indicator, i, part, start, end)
             )
+    for (start, end), entries in kept.items():
+        reads = indicators.read_kept(
+            [part for _, _, part in entries], org.path, start, end, by_child=True
+        )
+        for (indicator, i, _), read in zip(entries, reads, strict=True):
+            for key, numbers in read.items():
+                out[indicator.code].setdefault(key, [Counter() for _ in indicator.parts])[i] = (
+                    numbers
+                )
     for (_, lookup), entries in groups.items():
         qs = entries[0][2].queryset()
         qs = qs.filter(reduce(or_, (part.when(start, end) for _, _, part, start, end in entries)))
@@ -161,7 +184,8 @@ def year_figures(
             text = "" if indicator.is_breakdown else display(indicator, value)
             url = indicator.list_url(org) if indicator.list_url and is_scope else ""
             out[indicator.code] = Shown(indicator, value, text, url)
-        subs = [*figures.children_of(org).order_by("path"), None]
+        # Hundreds of sub-units under a city without counties (嘉峪关): only what the rows show.
+        subs = [*figures.children_of(org).only("name", "path").order_by("path"), None]
         for sub in subs:
             key = sub.path if sub is not None else org.path
             values = []

@@ -111,17 +111,41 @@ def add(cells: Mapping[tuple[str, str, int, str], int]) -> None:
         cursor.executemany(sql, rows)
 
 
-def stored() -> Cells:
-    """Every row as it is (the check)."""
+def stored(dims: Iterable[str]) -> Cells:
+    """Every row of these dimensions as it is (the check)."""
     return Counter(
         {
             (path, dim, month, value): n
-            for path, dim, month, value, n in Summary.objects.values_list(
-                "path", "dim", "month", "value", "n"
-            ).iterator(chunk_size=20000)
+            for path, dim, month, value, n in Summary.objects.filter(dim__in=list(dims))
+            .values_list("path", "dim", "month", "value", "n")
+            .iterator(chunk_size=20000)
             if n
         }
     )
+
+
+Drift = list[tuple[tuple[str, str, int, str], int, int]]
+
+
+def check(
+    dims: Iterable[str],
+    recount: Callable[[], Cells],
+    rebuild: Callable[[], int],
+    *,
+    fix: bool = False,
+) -> Drift:
+    """The rows of ``dims`` that differ from ``recount()``: (cell, kept, recounted); with
+    ``fix``, ``rebuild()`` replaces them (``manage.py rebuild_stats --check [--fix]``)."""
+    expected = recount()
+    kept = stored(dims)
+    drift = [
+        (cell, kept.get(cell, 0), expected.get(cell, 0))
+        for cell in sorted(kept.keys() | expected.keys())
+        if kept.get(cell, 0) != expected.get(cell, 0)
+    ]
+    if drift and fix:
+        rebuild()
+    return drift
 
 
 def fan_out(cells: Mapping[tuple[str, str, int, str], int]) -> Cells:
@@ -136,9 +160,13 @@ def fan_out(cells: Mapping[tuple[str, str, int, str], int]) -> Cells:
 # ---- reading ----------------------------------------------------------------------------------
 
 
-def _rows(dim: str, path: str, *, by_child: bool):
+def _rows(dim: str | list[str], path: str, *, by_child: bool):
     level = len(path) // SEGMENT
-    qs = Summary.objects.filter(dim=dim)
+    qs = (
+        Summary.objects.filter(dim__in=dim)
+        if isinstance(dim, list)
+        else Summary.objects.filter(dim=dim)
+    )
     if by_child:
         return qs.filter(level__in=[level, level + 1], path__gte=path, path__lt=path + HIGH)
     return qs.filter(level=level, path=path)
@@ -216,6 +244,27 @@ def _summed(dim, path, start: dt.date | None, end: dt.date, values, *, by_child:
             out.setdefault(row["path"], Counter())[category] += row["_n"]
     _add_changes(out, dim, path, window, values, by_child=by_child)
     return out
+
+
+def flows(
+    dims: list[str], path: str, start: dt.date, end: dt.date, *, by_child: bool
+) -> dict[str, dict[str, Counter]]:
+    """``flow`` of several dimensions at once, every stored value its own category: {dim:
+    {subtree path: Counter(value → number)}}, one read of the rows for all of them."""
+    limit, window = _window(end)
+    rows = _rows(dims, path, by_child=by_child).filter(
+        month__lte=limit, month__gte=month_index(start)
+    )
+    out: dict[str, dict[str, Counter]] = {dim: {path: Counter()} for dim in dims}
+    for row in rows.values("dim", "path", "value").annotate(_n=Sum("n")).order_by():
+        out[row["dim"]].setdefault(row["path"], Counter())[row["value"]] += row["_n"]
+    for dim in dims:
+        _add_changes(out[dim], dim, path, window, _same, by_child=by_child)
+    return out
+
+
+def _same(value: str) -> str:
+    return value
 
 
 def by_month(

@@ -20,7 +20,7 @@ from django.views.generic import TemplateView
 from smartunion.core.forms import apply_service_errors
 from smartunion.core.views_mixins import ScopedViewMixin
 from smartunion.orgs.models import Organization
-from smartunion.stats import api, figures, indicators, report, services
+from smartunion.stats import api, figures, indicators, maps, report, services
 from smartunion.stats import year as year_figures
 from smartunion.stats.forms import OverrideForm
 from smartunion.stats.indicators import Figure, Indicator
@@ -189,7 +189,12 @@ class CompareView(StatsView):
                 }
             )
         total = indicators.figure(indicator, org, on, timezone.localdate())
+        shown = [
+            {"org": row["org"], "url": row["url"], "value": data_row["value"]}
+            for row, data_row in zip(rows, data["rows"], strict=True)
+        ]
         ctx.update(
+            map=maps.comparison_map(org, indicator, shown),
             indicator=indicator,
             indicator_error=indicator_error,
             data=data,

@@ -62,6 +62,13 @@ PROVINCES: dict[str, ProvinceMaps] = {
 }
 
 
+#: Names in the packages' files that have changed since (file → today's GB/T 2260 name): the
+#: shapes are of about 2015, 华亭县 became 华亭市 in 2018 on the same line.
+RENAMED = {"华亭县": "华亭市"}
+#: Today's name → the name in the files.
+FILE_NAMES = {today: old for old, today in RENAMED.items()}
+
+
 def province_maps(province: str | None = None) -> ProvinceMaps | None:
     return PROVINCES.get(province or settings.SMARTUNION_PROVINCE)
 

@@ -29,6 +29,7 @@ from smartunion.members.models import (
 from smartunion.orgs import counters
 from smartunion.orgs.models import GRASSROOTS_KINDS, Kind, Organization, Status
 from smartunion.personas import World, make_org
+from smartunion.stats import kept
 from smartunion.venues.models import SIX_HAS_FIELDS, Venue, VenueKind, VenueStatus
 
 START = dt.date(2016, 1, 1)
@@ -98,6 +99,7 @@ def seed(world: World, rng: random.Random, *, members: int = 40) -> list[Organiz
 
     seed_cases(rng, [world.province, world.city, world.county_a, world.county_b, *unions])
     member_summaries.rebuild()
+    kept.rebuild()  # written outside the services, like the seed's
     return unions
 
 

@@ -32,6 +32,22 @@ def bar_position(page, row: int):
     )
 
 
+#: A point inside 兰州市 (longitude, latitude).
+LANZHOU = [103.7, 36.4]
+
+
+def click_area(page, lnglat):
+    """Click the comparison's map where a place is drawn."""
+    x, y = page.evaluate(
+        """(lnglat) => {
+          const chart = echarts.getInstanceByDom(document.getElementById("stats-map"));
+          return chart.convertToPixel({seriesIndex: 0}, lnglat);
+        }""",
+        lnglat,
+    )
+    page.locator("#stats-map").click(position={"x": x, "y": y})
+
+
 @pytest.mark.browser
 def test_the_statistics_at_1280_px(browser, live_server, seeded):
     ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
@@ -47,8 +63,18 @@ def test_the_statistics_at_1280_px(browser, live_server, seeded):
     expect(page.get_by_role("heading", name="会员人数（按性别）")).to_be_visible()
     screenshot(page, "stats-overview")
 
-    # The figure opens its comparison; a click on the bar goes one level down.
+    # The figure opens its comparison, with the map of the cities coloured by it; a click on
+    # an area goes one level down, as a click on the bar does.
     page.locator(".stat", has_text="会员人数").first.get_by_role("link").first.click()
+    expect(page.locator("#stats-chart[data-rendered]")).to_have_count(1)
+    expect(page.locator("#stats-map[data-rendered] canvas")).to_have_count(1)
+    page.locator("#stats-map").scroll_into_view_if_needed()
+    screenshot(page, "stats-map")
+    click_area(page, LANZHOU)
+    expect(page.locator("h1")).to_have_text("统计分析 · 兰州市总工会")
+    expect(page.locator("#stats-map[data-rendered] canvas")).to_have_count(1)
+    screenshot(page, "stats-map-city")
+    page.go_back()
     expect(page.locator("#stats-chart[data-rendered]")).to_have_count(1)
     x, y = bar_position(page, 0)
     page.mouse.click(x, y)
@@ -111,4 +137,11 @@ def test_the_statistics_on_a_phone(browser, live_server, seeded):
     box = page.locator("#stats-chart").bounding_box()
     assert box["width"] <= 390
     screenshot(page, "stats-compare-phone")
+    # The map of the counties fits the phone, its legend inside it.
+    expect(page.locator("#stats-map[data-rendered] canvas")).to_have_count(1)
+    box = page.locator("#stats-map").bounding_box()
+    assert box["width"] <= 390
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
+    page.locator("#stats-map").scroll_into_view_if_needed()
+    screenshot(page, "stats-map-phone")
     ctx.close()

@@ -10,6 +10,7 @@ from django.db import transaction
 from smartunion.core import audit
 from smartunion.members import summaries as member_summaries
 from smartunion.orgs import counters
+from smartunion.stats import kept as kept_summaries
 
 SHOWN = 20
 DIM_LABELS = {
@@ -21,12 +22,31 @@ DIM_LABELS = {
     "w": "农民工",
     "n": "新就业形态",
     "v": "会籍变动",
+    # The case modules' figures kept from their indicators (stats.kept, decision 0025).
+    "rt": "受理诉求工单",
+    "rx": "已办结诉求工单",
+    "rh": "承办诉求工单",
+    "ro": "按时反馈诉求工单",
+    "rr": "已反馈诉求工单",
+    "rs": "回访满意诉求工单",
+    "rv": "已回访诉求工单",
+    "rk": "诉求工单（按分类）",
+    "rn": "诉求工单（按渠道）",
+    "lc": "法律援助案件",
+    "lx": "已结案法律援助案件",
+    "lm": "挽回经济损失（分）",
+    "lw": "农民工讨薪案件",
+    "lp": "法律援助涉及职工人数",
+    "lt": "法律援助案件（按援助事由）",
+    "lf": "法律援助案件（按援助形式）",
+    "lr": "法律援助案件（按结案结果）",
 }
 
 
 class Command(BaseCommand):
     help = (
-        "按会籍、会员和会籍变动记录重新计算统计汇总表（省、市州、县区工会按月的变化数）。"
+        "按会籍、会员和会籍变动记录，以及诉求工单、法律援助案件，重新计算统计汇总表"
+        "（省、市州、县区工会按月的变化数）。"
         "--check 与重新计算的结果比对，报告不一致之处（有差异时以非零状态退出），--check --fix "
         "比对并修正。"
     )
@@ -41,13 +61,15 @@ class Command(BaseCommand):
             # Writers hold the counters' root lock until they commit: none is half-counted.
             counters.lock_roots()
             if not options["check"]:
-                rows = member_summaries.rebuild()
+                rows = member_summaries.rebuild() + kept_summaries.rebuild()
                 self.stdout.write(
                     f"summaries rebuilt: {rows} rows in {time.perf_counter() - start:.1f} s "
                     f"统计汇总表已重建（{rows} 行）。"
                 )
                 return
-            drift = member_summaries.check(fix=options["fix"])
+            drift = member_summaries.check(fix=options["fix"]) + kept_summaries.check(
+                fix=options["fix"]
+            )
             if drift and options["fix"]:
                 audit.record(
                     None,

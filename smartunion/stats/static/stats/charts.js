@@ -63,8 +63,66 @@
     });
   }
   window.addEventListener("resize", function () { chart.resize(); });
+  drawMap();
   // Marked once drawn (after the animation): the browser tests click on the bars then.
   chart.on("finished", function () { el.setAttribute("data-rendered", "1"); });
+
+  // The map of the comparison (stats/maps.py): the areas coloured by the figure from the
+  // offline boundaries of the venue map; a click on an area goes one level down.
+  function drawMap() {
+    var box = document.getElementById("stats-map");
+    var mapSource = document.getElementById("stats-map-data");
+    if (!box || !mapSource) return;
+    var m = JSON.parse(mapSource.textContent);
+    fetch(m.url, { headers: { Accept: "application/json" } }).then(function (r) {
+      if (!r.ok) throw new Error(m.url + " " + r.status);
+      return r.json();
+    }).then(function (geo) {
+      if (m.decode && window.SmartunionBoundaries) geo = SmartunionBoundaries.decode(geo);
+      echarts.registerMap(m.key, geo);
+      var values = m.areas.map(function (a) { return a.value; })
+        .filter(function (v) { return v !== null && v !== undefined; });
+      var max = values.length ? Math.max.apply(null, values) : 1;
+      var min = values.length ? Math.min.apply(null, values) : 0;
+      if (max === min) { min = Math.min(0, min); max = max || 1; }
+      var hrefs = {};
+      m.areas.forEach(function (a) { hrefs[a.name] = a.href; });
+      var map = echarts.init(box, null, { renderer: "canvas" });
+      var narrow = box.clientWidth < 500;
+      // Marked once drawn: the browser tests click on the areas then.
+      map.on("finished", function () { box.setAttribute("data-rendered", "1"); });
+      map.setOption({
+        tooltip: {
+          trigger: "item",
+          formatter: function (p) {
+            var d = p.data;
+            return d ? d.label + "：" + d.text : p.name + "：—";
+          }
+        },
+        visualMap: {
+          type: "continuous", min: min, max: max, calculable: false,
+          left: 8, bottom: 8, itemHeight: narrow ? 90 : 140, text: ["高", "低"],
+          formatter: function (v) { return fmt(v); },
+          inRange: { color: ["#fde9e4", "#f4a582", "#d6604d", "#b2182b", "#67001f"] }
+        },
+        series: [{
+          type: "map", map: m.key, roam: false, selectedMode: false,
+          top: 12, bottom: 12, left: narrow ? 56 : 96, right: 12,
+          label: { show: !narrow, fontSize: 10, color: "#333" },
+          emphasis: { label: { show: true }, itemStyle: { areaColor: "#ffd166" } },
+          itemStyle: { areaColor: "#e5e7eb", borderColor: "#7b8794", borderWidth: 0.8 },
+          data: m.areas.map(function (a) {
+            return { name: a.name, value: a.value === null ? NaN : a.value, label: a.label, text: a.text };
+          })
+        }]
+      });
+      map.on("click", function (p) {
+        var href = hrefs[p.name];
+        if (href) window.location.href = href;
+      });
+      window.addEventListener("resize", function () { map.resize(); });
+    }).catch(function () { box.hidden = true; });
+  }
 
   var table = document.getElementById("stats-table");
   if (!table) return;

@@ -1,0 +1,175 @@
+"""Summaries kept from the indicators' own declarations (decision 0025): the monthly rows of
+``stats.Summary`` (decision 0020) for the flow parts that declare ``summary=kept(dim, dated)``
+— the service requests' and the legal-aid cases' figures — so that a province's or a city's
+figures page reads a few hundred summary rows instead of a year's records joined to the unions.
+
+A record's cells are what the part counts of it: under the summary keys above its union (the
+part's ``path``), in the month of its ``dated`` field, in its category, measured by the part's
+own measure (a count, or a sum; money in fen). The same grouped read computes the cells of a
+few records (``before`` / ``after`` around a write: casework's ``open_case`` and
+``transition`` call them, so every service of a case module keeps its rows in its own
+transaction) and of all of them (``recount``, ``rebuild``, ``check``: ``manage.py
+rebuild_stats``). A part's reading side is ``indicators._from_summary`` and, for the rest of a
+month, ``indicators._kept_remainder``.
+
+This module imports no domain app: the parts come from the indicators' registry.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable
+from contextlib import contextmanager
+
+from django.db import connection
+from django.db.models import ExpressionWrapper, IntegerField, Q, QuerySet
+from django.db.models import Value as SqlValue
+from django.db.models.functions import ExtractMonth, ExtractYear, Substr
+
+from smartunion.stats import indicators, summaries
+from smartunion.stats.indicators import Part
+from smartunion.stats.models import Summary
+
+#: Every record's date falls in this period (a part's ``when`` without its period).
+EVER = (dt.date(1, 1, 1), dt.date(9999, 12, 31))
+
+
+def parts_by_model() -> dict[type, list[tuple[str, Part]]]:
+    """{model: [(dimension, part)]} of the kept parts."""
+    out: dict[type, list[tuple[str, Part]]] = {}
+    for dim, part in sorted(indicators.kept_parts().items()):
+        out.setdefault(part.queryset().model, []).append((dim, part))
+    return out
+
+
+def dims() -> list[str]:
+    return sorted(indicators.kept_parts())
+
+
+def _cells(parts: list[tuple[str, Part]], records: QuerySet) -> Counter:
+    """The fanned-out cells of ``records`` for ``parts`` (all of one model): one grouped read
+    whose columns are each part's key (its union's path down to the summaries' depth), month
+    and category, and whose measures are each part's measure under its condition."""
+    limit = summaries.DEPTH * summaries.SEGMENT
+    columns, measures = {}, {}
+    for i, (_, part) in enumerate(parts):
+        dated = part.summary.dated
+        columns[f"k{i}"] = Substr(part.path, 1, limit)
+        columns[f"m{i}"] = ExpressionWrapper(
+            ExtractYear(dated) * 12 + ExtractMonth(dated) - 1, output_field=IntegerField()
+        )
+        columns[f"c{i}"] = part.category(EVER[1]) if part.category is not None else SqlValue("")
+        measures[f"n{i}"] = part.measure(part.when(*EVER))
+    rows = records.annotate(**columns).values(*columns).annotate(**measures).order_by()
+    cells: Counter = Counter()
+    for row in rows:
+        for i, (dim, part) in enumerate(parts):
+            n, key = row[f"n{i}"], row[f"k{i}"]
+            if not n or not key:
+                continue
+            value = "" if part.category is None else str(row[f"c{i}"])
+            cells[key, dim, row[f"m{i}"], value] += int(n * part.summary.scale)
+    return summaries.fan_out(cells)
+
+
+def _of(model, ids: Iterable[int]) -> Counter:
+    parts = parts_by_model().get(model)
+    ids = list(ids)
+    if not parts or not ids:
+        return Counter()
+    return _cells(parts, parts[0][1].queryset().filter(pk__in=ids))
+
+
+def before(model, ids: Iterable[int]) -> Counter:
+    """The cells of these records before a write (nothing for a model without kept parts);
+    hand them to ``after`` once the write is done, in the same transaction."""
+    return _of(model, ids)
+
+
+def after(counted: Counter, model, ids: Iterable[int]) -> None:
+    """Their cells before (``counted``) off, their cells now on."""
+    if not indicators.kept_parts():
+        return
+    change = Counter(_of(model, ids))
+    change.subtract(counted)
+    summaries.add(change)
+
+
+def added(model, ids: Iterable[int]) -> None:
+    """Records just written (none of them counted before)."""
+    summaries.add(_of(model, ids))
+
+
+def seeded(model) -> None:
+    """Every record of ``model``, written in bulk by a seed that counted none of them."""
+    parts = parts_by_model().get(model)
+    if parts:
+        summaries.add(_cells(parts, parts[0][1].queryset()))
+
+
+@contextmanager
+def records_changed(records: QuerySet):
+    """Around a write that changes what ``records`` (a queryset, read before and after) count
+    in (a category of the code list moved under another, a union's subtree moved)."""
+    parts = parts_by_model().get(records.model)
+    if not parts:
+        yield
+        return
+    ids = list(records.values_list("pk", flat=True))
+    counted = _of(records.model, ids)
+    yield
+    change = Counter(_of(records.model, ids))
+    change.subtract(counted)
+    summaries.add(change)
+
+
+@contextmanager
+def subtree_moved(old_path: str, new_path: str):
+    """Around a move of the union of ``old_path`` to ``new_path``: the rows of the records
+    under it leave the keys above the old place and join those above the new one (nothing to
+    do when both places share their keys)."""
+    limit = summaries.DEPTH * summaries.SEGMENT
+    if old_path[:limit] == new_path[:limit] and len(old_path) > limit:
+        yield
+        return
+    models = parts_by_model()
+    ids = {}
+    for model, parts in models.items():
+        under = Q()
+        for lookup in {part.path for _, part in parts}:
+            under |= Q(**{f"{lookup}__startswith": old_path})
+        ids[model] = list(model.objects.filter(under).values_list("pk", flat=True))
+    counted = {model: _of(model, ids[model]) for model in models}
+    yield
+    for model in models:
+        change = Counter(_of(model, ids[model]))
+        change.subtract(counted[model])
+        summaries.add(change)
+
+
+# ---- rebuild and check --------------------------------------------------------------------------
+
+
+def recount() -> Counter:
+    """Every kept row computed afresh from the records."""
+    out: Counter = Counter()
+    for parts in parts_by_model().values():
+        out.update(_cells(parts, parts[0][1].queryset()))
+    return Counter({cell: n for cell, n in out.items() if n})
+
+
+def rebuild() -> int:
+    """The kept rows replaced by a recount; returns their number."""
+    Summary.objects.filter(dim__in=dims()).delete()
+    cells = recount()
+    summaries.add(cells)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(Summary._meta.db_table)}")
+    return len(cells)
+
+
+def check(*, fix: bool = False) -> summaries.Drift:
+    """The kept rows that differ from a recount: (cell, kept, recounted); ``fix`` rebuilds."""
+    return summaries.check(dims(), recount, rebuild, fix=fix)

@@ -1,0 +1,33 @@
+"""The summaries of the service requests' and legal-aid figures (stats.kept, decision 0025):
+the rows hold sums of money in fen too (64 bits), filled from the records that exist."""
+
+from django.db import migrations, models
+
+
+def fill(apps, schema_editor):
+    from smartunion.stats import kept
+
+    kept.rebuild()
+
+
+def empty(apps, schema_editor):
+    from smartunion.stats import kept
+
+    apps.get_model("stats", "Summary").objects.filter(dim__in=kept.dims()).delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("stats", "0003_fill_summaries"),
+        ("servicerequests", "0005_figures_index"),
+        ("legalaid", "0001_legal_aid_cases"),
+    ]
+
+    operations = [
+        migrations.AlterField(
+            model_name="summary",
+            name="n",
+            field=models.BigIntegerField(verbose_name="变化数"),
+        ),
+        migrations.RunPython(fill, empty, elidable=False),
+    ]
