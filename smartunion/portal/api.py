@@ -16,7 +16,7 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import field_validator
 
-from smartunion.core.api import BearerToken, api_errors
+from smartunion.core.api import BearerToken, StrictSchema, api_errors
 from smartunion.core.idnumber import mask_phone, normalize_phone
 from smartunion.core.ratelimit import AddressRate
 from smartunion.members.models import Person
@@ -69,7 +69,7 @@ class PortalMeOut(Schema):
     name_masked: str
 
 
-class PortalBindIn(Schema):
+class PortalBindIn(StrictSchema):
     name: str
     id_number: str
 
