@@ -114,10 +114,13 @@ class VerifyOut(Schema):
     throttle=AddressRate("portal-code", "SMARTUNION_PORTAL_CODE_RATE"),
     url_name="portal_auth_code",
 )
-@api_errors(429)
+@api_errors(400, 429)
 def request_code(request, payload: PortalCodeIn):
     """Send a 6-digit sign-in code to ``phone`` (valid 5 minutes)."""
-    signin.send_code(payload.phone)
+    try:
+        signin.send_code(payload.phone)
+    except signin.SignInError as exc:  # the SMS provider refused or is unreachable
+        raise HttpError(400, exc.message) from None
     return Status(202, None)
 
 

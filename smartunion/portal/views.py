@@ -90,7 +90,7 @@ def signin_page(request):
         else:
             try:
                 signin.send_code(phone)
-            except TooManyRequests as exc:
+            except (TooManyRequests, signin.SignInError) as exc:
                 context["error"] = exc.message
             else:
                 context["code_sent"] = True
