@@ -10,7 +10,6 @@ personal data (the outcome only). Staff who may change the person undo a binding
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
@@ -18,17 +17,16 @@ from django.utils import timezone
 from smartunion.core import audit, ratelimit
 from smartunion.core.errors import TooManyRequests
 from smartunion.members.models import Person
-from smartunion.members.services import check_id_number, id_blind_index
+from smartunion.members.services import check_name_and_id_number, id_blind_index
 from smartunion.portal.models import WorkerBinding, WorkerToken
+from smartunion.portal.signin import SignInError
 
 NOT_VERIFIED = "信息核验未通过，请携带身份证到所在工会办理。"
 TOO_MANY = "核验次数过多，请稍后再试，或携带身份证到所在工会办理。"
 
 
-class BindError(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class BindError(SignInError):
+    """A binding refused: ``message`` is NOT_VERIFIED, whatever did not match."""
 
 
 def bound_person(worker: WorkerToken) -> Person | None:
@@ -58,12 +56,7 @@ def bind(worker: WorkerToken, name: str, id_number: str, now=None) -> Person:
     signed-in number. ``ValidationError`` on a malformed number (the same message as in every
     form), ``TooManyRequests`` past the worker's rate, ``BindError(NOT_VERIFIED)`` otherwise."""
     now = now or timezone.now()
-    name = "".join((name or "").split())
-    if not name:
-        raise ValidationError({"name": "请填写姓名。"})
-    if not (id_number or "").strip():
-        raise ValidationError({"id_number": "请填写身份证号码。"})
-    ident = check_id_number(id_number)
+    name, ident = check_name_and_id_number(name, id_number)
     rate = ratelimit.parse_rate(settings.SMARTUNION_PORTAL_BIND_RATE)
     if rate is not None:
         count, left = ratelimit.hit(f"portal-bind:{worker.phone_index}", rate[1], now.timestamp())

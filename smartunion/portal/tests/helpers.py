@@ -11,7 +11,7 @@ from smartunion.core.testing import new_id_number
 from smartunion.members.models import Membership
 from smartunion.members.services import PersonData, register_member
 from smartunion.orgs.models import Kind
-from smartunion.personas import make_org
+from smartunion.personas import ensure_regions, make_org
 from smartunion.portal import signin
 
 PHONE = "13912345678"
@@ -27,6 +27,7 @@ class Member:
 
 
 def make_member(phone: str = PHONE, name: str = NAME) -> Member:
+    ensure_regions()
     province = make_org("甘肃省总工会", None, Kind.PROVINCE, "620000")
     union = make_org("兰州第一机械厂工会", province, Kind.SINGLE, "620102")
     root = User.objects.create_superuser("root_portal", password="x")  # noqa: S106 - a fixture
