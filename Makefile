@@ -62,7 +62,7 @@ demo: migrate ## load the demo data set (once) and create the demo accounts
 
 run: demo ## install, migrate, load demo data, serve http://$(HOST):$(PORT) with the task worker
 	@echo "serving http://$(HOST):$(PORT)  (Ctrl-C stops the server and the task worker)"
-	@echo "职工之家 API: POST /api/v1/portal/auth/code {\"phone\": \"13900001111\"}; the SMS code lands in $(CURDIR)/var/sms-outbox/ (one file per message)"
+	@echo "职工之家: http://$(HOST):$(PORT)/portal/ — sign in as 13900001111; the SMS code lands in $(CURDIR)/var/sms-outbox/ (one file per message); bind with the demo member printed above (马兰花)"
 	@$(MANAGE) db_worker & worker=$$!; \
 	trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 	SMARTUNION_OTP_REQUIRED=$(DEMO_OTP) $(MANAGE) runserver $(HOST):$(PORT)

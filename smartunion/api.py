@@ -22,6 +22,7 @@ from smartunion.legalaid.api import router as legalaid_router
 from smartunion.members.api import router as members_router
 from smartunion.orgs.api import router as orgs_router
 from smartunion.portal.api import router as portal_router
+from smartunion.portal.api import verify_router
 from smartunion.regions.api import router as regions_router
 from smartunion.servicerequests.api import LABELS as request_labels
 from smartunion.servicerequests.api import router as requests_router
@@ -54,6 +55,9 @@ api.add_router("/requests", requests_router)
 register_labels("/requests", request_labels)
 api.add_router("/stats", stats_router)
 api.add_router("/portal", portal_router)
-register_labels("/portal", {"phone": "手机号", "code": "验证码"})
+register_labels(
+    "/portal", {"phone": "手机号", "code": "验证码", "name": "姓名", "id_number": "身份证号码"}
+)
+api.add_router("/verify", verify_router)
 register_labels("/stats", stats_labels)
 register_labels("/calendar", {"start": "起算日", "working_days": "工作日数"})

@@ -103,9 +103,14 @@ class World:
         return bulk.bulk_register(records, actor=self.province_admin, batch_size=batch_size)
 
 
-def build_world() -> World:
+def ensure_regions() -> None:
+    """The divisions, loaded again if a transactional test's flush emptied them."""
     if not Region.objects.filter(code="620102").exists():
         load_regions()
+
+
+def build_world() -> World:
+    ensure_regions()
     province = make_org("甘肃省总工会", None, Kind.PROVINCE, "620000")
     city = make_org("兰州市总工会", province, Kind.CITY, "620100")
     county_a = make_org("城关区总工会", city, Kind.COUNTY, "620102")

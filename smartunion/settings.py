@@ -34,6 +34,8 @@ if _missing:
 SECRET_KEY = env_str("SECRET_KEY")
 SMARTUNION_PII_KEYS = env_str("SMARTUNION_PII_KEYS")
 SMARTUNION_INDEX_KEY = env_str("SMARTUNION_INDEX_KEY")
+# 电子会员证 signing keys, "<key id>:<base64 key>" pairs: the first signs, all verify.
+SMARTUNION_ECARD_KEYS = env_str("SMARTUNION_ECARD_KEYS")
 # "sm4" (国密 SM4-GCM + HMAC-SM3, the default) or "aes" (AES-256-GCM + HMAC-SHA256).
 SMARTUNION_CRYPTO = env_str("SMARTUNION_CRYPTO", "sm4")
 if SMARTUNION_CRYPTO not in ("sm4", "aes"):
@@ -65,7 +67,18 @@ SMARTUNION_TRANSFER_LOOKUP_RATE = env_str("SMARTUNION_TRANSFER_LOOKUP_RATE", "20
 # and per number, the sender (a dotted SmsSender class) and the file outbox it writes to.
 SMARTUNION_PORTAL_CODE_RATE = env_str("SMARTUNION_PORTAL_CODE_RATE", "100/m")
 SMARTUNION_PORTAL_PHONE_RATE = env_str("SMARTUNION_PORTAL_PHONE_RATE", "5/h")
+# Real-name binding attempts per worker (a number), and the public 会员证核验 per address.
+SMARTUNION_PORTAL_BIND_RATE = env_str("SMARTUNION_PORTAL_BIND_RATE", "5/h")
+SMARTUNION_VERIFY_RATE = env_str("SMARTUNION_VERIFY_RATE", "60/m")
 SMARTUNION_SMS_SENDER = env_str("SMARTUNION_SMS_SENDER", "smartunion.portal.sms.FileOutbox")
+# smartunion.portal.sms.TencentSms: the API key pair (secrets: use NAME_FILE), the SMS app, the
+# approved signature and the template of the sign-in code ({1} the code, {2} the minutes).
+SMARTUNION_TENCENT_SMS_SECRET_ID = env_str("SMARTUNION_TENCENT_SMS_SECRET_ID", "")
+SMARTUNION_TENCENT_SMS_SECRET_KEY = env_str("SMARTUNION_TENCENT_SMS_SECRET_KEY", "")
+SMARTUNION_TENCENT_SMS_APP_ID = env_str("SMARTUNION_TENCENT_SMS_APP_ID", "")
+SMARTUNION_TENCENT_SMS_SIGN_NAME = env_str("SMARTUNION_TENCENT_SMS_SIGN_NAME", "")
+SMARTUNION_TENCENT_SMS_TEMPLATE_ID = env_str("SMARTUNION_TENCENT_SMS_TEMPLATE_ID", "")
+SMARTUNION_TENCENT_SMS_REGION = env_str("SMARTUNION_TENCENT_SMS_REGION", "ap-guangzhou")
 SMARTUNION_SMS_OUTBOX = Path(env_str("SMARTUNION_SMS_OUTBOX", str(VAR_DIR / "sms-outbox")))
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEVELOPMENT else [])

@@ -5,6 +5,8 @@ from django.urls import include, path
 from smartunion.api import api
 from smartunion.casework.urls import public_urlpatterns as notice_urls
 from smartunion.core.views import healthz
+from smartunion.portal.urls import staff_urlpatterns as portal_staff_urls
+from smartunion.portal.urls import verify_urlpatterns
 from smartunion.venues.views import nearby_page
 
 urlpatterns = [
@@ -22,6 +24,9 @@ urlpatterns = [
     path("stats/", include("smartunion.stats.urls")),
     path("gongshi/", include((notice_urls, "gongshi"))),
     path("nearby/", nearby_page, name="nearby"),
+    path("portal/", include("smartunion.portal.urls")),
+    path("portal-bindings/", include((portal_staff_urls, "portal_staff"))),
+    *verify_urlpatterns,
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -51,7 +51,10 @@ def _b64key(raw: str, name: str) -> bytes:
         raise ImproperlyConfigured(f"{name}: not valid base64") from exc
 
 
-def parse_keys(spec: str, algorithm: str) -> tuple[str, dict[str, bytes]]:
+def parse_keys(
+    spec: str, algorithm: str = "", name: str = "SMARTUNION_PII_KEYS"
+) -> tuple[str, dict[str, bytes]]:
+    """ "id:base64key,…" (the setting ``name``) → (the first key's id, {id: key})."""
     keys: dict[str, bytes] = {}
     order: list[str] = []
     for part in spec.split(","):
@@ -59,17 +62,17 @@ def parse_keys(spec: str, algorithm: str) -> tuple[str, dict[str, bytes]]:
         if not part:
             continue
         if ":" not in part:
-            raise ImproperlyConfigured("SMARTUNION_PII_KEYS: each key is 'id:base64key'")
+            raise ImproperlyConfigured(f"{name}: each key is 'id:base64key'")
         kid, raw = part.split(":", 1)
         if not kid.isalnum() or kid in keys:
-            raise ImproperlyConfigured(f"SMARTUNION_PII_KEYS: bad or repeated key id {kid!r}")
-        key = _b64key(raw, "SMARTUNION_PII_KEYS")
+            raise ImproperlyConfigured(f"{name}: bad or repeated key id {kid!r}")
+        key = _b64key(raw, name)
         if len(key) < 32:
-            raise ImproperlyConfigured("SMARTUNION_PII_KEYS: keys must be 32 random bytes")
+            raise ImproperlyConfigured(f"{name}: keys must be 32 random bytes")
         keys[kid] = key
         order.append(kid)
     if not order:
-        raise ImproperlyConfigured("SMARTUNION_PII_KEYS is empty")
+        raise ImproperlyConfigured(f"{name} is empty")
     return order[0], keys
 
 

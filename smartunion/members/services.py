@@ -90,6 +90,17 @@ def check_id_number(raw: str) -> IdNumber:
         raise ValidationError({"id_number": exc.messages}) from None
 
 
+def check_name_and_id_number(name: str, id_number: str) -> tuple[str, IdNumber]:
+    """A full name (spaces removed) and a parsed ID number to look a person up by (申请转入,
+    the workers' real-name binding); ValidationError naming the field."""
+    name = "".join((name or "").split())
+    if not name:
+        raise ValidationError({"name": "请填写姓名。"})
+    if not (id_number or "").strip():
+        raise ValidationError({"id_number": "请填写身份证号码。"})
+    return name, check_id_number(id_number)
+
+
 def join_ages() -> tuple[int, int]:
     """The youngest and oldest age at which a person may join (settings)."""
     return settings.SMARTUNION_MIN_JOIN_AGE, settings.SMARTUNION_MAX_JOIN_AGE
@@ -607,12 +618,7 @@ def request_transfer(
     """申请转入: the receiving union asks for a current member of another union, found by full
     name and full ID number; the person's union approves (the transfer completes, as
     ``accept_transfer``) or refuses with a reason. Until then nothing changes."""
-    name = "".join((name or "").split())
-    if not name:
-        raise ValidationError({"name": "请填写姓名。"})
-    if not (id_number or "").strip():
-        raise ValidationError({"id_number": "请填写身份证号码。"})
-    ident = check_id_number(id_number)
+    name, ident = check_name_and_id_number(name, id_number)
     to_org = _fresh_org(to_org, actor, action="change", field_name="to_org")
     rate, key = _lookup_rate(), f"transfer-lookup:{actor.pk}"
     if rate:

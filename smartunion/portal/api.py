@@ -7,17 +7,20 @@ worker's token (theirs are looked up in ``accounts.ApiToken`` only).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import field_validator
 
-from smartunion.core.api import BearerToken, api_errors
+from smartunion.core.api import BearerToken, StrictSchema, api_errors
 from smartunion.core.idnumber import mask_phone, normalize_phone
 from smartunion.core.ratelimit import AddressRate
-from smartunion.portal import signin
+from smartunion.members.models import Person
+from smartunion.portal import binding, ecard, services, signin
 
 
 class WorkerBearer(BearerToken):
@@ -62,6 +65,46 @@ class PortalTokenOut(Schema):
 class PortalMeOut(Schema):
     phone_masked: str
     token_expires_at: str
+    bound: bool
+    name_masked: str
+
+
+class PortalBindIn(StrictSchema):
+    name: str
+    id_number: str
+
+
+class PortalEventOut(Schema):
+    occurred_on: dt.date
+    change_type: str
+    change_type_label: str
+    union: str
+
+
+class PortalMembershipOut(Schema):
+    union: str
+    union_path: list[str]
+    status: str
+    status_label: str
+    joined_on: dt.date | None
+    card_no: str
+    history: list[PortalEventOut]
+
+
+class PortalCardOut(Schema):
+    token: str
+    expires_at: str
+    qr_svg: str
+    verify_url: str
+
+
+class VerifyOut(Schema):
+    valid: bool
+    result: str
+    status: str
+    union: str
+    name_masked: str
+    expires_at: str | None
 
 
 @router.post(
@@ -71,10 +114,13 @@ class PortalMeOut(Schema):
     throttle=AddressRate("portal-code", "SMARTUNION_PORTAL_CODE_RATE"),
     url_name="portal_auth_code",
 )
-@api_errors(429)
+@api_errors(400, 429)
 def request_code(request, payload: PortalCodeIn):
     """Send a 6-digit sign-in code to ``phone`` (valid 5 minutes)."""
-    signin.send_code(payload.phone)
+    try:
+        signin.send_code(payload.phone)
+    except signin.SignInError as exc:  # the SMS provider refused or is unreachable
+        raise HttpError(400, exc.message) from None
     return Status(202, None)
 
 
@@ -89,10 +135,114 @@ def issue_token(request, payload: PortalTokenIn):
     return {"token": key}
 
 
+NOT_BOUND = "请先完成实名认证（姓名和身份证号码）。"
+
+
+def _bound(request) -> Person:
+    person = binding.bound_person(request.worker)
+    if person is None:
+        raise PermissionDenied(NOT_BOUND)
+    return person
+
+
 @router.get("/me", response=PortalMeOut, url_name="portal_me")
 def me(request):
-    """The signed-in worker (binding and membership come with the next part of issue 14)."""
+    """The signed-in worker: the masked number, and whether it is bound to a member."""
+    person = binding.bound_person(request.worker)
     return {
         "phone_masked": mask_phone(request.worker.phone),
         "token_expires_at": timezone.localtime(request.worker.expires_at).isoformat(),
+        "bound": person is not None,
+        "name_masked": ecard.mask_name(person.name) if person else "",
     }
+
+
+@router.post("/bind", response=PortalMeOut, url_name="portal_bind")
+@api_errors(422, 429)
+def bind(request, payload: PortalBindIn):
+    """实名绑定: full name and full ID number of a member whose registry phone is the number
+    signed in. Every mismatch answers the same 422 message."""
+    try:
+        binding.bind(request.worker, payload.name, payload.id_number)
+    except binding.BindError as exc:
+        raise HttpError(422, exc.message) from None
+    return me(request)
+
+
+def membership_out(person: Person) -> dict | None:
+    membership = services.membership_of(person)
+    if membership is None:
+        return None
+    return {
+        "union": membership.org.name,
+        "union_path": membership.org.path_names,
+        "status": membership.status,
+        "status_label": membership.get_status_display(),
+        "joined_on": membership.joined_on,
+        "card_no": membership.card_no,
+        "history": [
+            {
+                "occurred_on": e.occurred_on,
+                "change_type": e.change_type,
+                "change_type_label": e.get_change_type_display(),
+                "union": e.org.name,
+            }
+            for e in services.history_of(person)
+        ],
+    }
+
+
+@router.get("/membership", response=PortalMembershipOut, url_name="portal_membership")
+@api_errors(403, 404)
+def membership(request):
+    """我的会籍: the bound member's union (with its path), status, join date, card number
+    and history."""
+    out = membership_out(_bound(request))
+    if out is None:
+        raise HttpError(404, "没有会籍记录。")
+    return out
+
+
+@router.get("/card", response=PortalCardOut, url_name="portal_card")
+@api_errors(403)
+def card(request):
+    """电子会员证: a token valid a few minutes, its QR code (SVG) and the /verify/ address."""
+    membership = services.membership_of(_bound(request))
+    if membership is None or not membership.is_current:
+        raise PermissionDenied("您目前没有有效会籍，无法出示电子会员证。")
+    issued = ecard.issue(membership)
+    url = ecard.verify_url(request, issued.token)
+    return {
+        "token": issued.token,
+        "expires_at": timezone.localtime(issued.expires_at).isoformat(),
+        "qr_svg": ecard.qr_svg(url),
+        "verify_url": url,
+    }
+
+
+verify_router = Router(tags=["会员证核验"], auth=None)
+
+
+def verify_out(result: ecard.Check) -> dict:
+    return {
+        "valid": result.valid,
+        "result": result.result,
+        "status": result.status,
+        "union": result.union,
+        "name_masked": result.name_masked,
+        "expires_at": timezone.localtime(result.expires_at).isoformat()
+        if result.expires_at
+        else None,
+    }
+
+
+@verify_router.get(
+    "/{token}",
+    response=VerifyOut,
+    throttle=AddressRate("verify", "SMARTUNION_VERIFY_RATE"),
+    url_name="verify_api",
+)
+def verify(request, token: str):
+    """核验电子会员证 (no login): 有效 / 已过期 / 无效, the masked name, the union and the
+    membership's status now — never an ID number."""
+    return verify_out(ecard.check(token))

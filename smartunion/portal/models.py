@@ -57,3 +57,31 @@ class WorkerToken(models.Model):
 
     def __str__(self):
         return f"worker token until {self.expires_at:%Y-%m-%d %H:%M}"
+
+
+class WorkerBinding(models.Model):
+    """实名绑定: the signed-in number (a worker) bound to one person of the registry.
+
+    Made only when name, ID number and the registry's phone of that person all match
+    (``portal.binding.bind``); staff with the right to change the person may undo it.
+    """
+
+    phone_index = models.CharField("手机号索引", max_length=64, unique=True)
+    person = models.OneToOneField(
+        "members.Person",
+        models.CASCADE,
+        related_name="worker_binding",
+        verbose_name="会员",
+    )
+    bound_at = models.DateTimeField("绑定时间")
+
+    class Meta:
+        verbose_name = "职工实名绑定"
+        verbose_name_plural = verbose_name
+
+    def __str__(self):
+        return f"binding since {self.bound_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def audit_org_path(self) -> str:
+        return self.person.org.path

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import hmac
+import logging
 import secrets
 from datetime import timedelta
 
@@ -22,8 +23,9 @@ from smartunion.core.errors import TooManyRequests
 from smartunion.core.ratelimit import hit, parse_rate
 from smartunion.members.services import phone_blind_index
 from smartunion.portal.models import PhoneLock, SignInCode, WorkerToken
-from smartunion.portal.sms import sender
+from smartunion.portal.sms import SmsError, sender
 
+logger = logging.getLogger(__name__)
 CODE_VALID = timedelta(minutes=5)
 MAX_FAILURES = 5
 LOCK_FOR = timedelta(minutes=30)
@@ -31,6 +33,7 @@ TOKEN_VALID = timedelta(days=30)
 WRONG_CODE = "验证码不正确或已失效，请重新获取。"
 LOCKED = "验证码错误次数过多，该手机号已暂时锁定，请30分钟后再试。"
 TOO_OFTEN = "该手机号获取验证码过于频繁，请稍后再试。"
+SMS_FAILED = "短信发送失败，请稍后再试。"
 
 
 class SignInError(Exception):
@@ -65,7 +68,13 @@ def send_code(phone: str, now=None) -> None:
         created_at=now,
         expires_at=now + CODE_VALID,
     )
-    sender().send(phone, f"【智慧工会】您的登录验证码为{code}，5分钟内有效。请勿告诉他人。")
+    minutes = str(int(CODE_VALID.total_seconds() // 60))
+    text = f"【智慧工会】您的登录验证码为{code}，{minutes}分钟内有效。请勿告诉他人。"
+    try:
+        sender().send(phone, text, template_params=(code, minutes))
+    except SmsError as exc:
+        logger.warning("sign-in SMS not sent: %s", exc)
+        raise SignInError(SMS_FAILED) from None
 
 
 def check_code(phone: str, code: str, now=None) -> str:

@@ -32,6 +32,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
+from types import SimpleNamespace
 from typing import Any
 from urllib.parse import urlencode
 
@@ -210,6 +211,8 @@ KWARG_OBJECTS: dict[str, Callable[[World], Any]] = {
     # A staff account below county A's admin (staff pages are for their higher admins).
     "user_id": lambda w: w.grassroots_admin,
     "token_id": _api_token,
+    # 电子会员证's token in /verify/<token>: public, any string (an invalid one answers 无效).
+    "token": lambda w: SimpleNamespace(pk="not-a-card-token"),
 }
 
 # API body or query fields that name an object: filled with county A's objects, so that the
@@ -271,7 +274,13 @@ PUBLIC_PAGES = {
     "gongshi:public_notices": "公示栏: notices are public by nature (masked names only)",
     "gongshi:public_notice": "one published 公示 (masked names only; drafts answer 404)",
     "healthz": "for load balancers and monitors: the database and the task worker, nothing else",
+    "portal:signin": "职工之家's sign-in by mobile number and SMS code",
+    "verify": "会员证核验's landing: scan or paste a member's e-card code",
+    "verify_token": "会员证核验: 有效 / 已过期 / 无效 of one e-card (masked name, union)",
 }
+# The workers' pages (职工之家, decision 0022): only a worker's cookie opens them; anyone else,
+# a staff session included, is sent to the portal's sign-in.
+WORKER_PAGE_NAMESPACE = "portal"
 # API operations anyone may call (method, path).
 PUBLIC_API = {
     ("POST", "/api/v1/auth/token"): "exchanges a password for a token",
@@ -288,6 +297,7 @@ PUBLIC_API = {
     ("GET", "/api/v1/"): "ninja's root",
     ("POST", "/api/v1/portal/auth/code"): "职工之家: a worker asks for a sign-in SMS code",
     ("POST", "/api/v1/portal/auth/token"): "职工之家: a worker exchanges the SMS code for a token",
+    ("GET", "/api/v1/verify/{token}"): "会员证核验: anyone checks an e-card (masked name, union)",
 }
 # The workers' own routes (职工之家, decision 0021): only a worker's token opens them; staff
 # sessions and staff tokens are refused with 401 like an anonymous call.
@@ -603,14 +613,44 @@ def test_the_allow_lists_name_only_existing_routes():
     assert set(VIEWER_MAY_CALL) - ops == set()
 
 
+def worker_page_problems(world: World, route: PageRoute, url: str) -> list[str]:
+    from smartunion.portal.views import WORKER_COOKIE
+
+    problems = []
+    signin_url = reverse("portal:signin")
+    anonymous, _, _, admin = clients(world)
+    for who, client in (("anonymous", anonymous), ("county A's admin (staff session)", admin)):
+        for method in ("get", "post"):
+            response = getattr(client, method)(url)
+            if response.status_code != 302 or response["Location"] != signin_url:
+                problems.append(
+                    f"{who} {method.upper()} → {response.status_code} "
+                    f"{response.get('Location', '')}, expected a redirect to {signin_url}"
+                )
+    worker = client_for(None)
+    worker.cookies[WORKER_COOKIE] = bound_worker_token(world)
+    response = worker.get(url)
+    if response.status_code not in (200, 405):
+        problems.append(f"a worker's cookie GET → {response.status_code}, expected 200 (or 405)")
+    if response.status_code == 200 and "no-store" not in response.get("Cache-Control", ""):
+        problems.append("a worker's cookie GET → a page without Cache-Control: no-store")
+    return [f"{route.name} ({url}): {p}" for p in problems]
+
+
 def page_problems(world: World, route: PageRoute) -> list[str]:
     """What ``route`` does against the page rules (an empty list when it obeys them)."""
+    from smartunion.portal.views import WORKER_COOKIE
+
     kwargs = fill_kwargs(world, route.kwargs)
     url = reverse(route.name, kwargs=kwargs)
+    if _top(route.name) == WORKER_PAGE_NAMESPACE and route.name not in PUBLIC_PAGES:
+        return worker_page_problems(world, route, url)
     data = page_post_data(world)
     problems = []
     # Logging in writes last_login: every client logs in before the database is compared.
     anonymous, viewer, sibling, admin = clients(world)
+    # The "anonymous" visitor carries a worker's cookie: it must open no staff page either.
+    anonymous.cookies[WORKER_COOKIE] = bound_worker_token(world)
 
     # The viewer goes first: a write by a persona before it could hide the viewer's own.
     if route.name not in VIEWER_MAY_POST and route.name not in PUBLIC_PAGES:
@@ -631,7 +671,7 @@ def page_problems(world: World, route: PageRoute) -> list[str]:
                     f"{response.get('Location', '')}, expected a redirect to {login_url()}"
                 )
 
-    if route.kwargs:
+    if route.kwargs and route.name not in PUBLIC_PAGES:
         # 405 says nothing about the object when the route refuses the method for any object.
         missing = reverse(route.name, kwargs={k: 999_999 for k in kwargs})
         for method in ("get", "post"):
@@ -726,8 +766,19 @@ def api_problems(world: World, op: ApiOperation) -> list[str]:
     return [f"{op}: {p}" for p in problems]
 
 
+def bound_worker_token(world: World) -> str:
+    """A worker's token of WORKER_PHONE, the number bound to county A's member 张三."""
+    from smartunion.portal.models import WorkerBinding
+    from smartunion.portal.signin import issue_token, phone_index
+
+    WorkerBinding.objects.get_or_create(
+        phone_index=phone_index(WORKER_PHONE),
+        defaults={"person": world.member_a1.person, "bound_at": world.member_a1.created_at},
+    )
+    return issue_token(WORKER_PHONE)
+
+
 def worker_api_problems(world: World, op: ApiOperation, url: str, body) -> list[str]:
-    from smartunion.portal.signin import issue_token
 
     problems = []
     anonymous, viewer, _, admin = clients(world)
@@ -757,7 +808,7 @@ def worker_api_problems(world: World, op: ApiOperation, url: str, body) -> list[
     response = with_bearer(staff_key)
     if response.status_code != 401:
         problems.append(f"a staff token → {response.status_code}, expected 401")
-    response = with_bearer(issue_token(WORKER_PHONE))
+    response = with_bearer(bound_worker_token(world))
     if response.status_code >= 300 and response.status_code != 422:
         problems.append(f"a worker's token → {response.status_code}, expected 2xx (or 422)")
     elif response.status_code < 300 and "no-store" not in response.get("Cache-Control", ""):

@@ -101,6 +101,7 @@ def server(tmp_path_factory) -> Iterator[Server]:
     values = new_key_values()
     files = {"SECRET_KEY": "secret_key", "SMARTUNION_PII_KEYS": "pii_keys"}
     files["SMARTUNION_INDEX_KEY"] = "index_key"
+    files["SMARTUNION_ECARD_KEYS"] = "ecard_keys"
     for name, file_name in files.items():
         (keys / file_name).write_text(values[name] + "\n", encoding="utf-8")
     env = documented_env()

@@ -44,6 +44,7 @@ def key_files(tmp_path: Path) -> dict[str, str]:
         "SECRET_KEY": "s" * 50,
         "SMARTUNION_PII_KEYS": "k7:" + base64.b64encode(os.urandom(32)).decode(),
         "SMARTUNION_INDEX_KEY": base64.b64encode(os.urandom(32)).decode(),
+        "SMARTUNION_ECARD_KEYS": "e2:" + base64.b64encode(os.urandom(32)).decode(),
     }
     env = {}
     for name, value in values.items():
@@ -58,7 +59,10 @@ def test_with_debug_off_and_no_keys_the_server_refuses_to_start(tmp_path):
     result = start("from smartunion.wsgi import application", tmp_path, DEBUG="0")
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
-    assert "Missing keys: SECRET_KEY, SMARTUNION_PII_KEYS, SMARTUNION_INDEX_KEY" in result.stderr
+    assert (
+        "Missing keys: SECRET_KEY, SMARTUNION_PII_KEYS, SMARTUNION_INDEX_KEY, SMARTUNION_ECARD_KEYS"
+        in result.stderr
+    )
     assert not (tmp_path / "var").exists() or not any((tmp_path / "var").iterdir())
 
 
@@ -172,3 +176,16 @@ def test_a_bad_integer_names_the_variable(monkeypatch):
     monkeypatch.setenv("SU_TEST_INT", "4 2")
     with pytest.raises(ImproperlyConfigured, match="SU_TEST_INT='4 2' is not an integer"):
         env_int("SU_TEST_INT", 0)
+
+
+def test_an_older_development_keys_file_gets_the_keys_it_lacks(tmp_path):
+    from smartunion.core.devkeys import KEY_NAMES, ensure_dev_keys
+
+    path = tmp_path / "keys.env"
+    path.write_text("# old\nSECRET_KEY=kept\n", encoding="utf-8")
+    ensure_dev_keys(path)
+    lines = dict(line.split("=", 1) for line in path.read_text().splitlines() if "=" in line)
+    assert lines["SECRET_KEY"] == "kept" and set(lines) == set(KEY_NAMES)
+    before = path.read_text()
+    ensure_dev_keys(path)
+    assert path.read_text() == before

@@ -1,0 +1,70 @@
+"""The demo worker `make run` prints: a member whose registry phone is a known number, so that
+anyone can try 职工之家 — sign in with the number (the code lands in var/sms-outbox/), bind by
+the printed name and ID number, show the e-card. Demo data only."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+
+from smartunion.accounts.models import User
+from smartunion.core.idnumber import make_id_number
+from smartunion.core.seeding import SeedOptions
+from smartunion.members.models import Person
+from smartunion.members.services import PersonData, id_blind_index, register_member
+from smartunion.orgs.models import GRASSROOTS_KINDS, Organization, Status
+from smartunion.portal.signin import phone_index
+
+DEMO_PHONE = "13900001111"
+DEMO_NAME = "马兰花"
+DEMO_BIRTHPLACE = "620102"  # 城关区
+DEMO_BIRTH = dt.date(1992, 3, 8)
+
+
+def _union() -> Organization | None:
+    """The demo grassroots admin's union (the accounts part made it), or else any open one."""
+    staff = User.objects.filter(username="grassroots_admin").select_related("scope_org").first()
+    if staff is not None and staff.scope_org.status == Status.NORMAL:
+        return staff.scope_org
+    return (
+        Organization.objects.filter(kind__in=GRASSROOTS_KINDS, status=Status.NORMAL)
+        .order_by("path")
+        .first()
+    )
+
+
+def _free_id_number() -> str:
+    """A valid number (female: an even sequence digit) nobody in the registry holds."""
+    for sequence in range(902, 1000, 2):
+        number = make_id_number(DEMO_BIRTHPLACE, DEMO_BIRTH, sequence)
+        if not Person.objects.filter(id_hash=id_blind_index(number)).exists():
+            return number
+    raise RuntimeError("no free demo ID number")  # pragma: no cover - 49 taken numbers
+
+
+@transaction.atomic
+def ensure_demo_worker() -> Person | None:
+    person = Person.objects.filter(phone_hash=phone_index(DEMO_PHONE)).first()
+    if person is not None:
+        return person
+    union, actor = _union(), User.objects.filter(is_superuser=True).order_by("pk").first()
+    if union is None or actor is None:
+        return None
+    data = PersonData(name=DEMO_NAME, id_number=_free_id_number(), phone=DEMO_PHONE)
+    return register_member(data, union, actor=actor).person
+
+
+def run_part(options: SeedOptions) -> list[str]:
+    """The "demo worker" seed part (with ``--demo`` only): who to try 职工之家 as."""
+    if not options.demo:
+        return []
+    person = ensure_demo_worker()
+    if person is None:
+        return []
+    return [
+        "",
+        "职工之家演示（仅供演示）：打开 /portal/ ，手机号 "
+        f"{DEMO_PHONE}，验证码在 var/sms-outbox/ 最新的文件里；",
+        f"  实名认证填 姓名 {person.name}、身份证号码 {person.id_number}（{person.org.name}的会员）。",
+    ]
