@@ -2,26 +2,27 @@
 
 ``FileOutbox`` (the default, used by ``make run`` and the tests) writes one file per message into
 ``SMARTUNION_SMS_OUTBOX`` (``var/sms-outbox/``), like Django's file e-mail backend.
-``TencentSms`` sends through Tencent Cloud SMS (短信 API 3.0, ``SendSms`` of 2021-01-11), its
-requests signed with TC3-HMAC-SHA256 (``tc3_authorization``, tested against the provider's
-published example). A provider sends only approved templates: the sender gets the whole text
+``TencentSms`` sends through Tencent Cloud SMS (短信 API 3.0, ``SendSms`` of 2021-01-11) with the
+provider's own SDK, which builds and signs the requests (TC3-HMAC-SHA256); the tests check its
+requests against the provider's published signing example. A provider sends only approved templates: the sender gets the whole text
 (for the outbox) and the template's parameters (the code, the minutes).
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import json
-import urllib.error
-import urllib.request
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
+from tencentcloud.common import credential
+from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentCloudSDKException
+from tencentcloud.common.profile.client_profile import ClientProfile
+from tencentcloud.common.profile.http_profile import HttpProfile
+from tencentcloud.sms.v20210111 import models as sms_models
+from tencentcloud.sms.v20210111 import sms_client
 
 
 class SmsError(Exception):
@@ -46,53 +47,12 @@ class FileOutbox(SmsSender):
         path.write_text(f"To: {phone}\n\n{text}\n", encoding="utf-8")
 
 
-TC3 = "TC3-HMAC-SHA256"
-JSON_TYPE = "application/json; charset=utf-8"
-
-
-def _hmac(key: bytes, message: str) -> bytes:
-    return hmac.new(key, message.encode("utf-8"), hashlib.sha256).digest()
-
-
-def tc3_authorization(
-    *,
-    secret_id: str,
-    secret_key: str,
-    service: str,
-    host: str,
-    payload: bytes,
-    timestamp: int,
-    content_type: str = JSON_TYPE,
-) -> str:
-    """The ``Authorization`` header of a TencentCloud API 3.0 POST (签名方法 v3)."""
-    canonical_request = "\n".join(
-        (
-            "POST",
-            "/",
-            "",
-            f"content-type:{content_type}\nhost:{host}\n",
-            "content-type;host",
-            hashlib.sha256(payload).hexdigest(),
-        )
-    )
-    day = datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%d")
-    scope = f"{day}/{service}/tc3_request"
-    string_to_sign = "\n".join(
-        (TC3, str(timestamp), scope, hashlib.sha256(canonical_request.encode()).hexdigest())
-    )
-    key = _hmac(_hmac(_hmac(f"TC3{secret_key}".encode(), day), service), "tc3_request")
-    signature = hmac.new(key, string_to_sign.encode(), hashlib.sha256).hexdigest()
-    return (
-        f"{TC3} Credential={secret_id}/{scope}, SignedHeaders=content-type;host, "
-        f"Signature={signature}"
-    )
-
-
 class TencentSms(SmsSender):
-    """腾讯云短信: ``SMARTUNION_TENCENT_SMS_*`` settings (see docs/operator-guide.md)."""
+    """腾讯云短信 through the provider's own SDK (``tencentcloud-sdk-python-sms``: ``SendSms`` of
+    2021-01-11, each request signed TC3-HMAC-SHA256 by the SDK), configured by the
+    ``SMARTUNION_TENCENT_SMS_*`` settings (docs/operator-guide.md). A refusal or an unreachable
+    provider is an ``SmsError`` with the provider's error code only, never the number."""
 
-    host = "sms.tencentcloudapi.com"
-    service = "sms"
     version = "2021-01-11"
     timeout = 10
 
@@ -102,55 +62,29 @@ class TencentSms(SmsSender):
         missing = [f"SMARTUNION_TENCENT_SMS_{n}" for n, v in values.items() if not v]
         if missing:
             raise ImproperlyConfigured("腾讯云短信缺少设置：" + ", ".join(missing))
-        self.secret_id, self.secret_key = values["SECRET_ID"], values["SECRET_KEY"]
+        self.client = sms_client.SmsClient(
+            credential.Credential(values["SECRET_ID"], values["SECRET_KEY"]),
+            settings.SMARTUNION_TENCENT_SMS_REGION,
+            ClientProfile(httpProfile=HttpProfile(reqTimeout=self.timeout)),
+        )
         self.app_id, self.sign_name = values["APP_ID"], values["SIGN_NAME"]
         self.template_id = values["TEMPLATE_ID"]
-        self.region = settings.SMARTUNION_TENCENT_SMS_REGION
-
-    def request(
-        self, phone: str, template_params: tuple[str, ...], timestamp: int
-    ) -> urllib.request.Request:
-        body = json.dumps(
-            {
-                "PhoneNumberSet": [f"+86{phone}"],
-                "SmsSdkAppId": self.app_id,
-                "SignName": self.sign_name,
-                "TemplateId": self.template_id,
-                "TemplateParamSet": list(template_params),
-            },
-            ensure_ascii=False,
-            separators=(",", ":"),
-        ).encode("utf-8")
-        headers = {
-            "Authorization": tc3_authorization(
-                secret_id=self.secret_id,
-                secret_key=self.secret_key,
-                service=self.service,
-                host=self.host,
-                payload=body,
-                timestamp=timestamp,
-            ),
-            "Content-Type": JSON_TYPE,
-            "Host": self.host,
-            "X-TC-Action": "SendSms",
-            "X-TC-Version": self.version,
-            "X-TC-Timestamp": str(timestamp),
-            "X-TC-Region": self.region,
-        }
-        return urllib.request.Request(f"https://{self.host}/", body, headers, method="POST")
 
     def send(self, phone: str, text: str, *, template_params: tuple[str, ...] = ()) -> None:
-        request = self.request(phone, template_params, int(datetime.now(UTC).timestamp()))
+        request = sms_models.SendSmsRequest()
+        request.PhoneNumberSet = [f"+86{phone}"]
+        request.SmsSdkAppId = self.app_id
+        request.SignName = self.sign_name
+        request.TemplateId = self.template_id
+        request.TemplateParamSet = list(template_params)
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
-                answer = json.loads(response.read().decode("utf-8"))["Response"]
-        except (OSError, ValueError, KeyError) as exc:
-            raise SmsError(f"腾讯云短信接口不可用：{type(exc).__name__}") from None
-        if "Error" in answer:
-            raise SmsError(str(answer["Error"].get("Code", "")))
-        statuses = answer.get("SendStatusSet") or [{}]
-        if statuses[0].get("Code") != "Ok":
-            raise SmsError(str(statuses[0].get("Code", "")))
+            answer = self.client.SendSms(request)
+        except TencentCloudSDKException as exc:  # ClientNetworkError when unreachable
+            raise SmsError(str(exc.get_code() or "")) from None
+        statuses = answer.SendStatusSet or []
+        code = statuses[0].Code if statuses else ""
+        if code != "Ok":
+            raise SmsError(str(code or ""))
 
 
 def sender() -> SmsSender:
