@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "smartunion.servicerequests",
     "smartunion.stats",
     "smartunion.portal",
+    "smartunion.honours",
 ]
 
 MIDDLEWARE = [
