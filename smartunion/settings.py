@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "smartunion.stats",
     "smartunion.portal",
     "smartunion.honours",
+    "smartunion.contests",
 ]
 
 MIDDLEWARE = [
