@@ -47,3 +47,40 @@ def make_entry(contest: Contest, member, actor, *, trade=None) -> Entry:
     """``member`` (a membership) entered in ``trade`` (the first one) by ``actor``."""
     trade = trade or contest.trades.first()
     return services.enter(contest, trade_id=trade.pk, person_id=member.person_id, actor=actor)
+
+
+# ---- county A's objects for the generated permission and pagination tests -------------------
+
+
+def county_contest(world) -> Contest:
+    """城关区's contest, open for entries (one per world: the path's and the body's objects
+    are the same contest)."""
+    existing = Contest.objects.filter(org=world.county_a).first()
+    if existing is not None:
+        return existing
+    return make_contest(
+        world.county_a,
+        world.county_admin,
+        state="entries",
+        planner=world.province_admin,
+        tier="city",
+        name="城关区职工职业技能竞赛",
+    )
+
+
+def county_trade(world):
+    return county_contest(world).trades.first()
+
+
+def county_entry(world) -> Entry:
+    contest = county_contest(world)
+    existing = contest.entries.filter(person=world.member_a1.person).first()
+    return existing or make_entry(contest, world.member_a1, world.county_admin)
+
+
+def county_judge(world):
+    from smartunion.contests.models import Judge
+
+    contest = county_contest(world)
+    existing = Judge.objects.filter(contest=contest).first()
+    return existing or services.add_judge(contest, name="赵裁判", actor=world.county_admin)
