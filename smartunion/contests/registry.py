@@ -20,4 +20,6 @@ def register() -> None:
     from smartunion.contests.seed import run_part
     from smartunion.core import seeding
 
-    seeding.register(seeding.SeedPart("contests", "劳动和技能竞赛", run_part, after=("registry",)))
+    seeding.register(
+        seeding.SeedPart("contests", "劳动和技能竞赛", run_part, after=("registry", "honours"))
+    )
