@@ -32,6 +32,11 @@ WHAT = "竞赛"
 ENTRY = "参赛报名"
 
 
+def percent(value: Decimal) -> str:
+    """30.00 → "30", 33.33 → "33.33"."""
+    return f"{value.normalize():f}"
+
+
 def text(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
 
@@ -130,15 +135,15 @@ class ContestDetail(ContestItem, CaseActivity):
 
     @staticmethod
     def resolve_theory_weight(obj) -> str:
-        return f"{obj.theory_weight:g}"
+        return percent(obj.theory_weight)
 
     @staticmethod
     def resolve_practice_weight(obj) -> str:
-        return f"{obj.practice_weight:g}"
+        return percent(obj.practice_weight)
 
     @staticmethod
     def resolve_defence_weight(obj) -> str:
-        return f"{obj.defence_weight:g}"
+        return percent(obj.defence_weight)
 
     @staticmethod
     def resolve_trades(obj):
