@@ -25,7 +25,7 @@ class ContestForm(forms.Form):
     defence_weight = forms.CharField(label="技术答辩权重（%）", max_length=6, initial="0")
     tie_rule = forms.ChoiceField(label="同分规则", choices=TieRule.choices)
     requires_member = forms.BooleanField(label="须为在籍会员", required=False, initial=True)
-    trade_name = forms.CharField(label="工种", max_length=64)
+    trade = forms.CharField(label="工种", max_length=64)
     occupation_code = forms.CharField(label="职业编码（如 6-31-01-03）", max_length=16)
     level = forms.ChoiceField(label="技能等级", choices=blank_choices(SkillLevel.choices))
     quota_per_unit = forms.IntegerField(label="每单位名额", min_value=1, max_value=100, initial=3)

@@ -104,7 +104,7 @@ class ContestCreateView(ContestsMixin, FormView):
             rules_doc=d["rules_doc"],
             trades=[
                 services.TradeData(
-                    d["trade_name"], d["occupation_code"], d["level"], d["quota_per_unit"]
+                    d["trade"], d["occupation_code"], d["level"], d["quota_per_unit"]
                 )
             ],
             organisers=[services.OrganiserData("co", n) for n in co if n],
