@@ -17,11 +17,9 @@ entrant, as a straightforward loop would. It checks that both give the same rank
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -43,39 +41,9 @@ def parse_args():
 
 
 def setup_database(args):
-    os.environ.setdefault("DEBUG", "1")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "smartunion.settings")
-    if args.db == "sqlite":
-        tmp = tempfile.mkdtemp(prefix="bench-contests-")
-        os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
+    from bench.own_database import setup_database as own
 
-        def cleanup():
-            import shutil
-
-            shutil.rmtree(tmp, ignore_errors=True)
-
-        return "SQLite", cleanup
-    import psycopg
-
-    url = args.pg_url
-    name = url.rsplit("/", 1)[1]
-    admin = url.rsplit("/", 1)[0] + "/postgres"
-    if name in ("test", "postgres"):
-        raise SystemExit("use a database of the benchmark's own (--pg-url …/h_contests_bench)")
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    os.environ["DATABASE_URL"] = url
-
-    def cleanup():
-        from django.db import connections
-
-        connections.close_all()
-        if not args.keep:
-            with psycopg.connect(admin, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-
-    return "PostgreSQL", cleanup
+    return own(args.db, args.pg_url, prefix="contests", keep=args.keep)
 
 
 def build(n: int, rnd: random.Random):
