@@ -126,6 +126,16 @@ def insert_rows(model, rows, batch: int = BATCH) -> None:
     elsewhere. ``rows`` carry every column's attribute (model instances or plain objects);
     no ids come back."""
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    stamped = [
+        f.attname
+        for f in fields
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+    ]
+    now = timezone.now()
+    for obj in rows:
+        for name in stamped:
+            if getattr(obj, name, None) is None:
+                setattr(obj, name, now)
     qn = connection.ops.quote_name
     columns = ", ".join(qn(f.column) for f in fields)
     names = [f.attname for f in fields]
