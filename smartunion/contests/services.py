@@ -667,15 +667,27 @@ def _rank(contest: Contest, rows, group: tuple[str, ...], *, final: bool) -> int
             new_award = contest.award_for(new_rank) if final else ""
             if (new_rank, new_award) != (old_rank, old_award):
                 changed.append((new_rank, new_award, row.key))
-    # One prepared UPDATE run over the changed rows: bulk_update's CASE … WHEN grows with
-    # the batch (seconds for 5,000 rows on SQLite), one statement per row waits on each.
-    qn = connection.ops.quote_name
-    sql = (
-        f"UPDATE {qn(Entry._meta.db_table)} SET {qn('rank')} = %s, {qn('award')} = %s WHERE id = %s"
-    )
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, changed)
+    write_ranks(changed)
     return sum(1 for d in data if d[1] is not None)
+
+
+def write_ranks(changed: list[tuple], batch: int = 1000) -> None:
+    """``(rank, award, id)`` rows written by one ``UPDATE … FROM (VALUES …)`` per thousand:
+    ``bulk_update``'s ``CASE … WHEN`` grows with the batch (6.5 s for 5,000 rows on SQLite)
+    and one statement per row waits on each answer (VALUES columns are column1, column2 … on
+    both PostgreSQL and SQLite)."""
+    qn = connection.ops.quote_name
+    table = qn(Entry._meta.db_table)
+    with connection.cursor() as cursor:
+        for start in range(0, len(changed), batch):
+            part = changed[start : start + batch]
+            values = ", ".join(["(%s, %s, %s)"] * len(part))
+            cursor.execute(
+                f"UPDATE {table} SET {qn('rank')} = CAST(v.column1 AS INTEGER), "
+                f"{qn('award')} = CAST(v.column2 AS TEXT) "
+                f"FROM (VALUES {values}) AS v WHERE {table}.id = CAST(v.column3 AS INTEGER)",
+                [x for row in part for x in row],
+            )
 
 
 # ---- awards ---------------------------------------------------------------------------------
