@@ -23,8 +23,9 @@ from smartunion.contests.codes import (
     Tier,
     TieRule,
 )
-from smartunion.contests.models import Contest, Entry, Judge
+from smartunion.contests.models import Contest, ContestTrade, Entry, Judge
 from smartunion.core.api import Day, StrictSchema, code_type, get_or_404, require
+from smartunion.core.errors import NotInScope
 from smartunion.core.pagination import PageIn, keyset_page, page_schema
 
 router = Router(tags=["劳动和技能竞赛"])
@@ -347,7 +348,10 @@ def list_entries(request, contest_id: int, filters: Query[EntryFilters]):
     if filters.state:
         rows = rows.filter(state=filters.state)
     if filters.trade is not None:
-        rows = rows.filter(trade_id=filters.trade)
+        trade = ContestTrade.objects.filter(contest=contest, pk=filters.trade).first()
+        if trade is None:
+            raise NotInScope("竞赛工种")
+        rows = rows.filter(trade=trade)
     if filters.round:
         rows = rows.filter(round=filters.round)
     order = ("-id",)
