@@ -19,11 +19,9 @@ from __future__ import annotations
 
 import argparse
 import math
-import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -48,40 +46,10 @@ def parse_args():
     return p.parse_args()
 
 
-def setup_database(args) -> tuple[str, callable]:
-    os.environ.setdefault("DEBUG", "1")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "smartunion.settings")
-    if args.db == "sqlite":
-        tmp = tempfile.mkdtemp(prefix="bench-nearest-")
-        os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
+def setup_database(args):
+    from bench.own_database import setup_database as own
 
-        def cleanup():
-            import shutil
-
-            shutil.rmtree(tmp, ignore_errors=True)
-
-        return "SQLite", cleanup
-    import psycopg
-
-    url = args.pg_url
-    name = url.rsplit("/", 1)[1]
-    admin = url.rsplit("/", 1)[0] + "/postgres"
-    if name in ("test", "postgres"):
-        raise SystemExit("use a database of the benchmark's own (--pg-url …/h_venues_bench)")
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    os.environ["DATABASE_URL"] = url
-
-    def cleanup():
-        from django.db import connections
-
-        connections.close_all()
-        if not args.keep:
-            with psycopg.connect(admin, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-
-    return "PostgreSQL", cleanup
+    return own(args.db, args.pg_url, prefix="nearest", keep=args.keep)
 
 
 def gansu_points(rnd: random.Random, n: int) -> list[tuple[float, float]]:

@@ -9,6 +9,8 @@ from smartunion.accounts.api import staff_router
 from smartunion.assistance.api import LABELS as assistance_labels
 from smartunion.assistance.api import router as assistance_router
 from smartunion.casework.api import router as calendar_router
+from smartunion.contests.api import LABELS as contest_labels
+from smartunion.contests.api import router as contests_router
 from smartunion.core.api import (
     ChineseJSONRenderer,
     SmartunionAPI,
@@ -54,6 +56,8 @@ register_labels("/legal-aid", legalaid_labels)
 api.add_router("/requests", requests_router)
 register_labels("/requests", request_labels)
 api.add_router("/stats", stats_router)
+api.add_router("/contests", contests_router)
+register_labels("/contests", contest_labels)
 api.add_router("/portal", portal_router)
 register_labels(
     "/portal", {"phone": "手机号", "code": "验证码", "name": "姓名", "id_number": "身份证号码"}

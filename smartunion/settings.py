@@ -114,6 +114,8 @@ INSTALLED_APPS = [
     "smartunion.servicerequests",
     "smartunion.stats",
     "smartunion.portal",
+    "smartunion.honours",
+    "smartunion.contests",
 ]
 
 MIDDLEWARE = [

@@ -213,6 +213,33 @@ def _centres(world: World) -> dict:
     return {}
 
 
+def _contests(world: World) -> dict:
+    from smartunion.contests.testing import make_contest
+
+    for name in ("电工竞赛", "焊工竞赛", "钳工竞赛"):
+        make_contest(world.county_a, world.county_admin, tier="city", name=name)
+    return {}
+
+
+def _contest_entries(world: World) -> dict:
+    from smartunion.contests.testing import county_contest, make_entry
+
+    contest = county_contest(world)
+    for name in ("李四", "王五", "赵六"):
+        make_entry(contest, world.add_member(world.union_a1, name=name), world.county_admin)
+    return {"contest_id": contest.pk}
+
+
+def _contest_judges(world: World) -> dict:
+    from smartunion.contests.services import add_judge
+    from smartunion.contests.testing import county_contest
+
+    contest = county_contest(world)
+    for name in ("赵裁判", "钱裁判", "孙裁判"):
+        add_judge(contest, name=name, actor=world.county_admin)
+    return {"contest_id": contest.pk}
+
+
 LIST_ITEMS: dict[str, Callable[[World], dict]] = {
     "/api/v1/regions": lambda w: {},  # the provinces
     "/api/v1/orgs": lambda w: {},  # the world's seven unions
@@ -231,6 +258,9 @@ LIST_ITEMS: dict[str, Callable[[World], dict]] = {
     "/api/v1/legal-aid/handlers": _legal_aid_handlers,
     "/api/v1/legal-aid/minimum-wages": _minimum_wages,
     "/api/v1/requests": _service_requests,
+    "/api/v1/contests": _contests,
+    "/api/v1/contests/{contest_id}/entries": _contest_entries,
+    "/api/v1/contests/{contest_id}/judges": _contest_judges,
     "/api/v1/requests/categories": lambda w: {},  # the code list the migration starts
     "/api/v1/requests/centres": _centres,
     "/api/v1/stats/indicators": lambda w: {},  # the indicators declared in code

@@ -182,6 +182,30 @@ def _service_request(world: World):
     return make_request(world.county_a, world.county_admin)
 
 
+def _contest(world: World):
+    from smartunion.contests.testing import county_contest
+
+    return county_contest(world)
+
+
+def _contest_entry(world: World):
+    from smartunion.contests.testing import county_entry
+
+    return county_entry(world)
+
+
+def _contest_trade(world: World):
+    from smartunion.contests.testing import county_trade
+
+    return county_trade(world)
+
+
+def _contest_judge(world: World):
+    from smartunion.contests.testing import county_judge
+
+    return county_judge(world)
+
+
 def _api_token(world: World):
     from smartunion.accounts.models import ApiToken
     from smartunion.accounts.services import issue_token
@@ -208,6 +232,8 @@ KWARG_OBJECTS: dict[str, Callable[[World], Any]] = {
     "attachment_id": _attachment,
     "case_id": _legal_aid_case,
     "ticket_id": _service_request,
+    "contest_id": _contest,
+    "entry_id": _contest_entry,
     # A staff account below county A's admin (staff pages are for their higher admins).
     "user_id": lambda w: w.grassroots_admin,
     "token_id": _api_token,
@@ -225,6 +251,9 @@ REFERENCE_FIELDS: dict[str, Callable[[World], Any]] = {
     "household_file": _hardship_file,
     "hardship_file": _hardship_file,
     "handler": _legal_aid_handler,
+    "host": lambda w: w.county_a,
+    "trade": _contest_trade,
+    "judge": _contest_judge,
 }
 
 # Values for other required API body fields, so an in-scope call reaches its service.
@@ -264,6 +293,9 @@ SAMPLE_VALUES: dict[str, Callable[[World], Any]] = {
     "summary": lambda w: "单位拖欠工资",
     "code": lambda w: "0901",
     "head_user": lambda w: w.county_admin.pk,
+    "trades": lambda w: [{"name": "电工", "occupation_code": "6-31-01-03", "level": "3"}],
+    "value": lambda w: "86.5",
+    "reason": lambda w: "同一单位",
 }
 
 # Pages anyone may open (each with the reason).

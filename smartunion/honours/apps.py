@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class HonoursConfig(AppConfig):
+    name = "smartunion.honours"
+    verbose_name = "劳模工匠荣誉库"

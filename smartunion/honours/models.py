@@ -1,0 +1,135 @@
+"""The honours register (荣誉库, SERVICES.md §6): every honour a person or a unit holds.
+
+- ``Honour``: one honour — a model worker title, a 五一 medal or award, a 工人先锋号, a 陇原工匠
+  title or nomination, a 技术能手 — held by a person of the registry or by a unit (an
+  organization of the tree, for 奖状 and 工人先锋号), with its level, year, granting body and
+  document number, and its state: 候选 (proposed by a contest or a selection) → 在册 → 撤销
+  (with reason and document) or 已故.
+
+``org`` is the union that keeps the record: the person's union when it was proposed or entered,
+or the unit itself. It decides who sees the honour (``visible_to``).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from smartunion.core.querysets import ScopedModel, ScopedQuerySet
+from smartunion.honours.codes import Kind, Level, State
+
+
+class HonourQuerySet(ScopedQuerySet):
+    def held(self) -> HonourQuerySet:
+        return self.filter(state=State.HELD)
+
+
+class Honour(ScopedModel):
+    org = models.ForeignKey(
+        "orgs.Organization", models.PROTECT, related_name="+", verbose_name="所属工会"
+    )
+    person = models.ForeignKey(
+        "members.Person",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="honours",
+        verbose_name="获得者（实名库）",
+    )
+    unit = models.ForeignKey(
+        "orgs.Organization",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="获得单位",
+    )
+    team_name = models.CharField("班组/集体名称", max_length=128, blank=True)
+    holder_name = models.CharField("获得者", max_length=200, editable=False)
+    kind = models.CharField("荣誉类型", max_length=24, choices=Kind.choices)
+    level = models.CharField("级别", max_length=16, choices=Level.choices)
+    year = models.PositiveSmallIntegerField("年度")
+    granting_body = models.CharField("授予机关", max_length=128, blank=True)
+    document_no = models.CharField("文号", max_length=64, blank=True)
+    state = models.CharField("状态", max_length=16, choices=State.choices)
+    source = models.CharField(
+        "来源", max_length=64, blank=True, help_text="如 contest:12、selection:3；手工录入为空"
+    )
+    source_url = models.CharField("来源链接", max_length=300, blank=True)
+    deeds = models.TextField("主要事迹", blank=True)
+    revoked_reason = models.CharField("撤销原因", max_length=300, blank=True)
+    revoked_document = models.CharField("撤销文件", max_length=128, blank=True)
+    revoked_on = models.DateField("撤销日期", null=True, blank=True)
+    died_on = models.DateField("去世日期", null=True, blank=True)
+    hardship_file = models.ForeignKey(
+        "assistance.HardshipFile",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="困难职工档案",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = HonourQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year", "kind", "id"]
+        verbose_name = "荣誉"
+        verbose_name_plural = "荣誉"
+        indexes = [
+            models.Index(fields=["state", "-year"], name="honour_state_year_idx"),
+            models.Index(fields=["kind", "-year"], name="honour_kind_year_idx"),
+            models.Index(fields=["holder_name"], name="honour_holder_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(person__isnull=False, unit__isnull=True)
+                    | models.Q(person__isnull=True, unit__isnull=False)
+                ),
+                name="honour_person_xor_unit",
+                violation_error_message="荣誉的获得者应为一名人员或一个单位。",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=[k.value for k in Kind]),
+                name="honour_kind_valid",
+                violation_error_message="荣誉类型不正确。",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(state__in=[s.value for s in State]),
+                name="honour_state_valid",
+                violation_error_message="荣誉状态不正确。",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(state=State.REVOKED)
+                | (~models.Q(revoked_reason="") & ~models.Q(revoked_document="")),
+                name="honour_revoked_has_reason",
+                violation_error_message="请填写撤销原因和撤销文件。",
+            ),
+            models.UniqueConstraint(
+                fields=["person", "kind", "year", "source"],
+                condition=models.Q(person__isnull=False),
+                name="honour_one_per_person_kind_year_source",
+                violation_error_message="该人员已有同一年度、同一来源的此项荣誉。",
+            ),
+            models.UniqueConstraint(
+                fields=["unit", "team_name", "kind", "year", "source"],
+                condition=models.Q(unit__isnull=False),
+                name="honour_one_per_unit_kind_year_source",
+                violation_error_message="该单位（班组）已有同一年度、同一来源的此项荣誉。",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.holder_name} {self.year}年{self.get_kind_display()}"
+
+    @property
+    def audit_org_path(self) -> str:
+        return self.org.path
+
+    @property
+    def is_model_worker(self) -> bool:
+        from smartunion.honours.codes import MODEL_KINDS
+
+        return self.kind in MODEL_KINDS
