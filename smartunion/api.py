@@ -16,6 +16,8 @@ from smartunion.core.api import (
     register_labels,
     session_or_token,
 )
+from smartunion.honours.api import LABELS as honours_labels
+from smartunion.honours.api import router as honours_router
 from smartunion.imports.api import router as imports_router
 from smartunion.legalaid.api import LABELS as legalaid_labels
 from smartunion.legalaid.api import router as legalaid_router
@@ -54,6 +56,8 @@ api.add_router("/requests", requests_router)
 register_labels("/requests", request_labels)
 api.add_router("/stats", stats_router)
 api.add_router("/portal", portal_router)
+api.add_router("/honours", honours_router)
+register_labels("/honours", honours_labels)
 register_labels("/portal", {"phone": "手机号", "code": "验证码"})
 register_labels("/stats", stats_labels)
 register_labels("/calendar", {"start": "起算日", "working_days": "工作日数"})

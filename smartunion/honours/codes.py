@@ -79,3 +79,24 @@ def kind_from(value: str) -> str | None:
         if kind.label == value:
             return kind.value
     return None
+
+
+class ServiceKind(models.TextChoices):
+    """劳模服务记录的类型 (SERVICES.md §6.3)."""
+
+    HEALTH_CHECK = "health_check", "健康体检"
+    REST_TRIP = "rest_trip", "疗休养"
+    VISIT = "visit", "节日慰问"
+    ALLOWANCE = "allowance", "荣誉津贴发放"
+    HARDSHIP = "hardship", "困难帮扶"
+
+
+#: The province's default benefits per level (SERVICES.md §6.2: local examples; Gansu's rules
+#: were not found, so the province edits these).
+DEFAULT_BENEFITS = {
+    Level.NATIONAL: ("500.00", True, True, 2, "1000.00"),
+    Level.PROVINCIAL: ("400.00", True, True, 2, "500.00"),
+    Level.CITY: ("240.00", True, False, 1, "300.00"),
+    Level.COUNTY: ("0.00", False, False, 1, "200.00"),
+    Level.ENTERPRISE: ("0.00", False, False, 0, "0.00"),
+}

@@ -12,10 +12,13 @@ or the unit itself. It decides who sees the honour (``visible_to``).
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db import models
 
+from smartunion.casework.models import money_field
 from smartunion.core.querysets import ScopedModel, ScopedQuerySet
-from smartunion.honours.codes import Kind, Level, State
+from smartunion.honours.codes import MODEL_KINDS, Kind, Level, ServiceKind, State
 
 
 class HonourQuerySet(ScopedQuerySet):
@@ -60,14 +63,6 @@ class Honour(ScopedModel):
     revoked_document = models.CharField("撤销文件", max_length=128, blank=True)
     revoked_on = models.DateField("撤销日期", null=True, blank=True)
     died_on = models.DateField("去世日期", null=True, blank=True)
-    hardship_file = models.ForeignKey(
-        "assistance.HardshipFile",
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="困难职工档案",
-    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -130,6 +125,76 @@ class Honour(ScopedModel):
 
     @property
     def is_model_worker(self) -> bool:
-        from smartunion.honours.codes import MODEL_KINDS
-
         return self.kind in MODEL_KINDS
+
+
+class BenefitRule(models.Model):
+    """待遇标准 per level of model worker (SERVICES.md §6.2): the province's configuration.
+    A model worker's benefits follow the highest level among the honours they hold."""
+
+    level = models.CharField("级别", max_length=16, choices=Level.choices, unique=True)
+    monthly_allowance = money_field("荣誉津贴（元/月）", default=Decimal("0.00"))
+    health_check = models.BooleanField("每年健康体检", default=True)
+    rest_trip = models.BooleanField("疗休养", default=False)
+    festival_visits = models.PositiveSmallIntegerField("节日慰问（次/年）", default=0)
+    visit_amount = money_field("每次慰问金（元）", default=Decimal("0.00"))
+    updated_by_name = models.CharField("最后修改人", max_length=200, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["level"]
+        verbose_name = "劳模待遇标准"
+        verbose_name_plural = "劳模待遇标准"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(monthly_allowance__gte=0, monthly_allowance__lte=100000)
+                & models.Q(visit_amount__gte=0, visit_amount__lte=100000),
+                name="honour_benefit_amounts_range",
+                violation_error_message="金额应在0至100,000元之间。",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(festival_visits__lte=12),
+                name="honour_benefit_visits_range",
+                violation_error_message="节日慰问每年不超过12次。",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_level_display()
+
+
+class ServiceLog(ScopedModel):
+    """服务记录 of a model worker: health checks, rest trips, visits, hardship help."""
+
+    org = models.ForeignKey(
+        "orgs.Organization", models.PROTECT, related_name="+", verbose_name="所属工会"
+    )
+    person = models.ForeignKey(
+        "members.Person", models.PROTECT, related_name="+", verbose_name="劳模"
+    )
+    kind = models.CharField("服务类型", max_length=16, choices=ServiceKind.choices)
+    happened_on = models.DateField("日期")
+    amount = money_field("金额（元）", null=True, blank=True)
+    note = models.CharField("说明", max_length=300, blank=True)
+    recorded_by_name = models.CharField("经办人", max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-happened_on", "-id"]
+        verbose_name = "劳模服务记录"
+        verbose_name_plural = "劳模服务记录"
+        indexes = [models.Index(fields=["person", "-happened_on"], name="honour_log_person_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=[k.value for k in ServiceKind]),
+                name="honour_log_kind_valid",
+                violation_error_message="服务类型不正确。",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.happened_on} {self.get_kind_display()}"
+
+    @property
+    def audit_org_path(self) -> str:
+        return self.org.path

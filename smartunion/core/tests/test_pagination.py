@@ -213,6 +213,8 @@ def _centres(world: World) -> dict:
     return {}
 
 
+from smartunion.honours import testing as honours_testing  # noqa: E402
+
 LIST_ITEMS: dict[str, Callable[[World], dict]] = {
     "/api/v1/regions": lambda w: {},  # the provinces
     "/api/v1/orgs": lambda w: {},  # the world's seven unions
@@ -236,6 +238,7 @@ LIST_ITEMS: dict[str, Callable[[World], dict]] = {
     "/api/v1/stats/indicators": lambda w: {},  # the indicators declared in code
     "/api/v1/auth/tokens": _tokens,
     "/api/v1/staff/{user_id}/tokens": _staff_tokens,
+    **honours_testing.LIST_ITEMS,
 }
 
 

@@ -181,6 +181,8 @@ def _api_token(world: World):
     return ApiToken.objects.filter(user=world.grassroots_admin).latest("id")
 
 
+from smartunion.honours import testing as honours_testing  # noqa: E402
+
 # URL keyword (and API path parameter) → the object of county A it names. Routes must use
 # these names (common.md): a route with a keyword missing here fails its test until the
 # keyword is added, with a factory returning an object inside county A (城关区).
@@ -202,6 +204,7 @@ KWARG_OBJECTS: dict[str, Callable[[World], Any]] = {
     # A staff account below county A's admin (staff pages are for their higher admins).
     "user_id": lambda w: w.grassroots_admin,
     "token_id": _api_token,
+    **honours_testing.KWARG_OBJECTS,
 }
 
 # API body or query fields that name an object: filled with county A's objects, so that the
@@ -214,6 +217,7 @@ REFERENCE_FIELDS: dict[str, Callable[[World], Any]] = {
     "household_file": _hardship_file,
     "hardship_file": _hardship_file,
     "handler": _legal_aid_handler,
+    **honours_testing.REFERENCE_FIELDS,
 }
 
 # Values for other required API body fields, so an in-scope call reaches its service.
@@ -253,6 +257,7 @@ SAMPLE_VALUES: dict[str, Callable[[World], Any]] = {
     "summary": lambda w: "单位拖欠工资",
     "code": lambda w: "0901",
     "head_user": lambda w: w.county_admin.pk,
+    **honours_testing.SAMPLE_VALUES,
 }
 
 # Pages anyone may open (each with the reason).
@@ -291,6 +296,7 @@ PROVINCE_ONLY_API = {
     ("POST", "/api/v1/assistance/standards"): "低保标准 are the province's configuration",
     ("POST", "/api/v1/requests/categories"): "诉求分类 is the province's code list",
     ("POST", "/api/v1/legal-aid/minimum-wages"): "最低工资标准 are the province's configuration",
+    **honours_testing.PROVINCE_ONLY_API,
 }
 # Pages a read-only viewer may POST to (each with the reason).
 VIEWER_MAY_POST = {

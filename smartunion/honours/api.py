@@ -1,0 +1,276 @@
+"""荣誉库 API: honours (list, detail, create, naming a candidate, revocation), the benefits
+per level (the province's table) and the service logs of model workers.
+
+Money travels as strings with two decimals ("400.00"). Every read is scoped by the union that
+keeps the record (the person's union, or the unit); ids outside the caller's subtree answer 404.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ninja import Field, Query, Router, Schema, Status
+
+from smartunion.assistance.models import HardshipFile
+from smartunion.core.api import Day, StrictSchema, code_type, get_or_404, require
+from smartunion.core.pagination import PageIn, keyset_page, page_schema
+from smartunion.honours import services
+from smartunion.honours.codes import Kind, Level, ServiceKind, State
+from smartunion.honours.models import BenefitRule, Honour, ServiceLog
+from smartunion.members.models import Person
+
+router = Router(tags=["劳模工匠荣誉库"])
+WHAT = "荣誉"
+
+
+def yuan(value) -> str | None:
+    return None if value is None else f"{value:.2f}"
+
+
+class HonourItem(Schema):
+    id: int
+    holder_name: str
+    person: int | None = Field(alias="person_id")
+    unit: int | None = Field(alias="unit_id")
+    team_name: str
+    org: int = Field(alias="org_id")
+    kind: str
+    kind_label: str = Field(alias="get_kind_display")
+    level: str
+    year: int
+    granting_body: str
+    document_no: str
+    state: str
+    source: str
+
+
+class BenefitsOut(Schema):
+    level: str
+    monthly_allowance: str
+    health_check: bool
+    rest_trip: bool
+    festival_visits: int
+    visit_amount: str
+
+    @staticmethod
+    def resolve_monthly_allowance(obj) -> str:
+        return yuan(obj.monthly_allowance)
+
+    @staticmethod
+    def resolve_visit_amount(obj) -> str:
+        return yuan(obj.visit_amount)
+
+
+class HonourDetail(HonourItem):
+    source_url: str
+    deeds: str
+    revoked_reason: str
+    revoked_document: str
+    revoked_on: dt.date | None
+    died_on: dt.date | None
+    benefits: BenefitsOut | None = Field(description="在册劳模按最高级别享受的待遇")
+    hardship_files: list[int] = Field(description="该劳模（户主）的困难职工档案 id")
+
+
+class HonourFilters(PageIn):
+    q: str = Field("", max_length=32, description="获得者名称（包含）")
+    kind: code_type(Kind) = ""
+    level: code_type(Level) = ""
+    year: int | None = Field(None, ge=1950, le=2100)
+    state: code_type(State) = ""
+    held: bool = Field(False, description="仅在册")
+
+
+def filter_honours(rows, *, q="", kind="", level="", year=None, state="", held=False):
+    if q:
+        rows = rows.filter(holder_name__contains=q.strip())
+    if kind:
+        rows = rows.filter(kind=kind)
+    if level:
+        rows = rows.filter(level=level)
+    if year:
+        rows = rows.filter(year=year)
+    if held:
+        rows = rows.filter(state=State.HELD)
+    elif state:
+        rows = rows.filter(state=state)
+    return rows
+
+
+def _detail(request, honour: Honour) -> Honour:
+    """The honour with what its detail adds: the benefits and the hardship files."""
+    honour.benefits, honour.hardship_files = None, []
+    if honour.person_id:
+        honour.benefits = services.benefits_of(honour.person_id)
+        honour.hardship_files = list(
+            HardshipFile.objects.visible_to(request.user)
+            .filter(head_id=honour.person_id)
+            .values_list("id", flat=True)
+        )
+    return honour
+
+
+@router.get("", response=page_schema(HonourItem))
+def list_honours(request, filters: Query[HonourFilters]):
+    """荣誉库: the honours kept by unions in the caller's subtree, newest year first."""
+    rows = filter_honours(
+        Honour.objects.visible_to(request.user),
+        **filters.model_dump(exclude={"limit", "after"}),
+    )
+    return keyset_page(rows, filters, order=("-year", "id"))
+
+
+class HonourIn(StrictSchema):
+    kind: code_type(Kind, blank=False)
+    year: int = Field(ge=1950, le=2100)
+    person: int | None = Field(None, description="获得荣誉的人员 id（个人荣誉）")
+    unit: int | None = Field(None, description="获得荣誉的单位（工会组织）id（奖状、工人先锋号）")
+    team_name: str = Field("", max_length=128)
+    level: code_type(Level) = ""
+    granting_body: str = Field("", max_length=128)
+    document_no: str = Field("", max_length=64)
+    deeds: str = Field("", max_length=4000)
+
+
+@router.post("", response={201: HonourDetail})
+def create_honour(request, payload: HonourIn):
+    """登记在册荣誉 (from the granting body's document)."""
+    require(request.user, "change")
+    values = payload.model_dump(exclude={"person", "unit"})
+    data = services.HonourData(person_id=payload.person, unit_id=payload.unit, **values)
+    honour = services.create_honour(data, actor=request.user)
+    return Status(201, _detail(request, honour))
+
+
+@router.get("/{int:honour_id}", response=HonourDetail)
+def get_honour(request, honour_id: int):
+    return _detail(request, get_or_404(Honour.objects.all(), request.user, honour_id, what=WHAT))
+
+
+class RevokeIn(StrictSchema):
+    reason: str = Field("", max_length=300, description="撤销原因")
+    document: str = Field("", max_length=128, description="撤销文件（文号）")
+
+
+@router.post("/{int:honour_id}/revoke", response=HonourDetail)
+def revoke_honour(request, honour_id: int, payload: RevokeIn):
+    """撤销: reason and document both required; the benefits stop."""
+    require(request.user, "change")
+    honour = services.revoke(
+        honour_id, actor=request.user, reason=payload.reason, document=payload.document
+    )
+    return _detail(request, honour)
+
+
+class NameIn(StrictSchema):
+    document_no: str = Field("", max_length=64, description="命名文号")
+    granting_body: str = Field("", max_length=128)
+
+
+@router.post("/{int:honour_id}/name", response=HonourDetail)
+def name_honour(request, honour_id: int, payload: NameIn):
+    """候选 → 在册 (命名)."""
+    require(request.user, "change")
+    honour = services.name_candidate(
+        honour_id,
+        actor=request.user,
+        document_no=payload.document_no,
+        granting_body=payload.granting_body,
+    )
+    return _detail(request, honour)
+
+
+class BenefitRuleOut(BenefitsOut):
+    id: int
+    updated_by_name: str
+
+
+@router.get("/benefits", response=page_schema(BenefitRuleOut))
+def list_benefits(request, filters: Query[PageIn]):
+    """劳模待遇标准 per level (every staff account reads them)."""
+    require(request.user, "view")
+    services.ensure_benefit_rules()
+    return keyset_page(BenefitRule.objects.all(), filters)
+
+
+class BenefitRuleIn(StrictSchema):
+    level: code_type(Level, blank=False)
+    monthly_allowance: str = Field(max_length=20, description='元/月，如 "400.00"')
+    health_check: bool
+    rest_trip: bool
+    festival_visits: int = Field(ge=0, le=12)
+    visit_amount: str = Field(max_length=20)
+
+
+@router.post("/benefits", response=BenefitRuleOut)
+def save_benefits(request, payload: BenefitRuleIn):
+    """The province edits the benefits of a level."""
+    return services.save_benefit_rule(actor=request.user, **payload.model_dump())
+
+
+class ServiceLogOut(Schema):
+    id: int
+    person: int = Field(alias="person_id")
+    kind: str
+    happened_on: dt.date
+    amount: str | None
+    note: str
+    recorded_by_name: str
+
+    @staticmethod
+    def resolve_amount(obj) -> str | None:
+        return yuan(obj.amount)
+
+
+class ServiceLogFilters(PageIn):
+    person: int | None = Field(None, description="劳模（人员 id）")
+
+
+@router.get("/service-logs", response=page_schema(ServiceLogOut))
+def list_service_logs(request, filters: Query[ServiceLogFilters]):
+    """劳模服务记录, newest first."""
+    rows = ServiceLog.objects.visible_to(request.user)
+    if filters.person is not None:
+        get_or_404(Person.objects.all(), request.user, filters.person, what="人员")
+        rows = rows.filter(person_id=filters.person)
+    return keyset_page(rows, filters, order=("-happened_on", "-id"))
+
+
+class ServiceLogIn(StrictSchema):
+    person: int
+    kind: code_type(ServiceKind, blank=False)
+    happened_on: Day
+    amount: str | None = Field(None, max_length=20)
+    note: str = Field("", max_length=300)
+
+
+@router.post("/service-logs", response={201: ServiceLogOut})
+def add_service_log(request, payload: ServiceLogIn):
+    require(request.user, "change")
+    values = payload.model_dump(exclude={"person"})
+    log = services.add_service_log(actor=request.user, person_id=payload.person, **values)
+    return Status(201, log)
+
+
+LABELS = {
+    "kind": "荣誉类型",
+    "level": "级别",
+    "year": "年度",
+    "person": "人员",
+    "unit": "获得单位",
+    "team_name": "班组名称",
+    "granting_body": "授予机关",
+    "document_no": "文号",
+    "deeds": "主要事迹",
+    "reason": "撤销原因",
+    "document": "撤销文件",
+    "monthly_allowance": "荣誉津贴",
+    "health_check": "健康体检",
+    "rest_trip": "疗休养",
+    "festival_visits": "节日慰问次数",
+    "visit_amount": "每次慰问金",
+    "happened_on": "日期",
+    "amount": "金额",
+    "note": "说明",
+    "held": "仅在册",
+}
