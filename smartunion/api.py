@@ -17,6 +17,7 @@ from smartunion.core.api import (
     session_or_token,
 )
 from smartunion.honours.api import LABELS as honours_labels
+from smartunion.honours.api import portal_router as honours_portal_router
 from smartunion.honours.api import router as honours_router
 from smartunion.imports.api import router as imports_router
 from smartunion.legalaid.api import LABELS as legalaid_labels
@@ -57,6 +58,7 @@ register_labels("/requests", request_labels)
 api.add_router("/stats", stats_router)
 api.add_router("/portal", portal_router)
 api.add_router("/honours", honours_router)
+api.add_router("/portal/honours", honours_portal_router)
 register_labels("/honours", honours_labels)
 register_labels("/portal", {"phone": "手机号", "code": "验证码"})
 register_labels("/stats", stats_labels)

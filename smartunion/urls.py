@@ -19,6 +19,7 @@ urlpatterns = [
     path("assistance/", include("smartunion.assistance.urls")),
     path("legal-aid/", include("smartunion.legalaid.urls")),
     path("requests/", include("smartunion.servicerequests.urls")),
+    path("honours/", include("smartunion.honours.urls")),
     path("stats/", include("smartunion.stats.urls")),
     path("gongshi/", include((notice_urls, "gongshi"))),
     path("nearby/", nearby_page, name="nearby"),

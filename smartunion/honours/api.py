@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import Q
 from ninja import Field, Query, Router, Schema, Status
 
 from smartunion.assistance.models import HardshipFile
-from smartunion.core.api import Day, StrictSchema, code_type, get_or_404, require
+from smartunion.casework.api import CaseActivity, CaseFields, add_transition_routes
+from smartunion.core.api import Day, QuerySchema, StrictSchema, code_type, get_or_404, require
 from smartunion.core.pagination import PageIn, keyset_page, page_schema
-from smartunion.honours import services
-from smartunion.honours.codes import Kind, Level, ServiceKind, State
-from smartunion.honours.models import BenefitRule, Honour, ServiceLog
+from smartunion.honours import selections, services
+from smartunion.honours.codes import DEPARTMENTS, Category, Kind, Level, ServiceKind, State
+from smartunion.honours.models import BenefitRule, Honour, Nomination, Selection, ServiceLog
 from smartunion.members.models import Person
+from smartunion.orgs.models import Organization
+from smartunion.portal.api import worker_auth
 
 router = Router(tags=["劳模工匠荣誉库"])
 WHAT = "荣誉"
@@ -274,3 +278,262 @@ LABELS = {
     "note": "说明",
     "held": "仅在册",
 }
+
+
+# ---- selections ---------------------------------------------------------------------------------
+
+
+class QuotaIn(Schema):
+    org: int = Field(description="推荐工会 id")
+    places: int = Field(ge=1, le=1000)
+
+
+class RatioIn(Schema):
+    category: code_type(Category, blank=False)
+    min_percent: int = Field(ge=1, le=100)
+
+
+class SelectionItem(Schema):
+    id: int
+    org: int = Field(alias="org_id")
+    title: str
+    kind: str
+    year: int
+    document_no: str
+    nominations_due: dt.date
+    vote_starts_on: dt.date | None
+    vote_ends_on: dt.date | None
+
+
+class SelectionDetail(SelectionItem):
+    departments: list[str]
+    quotas: list[QuotaIn]
+    ratios: list[RatioIn]
+
+    @staticmethod
+    def resolve_quotas(obj):
+        return [{"org": q.org_id, "places": q.places} for q in obj.quotas.all()]
+
+    @staticmethod
+    def resolve_ratios(obj):
+        return list(obj.ratios.all())
+
+
+class SelectionIn(StrictSchema):
+    org: int = Field(description="组织评选的工会 id")
+    title: str = Field(max_length=128)
+    kind: code_type(Kind, blank=False)
+    year: int = Field(ge=1950, le=2100)
+    document_no: str = Field("", max_length=64)
+    nominations_due: Day
+    quotas: list[QuotaIn] = Field(min_length=1, max_length=500)
+    ratios: list[RatioIn] | None = Field(
+        None, max_length=10, description="默认：产业工人≥35%，农民工≥10%"
+    )
+    departments: list[code_type(DEPARTMENTS, blank=False)] | None = Field(None, max_length=10)
+    vote_starts_on: Day | None = None
+    vote_ends_on: Day | None = None
+
+
+@router.get("/selections", response=page_schema(SelectionItem))
+def list_selections(request, filters: Query[PageIn]):
+    """评选 run by the caller's unions or by the unions above them."""
+    return keyset_page(Selection.objects.visible_to(request.user), filters, order=("-id",))
+
+
+@router.post("/selections", response={201: SelectionDetail})
+def create_selection(request, payload: SelectionIn):
+    require(request.user, "change")
+    data = selections.SelectionData(
+        title=payload.title,
+        kind=payload.kind,
+        year=payload.year,
+        document_no=payload.document_no,
+        nominations_due=payload.nominations_due,
+        quotas=[(q.org, q.places) for q in payload.quotas],
+        ratios=None
+        if payload.ratios is None
+        else [(r.category, r.min_percent) for r in payload.ratios],
+        departments=payload.departments,
+        vote_starts_on=payload.vote_starts_on,
+        vote_ends_on=payload.vote_ends_on,
+    )
+    return Status(201, selections.create_selection(data, payload.org, actor=request.user))
+
+
+@router.get("/selections/{int:selection_id}", response=SelectionDetail)
+def get_selection(request, selection_id: int):
+    return selections.visible_selection(selection_id, request.user)
+
+
+class RatioRowOut(Schema):
+    category: str
+    label: str
+    min_percent: int
+    count: int
+    total: int
+    percent: str
+    ok: bool
+
+
+class RatioCheckOut(Schema):
+    org: int
+    ok: bool
+    rows: list[RatioRowOut]
+
+
+class OrgQuery(QuerySchema):
+    org: int = Field(description="推荐工会 id")
+
+
+@router.get("/selections/{int:selection_id}/ratios", response=RatioCheckOut)
+def check_ratios(request, selection_id: int, query: Query[OrgQuery]):
+    """比例检查 of a union's nominee list, as it stands now."""
+    selection = selections.visible_selection(selection_id, request.user)
+    get_or_404(Organization.objects.all(), request.user, query.org, what="推荐工会")
+    rows = selections.ratio_report(selection, selections.org_list(selection, query.org))
+    return {
+        "org": query.org,
+        "ok": all(r.ok for r in rows),
+        "rows": [{**r.__dict__, "percent": str(r.percent)} for r in rows],
+    }
+
+
+class NominationIn(StrictSchema):
+    org: int = Field(description="推荐工会 id（有名额的工会）")
+    person: int = Field(description="推荐对象（人员 id）")
+    categories: list[code_type(Category, blank=False)] = Field([], max_length=8)
+    employer: str = Field("", max_length=128)
+    deeds: str = Field("", max_length=4000)
+
+
+class NominationItem(CaseFields):
+    selection: int = Field(alias="selection_id")
+    person: int = Field(alias="person_id")
+    name: str
+    employer: str
+    categories: list[str]
+    expert_score: str | None
+    votes: int
+    honour: int | None = Field(alias="honour_id")
+
+    @staticmethod
+    def resolve_expert_score(obj) -> str | None:
+        return None if obj.expert_score is None else f"{obj.expert_score:.2f}"
+
+
+class NominationDetail(NominationItem, CaseActivity):
+    deeds: str
+    vetted_by: list[str]
+
+
+def _nomination(case) -> Nomination:
+    return Nomination.objects.select_related("org", "selection").get(pk=case.pk)
+
+
+@router.post("/selections/{int:selection_id}/nominations", response={201: NominationDetail})
+def nominate(request, selection_id: int, payload: NominationIn):
+    """推荐: put a person on a union's list (draft; ratios and quota checked)."""
+    require(request.user, "change")
+    case = selections.nominate(
+        selection_id,
+        actor=request.user,
+        org_id=payload.org,
+        person_id=payload.person,
+        categories=payload.categories,
+        employer=payload.employer,
+        deeds=payload.deeds,
+    )
+    return Status(201, _nomination(case))
+
+
+class SubmitIn(StrictSchema):
+    org: int = Field(description="推荐工会 id")
+
+
+class SubmittedOut(Schema):
+    submitted: list[int]
+
+
+@router.post("/selections/{int:selection_id}/submit", response=SubmittedOut)
+def submit_list(request, selection_id: int, payload: SubmitIn):
+    """上报推荐名单: refused, with the figures, when the list breaks a ratio."""
+    require(request.user, "change")
+    rows = selections.submit_list(selection_id, actor=request.user, org_id=payload.org)
+    return {"submitted": [n.pk for n in rows]}
+
+
+class NoticeOut(Schema):
+    notice: int = Field(alias="pk")
+    items: int
+    ends_on: dt.date | None
+
+    @staticmethod
+    def resolve_items(obj) -> int:
+        return obj.items.count()
+
+
+@router.post("/selections/{int:selection_id}/publish", response=NoticeOut)
+def publish(request, selection_id: int):
+    """公示 (5 working days) of the nominees waiting for it."""
+    require(request.user, "change")
+    return selections.publish(selection_id, actor=request.user)
+
+
+class NominationFilters(PageIn):
+    selection: int | None = None
+    org: int | None = Field(None, description="推荐工会 id（含下级）")
+    state: str = Field("", max_length=32)
+    q: str = Field("", max_length=32, description="姓名开头或编号")
+
+
+@router.get("/nominations", response=page_schema(NominationItem))
+def list_nominations(request, filters: Query[NominationFilters]):
+    rows = Nomination.objects.visible_to(request.user).select_related("org")
+    if filters.selection is not None:
+        rows = rows.filter(selection_id=filters.selection)
+    if filters.org is not None:
+        org = get_or_404(Organization.objects.all(), request.user, filters.org, what="工会组织")
+        rows = rows.filter(org__path__startswith=org.path)
+    if filters.state:
+        rows = rows.filter(state=filters.state)
+    if filters.q:
+        rows = rows.filter(Q(name__startswith=filters.q) | Q(number=filters.q))
+    return keyset_page(rows, filters)
+
+
+@router.get("/nominations/{int:nomination_id}", response=NominationDetail)
+def get_nomination(request, nomination_id: int):
+    case = get_or_404(Nomination.objects.all(), request.user, nomination_id, what="推荐对象")
+    return _nomination(case)
+
+
+add_transition_routes(
+    router,
+    Nomination,
+    path="/nominations",
+    response=NominationDetail,
+    what="推荐对象",
+    load=_nomination,
+)
+
+
+# ---- the public vote, for a worker signed in on 职工之家 ----------------------------------------
+
+portal_router = Router(tags=["职工之家"], auth=worker_auth)
+
+
+class VoteIn(StrictSchema):
+    nomination: int = Field(description="投票对象（推荐对象 id）")
+
+
+class VoteOut(Schema):
+    nomination: int = Field(alias="nomination_id")
+    day: dt.date
+
+
+@portal_router.post("/votes", response={201: VoteOut})
+def cast_vote(request, payload: VoteIn):
+    """网络投票: one vote a day per selection for each worker."""
+    ballot = selections.vote(payload.nomination, voter=request.worker.phone_index)
+    return Status(201, ballot)

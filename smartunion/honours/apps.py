@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class HonoursConfig(AppConfig):
     name = "smartunion.honours"
     verbose_name = "劳模工匠荣誉库"
+
+    def ready(self):
+        from smartunion.honours import registry
+
+        registry.register()

@@ -100,3 +100,23 @@ DEFAULT_BENEFITS = {
     Level.COUNTY: ("0.00", False, False, 1, "200.00"),
     Level.ENTERPRISE: ("0.00", False, False, 0, "0.00"),
 }
+
+
+class Category(models.TextChoices):
+    """推荐对象类别 of a nominee, counted by the ratio rules of a selection (SERVICES.md §6.7)."""
+
+    INDUSTRIAL = "industrial", "产业工人"
+    FRONTLINE = "frontline", "一线职工和技术人员"
+    SCIENTIST = "scientist", "科教人员"
+    MIGRANT = "migrant", "农民工"
+    WOMAN = "woman", "女性"
+    NEW_FORM = "new_form", "新就业形态劳动者"
+    NON_PUBLIC = "non_public", "非公有制企业"
+    UNIT_HEAD = "unit_head", "企业负责人"
+
+
+#: The 2022 rules of the 全国五一劳动奖章 (SERVICES.md §6.7): the rows a new notice starts with.
+DEFAULT_RATIOS = ((Category.INDUSTRIAL, 35), (Category.MIGRANT, 10))
+
+#: 部门联审: who vets enterprise nominees and their heads.
+DEPARTMENTS = ("市场监管", "税务", "纪检监察", "审计", "应急管理")

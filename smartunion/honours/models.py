@@ -16,9 +16,9 @@ from decimal import Decimal
 
 from django.db import models
 
-from smartunion.casework.models import money_field
+from smartunion.casework.models import Case, money_field
 from smartunion.core.querysets import ScopedModel, ScopedQuerySet
-from smartunion.honours.codes import MODEL_KINDS, Kind, Level, ServiceKind, State
+from smartunion.honours.codes import MODEL_KINDS, Category, Kind, Level, ServiceKind, State
 
 
 class HonourQuerySet(ScopedQuerySet):
@@ -198,3 +198,190 @@ class ServiceLog(ScopedModel):
     @property
     def audit_org_path(self) -> str:
         return self.org.path
+
+
+# ---- selections (评选: 五一劳动奖, 陇原工匠) ---------------------------------------------------
+
+
+class SelectionQuerySet(ScopedQuerySet):
+    pass
+
+
+class Selection(ScopedModel):
+    """评选通知: a selection run by a union (the province for 五一 and 陇原工匠), with quotas for
+    the unions below, ratio rules on their nominee lists, the departments that vet them and
+    an optional public vote."""
+
+    org = models.ForeignKey(
+        "orgs.Organization", models.PROTECT, related_name="+", verbose_name="组织工会"
+    )
+    title = models.CharField("评选名称", max_length=128)
+    kind = models.CharField("授予荣誉", max_length=24, choices=Kind.choices)
+    year = models.PositiveSmallIntegerField("年度")
+    document_no = models.CharField("通知文号", max_length=64, blank=True)
+    nominations_due = models.DateField("推荐截止日期")
+    departments = models.JSONField("联审部门", default=list, blank=True)
+    vote_starts_on = models.DateField("投票开始日期", null=True, blank=True)
+    vote_ends_on = models.DateField("投票截止日期", null=True, blank=True)
+    created_by_name = models.CharField("经办人", max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SelectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year", "-id"]
+        verbose_name = "评选"
+        verbose_name_plural = "评选"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=[k.value for k in Kind]),
+                name="selection_kind_valid",
+                violation_error_message="荣誉类型不正确。",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(vote_starts_on__isnull=True)
+                | models.Q(vote_ends_on__gte=models.F("vote_starts_on")),
+                name="selection_vote_window",
+                violation_error_message="投票截止日期不能早于开始日期。",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def audit_org_path(self) -> str:
+        return self.org.path
+
+    @classmethod
+    def scope_q(cls, path: str) -> models.Q:
+        """Staff see the selections of their subtree and those run by the unions above them
+        (whose notices they nominate for)."""
+        from smartunion.orgs.models import path_prefixes
+
+        return models.Q(org__path__startswith=path) | models.Q(org__path__in=path_prefixes(path))
+
+    @property
+    def has_vote(self) -> bool:
+        return self.vote_starts_on is not None
+
+
+class Quota(models.Model):
+    """名额: how many nominees a union below may put forward."""
+
+    selection = models.ForeignKey(Selection, models.CASCADE, related_name="quotas")
+    org = models.ForeignKey(
+        "orgs.Organization", models.PROTECT, related_name="+", verbose_name="推荐工会"
+    )
+    places = models.PositiveSmallIntegerField("名额")
+
+    class Meta:
+        ordering = ["selection_id", "org_id"]
+        verbose_name = "推荐名额"
+        verbose_name_plural = "推荐名额"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["selection", "org"],
+                name="selection_quota_once",
+                violation_error_message="该工会的名额已分配。",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(places__gte=1, places__lte=1000),
+                name="selection_quota_range",
+                violation_error_message="名额应为1至1000。",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.org_id}: {self.places}"
+
+
+class RatioRule(models.Model):
+    """比例要求: at least ``min_percent`` % of a union's nominee list are of ``category``."""
+
+    selection = models.ForeignKey(Selection, models.CASCADE, related_name="ratios")
+    category = models.CharField("类别", max_length=16, choices=Category.choices)
+    min_percent = models.PositiveSmallIntegerField("不低于（%）")
+
+    class Meta:
+        ordering = ["selection_id", "id"]
+        verbose_name = "比例要求"
+        verbose_name_plural = "比例要求"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["selection", "category"],
+                name="selection_ratio_once",
+                violation_error_message="该类别的比例要求已设置。",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(min_percent__gte=1, min_percent__lte=100),
+                name="selection_ratio_range",
+                violation_error_message="比例应为1%至100%。",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()} ≥ {self.min_percent}%"
+
+
+class Nomination(Case):
+    """推荐对象: a casework case — 推荐 → 部门联审 → 专家评审 → (投票) → 公示 → 命名."""
+
+    selection = models.ForeignKey(
+        Selection, models.PROTECT, related_name="nominations", verbose_name="评选"
+    )
+    person = models.ForeignKey(
+        "members.Person", models.PROTECT, related_name="+", verbose_name="推荐对象"
+    )
+    name = models.CharField("姓名", max_length=64)
+    employer = models.CharField("工作单位及职务", max_length=128, blank=True)
+    categories = models.JSONField("类别", default=list, blank=True)
+    deeds = models.TextField("主要事迹", blank=True)
+    vetted_by = models.JSONField("已出具意见的部门", default=list, blank=True)
+    expert_score = models.DecimalField(
+        "专家评审得分", max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    votes = models.PositiveIntegerField("得票数", default=0)
+    honour = models.ForeignKey(
+        Honour, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="荣誉"
+    )
+
+    detail_url_name = "honours:nomination"
+    url_kwarg = "nomination_id"
+
+    class Meta(Case.Meta):
+        ordering = ["selection_id", "org_id", "id"]
+        verbose_name = "推荐对象"
+        verbose_name_plural = "推荐对象"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["selection", "person"],
+                name="nomination_once_per_selection",
+                violation_error_message="该人员已被推荐参加本次评选。",
+            )
+        ]
+
+
+class Vote(models.Model):
+    """一票: a worker of the portal (by the blind index of their phone) votes for a nominee,
+    once a day per selection — the database's unique constraint decides under concurrency."""
+
+    selection = models.ForeignKey(Selection, models.CASCADE, related_name="+")
+    nomination = models.ForeignKey(Nomination, models.CASCADE, related_name="+")
+    voter = models.CharField("投票人（手机号索引）", max_length=64)
+    day = models.DateField("投票日期")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "投票"
+        verbose_name_plural = "投票"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["selection", "voter", "day"],
+                name="vote_once_a_day",
+                violation_error_message="您今天已经投过票了，请明天再来。",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} → {self.nomination_id}"

@@ -1,0 +1,140 @@
+"""荣誉库 pages: the register (list and an honour's page with benefits, hardship files and
+service logs), the nominee lists of the selections with their live ratio check, and a
+nomination's page (timeline and transitions from casework). Writes go through the services
+(and the API); the case pages' transitions through casework's shared views."""
+
+from __future__ import annotations
+
+from django.views.generic import TemplateView
+
+from smartunion.assistance.models import HardshipFile
+from smartunion.casework.views import case_context
+from smartunion.core.views_mixins import ScopedViewMixin, fetch_page
+from smartunion.honours import selections, services
+from smartunion.honours.api import filter_honours
+from smartunion.honours.codes import Kind, Level, State
+from smartunion.honours.models import Honour, Nomination, Selection, ServiceLog
+from smartunion.orgs.models import Organization
+
+PAGE_SIZE = 30
+
+
+class HonoursMixin(ScopedViewMixin):
+    nav = "honours"
+
+
+def _int(value) -> int | None:
+    value = str(value or "")
+    return int(value) if value.isdigit() and len(value) < 10 else None
+
+
+class HonourListView(HonoursMixin, TemplateView):
+    template_name = "honours/list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        p = self.request.GET
+        filters = dict(
+            q=(p.get("q") or "").strip()[:32],
+            kind=p.get("kind", "") if p.get("kind") in Kind.values else "",
+            level=p.get("level", "") if p.get("level") in Level.values else "",
+            year=_int(p.get("year")),
+            state=p.get("state", "") if p.get("state") in State.values else "",
+            held=p.get("held") == "1",
+        )
+        rows = filter_honours(self.visible(Honour), **filters).order_by("-year", "-id")
+        page = fetch_page(rows, self.request, page_size=PAGE_SIZE)
+        context.update(
+            p=page,
+            honours=page.items,
+            kinds=Kind.choices,
+            levels=Level.choices,
+            states=State.choices,
+            f=filters,
+        )
+        return context
+
+
+class HonourDetailView(HonoursMixin, TemplateView):
+    template_name = "honours/detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        honour = self.get_for_user(
+            Honour.objects.select_related("org", "person", "unit"),
+            self.kwargs["honour_id"],
+            what="荣誉",
+        )
+        others = logs = files = []
+        benefits = None
+        if honour.person_id:
+            others = list(
+                self.visible(Honour).filter(person_id=honour.person_id).exclude(pk=honour.pk)
+            )
+            logs = list(self.visible(ServiceLog).filter(person_id=honour.person_id)[:50])
+            files = list(self.visible(HardshipFile).filter(head_id=honour.person_id))
+            benefits = services.benefits_of(honour.person_id)
+        context.update(honour=honour, others=others, logs=logs, files=files, benefits=benefits)
+        return context
+
+
+class NominationListView(HonoursMixin, TemplateView):
+    """The nominees of a selection, with the ratio check of a union's list as it stands."""
+
+    template_name = "honours/nominations.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        p = self.request.GET
+        user = self.request.user
+        chosen = self.visible(Selection).filter(pk=_int(p.get("selection"))).first()
+        rows = self.visible(Nomination).select_related("org", "selection")
+        which = p.get("list", "")
+        if which == "waiting":
+            rows = rows.filter(responsible_org__path__startswith=user.scope_path or "-")
+        if chosen is not None:
+            rows = rows.filter(selection=chosen)
+        org = None
+        if _int(p.get("org")):
+            org = self.visible(Organization).filter(pk=_int(p.get("org"))).first()
+            if org is not None:
+                rows = rows.filter(org__path__startswith=org.path)
+        state = p.get("state", "")
+        if state:
+            rows = rows.filter(state=state)
+        page = fetch_page(rows.order_by("-id"), self.request, page_size=PAGE_SIZE)
+        ratios = None
+        if chosen is not None and org is not None:
+            ratios = selections.ratio_report(chosen, selections.org_list(chosen, org.pk))
+        context.update(
+            p=page,
+            nominations=page.items,
+            selections_list=list(self.visible(Selection)[:50]),
+            chosen=chosen,
+            org=org,
+            quota_orgs=(
+                self.visible(Organization).filter(pk__in=chosen.quotas.values("org_id"))
+                if chosen
+                else []
+            ),
+            ratios=ratios,
+            ratios_ok=ratios is not None and all(r.ok for r in ratios),
+            states=Nomination.case_type.state_choices(),
+            state=state,
+        )
+        return context
+
+
+class NominationDetailView(HonoursMixin, TemplateView):
+    template_name = "honours/nomination.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        case = self.get_for_user(
+            Nomination.objects.select_related("org", "selection", "responsible_org", "honour"),
+            self.kwargs["nomination_id"],
+            what="推荐对象",
+        )
+        context.update(case_context(case, self.request.user))
+        context.update(case=case)
+        return context
