@@ -16,9 +16,26 @@ from smartunion.assistance.models import HardshipFile
 from smartunion.casework.api import CaseActivity, CaseFields, add_transition_routes
 from smartunion.core.api import Day, QuerySchema, StrictSchema, code_type, get_or_404, require
 from smartunion.core.pagination import PageIn, keyset_page, page_schema
-from smartunion.honours import selections, services
-from smartunion.honours.codes import DEPARTMENTS, Category, Kind, Level, ServiceKind, State
-from smartunion.honours.models import BenefitRule, Honour, Nomination, Selection, ServiceLog
+from smartunion.honours import selections, services, studios
+from smartunion.honours.codes import (
+    DEPARTMENTS,
+    Category,
+    Kind,
+    Level,
+    OutcomeKind,
+    ServiceKind,
+    State,
+    StudioTier,
+)
+from smartunion.honours.models import (
+    BenefitRule,
+    Honour,
+    Nomination,
+    Selection,
+    ServiceLog,
+    Studio,
+    StudioRecord,
+)
 from smartunion.members.models import Person
 from smartunion.orgs.models import Organization
 from smartunion.portal.api import worker_auth
@@ -537,3 +554,194 @@ def cast_vote(request, payload: VoteIn):
     """网络投票: one vote a day per selection for each worker."""
     ballot = selections.vote(payload.nomination, voter=request.worker.phone_index)
     return Status(201, ballot)
+
+
+# ---- innovation studios ---------------------------------------------------------------------
+
+
+class StudioItem(Schema):
+    id: int
+    org: int = Field(alias="org_id")
+    name: str
+    tier: str
+    named_year: int
+    document_no: str
+    leader: int = Field(alias="leader_id")
+    leader_honour: int = Field(alias="leader_honour_id")
+    venue: int | None = Field(alias="venue_id")
+    field: str
+    state: str
+    checked_year: int | None
+
+
+class StudioFigures(Schema):
+    funding: str
+    outcomes: int
+    patents: int
+    standards: int
+    benefit: str
+    trained: int
+    promoted: int
+
+
+class StudioMemberOut(Schema):
+    person: int = Field(alias="person_id")
+    role: str
+    joined_on: dt.date
+
+
+class StudioRecordOut(Schema):
+    id: int
+    type: str
+    happened_on: dt.date
+    title: str
+    outcome_kind: str
+    patent_no: str
+    amount: str
+    trained: int
+    promoted: int
+    passed: bool | None
+
+    @staticmethod
+    def resolve_amount(obj) -> str:
+        return yuan(obj.amount)
+
+
+class StudioDetail(StudioItem):
+    figures: StudioFigures = Field(description="由工作室记录计算")
+    members: list[StudioMemberOut]
+    records: list[StudioRecordOut]
+
+    @staticmethod
+    def resolve_members(obj):
+        return obj.members_list
+
+    @staticmethod
+    def resolve_records(obj):
+        return obj.records_list
+
+
+def _studio(studio: Studio) -> Studio:
+    values = studios.figures(studio.records.all())
+    values["funding"], values["benefit"] = yuan(values["funding"]), yuan(values["benefit"])
+    studio.figures = values
+    studio.members_list = list(studio.members.all())
+    studio.records_list = list(studio.records.all()[:200])
+    return studio
+
+
+class StudioFilters(PageIn):
+    tier: code_type(StudioTier) = ""
+    q: str = Field("", max_length=32, description="名称（包含）")
+
+
+@router.get("/studios", response=page_schema(StudioItem))
+def list_studios(request, filters: Query[StudioFilters]):
+    rows = Studio.objects.visible_to(request.user)
+    if filters.tier:
+        rows = rows.filter(tier=filters.tier)
+    if filters.q:
+        rows = rows.filter(name__contains=filters.q)
+    return keyset_page(rows, filters)
+
+
+class StudioIn(StrictSchema):
+    org: int = Field(description="所属工会 id")
+    name: str = Field(max_length=100)
+    tier: code_type(StudioTier, blank=False)
+    named_year: int = Field(ge=1950, le=2100)
+    document_no: str = Field("", max_length=64)
+    leader: int = Field(description="领衔人（人员 id，须有在册荣誉）")
+    venue: int | None = Field(None, description="阵地 id（类型为创新工作室）")
+    field: str = Field("", max_length=200)
+
+
+@router.post("/studios", response={201: StudioDetail})
+def create_studio(request, payload: StudioIn):
+    require(request.user, "change")
+    data = studios.StudioData(
+        name=payload.name,
+        tier=payload.tier,
+        named_year=payload.named_year,
+        document_no=payload.document_no,
+        leader_id=payload.leader,
+        venue_id=payload.venue,
+        field=payload.field,
+    )
+    return Status(201, _studio(studios.create_studio(data, payload.org, actor=request.user)))
+
+
+@router.get("/studios/{int:studio_id}", response=StudioDetail)
+def get_studio(request, studio_id: int):
+    return _studio(get_or_404(Studio.objects.all(), request.user, studio_id, what="创新工作室"))
+
+
+class StudioMemberIn(StrictSchema):
+    person: int
+    role: str = Field("", max_length=64)
+    joined_on: Day | None = None
+
+
+@router.post("/studios/{int:studio_id}/members", response={201: StudioMemberOut})
+def add_studio_member(request, studio_id: int, payload: StudioMemberIn):
+    require(request.user, "change")
+    member = studios.add_member(
+        studio_id,
+        actor=request.user,
+        person_id=payload.person,
+        role=payload.role,
+        joined_on=payload.joined_on,
+    )
+    return Status(201, member)
+
+
+class StudioRecordIn(StrictSchema):
+    type: code_type(StudioRecord.Type, blank=False)
+    happened_on: Day
+    title: str = Field(max_length=200)
+    outcome_kind: code_type(OutcomeKind) = ""
+    patent_no: str = Field("", max_length=32)
+    amount: str | None = Field(None, max_length=20, description="经费或经济效益（元）")
+    trained: int = Field(0, ge=0, le=100000)
+    promoted: int = Field(0, ge=0, le=100000)
+    passed: bool | None = None
+
+
+@router.post("/studios/{int:studio_id}/records", response={201: StudioRecordOut})
+def add_studio_record(request, studio_id: int, payload: StudioRecordIn):
+    """经费、创新成果、培训与晋级、年度复核 (a failed re-check revokes the studio's name)."""
+    require(request.user, "change")
+    record = studios.add_record(
+        studio_id, studios.RecordData(**payload.model_dump()), actor=request.user
+    )
+    return Status(201, record)
+
+
+LABELS.update(
+    {
+        "tier": "工作室级别",
+        "named_year": "命名年度",
+        "leader": "领衔人",
+        "venue": "阵地",
+        "field": "研究方向",
+        "title": "名称/说明",
+        "outcome_kind": "成果类型",
+        "patent_no": "专利号",
+        "trained": "培训人数",
+        "promoted": "技能晋级人数",
+        "passed": "复核结论",
+        "role": "分工",
+        "joined_on": "加入日期",
+        "categories": "类别",
+        "employer": "工作单位及职务",
+        "quotas": "推荐名额",
+        "ratios": "比例要求",
+        "departments": "联审部门",
+        "nominations_due": "推荐截止日期",
+        "vote_starts_on": "投票开始日期",
+        "vote_ends_on": "投票截止日期",
+        "score": "专家评审得分",
+        "nomination": "投票对象",
+        "org": "工会",
+    }
+)

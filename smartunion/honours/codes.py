@@ -120,3 +120,35 @@ DEFAULT_RATIOS = ((Category.INDUSTRIAL, 35), (Category.MIGRANT, 10))
 
 #: 部门联审: who vets enterprise nominees and their heads.
 DEPARTMENTS = ("市场监管", "税务", "纪检监察", "审计", "应急管理")
+
+
+class StudioTier(models.TextChoices):
+    """创新工作室级别 (SERVICES.md §6.8)."""
+
+    NATIONAL_DEMO = "national_demo", "全国示范性"
+    PROVINCIAL_DEMO = "provincial_demo", "省级示范性"
+    PROVINCIAL = "provincial", "省级"
+    CITY = "city", "市级"
+    ENTERPRISE = "enterprise", "企业级"
+
+
+class StudioState(models.TextChoices):
+    NAMED = "named", "已命名"
+    REVOKED = "revoked", "已撤销"
+
+
+class OutcomeKind(models.TextChoices):
+    """创新成果类型 (SERVICES.md §6.8)."""
+
+    INVENTION = "invention", "发明专利"
+    UTILITY = "utility", "实用新型专利"
+    DESIGN = "design", "外观设计专利"
+    INNOVATION = "innovation", "技术革新"
+    PROCESS = "process", "工艺改进"
+    SUGGESTION = "suggestion", "合理化建议"
+    STANDARD = "standard", "标准"
+    PAPER = "paper", "论文"
+    SOFTWARE = "software", "软件著作权"
+
+
+PATENT_KINDS = frozenset({OutcomeKind.INVENTION, OutcomeKind.UTILITY, OutcomeKind.DESIGN})

@@ -18,7 +18,18 @@ from django.db import models
 
 from smartunion.casework.models import Case, money_field
 from smartunion.core.querysets import ScopedModel, ScopedQuerySet
-from smartunion.honours.codes import MODEL_KINDS, Category, Kind, Level, ServiceKind, State
+from smartunion.honours.codes import (
+    MODEL_KINDS,
+    PATENT_KINDS,
+    Category,
+    Kind,
+    Level,
+    OutcomeKind,
+    ServiceKind,
+    State,
+    StudioState,
+    StudioTier,
+)
 
 
 class HonourQuerySet(ScopedQuerySet):
@@ -385,3 +396,133 @@ class Vote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} → {self.nomination_id}"
+
+
+# ---- innovation studios (劳模和工匠人才创新工作室) ------------------------------------------------
+
+
+class Studio(ScopedModel):
+    """创新工作室: led by a person holding an honour, named at a tier by a document, re-checked
+    yearly; a venue of the registry (kind 创新工作室) shows it on the map. Its figures — funding,
+    outcomes, patents, benefit, people trained and promoted — are sums of the rows below."""
+
+    org = models.ForeignKey(
+        "orgs.Organization", models.PROTECT, related_name="+", verbose_name="所属工会"
+    )
+    name = models.CharField("名称", max_length=100)
+    tier = models.CharField("级别", max_length=16, choices=StudioTier.choices)
+    named_year = models.PositiveSmallIntegerField("命名年度")
+    document_no = models.CharField("命名文号", max_length=64)
+    leader = models.ForeignKey(
+        "members.Person", models.PROTECT, related_name="+", verbose_name="领衔人"
+    )
+    leader_honour = models.ForeignKey(
+        Honour, models.PROTECT, related_name="+", verbose_name="领衔人荣誉"
+    )
+    venue = models.OneToOneField(
+        "venues.Venue",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="studio",
+        verbose_name="阵地（地图）",
+    )
+    field = models.CharField("研究方向", max_length=200, blank=True)
+    state = models.CharField(
+        "状态", max_length=16, choices=StudioState.choices, default=StudioState.NAMED
+    )
+    checked_year = models.PositiveSmallIntegerField("最近复核年度", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["org_id", "name"]
+        verbose_name = "创新工作室"
+        verbose_name_plural = "创新工作室"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(tier__in=[t.value for t in StudioTier]),
+                name="studio_tier_valid",
+                violation_error_message="工作室级别不正确。",
+            ),
+            models.UniqueConstraint(
+                fields=["org", "name"],
+                name="studio_name_once",
+                violation_error_message="本工会已有同名的创新工作室。",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def audit_org_path(self) -> str:
+        return self.org.path
+
+
+class StudioMember(models.Model):
+    studio = models.ForeignKey(Studio, models.CASCADE, related_name="members")
+    person = models.ForeignKey("members.Person", models.PROTECT, related_name="+")
+    role = models.CharField("分工", max_length=64, blank=True)
+    joined_on = models.DateField("加入日期")
+
+    class Meta:
+        ordering = ["studio_id", "id"]
+        verbose_name = "工作室成员"
+        verbose_name_plural = "工作室成员"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["studio", "person"],
+                name="studio_member_once",
+                violation_error_message="该人员已是工作室成员。",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.studio_id}: {self.person_id}"
+
+
+class StudioRecord(models.Model):
+    """One row of a studio's record: funding received, an outcome, a training, a re-check."""
+
+    class Type(models.TextChoices):
+        FUNDING = "funding", "经费"
+        OUTCOME = "outcome", "创新成果"
+        TRAINING = "training", "培训与晋级"
+        RECHECK = "recheck", "年度复核"
+
+    studio = models.ForeignKey(Studio, models.CASCADE, related_name="records")
+    type = models.CharField("记录类型", max_length=16, choices=Type.choices)
+    happened_on = models.DateField("日期")
+    title = models.CharField("名称/说明", max_length=200)
+    outcome_kind = models.CharField(
+        "成果类型", max_length=16, choices=OutcomeKind.choices, blank=True
+    )
+    patent_no = models.CharField("专利号/登记号", max_length=32, blank=True)
+    amount = money_field("金额（元）：经费或经济效益", default=Decimal("0.00"))
+    trained = models.PositiveIntegerField("培训人数", default=0)
+    promoted = models.PositiveIntegerField("技能晋级人数", default=0)
+    passed = models.BooleanField("复核通过", null=True, blank=True)
+    recorded_by_name = models.CharField("经办人", max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["studio_id", "-happened_on", "-id"]
+        verbose_name = "工作室记录"
+        verbose_name_plural = "工作室记录"
+        indexes = [models.Index(fields=["studio", "type"], name="studio_record_type_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__gte=0, amount__lte=Decimal("1000000000")),
+                name="studio_record_amount_range",
+                violation_error_message="金额应在0至10亿元之间。",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(outcome_kind__in=[k.value for k in PATENT_KINDS])
+                | ~models.Q(patent_no=""),
+                name="studio_patent_has_number",
+                violation_error_message="专利成果请填写专利号。",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_type_display()} {self.title}"

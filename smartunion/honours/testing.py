@@ -120,6 +120,34 @@ def a_voting_nomination(world):
     return case
 
 
+def make_studio(world, *, name="张三劳模创新工作室", leader=None, venue=None):
+    from smartunion.honours import studios
+
+    leader = leader or world.member_a1.person
+    if not Honour.objects.filter(person=leader, state="held").exists():
+        make_honour(leader)
+    data = studios.StudioData(
+        name=name,
+        tier="provincial",
+        named_year=2022,
+        document_no="甘工发〔2022〕30号",
+        leader_id=leader.pk,
+        venue_id=venue.pk if venue else None,
+        field="贵金属冶炼",
+    )
+    return studios.create_studio(data, world.union_a1.pk, actor=world.county_admin)
+
+
+def a_studio(world):
+    return make_studio(world)
+
+
+def three_studios(world) -> dict:
+    for name in ("甲工作室", "乙工作室", "丙工作室"):
+        make_studio(world, name=name)
+    return {}
+
+
 def three_selections(world) -> dict:
     for _ in range(3):
         make_selection(world)
@@ -146,11 +174,13 @@ LIST_ITEMS = {
     "/api/v1/honours/service-logs": three_service_logs,
     "/api/v1/honours/selections": three_selections,
     "/api/v1/honours/nominations": three_nominations,
+    "/api/v1/honours/studios": three_studios,
 }
 KWARG_OBJECTS = {
     "honour_id": an_honour,
     "selection_id": a_selection,
     "nomination_id": a_nomination,
+    "studio_id": a_studio,
 }
 REFERENCE_FIELDS = {
     "unit": lambda w: w.union_a1,
@@ -162,6 +192,11 @@ SAMPLE_VALUES = {
     "quotas": lambda w: [{"org": w.union_a1.pk, "places": 2}],
     "document_no": lambda w: "甘工发〔2026〕20号",
     "score": lambda w: "88.00",
+    "leader": lambda w: w.member_a1.person.pk,
+    "tier": lambda w: "provincial",
+    "named_year": lambda w: 2022,
+    "type": lambda w: "training",
+    "trained": lambda w: 10,
     "happened_on": lambda w: "2025-01-20",
     "monthly_allowance": lambda w: "400.00",
     "visit_amount": lambda w: "500.00",

@@ -15,4 +15,5 @@ urlpatterns = [
         name="nomination",
     ),
     *case_patterns(Nomination, "nominations/", "nomination"),
+    path("studios/", views.StudioListView.as_view(), name="studios"),
 ]

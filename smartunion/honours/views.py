@@ -138,3 +138,46 @@ class NominationDetailView(HonoursMixin, TemplateView):
         context.update(case_context(case, self.request.user))
         context.update(case=case)
         return context
+
+
+class StudioListView(HonoursMixin, TemplateView):
+    """创新工作室 with their figures, each computed from its records, and the totals."""
+
+    template_name = "honours/studios.html"
+
+    def get_context_data(self, **kwargs):
+        from django.db.models import Count, Q, Sum
+
+        from smartunion.honours import studios
+        from smartunion.honours.codes import PATENT_KINDS, StudioTier
+        from smartunion.honours.models import Studio, StudioRecord
+
+        context = super().get_context_data(**kwargs)
+        tier = self.request.GET.get("tier", "")
+        rows = self.visible(Studio).select_related("org", "leader", "leader_honour")
+        if tier in StudioTier.values:
+            rows = rows.filter(tier=tier)
+        t = StudioRecord.Type
+        rows = rows.annotate(
+            funding=Sum("records__amount", filter=Q(records__type=t.FUNDING)),
+            patents=Count(
+                "records",
+                filter=Q(records__type=t.OUTCOME, records__outcome_kind__in=list(PATENT_KINDS)),
+            ),
+            outcomes=Count("records", filter=Q(records__type=t.OUTCOME)),
+            benefit=Sum("records__amount", filter=Q(records__type=t.OUTCOME)),
+            trained=Sum("records__trained"),
+            promoted=Sum("records__promoted"),
+        ).order_by("-id")
+        page = fetch_page(rows, self.request, page_size=PAGE_SIZE)
+        records = StudioRecord.objects.filter(studio__in=self.visible(Studio).values("pk"))
+        if tier in StudioTier.values:
+            records = records.filter(studio__tier=tier)
+        context.update(
+            p=page,
+            studios=page.items,
+            totals=studios.figures(records),
+            tiers=StudioTier.choices,
+            tier=tier,
+        )
+        return context
