@@ -6,6 +6,7 @@ class HonoursConfig(AppConfig):
     verbose_name = "劳模工匠荣誉库"
 
     def ready(self):
-        from smartunion.honours import registry
+        from smartunion.honours import indicators, registry
 
         registry.register()
+        indicators.register_indicators()
