@@ -12,3 +12,12 @@ def register() -> None:
     Nomination.case_type = workflows.NOMINATION
     workflow.register(Nomination)
     notices.register(notices.for_case_type(Nomination))
+
+    from smartunion.core import seeding
+    from smartunion.honours.seed import run_part
+
+    seeding.register(
+        seeding.SeedPart(
+            "honours", "劳模工匠", run_part, after=("registry", "venues", "assistance")
+        )
+    )
