@@ -8,7 +8,9 @@ app_name = "honours"
 urlpatterns = [
     path("", views.HonourListView.as_view(), name="list"),
     path("<int:honour_id>/", views.HonourDetailView.as_view(), name="detail"),
+    path("<int:honour_id>/revoke/", views.HonourRevokeView.as_view(), name="revoke"),
     path("nominations/", views.NominationListView.as_view(), name="nominations"),
+    path("nominations/submit/", views.SubmitListView.as_view(), name="submit_list"),
     path(
         "nominations/<int:nomination_id>/",
         views.NominationDetailView.as_view(),

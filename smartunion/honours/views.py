@@ -5,14 +5,21 @@ nomination's page (timeline and transitions from casework). Writes go through th
 
 from __future__ import annotations
 
-from django.views.generic import TemplateView
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.views import View
+from django.views.generic import FormView, TemplateView
 
 from smartunion.assistance.models import HardshipFile
 from smartunion.casework.views import case_context
-from smartunion.core.views_mixins import ScopedViewMixin, fetch_page
+from smartunion.core.forms import apply_service_errors
+from smartunion.core.views_mixins import ChangeViewMixin, ScopedViewMixin, fetch_page
 from smartunion.honours import selections, services
 from smartunion.honours.api import filter_honours
 from smartunion.honours.codes import Kind, Level, State
+from smartunion.honours.forms import RevokeForm
 from smartunion.honours.models import Honour, Nomination, Selection, ServiceLog
 from smartunion.orgs.models import Organization
 
@@ -119,6 +126,11 @@ class NominationListView(HonoursMixin, TemplateView):
             ),
             ratios=ratios,
             ratios_ok=ratios is not None and all(r.ok for r in ratios),
+            can_submit=(
+                ratios is not None
+                and self.request.user.can("change")
+                and selections.org_list(chosen, org.pk).filter(state="draft").exists()
+            ),
             states=Nomination.case_type.state_choices(),
             state=state,
         )
@@ -181,3 +193,58 @@ class StudioListView(HonoursMixin, TemplateView):
             tier=tier,
         )
         return context
+
+
+class HonourRevokeView(ChangeViewMixin, HonoursMixin, FormView):
+    """撤销荣誉: reason and document required (the service refuses otherwise)."""
+
+    template_name = "honours/revoke.html"
+    form_class = RevokeForm
+    action = "change"
+
+    def get_honour(self) -> Honour:
+        return self.get_for_user(
+            Honour.objects.select_related("org"), self.kwargs["honour_id"], what="荣誉"
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(honour=self.get_honour())
+        return context
+
+    def form_valid(self, form):
+        honour = self.get_honour()
+        try:
+            services.revoke(
+                honour.pk,
+                actor=self.request.user,
+                reason=form.cleaned_data["reason"],
+                document=form.cleaned_data["document"],
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, f"已撤销 {honour}。")
+        return redirect("honours:detail", honour_id=honour.pk)
+
+
+class SubmitListView(ChangeViewMixin, HonoursMixin, View):
+    """上报推荐名单 (POST from the nominee list): refused with the ratio figures."""
+
+    action = "change"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        selection_id, org_id = _int(request.POST.get("selection")), _int(request.POST.get("org"))
+        back = f"{reverse('honours:nominations')}?selection={selection_id or ''}&org={org_id or ''}"
+        if selection_id is None or org_id is None:
+            messages.error(request, "请选择评选和推荐工会。")
+            return redirect(back)
+        try:
+            done = selections.submit_list(selection_id, actor=request.user, org_id=org_id)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+            return redirect(back)
+        messages.success(request, f"已上报推荐名单，共 {len(done)} 人进入部门联审。")
+        return redirect(back)

@@ -27,3 +27,33 @@ def test_pages_show_the_register_ratios_and_studios(world, client):
     client.force_login(world.sibling_admin)
     assert client.get(f"/honours/{honour.pk}/").status_code == 404
     assert client.get(f"/honours/nominations/{case.pk}/").status_code == 404
+
+
+def test_revoking_on_the_page_needs_reason_and_document(world, client):
+    from smartunion.honours.models import Honour
+    from smartunion.honours.testing import make_honour
+
+    honour = make_honour(world.member_a1.person)
+    client.force_login(world.county_admin)
+    url = f"/honours/{honour.pk}/revoke/"
+    page = client.post(url, {"reason": "", "document": "甘政发〔2026〕3号"}).content.decode()
+    assert "请填写撤销原因。" in page
+    assert Honour.objects.get(pk=honour.pk).state == "held"
+    done = client.post(url, {"reason": "受到刑事处罚", "document": "甘政发〔2026〕3号"})
+    assert done.status_code == 302
+    assert Honour.objects.get(pk=honour.pk).state == "revoked"
+
+
+def test_submitting_a_list_on_the_page_shows_the_ratio_refusal(world, client):
+    from smartunion.honours.models import Nomination
+
+    selection = make_selection(world)
+    a_nomination(world, selection=selection)  # industrial, no migrant worker: 0% < 10%
+    client.force_login(world.county_admin)
+    page = client.post(
+        "/honours/nominations/submit/",
+        {"selection": selection.pk, "org": world.county_a.pk},
+        follow=True,
+    ).content.decode()
+    assert "推荐名单中农民工占0.0%（0/1），低于通知要求的10%" in page
+    assert set(Nomination.objects.values_list("state", flat=True)) == {"draft"}
