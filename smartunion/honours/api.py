@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from ninja import Field, Query, Router, Schema, Status
 
@@ -145,7 +146,9 @@ class HonourIn(StrictSchema):
     kind: code_type(Kind, blank=False)
     year: int = Field(ge=1950, le=2100)
     person: int | None = Field(None, description="获得荣誉的人员 id（个人荣誉）")
-    unit: int | None = Field(None, description="获得荣誉的单位（工会组织）id（奖状、工人先锋号）")
+    holder_org: int | None = Field(
+        None, description="获得荣誉的单位（工会组织）id（奖状、工人先锋号）"
+    )
     team_name: str = Field("", max_length=128)
     level: code_type(Level) = ""
     granting_body: str = Field("", max_length=128)
@@ -157,8 +160,8 @@ class HonourIn(StrictSchema):
 def create_honour(request, payload: HonourIn):
     """登记在册荣誉 (from the granting body's document)."""
     require(request.user, "change")
-    values = payload.model_dump(exclude={"person", "unit"})
-    data = services.HonourData(person_id=payload.person, unit_id=payload.unit, **values)
+    values = payload.model_dump(exclude={"person", "holder_org"})
+    data = services.HonourData(person_id=payload.person, unit_id=payload.holder_org, **values)
     honour = services.create_honour(data, actor=request.user)
     return Status(201, _detail(request, honour))
 
@@ -278,7 +281,7 @@ LABELS = {
     "level": "级别",
     "year": "年度",
     "person": "人员",
-    "unit": "获得单位",
+    "holder_org": "获得单位",
     "team_name": "班组名称",
     "granting_body": "授予机关",
     "document_no": "文号",
@@ -400,13 +403,15 @@ class RatioCheckOut(Schema):
 
 
 class OrgQuery(QuerySchema):
-    org: int = Field(description="推荐工会 id")
+    org: int | None = Field(None, description="推荐工会 id（必填）")
 
 
 @router.get("/selections/{int:selection_id}/ratios", response=RatioCheckOut)
 def check_ratios(request, selection_id: int, query: Query[OrgQuery]):
     """比例检查 of a union's nominee list, as it stands now."""
     selection = selections.visible_selection(selection_id, request.user)
+    if query.org is None:
+        raise ValidationError({"org": "请选择推荐工会。"})
     get_or_404(Organization.objects.all(), request.user, query.org, what="推荐工会")
     rows = selections.ratio_report(selection, selections.org_list(selection, query.org))
     return {
@@ -508,6 +513,7 @@ class NominationFilters(PageIn):
 def list_nominations(request, filters: Query[NominationFilters]):
     rows = Nomination.objects.visible_to(request.user).select_related("org")
     if filters.selection is not None:
+        get_or_404(Selection.objects.all(), request.user, filters.selection, what="评选")
         rows = rows.filter(selection_id=filters.selection)
     if filters.org is not None:
         org = get_or_404(Organization.objects.all(), request.user, filters.org, what="工会组织")

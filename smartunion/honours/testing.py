@@ -183,7 +183,7 @@ KWARG_OBJECTS = {
     "studio_id": a_studio,
 }
 REFERENCE_FIELDS = {
-    "unit": lambda w: w.union_a1,
+    "holder_org": lambda w: w.union_a1,
     "nomination": a_voting_nomination,
     "selection": a_selection,
 }

@@ -104,7 +104,7 @@ def test_register_api_create_search_revoke_and_benefits(world):
         {
             "kind": "pioneer",
             "year": 2024,
-            "unit": world.union_a1.pk,
+            "holder_org": world.union_a1.pk,
             "team_name": "装配一班",
             "document_no": "甘工发〔2024〕5号",
         },
