@@ -360,6 +360,10 @@ class Nomination(Case):
     detail_url_name = "honours:nomination"
     url_kwarg = "nomination_id"
 
+    @property
+    def category_labels(self) -> str:
+        return "、".join(Category(c).label for c in self.categories or () if c in Category.values)
+
     class Meta(Case.Meta):
         ordering = ["selection_id", "org_id", "id"]
         verbose_name = "推荐对象"
@@ -517,7 +521,7 @@ class StudioRecord(models.Model):
                 violation_error_message="金额应在0至10亿元之间。",
             ),
             models.CheckConstraint(
-                condition=~models.Q(outcome_kind__in=[k.value for k in PATENT_KINDS])
+                condition=~models.Q(outcome_kind__in=sorted(k.value for k in PATENT_KINDS))
                 | ~models.Q(patent_no=""),
                 name="studio_patent_has_number",
                 violation_error_message="专利成果请填写专利号。",

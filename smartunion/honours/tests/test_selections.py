@@ -72,6 +72,8 @@ def test_a_selection_from_notice_to_naming(world):
     for pk in made:
         url = f"/api/v1/honours/nominations/{pk}"
         assert _post(province, f"{url}/vet", {"departments": ["税务", "审计"]}).status_code == 200
+    page = province.get(f"/honours/nominations/{made[0]}/").content.decode()
+    assert "已出具意见的部门：税务、审计" in page  # the timeline shows the list
     bad_score = _post(province, f"{first}/review", {"score": "101"})
     assert "专家评审得分应为0至100分" in bad_score.json()["detail"][0]["message"]
     for pk in made[:3]:
