@@ -297,6 +297,8 @@ def record_death(honour_id, *, actor, died_on: dt.date) -> Honour:
 
 def ensure_benefit_rules() -> None:
     """The default row of each level (kept as the province edited them)."""
+    if BenefitRule.objects.count() >= len(DEFAULT_BENEFITS):
+        return
     for level, (allowance, check, trip, visits, visit) in DEFAULT_BENEFITS.items():
         BenefitRule.objects.get_or_create(
             level=level,
