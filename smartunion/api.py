@@ -18,6 +18,9 @@ from smartunion.core.api import (
     register_labels,
     session_or_token,
 )
+from smartunion.honours.api import LABELS as honours_labels
+from smartunion.honours.api import portal_router as honours_portal_router
+from smartunion.honours.api import router as honours_router
 from smartunion.imports.api import router as imports_router
 from smartunion.legalaid.api import LABELS as legalaid_labels
 from smartunion.legalaid.api import router as legalaid_router
@@ -59,6 +62,9 @@ api.add_router("/stats", stats_router)
 api.add_router("/contests", contests_router)
 register_labels("/contests", contest_labels)
 api.add_router("/portal", portal_router)
+api.add_router("/honours", honours_router)
+api.add_router("/portal/honours", honours_portal_router)
+register_labels("/honours", honours_labels)
 register_labels(
     "/portal", {"phone": "手机号", "code": "验证码", "name": "姓名", "id_number": "身份证号码"}
 )

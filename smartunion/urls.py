@@ -21,6 +21,7 @@ urlpatterns = [
     path("assistance/", include("smartunion.assistance.urls")),
     path("legal-aid/", include("smartunion.legalaid.urls")),
     path("requests/", include("smartunion.servicerequests.urls")),
+    path("honours/", include("smartunion.honours.urls")),
     path("contests/", include("smartunion.contests.urls")),
     path("stats/", include("smartunion.stats.urls")),
     path("gongshi/", include((notice_urls, "gongshi"))),

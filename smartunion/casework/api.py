@@ -128,6 +128,8 @@ def _field_type(field: django_forms.Field) -> Any:
         return str  # money as text ("1500.00"), never a float; DecimalField is an IntegerField
     if isinstance(field, django_forms.IntegerField):
         return int
+    if isinstance(field, django_forms.MultipleChoiceField) and field.choices:
+        return list[Literal[tuple(str(v) for v, _ in field.choices)]]
     if isinstance(field, django_forms.ChoiceField) and field.choices:
         return Literal[tuple(str(v) for v, _ in field.choices)]
     return str

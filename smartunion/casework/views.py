@@ -125,8 +125,15 @@ class CaseTransitionView(CaseMixin, FormView):
 
     def form_valid(self, form):
         case = self.get_case()
+        t = self.get_transition()
+        # A multiple choice (checkboxes) sends its values under one name: keep them all.
+        multiple = {
+            name
+            for name, field in (t.form.base_fields.items() if t.form else ())
+            if isinstance(field, forms.MultipleChoiceField)
+        }
         extra = {
-            k: v
+            k: (self.request.POST.getlist(k) if k in multiple else v)
             for k, v in self.request.POST.items()
             if k not in ("note", "expected_state", "csrfmiddlewaretoken")
         }
@@ -307,7 +314,10 @@ def details_display(case_type, event, unions: dict[int, str] | None = None) -> l
             continue  # an id the page never shows (the note names the record)
         if isinstance(value, bool):
             value = "是" if value else "否"
-        value = choices.get(key, {}).get(value, value)
+        if isinstance(value, list):  # a multiple choice: its labels in a row
+            value = "、".join(str(choices.get(key, {}).get(v, v)) for v in value)
+        else:
+            value = choices.get(key, {}).get(value, value)
         if form is not None and isinstance(form.base_fields.get(key), UnionIdField):
             value = (unions or {}).get(int(value), value) if str(value).isdigit() else value
         out.append(f"{labels[key]}：{value}")

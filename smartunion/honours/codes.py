@@ -79,3 +79,76 @@ def kind_from(value: str) -> str | None:
         if kind.label == value:
             return kind.value
     return None
+
+
+class ServiceKind(models.TextChoices):
+    """劳模服务记录的类型 (SERVICES.md §6.3)."""
+
+    HEALTH_CHECK = "health_check", "健康体检"
+    REST_TRIP = "rest_trip", "疗休养"
+    VISIT = "visit", "节日慰问"
+    ALLOWANCE = "allowance", "荣誉津贴发放"
+    HARDSHIP = "hardship", "困难帮扶"
+
+
+#: The province's default benefits per level (SERVICES.md §6.2: local examples; Gansu's rules
+#: were not found, so the province edits these).
+DEFAULT_BENEFITS = {
+    Level.NATIONAL: ("500.00", True, True, 2, "1000.00"),
+    Level.PROVINCIAL: ("400.00", True, True, 2, "500.00"),
+    Level.CITY: ("240.00", True, False, 1, "300.00"),
+    Level.COUNTY: ("0.00", False, False, 1, "200.00"),
+    Level.ENTERPRISE: ("0.00", False, False, 0, "0.00"),
+}
+
+
+class Category(models.TextChoices):
+    """推荐对象类别 of a nominee, counted by the ratio rules of a selection (SERVICES.md §6.7)."""
+
+    INDUSTRIAL = "industrial", "产业工人"
+    FRONTLINE = "frontline", "一线职工和技术人员"
+    SCIENTIST = "scientist", "科教人员"
+    MIGRANT = "migrant", "农民工"
+    WOMAN = "woman", "女性"
+    NEW_FORM = "new_form", "新就业形态劳动者"
+    NON_PUBLIC = "non_public", "非公有制企业"
+    UNIT_HEAD = "unit_head", "企业负责人"
+
+
+#: The 2022 rules of the 全国五一劳动奖章 (SERVICES.md §6.7): the rows a new notice starts with.
+DEFAULT_RATIOS = ((Category.INDUSTRIAL, 35), (Category.MIGRANT, 10))
+
+#: 部门联审: who vets enterprise nominees and their heads.
+DEPARTMENTS = ("市场监管", "税务", "纪检监察", "审计", "应急管理")
+
+
+class StudioTier(models.TextChoices):
+    """创新工作室级别 (SERVICES.md §6.8)."""
+
+    NATIONAL_DEMO = "national_demo", "全国示范性"
+    PROVINCIAL_DEMO = "provincial_demo", "省级示范性"
+    PROVINCIAL = "provincial", "省级"
+    CITY = "city", "市级"
+    ENTERPRISE = "enterprise", "企业级"
+
+
+class StudioState(models.TextChoices):
+    NAMED = "named", "已命名"
+    REVOKED = "revoked", "已撤销"
+
+
+class OutcomeKind(models.TextChoices):
+    """创新成果类型 (SERVICES.md §6.8)."""
+
+    INVENTION = "invention", "发明专利"
+    UTILITY = "utility", "实用新型专利"
+    DESIGN = "design", "外观设计专利"
+    INNOVATION = "innovation", "技术革新"
+    PROCESS = "process", "工艺改进"
+    SUGGESTION = "suggestion", "合理化建议"
+    STANDARD = "standard", "标准"
+    PAPER = "paper", "论文"
+    SOFTWARE = "software", "软件著作权"
+
+
+PATENT_KINDS = frozenset({OutcomeKind.INVENTION, OutcomeKind.UTILITY, OutcomeKind.DESIGN})

@@ -118,7 +118,10 @@ def test_a_contest_from_its_plan_to_published_results(live_server, browser, worl
     row.locator("input[name=value]").fill("91")
     row.get_by_role("button", name="录入").click()
     expect(page.locator(".msg-success")).to_contain_text("已录入成绩")
-    finals = {entries[0].pk: (("91", "93"), ("90", "94")), entries[1].pk: (("97", "97"), ("85", "85"))}
+    finals = {
+        entries[0].pk: (("91", "93"), ("90", "94")),
+        entries[1].pk: (("97", "97"), ("85", "85")),
+    }
     for pk, values in finals.items():
         entry = Entry.objects.get(pk=pk)
         for j, judge in enumerate(judges):

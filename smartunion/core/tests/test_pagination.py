@@ -213,6 +213,9 @@ def _centres(world: World) -> dict:
     return {}
 
 
+from smartunion.honours import testing as honours_testing  # noqa: E402
+
+
 def _contests(world: World) -> dict:
     from smartunion.contests.testing import make_contest
 
@@ -266,6 +269,7 @@ LIST_ITEMS: dict[str, Callable[[World], dict]] = {
     "/api/v1/stats/indicators": lambda w: {},  # the indicators declared in code
     "/api/v1/auth/tokens": _tokens,
     "/api/v1/staff/{user_id}/tokens": _staff_tokens,
+    **honours_testing.LIST_ITEMS,
 }
 
 

@@ -214,6 +214,8 @@ def _api_token(world: World):
     return ApiToken.objects.filter(user=world.grassroots_admin).latest("id")
 
 
+from smartunion.honours import testing as honours_testing  # noqa: E402
+
 # URL keyword (and API path parameter) → the object of county A it names. Routes must use
 # these names (common.md): a route with a keyword missing here fails its test until the
 # keyword is added, with a factory returning an object inside county A (城关区).
@@ -239,6 +241,7 @@ KWARG_OBJECTS: dict[str, Callable[[World], Any]] = {
     "token_id": _api_token,
     # 电子会员证's token in /verify/<token>: public, any string (an invalid one answers 无效).
     "token": lambda w: SimpleNamespace(pk="not-a-card-token"),
+    **honours_testing.KWARG_OBJECTS,
 }
 
 # API body or query fields that name an object: filled with county A's objects, so that the
@@ -254,6 +257,7 @@ REFERENCE_FIELDS: dict[str, Callable[[World], Any]] = {
     "host": lambda w: w.county_a,
     "trade": _contest_trade,
     "judge": _contest_judge,
+    **honours_testing.REFERENCE_FIELDS,
 }
 
 # Values for other required API body fields, so an in-scope call reaches its service.
@@ -296,6 +300,7 @@ SAMPLE_VALUES: dict[str, Callable[[World], Any]] = {
     "trades": lambda w: [{"name": "电工", "occupation_code": "6-31-01-03", "level": "3"}],
     "value": lambda w: "86.5",
     "reason": lambda w: "同一单位",
+    **honours_testing.SAMPLE_VALUES,
 }
 
 # Pages anyone may open (each with the reason).
@@ -341,6 +346,7 @@ PROVINCE_ONLY_API = {
     ("POST", "/api/v1/assistance/standards"): "低保标准 are the province's configuration",
     ("POST", "/api/v1/requests/categories"): "诉求分类 is the province's code list",
     ("POST", "/api/v1/legal-aid/minimum-wages"): "最低工资标准 are the province's configuration",
+    **honours_testing.PROVINCE_ONLY_API,
 }
 # Pages a read-only viewer may POST to (each with the reason).
 VIEWER_MAY_POST = {
