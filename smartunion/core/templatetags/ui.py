@@ -24,3 +24,11 @@ def percent(value) -> str:
     if value is None:
         return "—"
     return f"{value * 100:.1f}%"
+
+
+@register.filter
+def yuan(value) -> str:
+    """A sum of money (Decimal, 元) as pages write it: 1390000 → "1,390,000.00"; None → "—"."""
+    if value is None or value == "":
+        return "—"
+    return f"{value:,.2f}"
