@@ -70,8 +70,9 @@ run: demo ## install, migrate, load demo data, serve http://$(HOST):$(PORT) with
 test: install-test assets ## the whole suite on SQLite, then PostgreSQL, schemathesis, the browser tests
 	$(MAKE) test-sqlite
 	$(MAKE) test-postgres
-	$(MAKE) test-api
-	$(MAKE) test-browser
+	@# Side by side: each keeps about one core busy (a live server and its client), so together
+	@# they take the time of the longer one; output is kept per target.
+	$(MAKE) -j2 --output-sync=target test-api test-browser
 
 test-sqlite: ## the suite on SQLite
 	DATABASE_URL= $(PY) -m pytest -q -m "not browser and not fuzz" $(XDIST)
