@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from smartunion.accounts.models import clerk_label
-from smartunion.casework import calendar, reminders
+from smartunion.casework import calendar, observers, reminders
 from smartunion.casework.models import (
     CalendarDay,
     CalendarSource,
@@ -30,7 +30,6 @@ from smartunion.casework.models import (
 from smartunion.casework.workflow import RESPONSIBLE, CaseType, State, Transition, case_models
 from smartunion.core import audit
 from smartunion.core.errors import NotInScope
-from smartunion.stats import kept
 
 STALE = "该事项刚被他人处理，状态已变化，请刷新页面后查看。"
 
@@ -119,7 +118,7 @@ def open_case(
     case.number = f"~{uuid.uuid4().hex[:24]}"
     _enter(case, case_type, State("", ""), initial, on)
     case.save()
-    kept.added(type(case), [case.pk])
+    observers.added(type(case), [case.pk])
     case.number = f"{case_type.prefix}{case.opened_on.year}{case.pk:07d}"
     type(case).objects.filter(pk=case.pk).update(number=case.number)
     _event(case, "open", "新建", "", initial.name, actor=actor, note=note)
@@ -187,8 +186,8 @@ def transition(
             raise ValidationError({"note": f"请填写{t.note_label}。"})
         cleaned = clean_data(t, data)
         from_state = locked.state
-        # The statistics' summaries of the case's figures, kept in this transaction.
-        counted = kept.before(model, [locked.pk])
+        # What the observers keep of the case (the statistics' summaries), in this transaction.
+        counted = observers.before(model, [locked.pk])
         target = (t.handler(locked, actor, cleaned, note) if t.handler else None) or t.target
         if target not in t.targets:
             raise RuntimeError(f"{t.name} may not lead to {target}")
@@ -197,7 +196,7 @@ def transition(
             locked, case_type, case_type.state(from_state), case_type.state(target), on or today()
         )
         locked.save()
-        kept.after(counted, model, [locked.pk])
+        observers.after(counted, model, [locked.pk])
         if (locked.state, locked.due_on) != (from_state, due_before):
             reminders.clear(locked)
         details = {k: _jsonable(v) for k, v in cleaned.items() if k not in PRIVATE_FIELDS}

@@ -6,9 +6,9 @@ figures page reads a few hundred summary rows instead of a year's records joined
 A record's cells are what the part counts of it: under the summary keys above its union (the
 part's ``path``), in the month of its ``dated`` field, in its category, measured by the part's
 own measure (a count, or a sum; money in fen). The same grouped read computes the cells of a
-few records (``before`` / ``after`` around a write: casework's ``open_case`` and
-``transition`` call them, so every service of a case module keeps its rows in its own
-transaction) and of all of them (``recount``, ``rebuild``, ``check``: ``manage.py
+few records (``before`` / ``after`` around a write: registered in ``StatsConfig.ready`` as an
+observer of casework's ``open_case`` and ``transition``, so every service of a case module keeps
+its rows in its own transaction) and of all of them (``recount``, ``rebuild``, ``check``: ``manage.py
 rebuild_stats``). A part's reading side is ``indicators._from_summary`` and, for the rest of a
 month, ``indicators._kept_remainder``.
 
