@@ -26,10 +26,19 @@ def register() -> None:
     )
 
     from smartunion.core import seeding
-    from smartunion.servicerequests.seed import run_part
+    from smartunion.servicerequests.seed import run_centres, run_part
 
     seeding.register(
         seeding.SeedPart(
             "servicerequests", "职工诉求工单", run_part, after=("registry", "legalaid")
+        )
+    )
+    seeding.register(
+        seeding.SeedPart(
+            "servicecentres",
+            "职工服务中心",
+            run_centres,
+            after=("servicerequests", "accounts"),
+            order=95,
         )
     )

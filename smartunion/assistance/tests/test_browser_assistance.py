@@ -158,7 +158,7 @@ def test_one_household_from_application_through_publicity_to_the_first_payment(
     page.locator("#id_fund_source").select_option("fiscal")
     page.get_by_role("button", name="记录发放").click()
     expect(page.locator(".msg-success")).to_contain_text("已记录发放 2,000.00 元")
-    expect(page.locator("#h-payments").locator("..")).to_contain_text("2000.00")
+    expect(page.locator("#h-payments").locator("..")).to_contain_text("2,000.00")
     expect(page.locator("#timeline")).to_contain_text("审批建档")
     screenshot(page, "assistance-file-paid")
     assert LedgerLine.objects.get().amount == Decimal("2000.00")

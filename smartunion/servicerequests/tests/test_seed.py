@@ -12,7 +12,7 @@ from smartunion.members.models import CURRENT_STATUSES, Membership
 from smartunion.members.seed import generate
 from smartunion.regions.divisions import load_regions
 from smartunion.servicerequests.models import Handoff, ServiceRequest
-from smartunion.servicerequests.seed import run_part
+from smartunion.servicerequests.seed import run_centres, run_part
 
 
 @pytest.fixture
@@ -80,7 +80,11 @@ def test_the_seed_names_centre_heads_and_links_requests_to_hardship_files(db):
     seed_assistance(SeedOptions(seed=5))
     report = run_part(SeedOptions(seed=5))
     assert "转为困难帮扶" in report[0]
+    assert run_centres(SeedOptions(seed=5)) == [
+        "已设职工服务中心 3 个（负责人为该级工会的第一个账号）。"
+    ]
     assert ServiceCentre.objects.count() == 3
+    assert run_centres(SeedOptions(seed=5)) == []  # once
     linked = ServiceRequest.objects.exclude(hardship_file=None).select_related(
         "hardship_file__org", "intake_org", "category"
     )
