@@ -1,13 +1,11 @@
-import copy
 import importlib
 
 import pytest
-from django.db import IntegrityError, connection
-from django.utils import timezone
+from django.db import connection
 
 from smartunion.assistance.defaults import ensure_exclusions
 from smartunion.casework.calendar import load_package_calendar
-from smartunion.core.testing import RowSnapshot, id_numbers_position, reset_id_numbers
+from smartunion.core.testing import built_once, reset_id_numbers
 from smartunion.personas import build_world
 from smartunion.regions.divisions import load_regions
 from smartunion.regions.models import Region
@@ -39,31 +37,25 @@ def django_db_setup(django_db_setup, django_db_blocker):
         ensure_categories()
 
 
-_world_rows: RowSnapshot | None = None
+@pytest.fixture
+def built(db):
+    """``built(key, build)``: the rows ``build()`` writes, built once per process and written
+    back row for row in every later test that asks for the same key (core.testing.built_once);
+    for data sets a module's tests share, like the statistics' seeded records."""
+    if not Region.objects.filter(code="620102").exists():
+        load_regions()  # gone after a transactional test's flush
+    return built_once
 
 
 @pytest.fixture
-def world(db):
+def world(built):
     """The personas and the small Gansu tree of smartunion.personas.
 
     Built through the services once per process (and again each day, as its dates are today's),
     then written back row for row in every test that asks for it: building it took most of the
-    suite's time (core.testing.RowSnapshot).
+    suite's time.
     """
-    global _world_rows
-    if not Region.objects.filter(code="620102").exists():
-        load_regions()  # gone after a transactional test's flush
-    if _world_rows is None or _world_rows.day != timezone.localdate():
-        reset_id_numbers()
-        _world_rows = RowSnapshot.capture(lambda: (build_world(), id_numbers_position()))
-    try:
-        _world_rows.restore()
-    except IntegrityError:
-        # Rows a fixture wrote before this one hold the world's ids or names: build it anew.
-        return build_world()
-    world, next_id_number = copy.deepcopy(_world_rows.result)
-    reset_id_numbers(next_id_number)
-    return world
+    return built("world", build_world)
 
 
 def _transactional(request) -> bool:

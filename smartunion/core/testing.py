@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import threading
+from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
 from django.db import connections
@@ -186,6 +187,57 @@ class RowSnapshot:
             models = [model for model, *_ in self.tables]
             for sql in connection.ops.sequence_reset_sql(no_style(), models):
                 cursor.execute(sql)
+
+
+_read_once: dict | None = None
+
+
+@contextmanager
+def reading_once():
+    """Inside: each ``read_once(name, read)`` reads once, not at every call (for a test that
+    compares many figures with their brute-force counts and writes nothing meanwhile)."""
+    global _read_once
+    _read_once = {}
+    try:
+        yield
+    finally:
+        _read_once = None
+
+
+def read_once(name: str, read):
+    """``read()`` (the records ``name``, read in full), once per ``reading_once``."""
+    if _read_once is None:
+        return read()
+    if name not in _read_once:
+        _read_once[name] = read()
+    return _read_once[name]
+
+
+_built: dict = {}
+
+
+def built_once(key, build):
+    """What ``build()`` writes, built through it once per process (and again each day, as the
+    builders' dates are today's) and written back row for row (``RowSnapshot``) at every later
+    call with the same ``key``; returns a copy of ``build()``'s result. The ID-number sequence
+    goes on after the built numbers. When rows written earlier in the test collide with the
+    snapshot's ids or names, it builds anew through ``build()``."""
+    import copy
+
+    from django.db import IntegrityError
+    from django.utils import timezone
+
+    rows = _built.get(key)
+    if rows is None or rows.day != timezone.localdate():
+        reset_id_numbers()
+        rows = _built[key] = RowSnapshot.capture(lambda: (build(), id_numbers_position()))
+    try:
+        rows.restore()
+    except IntegrityError:
+        return build()
+    result, next_id_number = copy.deepcopy(rows.result)
+    reset_id_numbers(next_id_number)
+    return result
 
 
 def at_the_same_moment(*calls):

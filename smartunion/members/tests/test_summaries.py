@@ -20,7 +20,7 @@ from smartunion.members.models import ChangeReason, Membership
 from smartunion.members.services import PersonData
 from smartunion.orgs import services as org_services
 from smartunion.orgs.models import Kind
-from smartunion.personas import make_org
+from smartunion.personas import build_world, make_org
 from smartunion.stats import figures, indicators, summaries
 from smartunion.stats.models import Summary
 from smartunion.stats.tests.seeded import seed
@@ -118,11 +118,17 @@ def test_the_command_reports_drift_and_fixes_it(world):
 
 
 @pytest.fixture(params=[3, 4])
-def seeded(request, world):
-    seed(world, random.Random(request.param), members=60)
-    for name in ("province", "city", "county_a", "county_b"):
-        getattr(world, name).refresh_from_db()
-    return world
+def seeded(request, built):
+    """The personas' world with a random data set added (built once per process and seed)."""
+
+    def build():
+        world = build_world()
+        seed(world, random.Random(request.param), members=60)
+        for name in ("province", "city", "county_a", "county_b"):
+            getattr(world, name).refresh_from_db()
+        return world
+
+    return built(("members.seeded", request.param), build)
 
 
 def _from_records(monkeypatch, fn):

@@ -15,7 +15,7 @@ import random
 from django.utils import timezone
 
 from smartunion.core.codes import Education, HukouType, NewFormType
-from smartunion.core.testing import new_id_number
+from smartunion.core.testing import new_id_number, read_once
 from smartunion.members import summaries as member_summaries
 from smartunion.members.indicators import AGE_BANDS
 from smartunion.members.models import (
@@ -194,22 +194,23 @@ def brute_force(code: str, org: Organization, on: dt.date, *, own: bool = False)
     def inside(o: Organization) -> bool:
         return o.path == org.path if own else o.path.startswith(org.path)
 
-    orgs = {o.pk: o for o in Organization.objects.all() if inside(o)}
+    # Each table read once per test (core.testing.reading_once), not at every call.
+    orgs = {
+        o.pk: o for o in read_once("orgs", lambda: list(Organization.objects.all())) if inside(o)
+    }
+    all_events = read_once("events", lambda: list(MembershipEvent.objects.all()))
     transfer_in = {
         e.membership_id: e.occurred_on
-        for e in MembershipEvent.objects.filter(change_type=ChangeType.TRANSFER_IN)
+        for e in all_events
+        if e.change_type == ChangeType.TRANSFER_IN
     }
     members = [
         m
-        for m in Membership.objects.select_related("person")
+        for m in read_once("memberships", lambda: list(Membership.objects.select_related("person")))
         if m.org_id in orgs and _member_on(m, on, transfer_in)
     ]
     year_start = on.replace(month=1, day=1)
-    events = [
-        e
-        for e in MembershipEvent.objects.all()
-        if e.org_id in orgs and year_start <= e.occurred_on <= on
-    ]
+    events = [e for e in all_events if e.org_id in orgs and year_start <= e.occurred_on <= on]
     normal = [o for o in orgs.values() if _normal_on(o, on)]
 
     def tally(values):
@@ -221,9 +222,10 @@ def brute_force(code: str, org: Organization, on: dt.date, *, own: bool = False)
     def events_of(*types):
         return sum(1 for e in events if e.change_type in types)
 
+    all_venues = read_once("venues", lambda: list(Venue.objects.all()))
     venues = [
         v
-        for v in Venue.objects.all()
+        for v in all_venues
         if v.org_id in orgs
         and (v.built_on <= on if v.built_on else timezone.localdate(v.created_at) <= on)
         and (v.status == VenueStatus.OPEN or (v.closed_on and v.closed_on > on))
@@ -299,8 +301,11 @@ def brute_force(code: str, org: Organization, on: dt.date, *, own: bool = False)
         case "venues.stations_built":
             return sum(
                 1
-                for v in Venue.objects.filter(kind=VenueKind.STATION)
-                if v.org_id in orgs and v.built_on and year_start <= v.built_on <= on
+                for v in all_venues
+                if v.kind == VenueKind.STATION
+                and v.org_id in orgs
+                and v.built_on
+                and year_start <= v.built_on <= on
             )
         case "venues.stations_six":
             return sum(1 for v in stations if v.six_complete)

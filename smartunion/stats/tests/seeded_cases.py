@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from smartunion.core.testing import read_once
 from smartunion.legalaid.codes import AidForm, ApplicantKind, Matter, Result, Subtype
 from smartunion.legalaid.models import LegalAidCase
 from smartunion.orgs.models import Organization
@@ -78,13 +79,17 @@ def brute_force_cases(code: str, orgs: dict, on: dt.date):
     start = on.replace(month=1, day=1)
     requests = [
         r
-        for r in ServiceRequest.objects.select_related("category__parent")
+        for r in read_once(
+            "requests", lambda: list(ServiceRequest.objects.select_related("category__parent"))
+        )
         if start <= r.opened_on <= on
     ]
     taken = [r for r in requests if r.intake_org_id in orgs]
     handled = [r for r in requests if r.handling_org_id in orgs]
     cases = [
-        c for c in LegalAidCase.objects.all() if c.org_id in orgs and start <= c.opened_on <= on
+        c
+        for c in read_once("legalaid", lambda: list(LegalAidCase.objects.all()))
+        if c.org_id in orgs and start <= c.opened_on <= on
     ]
 
     def rate(part, whole):

@@ -8,6 +8,8 @@ import random
 import pytest
 from django.utils import timezone
 
+from smartunion.core.testing import reading_once
+from smartunion.personas import build_world
 from smartunion.stats import indicators, summaries
 from smartunion.stats.tests.seeded import brute_force, seed
 
@@ -27,11 +29,24 @@ def test_the_registry_declares_the_registry_indicators():
 
 
 @pytest.fixture(params=[1, 2])
-def seeded(request, world):
-    seed(world, random.Random(request.param))
-    for name in ("province", "city", "county_a", "county_b", "union_a1"):
-        getattr(world, name).refresh_from_db()
-    return world
+def seeded(request, built):
+    """The personas' world with a random data set added (built once per process and seed)."""
+
+    def build():
+        world = build_world()
+        seed(world, random.Random(request.param))
+        for name in ("province", "city", "county_a", "county_b", "union_a1"):
+            getattr(world, name).refresh_from_db()
+        return world
+
+    return built(("stats.seeded", request.param), build)
+
+
+@pytest.fixture(autouse=True)
+def _records_read_once():
+    """No test here writes while it compares: the brute force reads each table once."""
+    with reading_once():
+        yield
 
 
 def _same(got, expected):
