@@ -2,13 +2,15 @@
 them, the services, forms, API and seeds say so in Chinese and name the union already there."""
 
 import datetime as dt
+import importlib
 import random
 from collections import Counter
+from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.loader import MigrationLoader
 from django.test import Client
 from django.urls import reverse
 
@@ -152,48 +154,43 @@ def test_the_api_answers_422_naming_the_existing_union(world):
     assert Organization.objects.count() == count
 
 
-def migrate(targets) -> None:
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-
-
-def test_the_migration_numbers_siblings_that_already_share_a_name(transactional_db, capsys):
+def test_the_migration_numbers_siblings_that_already_share_a_name(db, capsys):
+    """Migration 0005's function, with its historical models, over siblings that share a name
+    as they could before it: their keys not yet filled (each a placeholder the constraints let
+    through), the constraints it then adds in force on what it leaves."""
+    migration = importlib.import_module(
+        "smartunion.orgs.migrations.0005_organization_sibling_names"
+    )
     world = build_world()
-    latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
     town = make_org("泉坪乡工会", world.county_a, Kind.TOWNSHIP, "620102")
     elsewhere = make_org("城关区快递行业联合工会", town, Kind.JOINT, "620102")
-    try:
-        migrate([("orgs", "0004_org_employee_count_range")])
-        Old = (
-            MigrationExecutor(connection)
-            .loader.project_state(("orgs", "0004_org_employee_count_range"))
-            .apps.get_model("orgs", "Organization")
+
+    def old(path: str, name: str, status: str = "normal") -> Organization:
+        # bulk_create: save() would fill name_key from the name, as it does since 0005.
+        (org,) = Organization.objects.bulk_create(
+            [
+                Organization(
+                    name=name,
+                    name_key=f"~{path}",
+                    parent_id=world.county_a.pk,
+                    kind="joint",
+                    region_id="620102",
+                    path=f"~{path}",
+                    status=status,
+                )
+            ]
         )
-        second = Old.objects.create(
-            name="城关区快递行业联合工会 ",
-            parent_id=world.county_a.pk,
-            kind="joint",
-            region_id="620102",
-            path="~second",
-        )
-        third = Old.objects.create(
-            name="城关区快递行业联合工会",
-            parent_id=world.county_a.pk,
-            kind="joint",
-            region_id="620102",
-            path="~third",
-        )
-        gone = Old.objects.create(
-            name="城关区快递行业联合工会",
-            parent_id=world.county_a.pk,
-            kind="joint",
-            region_id="620102",
-            path="~gone",
-            status="dissolved",
-        )
-    finally:
-        migrate(latest)
+        return org
+
+    second = old("second", "城关区快递行业联合工会 ")
+    third = old("third", "城关区快递行业联合工会")
+    gone = old("gone", "城关区快递行业联合工会", status="dissolved")
+    apps = (
+        MigrationLoader(connection)
+        .project_state(("orgs", migration.__name__.rpartition(".")[2]))
+        .apps
+    )
+    migration.fill_name_keys(apps, SimpleNamespace(connection=connection))
     names = dict(Organization.objects.values_list("pk", "name"))
     assert names[world.union_a2.pk] == "城关区快递行业联合工会"  # the oldest keeps its name
     assert names[second.pk] == "城关区快递行业联合工会（2）"
@@ -203,7 +200,9 @@ def test_the_migration_numbers_siblings_that_already_share_a_name(transactional_
         f"#{third.pk} 城关区快递行业联合工会 → 城关区快递行业联合工会（3）"
         in capsys.readouterr().out
     )
-    assert not Organization.objects.filter(name_key="").exists()
+    keys = dict(Organization.objects.values_list("pk", "name_key"))
+    assert keys[second.pk] == normalize_name("城关区快递行业联合工会（2）")
+    assert not [k for k in keys.values() if not k or k.startswith("~")]
 
 
 @pytest.mark.parametrize("seed", [1, 7])
