@@ -9,6 +9,9 @@ class PortalConfig(AppConfig):
         from smartunion.core import seeding
         from smartunion.portal.seed import run_part
 
+        from smartunion.portal import notices
+
+        notices.register_hooks()
         seeding.register(
             seeding.SeedPart("portal", "职工之家演示会员", run_part, after=("accounts",), order=91)
         )
