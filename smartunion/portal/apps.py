@@ -7,9 +7,8 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         from smartunion.core import seeding
-        from smartunion.portal.seed import run_part
-
         from smartunion.portal import notices
+        from smartunion.portal.seed import run_part
 
         notices.register_hooks()
         seeding.register(

@@ -128,7 +128,6 @@ def on_case_event(case, event) -> None:
     if kind not in SMS_TEXT:
         return
     from smartunion.members.models import Person
-    from smartunion.portal.models import WorkerBinding
     from smartunion.portal.sms import SmsError, sender
 
     row = type(case).objects.filter(pk=case.pk).values_list(case.applicant_field, flat=True)

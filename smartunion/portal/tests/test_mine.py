@@ -8,12 +8,12 @@ from django.test import Client
 from smartunion.accounts.models import User
 from smartunion.casework import services as casework
 from smartunion.casework.models import Attachment, CaseEvent
+from smartunion.core.testing import new_id_number
 from smartunion.legalaid.models import LegalAidCase
 from smartunion.legalaid.testing import min_wages
+from smartunion.members.services import PersonData, register_member
 from smartunion.portal import signin
 from smartunion.portal.models import WorkerBinding
-from smartunion.core.testing import new_id_number
-from smartunion.members.services import PersonData, register_member
 from smartunion.portal.tests.helpers import Member, make_member
 from smartunion.portal.views import WORKER_COOKIE
 from smartunion.servicerequests.models import ServiceRequest
