@@ -694,7 +694,9 @@ def worker_page_problems(world: World, route: PageRoute, url: str) -> list[str]:
         for method in ("get", "post"):
             status = getattr(stranger, method)(url).status_code
             if status != 404 and not (status == 405 and method == "get"):
-                problems.append(f"another worker's cookie {method.upper()} → {status}, expected 404")
+                problems.append(
+                    f"another worker's cookie {method.upper()} → {status}, expected 404"
+                )
     if response.status_code == 200 and "no-store" not in response.get("Cache-Control", ""):
         problems.append("a worker's cookie GET → a page without Cache-Control: no-store")
     return [f"{route.name} ({url}): {p}" for p in problems]
