@@ -95,7 +95,6 @@ HARDSHIP = CaseType(
             ("draft", "returned"),
             "submitted",
             handler=services.on_submit,
-            applicant=True,
             confirm="提交后由基层工会初审。请确认家庭成员、收入和致困原因已如实填写，不予建档情形已逐项核查。",
         ),
         Transition(

@@ -252,8 +252,30 @@ def verify(request, token: str):
 # Every object is looked up among the bound worker's own (portal.mine): another worker's id is
 # a 404. Photos and documents go with the phone pages' forms (multipart); these take JSON.
 
+from smartunion.core.api import register_labels  # noqa: E402
 from smartunion.portal import apply as portal_apply  # noqa: E402
 from smartunion.portal import mine, notices  # noqa: E402
+
+register_labels(
+    "/portal",
+    {
+        "category": "诉求类别",
+        "summary": "诉求内容",
+        "employer": "工作单位",
+        "matter": "援助事由",
+        "aid_form": "援助形式",
+        "facts": "事情经过",
+        "campaign": "助学活动",
+        "student_name": "学生姓名",
+        "student_id_number": "学生身份证号码",
+        "school": "学校",
+        "level": "就读层次",
+        "admission_year": "入学年份",
+        "action": "操作",
+        "note": "说明",
+        "satisfied": "评价",
+    },
+)
 
 
 class PortalItemOut(Schema):

@@ -140,6 +140,9 @@ def case_item(case) -> Item:
     )
 
 
+#: The first step as the applicant reads it: their own application, or taken by the union.
+OPENED = {True: "提交申请", False: "工会受理"}
+
 #: Timeline actions whose note is written for the applicant (a result, an answer).
 ANSWERS = frozenset({"report", "answer"})
 
@@ -166,7 +169,9 @@ def case_timeline(case) -> list:
     return [
         Entry(
             at=e.at,
-            label=e.label,
+            label=OPENED.get(e.actor_name == Applicant.display_name)
+            if e.action == "open"
+            else e.label,
             state_label=case_type.state(e.to_state).label if e.to_state else "",
             org_name=e.actor_org_name,
             note=e.note if applicant_note(case_type, e) else "",
