@@ -120,6 +120,8 @@ CLERK_MAX_LENGTH = 200
 def clerk_label(actor) -> str:
     """The 经办人 written beside a change, as it stands on the day: ``User.clerk_label``, or
     "系统" without an actor."""
+    if actor is not None and getattr(actor, "is_applicant", False):
+        return actor.clerk_label[:CLERK_MAX_LENGTH]  # 申请人（职工之家）: no name
     if actor is None or not getattr(actor, "pk", None):
         return SYSTEM_CLERK
     return actor.clerk_label[:CLERK_MAX_LENGTH]

@@ -200,6 +200,7 @@ class HardshipFile(Case):
 
     detail_url_name = "assistance:file"
     url_kwarg = "file_id"
+    applicant_field = "head"
     #: 材料类型 of the file's attachments.
     attachment_kinds = {
         "application": "困难职工帮扶申请书",
@@ -530,6 +531,7 @@ class StudentAid(Case):
 
     detail_url_name = "assistance:student_aid"
     url_kwarg = "aid_id"
+    applicant_field = "household_file__head"
     attachment_kinds = {
         "admission": "录取通知书",
         "fees": "缴费标准/学费票据",

@@ -236,6 +236,9 @@ class Case(ScopedModel):
     #: The case's page: the URL name and its keyword (e.g. "assistance:file", "file_id").
     detail_url_name = ""
     url_kwarg = ""
+    #: The lookup from the case to the person who applied (a ``members.Person``): how 职工之家
+    #: finds a worker's own cases ("" : the case type has no applicant of its own).
+    applicant_field = ""
 
     class Meta:
         abstract = True
@@ -259,6 +262,13 @@ class Case(ScopedModel):
 
     def get_absolute_url(self) -> str:
         return self.url_of(self.pk)
+
+    @classmethod
+    def of_applicant(cls, person_id) -> models.QuerySet:
+        """The cases this person applied for (none when the type has no applicant field)."""
+        if not cls.applicant_field:
+            return cls.objects.none()
+        return cls.objects.filter(**{cls.applicant_field: person_id})
 
     @property
     def state_label(self) -> str:

@@ -27,7 +27,14 @@ from smartunion.casework.models import (
     DayKind,
     Deadline,
 )
-from smartunion.casework.workflow import RESPONSIBLE, CaseType, State, Transition, case_models
+from smartunion.casework.workflow import (
+    RESPONSIBLE,
+    CaseType,
+    State,
+    Transition,
+    case_models,
+    is_applicant,
+)
 from smartunion.core import audit
 from smartunion.core.errors import NotInScope
 
@@ -40,6 +47,8 @@ def today() -> dt.date:
 
 def actor_label(actor) -> tuple[str, str]:
     """The name and union the timeline shows for an actor (never the login name alone)."""
+    if is_applicant(actor):
+        return actor.display_name, ""
     if actor is None or not getattr(actor, "pk", None):
         return "系统", ""
     name = getattr(actor, "display_name", "") or actor.get_username()
@@ -130,13 +139,14 @@ def open_case(
 def lock_case(model, pk, *, actor, what: str | None = None):
     """The case, locked until the transaction ends, within the actor's scope (404 otherwise)."""
     what = what or model.case_type.label
+    # The applicant reaches only their own cases, wherever in the tree they are now.
+    rows = (
+        model.of_applicant(actor.person.pk)
+        if is_applicant(actor)
+        else model.objects.visible_to(actor, "change")
+    )
     try:
-        return (
-            model.objects.visible_to(actor, "change")
-            .select_for_update(of=("self",))
-            .select_related("org")
-            .get(pk=pk)
-        )
+        return rows.select_for_update(of=("self",)).select_related("org").get(pk=pk)
     except (model.DoesNotExist, ValueError, TypeError):
         raise NotInScope(what) from None
 
@@ -146,7 +156,10 @@ def check_allowed(case, t: Transition, actor) -> None:
     case_type: CaseType = case.case_type
     if case.state not in t.source:
         raise ValidationError(f"当前状态为“{case_type.state(case.state).label}”，不能“{t.label}”。")
-    if not t.by.allows(actor, case):
+    if is_applicant(actor):
+        if not t.applicant:
+            raise PermissionDenied(f"“{t.label}”须由{t.by.label}办理。")
+    elif not t.by.allows(actor, case):
         raise PermissionDenied(f"“{t.label}”须由{t.by.label}办理。")
 
 

@@ -28,6 +28,39 @@ from django.core.exceptions import ValidationError
 COUNTY_OR_ABOVE = ("province", "city", "county")
 
 
+class Applicant:
+    """The applicant acting on their own case (职工之家): not a staff account. It may make only
+    the transitions declared ``applicant=True``, and reaches only the cases whose
+    ``applicant_field`` is its person (``casework.services.lock_case``); ``scope_path`` is the
+    applicant's own union, so a domain's opening service files the case there."""
+
+    is_applicant = True
+    is_superuser = False
+    is_authenticated = True
+    is_active = True
+    sees_whole_tree = False
+    pk = None
+    role = "applicant"
+    display_name = "申请人（职工之家）"
+    clerk_label = display_name
+
+    def __init__(self, person, org):
+        self.person = person
+        self.scope_org = org
+        self.scope_org_id = org.pk
+        self.scope_path = org.path
+
+    def can(self, action: str) -> bool:
+        return action in ("view", "change")
+
+    def get_username(self) -> str:
+        return f"portal:{self.person.pk}"
+
+
+def is_applicant(actor) -> bool:
+    return bool(getattr(actor, "is_applicant", False))
+
+
 @dataclass(frozen=True)
 class Actor:
     """Who may make a transition, beyond seeing the case and holding the ``change`` right."""
@@ -139,6 +172,9 @@ class Transition:
     #: Where the case page's button leads instead of the confirmation page: ``(case) → URL``
     #: of another module's form that runs the transition when saved (``casework.spawn``).
     starts_at: Callable[[Any], str] | None = None
+    #: The applicant may make it too, from 职工之家 (answering a 补正, rating the result); the
+    #: staff's rule (``by``) is unchanged.
+    applicant: bool = False
 
     @property
     def targets(self) -> tuple[str, ...]:
@@ -230,8 +266,14 @@ class CaseType:
     def open_states(self) -> list[str]:
         return [s.name for s in self.states if not s.final]
 
+    def for_applicant(self, case) -> list[Transition]:
+        """The transitions the applicant may make from the case's state (职工之家)."""
+        return [t for t in self.transitions if case.state in t.source and t.applicant]
+
     def available(self, case, user) -> list[Transition]:
         """The transitions this user may start from the case's state (for the page's buttons)."""
+        if is_applicant(user):
+            return self.for_applicant(case)
         if not user.can("change"):
             return []
         return [

@@ -51,7 +51,12 @@ def record(
             seq=seq,
             created_at=timezone.now(),
             actor_id=getattr(actor, "pk", None),
-            actor_name=(actor.get_username() if actor is not None and actor.pk else "system"),
+            # An applicant on 职工之家 (casework.workflow.Applicant) is "portal:<person id>".
+            actor_name=(
+                actor.get_username()
+                if actor is not None and (actor.pk or getattr(actor, "is_applicant", False))
+                else "system"
+            ),
             action=action,
             object_type=object_type or "",
             object_id=str(object_id or ""),

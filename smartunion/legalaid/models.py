@@ -156,6 +156,7 @@ class LegalAidCase(Case):
 
     detail_url_name = "legalaid:case"
     url_kwarg = "case_id"
+    applicant_field = "person"
     attachment_kinds = {
         "application": "法律援助申请表",
         "identity": "身份证明/工作证明",

@@ -167,6 +167,7 @@ LEGAL_AID = CaseType(
             "材料已补齐",
             ("correction",),
             "review",
+            applicant=True,
             confirm="恢复审查，期限按中止前剩余的工作日继续计算。",
         ),
         Transition(

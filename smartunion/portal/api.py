@@ -246,3 +246,244 @@ def verify(request, token: str):
     """核验电子会员证 (no login): 有效 / 已过期 / 无效, the masked name, the union and the
     membership's status now — never an ID number."""
     return verify_out(ecard.check(token))
+
+
+# ---- 我要办事, 我的办事 and 消息 (issue 14; decision 0027) -------------------------------------
+# Every object is looked up among the bound worker's own (portal.mine): another worker's id is
+# a 404. Photos and documents go with the phone pages' forms (multipart); these take JSON.
+
+from smartunion.core.api import register_labels  # noqa: E402
+from smartunion.portal import apply as portal_apply  # noqa: E402
+from smartunion.portal import mine, notices  # noqa: E402
+
+register_labels(
+    "/portal",
+    {
+        "category": "诉求类别",
+        "summary": "诉求内容",
+        "employer": "工作单位",
+        "matter": "援助事由",
+        "aid_form": "援助形式",
+        "facts": "事情经过",
+        "campaign": "助学活动",
+        "student_name": "学生姓名",
+        "student_id_number": "学生身份证号码",
+        "school": "学校",
+        "level": "就读层次",
+        "admission_year": "入学年份",
+        "action": "操作",
+        "note": "说明",
+        "satisfied": "评价",
+    },
+)
+
+
+class PortalItemOut(Schema):
+    kind: str
+    id: int
+    number: str
+    kind_label: str
+    state: str
+    state_label: str
+    next_step: str
+    due_on: dt.date | None
+    opened_on: dt.date | None
+    closed: bool
+    waiting_for_you: bool
+
+
+class PortalTimelineOut(Schema):
+    at: dt.datetime
+    label: str
+    state_label: str
+    union: str
+    note: str
+
+
+class PortalItemDetailOut(PortalItemOut):
+    timeline: list[PortalTimelineOut]
+    actions: list[str]
+
+
+class PortalRequestIn(StrictSchema):
+    category: str
+    summary: str
+    employer: str = ""
+
+
+class PortalLegalAidIn(StrictSchema):
+    matter: str
+    aid_form: str
+    facts: str
+    employer: str = ""
+
+
+class PortalStudentAidIn(StrictSchema):
+    campaign: int
+    student_name: str
+    student_id_number: str
+    school: str
+    level: str
+    admission_year: int
+
+
+class PortalAnswerIn(StrictSchema):
+    action: str
+    note: str = ""
+    satisfied: str = ""
+
+
+class PortalNoticeOut(Schema):
+    at: dt.datetime
+    kind: str
+    kind_label: str
+    title: str
+    text: str
+    item_kind: str
+    item_id: int
+    unread: bool
+
+
+def item_out(item: mine.Item) -> dict:
+    return {
+        "kind": item.source,
+        "id": item.pk,
+        "number": item.number,
+        "kind_label": item.kind,
+        "state": item.state,
+        "state_label": item.state_label,
+        "next_step": item.next_step,
+        "due_on": item.due_on,
+        "opened_on": item.opened_on,
+        "closed": item.closed,
+        "waiting_for_you": item.yours,
+    }
+
+
+def detail_out(person: Person, kind: str, item_id: int) -> dict:
+    source, obj = mine.get(person.pk, kind, item_id)
+    case_type = getattr(obj, "case_type", None)
+    return {
+        **item_out(source.item(obj)),
+        "timeline": [
+            {
+                "at": e.at,
+                "label": e.label,
+                "state_label": e.state_label,
+                "union": e.org_name,
+                "note": e.note,
+            }
+            for e in source.timeline(obj)
+        ],
+        "actions": [t.name for t in case_type.for_applicant(obj)] if case_type else [],
+    }
+
+
+def _created_out(person: Person, case) -> tuple[int, dict]:
+    return Status(201, detail_out(person, case.case_type.key.split(".")[-1], case.pk))
+
+
+@router.get("/applications", response=list[PortalItemOut], url_name="portal_applications")
+@api_errors(403)
+def applications(request):
+    """我的办事: the bound worker's applications and requests, newest first."""
+    return [item_out(i) for i in mine.items_of(_bound(request).pk)]
+
+
+@router.get(
+    "/applications/{kind}/{item_id}",
+    response=PortalItemDetailOut,
+    url_name="portal_application",
+)
+@api_errors(403)
+def application(request, kind: str, item_id: int):
+    """One of the worker's own applications: state, next step, due date, the timeline meant for
+    the applicant, and the actions open to them (``actions``)."""
+    return detail_out(_bound(request), kind, item_id)
+
+
+@router.post(
+    "/applications/{kind}/{item_id}/answer",
+    response=PortalItemDetailOut,
+    url_name="portal_application_answer",
+)
+@api_errors(403)
+def application_answer(request, kind: str, item_id: int, payload: PortalAnswerIn):
+    """补正 answered (``action`` one of the item's ``actions``, with a note) or the result rated
+    (``satisfied``: yes 满意 / basic 基本满意 / no 不满意)."""
+    person = _bound(request)
+    source, obj = mine.get(person.pk, kind, item_id)
+    t = obj.case_type.transition(payload.action) if hasattr(obj, "case_type") else None
+    data = None
+    if t is not None and t.form is not None:
+        data = {"satisfied": payload.satisfied, "comment": payload.note[:500]}
+    portal_apply.answer(person, obj, payload.action, note=payload.note, data=data)
+    return detail_out(person, kind, item_id)
+
+
+@router.post("/requests", response={201: PortalItemDetailOut}, url_name="portal_requests_create")
+@api_errors(403)
+def create_request(request, payload: PortalRequestIn):
+    """我有诉求: a service request of any category (``category``: its code) at the worker's
+    union, channel 网上."""
+    person = _bound(request)
+    case = portal_apply.request_service(
+        person, category=payload.category, summary=payload.summary, employer=payload.employer
+    )
+    return _created_out(person, case)
+
+
+@router.post("/legal-aid", response={201: PortalItemDetailOut}, url_name="portal_legal_aid_create")
+@api_errors(403)
+def create_legal_aid(request, payload: PortalLegalAidIn):
+    """申请法律援助 at the worker's union (waits for the review)."""
+    person = _bound(request)
+    case = portal_apply.apply_legal_aid(
+        person,
+        matter=payload.matter,
+        aid_form=payload.aid_form,
+        facts=payload.facts,
+        employer=payload.employer,
+    )
+    return _created_out(person, case)
+
+
+@router.post(
+    "/student-aid", response={201: PortalItemDetailOut}, url_name="portal_student_aid_create"
+)
+@api_errors(403, 409)
+def create_student_aid(request, payload: PortalStudentAidIn):
+    """金秋助学 for a child registered in the worker's household file (在档)."""
+    person = _bound(request)
+    case = portal_apply.apply_student_aid(
+        person,
+        campaign_id=payload.campaign,
+        student_name=payload.student_name,
+        student_id_number=payload.student_id_number,
+        school=payload.school,
+        level=payload.level,
+        admission_year=payload.admission_year,
+    )
+    return _created_out(person, case)
+
+
+@router.get("/notices", response=list[PortalNoticeOut], url_name="portal_notices")
+@api_errors(403)
+def notice_list(request):
+    """消息: what concerns the worker, newest first (``unread`` since the home page's list was
+    last opened; reading here marks nothing)."""
+    person = _bound(request)
+    seen_at = person.worker_binding.notices_seen_at
+    return [
+        {
+            "at": n.at,
+            "kind": n.kind,
+            "kind_label": n.kind_label,
+            "title": n.title,
+            "text": n.text,
+            "item_kind": n.source,
+            "item_id": n.pk,
+            "unread": n.unread,
+        }
+        for n in notices.notices_for(person.pk, seen_at, limit=50)
+    ]

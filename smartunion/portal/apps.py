@@ -7,8 +7,19 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         from smartunion.core import seeding
-        from smartunion.portal.seed import run_part
+        from smartunion.portal import notices
+        from smartunion.portal.seed import run_cases_part, run_part
 
+        notices.register_hooks()
         seeding.register(
             seeding.SeedPart("portal", "职工之家演示会员", run_part, after=("accounts",), order=91)
+        )
+        seeding.register(
+            seeding.SeedPart(
+                "portal-cases",
+                "职工之家演示办事",
+                run_cases_part,
+                after=("portal", "servicerequests", "legalaid"),
+                order=92,
+            )
         )

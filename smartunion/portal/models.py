@@ -74,6 +74,8 @@ class WorkerBinding(models.Model):
         verbose_name="会员",
     )
     bound_at = models.DateTimeField("绑定时间")
+    #: The newest notice the worker has seen on the home page (portal.notices).
+    notices_seen_at = models.DateTimeField("消息已读至", null=True, blank=True)
 
     class Meta:
         verbose_name = "职工实名绑定"

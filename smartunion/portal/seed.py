@@ -68,3 +68,68 @@ def run_part(options: SeedOptions) -> list[str]:
         f"{DEMO_PHONE}，验证码在 var/sms-outbox/ 最新的文件里；",
         f"  实名认证填 姓名 {person.name}、身份证号码 {person.id_number}（{person.org.name}的会员）。",
     ]
+
+
+# ---- 我的办事 of the demo worker (decision 0027) ----------------------------------------------
+
+
+def _staff(person: Person) -> User | None:
+    """Her union's staff (the demo grassroots admin), else a superuser."""
+    staff = User.objects.filter(username="grassroots_admin", scope_org=person.org).first()
+    return staff or User.objects.filter(is_superuser=True).order_by("pk").first()
+
+
+@transaction.atomic
+def ensure_demo_cases(person: Person) -> list[str]:
+    """马兰花's applications in several states: a request whose result waits for her rating,
+    a hardship request (from the self-test) being handled, a legal-aid application waiting
+    for her 补正. Made through the modules' services, as she and the staff would."""
+    from smartunion.casework import services as casework
+    from smartunion.legalaid.models import LegalAidCase
+    from smartunion.portal import apply
+    from smartunion.servicerequests.models import ServiceRequest
+    from smartunion.servicerequests.services import ensure_categories
+
+    if ServiceRequest.objects.filter(person=person).exists():
+        return []
+    staff = _staff(person)
+    superuser = User.objects.filter(is_superuser=True).order_by("pk").first()
+    if staff is None or superuser is None:
+        return []
+    ensure_categories()
+    asked = apply.request_service(
+        person, category="01", summary="公司今年没有给我们缴纳住房公积金，想咨询怎么办。"
+    )
+    asked = casework.transition(asked, "accept", actor=staff)
+    casework.transition(
+        asked,
+        "report",
+        actor=staff,
+        note="已与公司人事部门沟通，公司承诺下月起补缴住房公积金。",
+    )
+    helped = apply.request_service(
+        person,
+        category="02",
+        summary="申请困难职工帮扶（职工之家自测）：家庭人口3人，丈夫重病住院，自测可能符合建档条件。",
+    )
+    casework.transition(helped, "accept", actor=staff)
+    aid = apply.apply_legal_aid(
+        person,
+        matter="labour",
+        aid_form="arbitration",
+        employer="兰州某商贸有限公司",
+        facts="原单位拖欠三个月工资共一万二千元，至今未付。请求工会帮助申请劳动仲裁。",
+    )
+    casework.transition(
+        aid, "request_documents", actor=superuser, note="请补交劳动合同或工资条的照片。"
+    )
+    made = LegalAidCase.objects.filter(person=person).count()
+    return [f"  马兰花的办事：诉求 2 件、法律援助 {made} 件（其中 1 件待她补正）。"]
+
+
+def run_cases_part(options: SeedOptions) -> list[str]:
+    """The demo worker's applications (with ``--demo`` only)."""
+    if not options.demo:
+        return []
+    person = ensure_demo_worker()
+    return ensure_demo_cases(person) if person is not None else []

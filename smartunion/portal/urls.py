@@ -22,3 +22,22 @@ verify_urlpatterns = [
     path("verify/", views.verify_landing, name="verify"),
     path("verify/<str:token>", views.verify_page, name="verify_token"),
 ]
+
+# ---- 我要办事, 我的办事 and 消息 (issue 14; decision 0027) -------------------------------------
+from smartunion.portal import caseviews  # noqa: E402
+
+urlpatterns += [
+    path("apply/", caseviews.apply_home, name="apply"),
+    path("apply/request/", caseviews.apply_request, name="apply_request"),
+    path("apply/legal-aid/", caseviews.apply_legal_aid, name="apply_legal_aid"),
+    path("apply/student-aid/", caseviews.apply_student_aid, name="apply_student_aid"),
+    path("apply/self-test/", caseviews.self_test, name="self_test"),
+    path("mine/", caseviews.mine_list, name="mine"),
+    path("mine/<str:kind>/<int:item_id>/", caseviews.mine_detail, name="mine_detail"),
+    path(
+        "mine/<str:kind>/<int:item_id>/do/<str:action>/",
+        caseviews.mine_answer,
+        name="mine_answer",
+    ),
+    path("notices/", caseviews.notice_list, name="notices"),
+]

@@ -148,6 +148,9 @@ def home(request):
         "history": services.history_of(person),
         **_card_context(request, membership),
     }
+    from smartunion.portal.caseviews import home_context  # 消息 (decision 0027)
+
+    context.update(home_context(person))
     return render(request, "portal/home.html", context)
 
 

@@ -194,6 +194,9 @@ class ServiceRequest(Case):
 
     detail_url_name = "servicerequests:ticket"
     url_kwarg = "ticket_id"
+    applicant_field = "person"
+    #: 材料类型 of a request's files (photos a worker takes on 职工之家, documents).
+    attachment_kinds = {"photo": "照片", "document": "相关材料", "other": "其他"}
 
     class Meta(Case.Meta):
         ordering = ["-id"]

@@ -177,11 +177,15 @@ def on_report(request, actor, data, note):
 
 
 def on_callback(request, actor, data, note):
-    if request.handled_by_user_id == actor.pk:
+    if actor.pk is not None and request.handled_by_user_id == actor.pk:
         raise ValidationError("回访须由承办人以外的工作人员进行，承办人不能回访自己办理的工单。")
-    satisfied = data["satisfied"] == "yes"
+    # 基本满意 counts as satisfied (the field is yes/no); the comment keeps the nuance.
+    satisfied = data["satisfied"] in ("yes", "basic")
     request.satisfied = satisfied
-    request.callback_comment = (data.get("comment") or note or "")[:500]
+    comment = data.get("comment") or note or ""
+    if data["satisfied"] == "basic":
+        comment = f"基本满意。{comment}"
+    request.callback_comment = comment[:500]
     request.callback_by_name = casework.actor_label(actor)[0]
     request.callback_on = casework.today()
     if not satisfied and not request.reopened:

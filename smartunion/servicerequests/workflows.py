@@ -44,7 +44,7 @@ class SendDownForm(forms.Form):
 class CallbackForm(forms.Form):
     satisfied = forms.ChoiceField(
         label="回访结果",
-        choices=[("", "请选择"), ("yes", "满意"), ("no", "不满意")],
+        choices=[("", "请选择"), ("yes", "满意"), ("basic", "基本满意"), ("no", "不满意")],
         error_messages={"required": "请选择回访结果（满意或不满意）。"},
     )
     comment = forms.CharField(label="回访意见", max_length=500, required=False)
@@ -176,6 +176,7 @@ REQUEST = CaseType(
             form=CallbackForm,
             handler=services.on_callback,
             also_targets=("handling",),
+            applicant=True,
             note_label="回访记录",
             confirm="回访不满意的，工单退回承办工会重新办理一次。",
         ),

@@ -182,6 +182,16 @@ def _service_request(world: World):
     return make_request(world.county_a, world.county_admin)
 
 
+def _worker_request(world: World):
+    """A request of the bound worker (county A's 张三) whose result waits for the rating."""
+    from smartunion.casework import services as casework
+    from smartunion.servicerequests.testing import make_request
+
+    request = make_request(world.union_a1, world.county_admin, person_id=world.member_a1.person_id)
+    request = casework.transition(request, "accept", actor=world.county_admin)
+    return casework.transition(request, "report", actor=world.county_admin, note="已办结")
+
+
 def _contest(world: World):
     from smartunion.contests.testing import county_contest
 
@@ -241,6 +251,10 @@ KWARG_OBJECTS: dict[str, Callable[[World], Any]] = {
     "token_id": _api_token,
     # 电子会员证's token in /verify/<token>: public, any string (an invalid one answers 无效).
     "token": lambda w: SimpleNamespace(pk="not-a-card-token"),
+    # 我的办事 (decision 0027): the kind of item, one of the bound worker's own, an action.
+    "kind": lambda w: SimpleNamespace(pk="servicerequest"),
+    "item_id": _worker_request,
+    "action": lambda w: SimpleNamespace(pk="callback"),
     **honours_testing.KWARG_OBJECTS,
 }
 
@@ -300,6 +314,9 @@ SAMPLE_VALUES: dict[str, Callable[[World], Any]] = {
     "trades": lambda w: [{"name": "电工", "occupation_code": "6-31-01-03", "level": "3"}],
     "value": lambda w: "86.5",
     "reason": lambda w: "同一单位",
+    "facts": lambda w: "拖欠工资三个月",
+    "action": lambda w: "callback",
+    "level": lambda w: "high",
     **honours_testing.SAMPLE_VALUES,
 }
 
@@ -670,6 +687,16 @@ def worker_page_problems(world: World, route: PageRoute, url: str) -> list[str]:
     response = worker.get(url)
     if response.status_code not in (200, 405):
         problems.append(f"a worker's cookie GET → {response.status_code}, expected 200 (or 405)")
+    if route.kwargs:
+        # Another worker trying the first one's ids: as if they did not exist.
+        stranger = client_for(None)
+        stranger.cookies[WORKER_COOKIE] = other_worker_token(world)
+        for method in ("get", "post"):
+            status = getattr(stranger, method)(url).status_code
+            if status != 404 and not (status == 405 and method == "get"):
+                problems.append(
+                    f"another worker's cookie {method.upper()} → {status}, expected 404"
+                )
     if response.status_code == 200 and "no-store" not in response.get("Cache-Control", ""):
         problems.append("a worker's cookie GET → a page without Cache-Control: no-store")
     return [f"{route.name} ({url}): {p}" for p in problems]
@@ -816,6 +843,21 @@ def bound_worker_token(world: World) -> str:
     return issue_token(WORKER_PHONE)
 
 
+OTHER_WORKER_PHONE = "13900002222"
+
+
+def other_worker_token(world: World) -> str:
+    """A worker's token bound to county B's member 王五: another worker."""
+    from smartunion.portal.models import WorkerBinding
+    from smartunion.portal.signin import issue_token, phone_index
+
+    WorkerBinding.objects.get_or_create(
+        phone_index=phone_index(OTHER_WORKER_PHONE),
+        defaults={"person": world.member_b1.person, "bound_at": world.member_b1.created_at},
+    )
+    return issue_token(OTHER_WORKER_PHONE)
+
+
 def worker_api_problems(world: World, op: ApiOperation, url: str, body) -> list[str]:
 
     problems = []
@@ -846,6 +888,11 @@ def worker_api_problems(world: World, op: ApiOperation, url: str, body) -> list[
     response = with_bearer(staff_key)
     if response.status_code != 401:
         problems.append(f"a staff token → {response.status_code}, expected 401")
+    if op.path_params:
+        # Another worker trying the first one's ids: as if they did not exist.
+        response = with_bearer(other_worker_token(world))
+        if response.status_code != 404:
+            problems.append(f"another worker's token → {response.status_code}, expected 404")
     response = with_bearer(bound_worker_token(world))
     if response.status_code >= 300 and response.status_code != 422:
         problems.append(f"a worker's token → {response.status_code}, expected 2xx (or 422)")
