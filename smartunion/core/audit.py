@@ -51,7 +51,12 @@ def record(
             seq=seq,
             created_at=timezone.now(),
             actor_id=getattr(actor, "pk", None),
-            actor_name=(actor.get_username() if actor is not None and actor.pk else "system"),
+            # Someone who is no staff account (a worker on the portal) names itself.
+            actor_name=(
+                actor.get_username()
+                if actor is not None and actor.pk
+                else getattr(actor, "audit_name", "system")
+            ),
             action=action,
             object_type=object_type or "",
             object_id=str(object_id or ""),
