@@ -17,12 +17,14 @@ SELF_CLERK = "本人（职工之家）"
 
 @dataclass(frozen=True)
 class SelfActor:
-    """职工本人: the signed-in number (``phone_index``, the registry's blind index of it) and
-    the portal's row id of its token (``ref``), written into the audit log as ``worker:<ref>`` —
-    no name, no number. ``pk`` is None: no user id is ever recorded for it."""
+    """职工本人: the signed-in number (``phone_index``, the registry's blind index of it), the
+    portal's row id of its token (``ref``, written into the audit log as ``worker:<ref>`` — no
+    name, no number) and the person the number is bound to (``person_id``, None before the
+    real-name binding). ``pk`` is None: no user id is ever recorded for it."""
 
     phone_index: str
     ref: int
+    person_id: int | None = None
 
     pk = None
     is_superuser = False

@@ -406,8 +406,11 @@ def apply_for_membership(
 
 def _own_persons(actor):
     """The persons ``actor`` may change: staff, in their scope; a worker acting for themself,
-    the person whose registry phone is the signed-in number."""
+    the person their number is bound to, or before binding the person whose registry phone is
+    the signed-in number."""
     if is_self(actor):
+        if actor.person_id is not None:
+            return Person.objects.filter(pk=actor.person_id)
         return Person.objects.filter(phone_hash=actor.phone_index).exclude(phone_hash="")
     return Person.objects.visible_to(actor, "change")
 

@@ -121,8 +121,8 @@ def union(org_id) -> Organization:
     return found
 
 
-def actor_for(worker: WorkerToken) -> SelfActor:
-    return SelfActor(phone_index=worker.phone_index, ref=worker.pk)
+def actor_for(worker: WorkerToken, person: Person | None = None) -> SelfActor:
+    return SelfActor(worker.phone_index, worker.pk, person.pk if person else None)
 
 
 def _audit_refusal(worker: WorkerToken, outcome: str, org: Organization) -> None:
@@ -167,8 +167,8 @@ def join(
     ``ValidationError`` (Chinese, by field), ``TooManyRequests``; saves nothing then."""
     _throttle(worker, org)
     org = registry.joinable_union(org)
-    actor = actor_for(worker)
     person = bound_person(worker)
+    actor = actor_for(worker, person)
     if person is None:
         name, ident = registry.check_name_and_id_number(name, id_number)
         registry.check_join_age(ident, registry.today())
