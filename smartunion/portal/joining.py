@@ -53,22 +53,10 @@ from smartunion.portal.models import WorkerBinding, WorkerToken
 
 TOO_MANY = "提交次数过多，请稍后再试，或到所在工会办理。"
 PENDING = "您已提交过申请，正在等待工会审批，请勿重复提交。"
-ALREADY_MEMBER = "您已是该工会的会员，无需申请。"
 SEARCH_MIN = 2
 #: The fields of 《工会会员基本信息采集表》 a worker fills on the phone (the ID number gives
 #: gender and birth date; the signed-in number is the phone; 劳模 is for staff to record).
-WORKER_FIELDS = (
-    "ethnicity",
-    "education",
-    "political_status",
-    "hukou_type",
-    "is_migrant_worker",
-    "employment_status",
-    "skill_level",
-    "occupation",
-    "professional_title",
-    "new_form_type",
-)
+WORKER_FIELDS = tuple(f for f in registry.PERSON_FIELDS if f != "is_model_worker")
 
 
 class JoinForm(PersonFieldsMixin, IdNumberForm):

@@ -31,14 +31,15 @@ def join_page(request):
     q = request.GET.get("q", "").strip()[:64]
     org = joining.joinable(request.GET.get("org"))
     form = None
+    error = ""
     status = 200
     if request.method == "POST":
         form = joining.JoinForm(request.POST, bound=person is not None)
         try:
             org = joining.union(request.POST.get("org"))
         except ValidationError:
-            form.add_error(None, PICK_UNION)
-        if form.is_valid() and org is not None:
+            form, error = None, PICK_UNION  # back to the search
+        if form is not None and form.is_valid():
             try:
                 joining.join(
                     worker,
@@ -72,6 +73,7 @@ def join_page(request):
         "page": page,
         "org": joining.with_paths([org])[0] if org is not None else None,
         "form": form,
+        "error": error,
         "phone_masked": mask_phone(worker.phone),
     }
     if request.htmx and not request.htmx.boosted and page is not None:
