@@ -216,4 +216,6 @@ def test_the_join_page_searches_applies_and_follows(world, client):
     assert "未通过" in home and "非本单位职工" in home and 'href="/portal/join/"' in home
     # A form posted without a union is sent back to pick one.
     missing = client.post("/portal/join/", {"name": "周秀英", "id_number": new_id_number()})
-    assert missing.status_code == 400 and "请先搜索并选择您所在单位的工会" in missing.content.decode()
+    assert (
+        missing.status_code == 400 and "请先搜索并选择您所在单位的工会" in missing.content.decode()
+    )
