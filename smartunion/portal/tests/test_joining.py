@@ -112,6 +112,10 @@ def test_a_new_worker_joins_online_and_the_union_approves(world):
     assert state["member"] is True and state["application"]["state_label"] == "已批准"
     assert client.get("/api/v1/portal/membership").json()["status_label"] == "在籍"
     assert client.get("/api/v1/portal/card").status_code == 200
+    # Bound now: the member applies as that person (no name or number), to the same union no.
+    same = post(client, JOIN_URL, {"org": world.union_a2.pk})
+    assert same.status_code == 422
+    assert same.json()["detail"][0]["message"].endswith("您已是该工会的会员，无需申请。")
 
 
 @pytest.mark.django_db
