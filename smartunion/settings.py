@@ -70,6 +70,8 @@ SMARTUNION_PORTAL_PHONE_RATE = env_str("SMARTUNION_PORTAL_PHONE_RATE", "5/h")
 # Real-name binding attempts per worker (a number), and the public 会员证核验 per address.
 SMARTUNION_PORTAL_BIND_RATE = env_str("SMARTUNION_PORTAL_BIND_RATE", "5/h")
 SMARTUNION_VERIFY_RATE = env_str("SMARTUNION_VERIFY_RATE", "60/m")
+# 网上入会 submissions per worker (a number), refused or not (portal/joining.py).
+SMARTUNION_PORTAL_JOIN_RATE = env_str("SMARTUNION_PORTAL_JOIN_RATE", "10/h")
 SMARTUNION_SMS_SENDER = env_str("SMARTUNION_SMS_SENDER", "smartunion.portal.sms.FileOutbox")
 # smartunion.portal.sms.TencentSms: the API key pair (secrets: use NAME_FILE), the SMS app, the
 # approved signature and the template of the sign-in code ({1} the code, {2} the minutes).

@@ -118,12 +118,11 @@ CLERK_MAX_LENGTH = 200
 
 
 def clerk_label(actor) -> str:
-    """The 经办人 written beside a change, as it stands on the day: ``User.clerk_label``, or
-    "系统" without an actor."""
-    if actor is not None and getattr(actor, "is_applicant", False):
-        return actor.clerk_label[:CLERK_MAX_LENGTH]  # 申请人（职工之家）: no name
+    """The 经办人 written beside a change, as it stands on the day: ``User.clerk_label``, the
+    label of an actor that is no staff account (a worker acting for themself, e.g.
+    "本人（职工之家）"), or "系统" without an actor."""
     if actor is None or not getattr(actor, "pk", None):
-        return SYSTEM_CLERK
+        return getattr(actor, "clerk_label", None) or SYSTEM_CLERK
     return actor.clerk_label[:CLERK_MAX_LENGTH]
 
 

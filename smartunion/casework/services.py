@@ -141,7 +141,7 @@ def lock_case(model, pk, *, actor, what: str | None = None):
     what = what or model.case_type.label
     # The applicant reaches only their own cases, wherever in the tree they are now.
     rows = (
-        model.of_applicant(actor.person.pk)
+        model.of_applicant(actor.person_id)
         if is_applicant(actor)
         else model.objects.visible_to(actor, "change")
     )

@@ -23,42 +23,18 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from smartunion.core.actors import is_self
+
 # Union kinds of the registry (orgs.models.Kind values) that count as county level or above:
 # the levels that keep a 帮扶中心 and review what grassroots unions file.
 COUNTY_OR_ABOVE = ("province", "city", "county")
 
 
-class Applicant:
-    """The applicant acting on their own case (职工之家): not a staff account. It may make only
-    the transitions declared ``applicant=True``, and reaches only the cases whose
-    ``applicant_field`` is its person (``casework.services.lock_case``); ``scope_path`` is the
-    applicant's own union, so a domain's opening service files the case there."""
-
-    is_applicant = True
-    is_superuser = False
-    is_authenticated = True
-    is_active = True
-    sees_whole_tree = False
-    pk = None
-    role = "applicant"
-    display_name = "申请人（职工之家）"
-    clerk_label = display_name
-
-    def __init__(self, person, org):
-        self.person = person
-        self.scope_org = org
-        self.scope_org_id = org.pk
-        self.scope_path = org.path
-
-    def can(self, action: str) -> bool:
-        return action in ("view", "change")
-
-    def get_username(self) -> str:
-        return f"portal:{self.person.pk}"
-
-
 def is_applicant(actor) -> bool:
-    return bool(getattr(actor, "is_applicant", False))
+    """A worker acting on their own case (职工之家, ``core.actors.SelfActor``): it may make only
+    the transitions declared ``applicant=True`` and reaches only the cases whose
+    ``applicant_field`` is its person (``casework.services.lock_case``)."""
+    return is_self(actor)
 
 
 @dataclass(frozen=True)

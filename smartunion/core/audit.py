@@ -51,11 +51,11 @@ def record(
             seq=seq,
             created_at=timezone.now(),
             actor_id=getattr(actor, "pk", None),
-            # An applicant on 职工之家 (casework.workflow.Applicant) is "portal:<person id>".
+            # Someone who is no staff account (a worker on the portal) names itself.
             actor_name=(
                 actor.get_username()
-                if actor is not None and (actor.pk or getattr(actor, "is_applicant", False))
-                else "system"
+                if actor is not None and actor.pk
+                else getattr(actor, "audit_name", "system")
             ),
             action=action,
             object_type=object_type or "",

@@ -20,6 +20,7 @@ from django.utils import timezone
 from smartunion.accounts import second_factor
 from smartunion.accounts.models import clerk_label
 from smartunion.core import audit, crypto, ratelimit
+from smartunion.core.actors import SelfActor, is_self
 from smartunion.core.errors import Conflict, NotInScope, TooManyRequests
 from smartunion.core.idnumber import IdNumber, age_on, mask_phone, parse_id_number, validate_phone
 from smartunion.members import summaries as member_summaries
@@ -39,7 +40,7 @@ from smartunion.members.models import (
     TransferStatus,
 )
 from smartunion.orgs import counters
-from smartunion.orgs.models import SEGMENT, Organization
+from smartunion.orgs.models import GRASSROOTS_KINDS, SEGMENT, Organization, Status
 from smartunion.regions.models import known_region_codes
 
 PERSON_FIELDS = (
@@ -128,8 +129,31 @@ def find_person_by_id_number(number: str) -> Person | None:
     return Person.objects.filter(id_hash=id_blind_index(number)).first()
 
 
+def joinable_unions():
+    """The unions a worker may apply to on the portal (网上入会): 正常 grassroots unions
+    (单独 or 联合基层工会), anywhere in the deployment."""
+    return Organization.objects.filter(kind__in=GRASSROOTS_KINDS, status=Status.NORMAL)
+
+
+NOT_JOINABLE = "“{name}”不是基层工会，请选择您所在单位（或所在区域、行业联合）的基层工会。"
+
+
+def joinable_union(org: Organization, field_name: str = "org") -> Organization:
+    """The union re-read, if a worker may apply to it; else ValidationError on ``field_name``."""
+    fresh = Organization.objects.filter(pk=org.pk).first()
+    if fresh is None:
+        raise ValidationError({field_name: "工会不存在，请重新选择。"})
+    _require_active_org(fresh, field_name)
+    if not fresh.is_grassroots:
+        raise ValidationError({field_name: NOT_JOINABLE.format(name=fresh.name)})
+    return fresh
+
+
 def _fresh_org(org: Organization, actor, *, action: str, field_name: str) -> Organization:
-    """Re-read the union (the caller's copy may be stale), within the actor's scope."""
+    """Re-read the union (the caller's copy may be stale), within the actor's scope; for a
+    worker acting for themself (no scope), any union they may apply to."""
+    if is_self(actor):
+        return joinable_union(org, field_name)
     fresh = Organization.objects.visible_to(actor, action).filter(pk=org.pk).first()
     if fresh is None:
         if field_name == "org":
@@ -342,17 +366,16 @@ def apply_for_membership(
     channel: str = ApplicationChannel.WRITTEN,
     applied_on: dt.date | None = None,
 ) -> Membership:
-    """入会申请: a new person, or a known person who is not a current member (rejoining)."""
+    """入会申请: a new person, or a known person who is not a current member (rejoining).
+
+    ``actor`` is staff (the union in their scope), or the worker themself on the portal
+    (``SelfActor``: 网上入会, to any open grassroots union; a known person must have the signed-in
+    number as the registry's phone)."""
     org = _fresh_org(org, actor, action="change", field_name="org")
     applied_on = applied_on or today()
     _check_day(applied_on, "applied_on", label="申请日期")
     if isinstance(data, Person):
-        person = (
-            Person.objects.select_for_update(of=("self",))
-            .visible_to(actor, "change")
-            .filter(pk=data.pk)
-            .first()
-        )
+        person = _own_persons(actor).select_for_update(of=("self",)).filter(pk=data.pk).first()
         if person is None:
             raise NotInScope("会员")
         ident = check_id_number(person.id_number)
@@ -379,6 +402,44 @@ def apply_for_membership(
     )
     audit.record(actor, "member.apply", membership, changes={"org": org.pk, "channel": channel})
     return membership
+
+
+def _own_persons(actor):
+    """The persons ``actor`` may change: staff, in their scope; a worker acting for themself,
+    the person their number is bound to, or before binding the person whose registry phone is
+    the signed-in number."""
+    if is_self(actor):
+        if actor.person_id is not None:
+            return Person.objects.filter(pk=actor.person_id)
+        return Person.objects.filter(phone_hash=actor.phone_index).exclude(phone_hash="")
+    return Person.objects.visible_to(actor, "change")
+
+
+@transaction.atomic
+def request_own_transfer(person: Person, to_org: Organization, *, actor: SelfActor) -> Transfer:
+    """申请转入 asked by the member themself (网上入会 of someone who is a current member of
+    another union): like a union's request, the old union approves (the membership moves,
+    ``accept_transfer``) or refuses with a reason; until then nothing changes."""
+    to_org = _fresh_org(to_org, actor, action="change", field_name="org")
+    current = (
+        Membership.objects.current()
+        .select_for_update(of=("self",))
+        .select_related("org", "person")
+        .filter(person__in=_own_persons(actor).filter(pk=person.pk))
+        .first()
+    )
+    if current is None:
+        raise Conflict(STALE)
+    if current.org_id == to_org.pk:
+        raise ValidationError({"org": "您已是该工会的会员，无需申请。"})
+    return _open_transfer(
+        current,
+        to_org,
+        TransferKind.REQUEST,
+        actor=actor,
+        reason=ChangeReason.LABOR_RELATION,
+        note="",
+    )
 
 
 def _lock(membership: Membership, actor, *, expect: tuple[str, ...]) -> Membership:

@@ -487,3 +487,106 @@ def notice_list(request):
         }
         for n in notices.notices_for(person.pk, seen_at, limit=50)
     ]
+
+
+# ---- 网上入会 (portal/joining.py, decision 0026) ---------------------------------------------
+
+from ninja import Field, Query  # noqa: E402 - this block is appended on its own
+
+from smartunion.core.pagination import PageIn, keyset_page, page_schema  # noqa: E402
+from smartunion.members.api import PersonFieldsIn  # noqa: E402
+from smartunion.portal import joining  # noqa: E402
+
+
+class PortalUnionFilters(PageIn):
+    q: str = Field("", max_length=64, description="单位名称或工会名称（至少两个字）")
+
+
+class PortalUnionOut(Schema):
+    id: int
+    name: str
+    employer_name: str
+    path: list[str]
+
+
+class PortalJoinIn(PersonFieldsIn):
+    """入会申请 from the phone: the union, and (before real-name binding) name and ID number;
+    the other fields of 《工会会员基本信息采集表》 are optional (``is_model_worker`` is for staff
+    to record and is ignored here)."""
+
+    org: int = Field(description="所在单位的基层工会 id（GET /api/v1/portal/unions）")
+    name: str = Field("", description="姓名（已实名认证的职工不填）")
+    id_number: str = Field("", description="18位居民身份证号码（已实名认证的职工不填）")
+
+
+class PortalJoinStateOut(Schema):
+    kind: str = Field(description="application 入会申请 / transfer 转会申请（已是其他工会会员）")
+    state: str = Field(description="pending / approved / rejected / withdrawn")
+    state_label: str = Field(description="申请中 / 已批准 / 未通过 / 已撤回")
+    union: str
+    union_path: list[str]
+    applied_on: dt.date
+    decided_on: dt.date | None
+    reason: str = Field(description="未通过的原因")
+
+
+class PortalJoinOut(Schema):
+    member: bool = Field(description="是否已是工会会员（在籍或保留会籍）")
+    application: PortalJoinStateOut | None
+
+
+def join_state_out(state: joining.JoinState | None) -> dict | None:
+    if state is None:
+        return None
+    return {
+        "kind": state.kind,
+        "state": state.state,
+        "state_label": state.label,
+        "union": state.union.name,
+        "union_path": state.union.path_names,
+        "applied_on": state.applied_on,
+        "decided_on": state.decided_on,
+        "reason": state.reason,
+    }
+
+
+def join_out(request) -> dict:
+    person = binding.bound_person(request.worker)
+    membership = services.membership_of(person) if person else None
+    return {
+        "member": bool(membership and membership.is_current),
+        "application": join_state_out(joining.state_of(person)),
+    }
+
+
+@router.get("/unions", response=page_schema(PortalUnionOut), url_name="portal_unions")
+def unions(request, filters: Query[PortalUnionFilters]):
+    """网上入会's union search: 正常 grassroots unions whose name or employer's name contains
+    ``q``, each with its path (省 › 市 › 县 › …)."""
+    page = keyset_page(joining.search_unions(filters.q), filters, order=("id",))
+    joining.with_paths(page["items"])
+    page["items"] = [
+        {"id": u.pk, "name": u.name, "employer_name": u.employer_name, "path": u.path_names}
+        for u in page["items"]
+    ]
+    return page
+
+
+@router.get("/join", response=PortalJoinOut, url_name="portal_join_state")
+def join_state(request):
+    """The worker's latest 网上入会 (``application`` null when none) and whether they are a
+    member."""
+    return join_out(request)
+
+
+@router.post("/join", response={201: PortalJoinOut}, url_name="portal_join")
+@api_errors(422, 429)
+def join(request, payload: PortalJoinIn):
+    """网上入会: an application to the union (channel 网上申请), or — for a current member of
+    another union — a transfer request that the old union decides. Every refusal is 422 with a
+    Chinese message and saves nothing; a number registered under another name or another phone
+    gets the binding's one message."""
+    org = joining.union(payload.org)
+    extra = {k: v for k in joining.WORKER_FIELDS if (v := getattr(payload, k)) is not None}
+    joining.join(request.worker, org, name=payload.name, id_number=payload.id_number, extra=extra)
+    return Status(201, join_out(request))

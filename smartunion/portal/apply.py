@@ -1,7 +1,7 @@
 """Applying and answering from 职工之家 (decision 0027).
 
 Each application goes through its module's own opening service with the applicant as the
-actor (``casework.workflow.Applicant``: the bound person, filed at their own union), channel
+actor (``core.actors.SelfActor``: the bound person, filed at their own union), channel
 网上 where the module has one; photos and documents through casework's attachments. Files are
 checked before anything is written, and the case and its files are one transaction: a refusal
 saves nothing.
@@ -14,7 +14,7 @@ from django.db import transaction
 
 from smartunion.casework import attachments
 from smartunion.casework import services as casework
-from smartunion.casework.workflow import Applicant
+from smartunion.core.actors import SelfActor
 from smartunion.members.models import Person
 from smartunion.portal import services
 
@@ -22,13 +22,13 @@ from smartunion.portal import services
 MAX_FILES = 6
 
 
-def applicant(person: Person) -> Applicant:
+def applicant(person: Person) -> SelfActor:
     """The bound worker as an actor, at the union of their current membership."""
     membership = services.membership_of(person)
     org = membership.org if membership is not None and membership.is_current else None
     if org is None:
         raise ValidationError("您目前没有有效会籍，请到所在工会办理。")
-    return Applicant(person, org)
+    return SelfActor(person.phone_hash, person_id=person.pk, org=org)
 
 
 def check_files(files) -> list:
@@ -113,7 +113,7 @@ def answer(person: Person, case, name: str, *, note: str = "", data=None, files=
     files = check_files(files)
     if t.form is None and not files and not (note or "").strip():
         raise ValidationError({"note": "请上传补正的材料，或写明补正的情况。"})
-    actor = Applicant(person, case.org)
+    actor = SelfActor(person.phone_hash, person_id=person.pk, org=case.org)
     with transaction.atomic():
         # Locks and checks the state first: nothing is stored on a stale page.
         moved = casework.transition(case, name, actor=actor, note=note, data=data)

@@ -20,7 +20,8 @@ from typing import Any
 
 from django.http import Http404
 
-from smartunion.casework.workflow import Applicant, case_models
+from smartunion.casework.workflow import case_models
+from smartunion.core.actors import SELF_CLERK
 
 
 @dataclass(frozen=True)
@@ -150,7 +151,7 @@ ANSWERS = frozenset({"report", "answer"})
 def applicant_note(case_type, event) -> bool:
     """A note the applicant reads: their own, what they are asked for, a decision or a
     result; a staff member's working note between reviews is not theirs to read."""
-    if event.actor_name == Applicant.display_name:
+    if event.actor_name == SELF_CLERK:
         return True
     if event.action in ANSWERS or case_type.state(event.to_state).final:
         return True
@@ -169,9 +170,7 @@ def case_timeline(case) -> list:
     return [
         Entry(
             at=e.at,
-            label=OPENED.get(e.actor_name == Applicant.display_name)
-            if e.action == "open"
-            else e.label,
+            label=OPENED.get(e.actor_name == SELF_CLERK) if e.action == "open" else e.label,
             state_label=case_type.state(e.to_state).label if e.to_state else "",
             org_name=e.actor_org_name,
             note=e.note if applicant_note(case_type, e) else "",

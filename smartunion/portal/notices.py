@@ -19,7 +19,8 @@ from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 
-from smartunion.casework.workflow import Applicant, case_models
+from smartunion.casework.workflow import case_models
+from smartunion.core.actors import SELF_CLERK
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +51,7 @@ class Notice:
 
 def event_kind(case_type, event) -> str | None:
     """What an event of a case means to its applicant (None: nothing to tell them)."""
-    if event.actor_name == Applicant.display_name or event.action in ("attach", "edit"):
+    if event.actor_name == SELF_CLERK or event.action in ("attach", "edit"):
         return None
     target = case_type.state(event.to_state)
     if target.final:

@@ -14,7 +14,7 @@ from smartunion.core.seeding import SeedOptions
 from smartunion.members.models import Person
 from smartunion.members.services import PersonData, id_blind_index, register_member
 from smartunion.orgs.models import GRASSROOTS_KINDS, Organization, Status
-from smartunion.portal.signin import phone_index
+from smartunion.portal.signin import issue_token, phone_index, worker_for
 
 DEMO_PHONE = "13900001111"
 DEMO_NAME = "马兰花"
@@ -67,6 +67,48 @@ def run_part(options: SeedOptions) -> list[str]:
         "职工之家演示（仅供演示）：打开 /portal/ ，手机号 "
         f"{DEMO_PHONE}，验证码在 var/sms-outbox/ 最新的文件里；",
         f"  实名认证填 姓名 {person.name}、身份证号码 {person.id_number}（{person.org.name}的会员）。",
+        *_demo_application_lines(),
+    ]
+
+
+# ---- 网上入会 (decision 0026): one pending online application -----------------------------
+
+DEMO_APPLICANT_PHONE = "13900002222"
+DEMO_APPLICANT_NAME = "杨春燕"
+
+
+def ensure_demo_application():
+    """A worker who applied online to the demo union and waits for its approval (in its
+    pending list as 网上申请); ``None`` without a union."""
+    from smartunion.core.codes import Education, NewFormType
+    from smartunion.members.models import Membership
+    from smartunion.portal import joining
+
+    existing = Membership.objects.filter(
+        person__phone_hash=phone_index(DEMO_APPLICANT_PHONE), channel="online"
+    ).first()
+    if existing is not None:
+        return existing
+    union = _union()
+    if union is None:
+        return None
+    worker = worker_for(issue_token(DEMO_APPLICANT_PHONE))
+    return joining.join(
+        worker,
+        union,
+        name=DEMO_APPLICANT_NAME,
+        id_number=_free_id_number(),
+        extra={"education": Education.COLLEGE, "new_form_type": NewFormType.COURIER},
+    )
+
+
+def _demo_application_lines() -> list[str]:
+    application = ensure_demo_application()
+    if application is None:
+        return []
+    return [
+        f"  网上入会演示：手机号 {DEMO_APPLICANT_PHONE} 已在线申请加入{application.org.name}"
+        "（待审批，见会员查询“申请中”）。",
     ]
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from smartunion.portal import views
+from smartunion.portal import joining_views, views
 
 app_name = "portal"
 
@@ -10,6 +10,11 @@ urlpatterns = [
     path("signout/", views.signout, name="signout"),
     path("bind/", views.bind_page, name="bind"),
     path("card/", views.card, name="card"),
+]
+
+# 网上入会 (portal/joining_views.py, decision 0026).
+urlpatterns += [
+    path("join/", joining_views.join_page, name="join"),
 ]
 
 #: Staff pages of the portal's data (under /portal-bindings/, namespace ``portal_staff``).

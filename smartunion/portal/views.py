@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 from smartunion.core.errors import TooManyRequests
 from smartunion.core.idnumber import mask_phone, normalize_phone
 from smartunion.core.ratelimit import AddressRate
-from smartunion.portal import binding, ecard, services, signin
+from smartunion.portal import binding, ecard, joining, services, signin
 from smartunion.portal.api import PHONE
 from smartunion.portal.models import WorkerToken
 
@@ -147,6 +147,7 @@ def home(request):
         "membership": membership,
         "history": services.history_of(person),
         **_card_context(request, membership),
+        "join_state": joining.state_of(person),  # 网上入会 (decision 0026)
     }
     from smartunion.portal.caseviews import home_context  # 消息 (decision 0027)
 

@@ -303,7 +303,8 @@ def test_the_command_prints_the_demo_accounts_with_their_passwords(db):
     again = StringIO()
     call_command("seed", "--demo", stdout=again)
     assert "未生成新数据" in again.getvalue() and "已存在" in again.getvalue()
-    assert Person.objects.count() == 600 + 1  # and the portal's demo worker (马兰花)
+    # and the portal's demo worker (马兰花) and online applicant (杨春燕, 网上入会)
+    assert Person.objects.count() == 600 + 2
 
 
 def test_the_command_refuses_nonsense_sizes(db):

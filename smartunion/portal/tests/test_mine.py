@@ -136,7 +136,7 @@ def test_a_worker_asks_follows_and_rates_a_request_and_answers_a_legal_aid_corre
     assert client.post(answer, {"note": "劳动合同", "file": photo("合同.png")}).status_code == 302
     case.refresh_from_db()
     assert case.state == "review"
-    assert CaseEvent.objects.filter(action="documents_supplied", actor_name="申请人（职工之家）")
+    assert CaseEvent.objects.filter(action="documents_supplied", actor_name="本人（职工之家）")
 
     # The list, and the notices page marks them read.
     mine = client.get("/portal/mine/").content.decode()

@@ -17,3 +17,10 @@ def test_the_demo_worker_binds_with_the_printed_name_and_number(world):
     assert Person.objects.filter(phone_hash=person.phone_hash).count() == 1
     worker = signin.worker_for(signin.issue_token(DEMO_PHONE))
     assert binding.bind(worker, person.name, person.id_number) == person
+    # 网上入会: one application waits in the demo union's pending list, made once.
+    from smartunion.members.models import Membership
+    from smartunion.portal.seed import DEMO_APPLICANT_PHONE
+
+    pending = Membership.objects.get(person__phone_hash=signin.phone_index(DEMO_APPLICANT_PHONE))
+    assert (pending.status, pending.channel, pending.org) == ("applied", "online", world.union_a1)
+    assert DEMO_APPLICANT_PHONE in text
