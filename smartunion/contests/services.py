@@ -755,3 +755,87 @@ def apply_awards(contest: Contest, *, actor, on: dt.date | None = None) -> list[
     Contest.objects.filter(pk=contest.pk).update(awards_applied_on=on)
     audit.record(actor, "contests.awards", contest, changes={"benefits": len(made)})
     return made
+
+
+# ---- award rules ------------------------------------------------------------------------------
+
+
+@dataclass
+class AwardRuleData:
+    """One rule as the organiser writes it: a rank limit and/or a lowest award, and what it
+    gives (an honour candidate of ``honour_kind``, or a skill-level promotion)."""
+
+    label: str
+    outcome: str
+    max_rank: int | None = None
+    min_award: str = ""
+    honour_kind: str = ""
+
+
+MAX_AWARD_RULES = 10
+
+
+@transaction.atomic
+def save_award_rules(contest_id, rules: list[AwardRuleData], *, actor) -> list[AwardRule]:
+    """奖励规则: the contest's rules replaced by ``rules`` (the organiser, before the awards are
+    applied — once a rule has given a candidate or a promotion the rules stand).
+
+    Errors name the row: ``{"rules": "第2条：…"}``."""
+    from smartunion.honours.codes import UNIT_KINDS, kind_from
+
+    contest = _contest_for_change(contest_id, actor)
+    _organiser_only(contest, actor)
+    if Benefit.objects.filter(entry__contest=contest).exists():
+        raise ValidationError({"rules": "本竞赛的奖励已经落实，奖励规则不能再修改。"})
+    problems: list[str] = []
+    made = []
+    if len(rules) > MAX_AWARD_RULES:
+        problems.append(f"奖励规则不超过{MAX_AWARD_RULES}条。")
+    for n, rule in enumerate(rules, start=1):
+        label = (rule.label or "").strip()
+        row = []
+        if not label:
+            row.append("请填写规则说明")
+        elif len(label) > 64:
+            row.append("规则说明不能超过64个字符")
+        if rule.max_rank is None and not rule.min_award:
+            row.append("请填写名次或奖项条件")
+        if rule.max_rank is not None and not (
+            isinstance(rule.max_rank, int) and 1 <= rule.max_rank <= 1000
+        ):
+            row.append("名次应为1至1000")
+        if rule.min_award and rule.min_award not in AWARD_ORDER:
+            row.append("请选择奖项")
+        kind = ""
+        if rule.outcome == Outcome.HONOUR:
+            kind = kind_from(rule.honour_kind) or ""
+            if not kind:
+                row.append("请选择推荐的荣誉")
+            elif kind in UNIT_KINDS:
+                row.append("奖状、工人先锋号授予单位，不能由个人名次推荐")
+        elif rule.outcome != Outcome.PROMOTION:
+            row.append("请选择奖励结果")
+        if row:
+            problems.append(f"第{n}条：" + "，".join(row) + "。")
+        made.append(
+            AwardRule(
+                contest=contest,
+                label=label,
+                max_rank=rule.max_rank,
+                min_award=rule.min_award or "",
+                outcome=rule.outcome,
+                honour_kind=kind,
+            )
+        )
+    if problems:
+        raise ValidationError({"rules": problems})
+    before = list(contest.award_rules.values_list("label", flat=True))
+    contest.award_rules.all().delete()
+    AwardRule.objects.bulk_create(made)
+    audit.record(
+        actor,
+        "contests.award_rules",
+        contest,
+        changes={"before": before, "after": [r.label for r in made]},
+    )
+    return list(contest.award_rules.all())

@@ -369,3 +369,59 @@ class PromotionsExportView(ContestsMixin, View):
             changes={"kind": "contest_promotions", "format": "xlsx", "with_pii": with_pii},
         )
         return exports.temporary_file_response(exports.write_xlsx(export), f"{export.stem}.xlsx")
+
+
+class AwardRulesView(ContestsMixin, FormView):
+    """奖励规则: what ranks and awards of the final turn into honour candidates and skill-level
+    promotions (``services.save_award_rules``; the organiser, before the awards are applied)."""
+
+    template_name = "contests/award_rules.html"
+    action = "change"
+
+    def get_form(self, form_class=None):
+        contest = self.get_contest()
+        if self.request.method == "POST":
+            return forms.AwardRuleFormSet(self.request.POST, prefix="rules")
+        initial = [
+            dict(
+                label=r.label,
+                max_rank=r.max_rank,
+                min_award=r.min_award,
+                outcome=r.outcome,
+                honour_kind=r.honour_kind,
+            )
+            for r in contest.award_rules.all()
+        ]
+        return forms.AwardRuleFormSet(initial=initial, prefix="rules")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            contest=self.get_contest(),
+            applied=Benefit.objects.filter(entry__contest=self.get_contest()).exists(),
+        )
+        return context
+
+    def form_valid(self, formset):
+        contest = self.get_contest()
+        rules = [
+            services.AwardRuleData(
+                label=f.cleaned_data["label"],
+                outcome=f.cleaned_data["outcome"],
+                max_rank=f.cleaned_data["max_rank"],
+                min_award=f.cleaned_data["min_award"],
+                honour_kind=f.cleaned_data["honour_kind"],
+            )
+            for f in formset.forms
+            if not f.is_blank()
+        ]
+        try:
+            services.save_award_rules(contest.pk, rules, actor=self.request.user)
+        except ValidationError as exc:
+            for message in exc.messages:
+                formset._non_form_errors = formset.error_class(
+                    [*formset.non_form_errors(), message], renderer=formset.renderer
+                )
+            return self.form_invalid(formset)
+        messages.success(self.request, f"已保存奖励规则（{len(rules)}条）。")
+        return redirect(contest.get_absolute_url())
