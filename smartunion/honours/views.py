@@ -388,13 +388,11 @@ class CertificateView(HonoursMixin, TemplateView):
             .exclude(state=State.CANDIDATE)
             .order_by("-year", "id")
         )
-        if not honours:
-            raise Http404("该人员在荣誉库中没有荣誉记录。")
         context.update(
             person=person,
             honours=honours,
             title="荣誉证明",
-            back_url=reverse("honours:detail", kwargs={"honour_id": honours[0].pk}),
+            back_url=honours[0].get_absolute_url() if honours else reverse("honours:list"),
             issuer=self.request.user.scope_org,
             today=today(),
         )
