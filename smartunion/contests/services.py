@@ -484,7 +484,7 @@ def _contest_for_change(contest_id, actor) -> Contest:
         raise NotInScope("竞赛") from None
 
 
-def _organiser_only(contest: Contest, actor) -> None:
+def organiser_only(contest: Contest, actor) -> None:
     from smartunion.contests.workflows import ORGANISER
 
     if not ORGANISER.allows(actor, contest):
@@ -494,7 +494,7 @@ def _organiser_only(contest: Contest, actor) -> None:
 @transaction.atomic
 def add_judge(contest: Contest, *, name: str, actor, trade_id=None, employer: str = "") -> Judge:
     contest = _contest_for_change(contest.pk, actor)
-    _organiser_only(contest, actor)
+    organiser_only(contest, actor)
     trade = None
     if trade_id is not None:
         trade = contest.trades.filter(pk=trade_id).first()
@@ -640,7 +640,7 @@ def rank_round(contest: Contest, *, actor) -> int:
     """名次 of the round the contest is in: the preliminaries per trade and city, the final per
     trade (with the awards the ranks earn). Returns the number of entrants ranked."""
     contest = _contest_for_change(contest.pk, actor)
-    _organiser_only(contest, actor)
+    organiser_only(contest, actor)
     if contest.state == "preliminary":
         rows = contest.entries.filter(state="accepted")
         group = ("trade_id", "city_id")
@@ -784,7 +784,7 @@ def save_award_rules(contest_id, rules: list[AwardRuleData], *, actor) -> list[A
     from smartunion.honours.codes import UNIT_KINDS, kind_from
 
     contest = _contest_for_change(contest_id, actor)
-    _organiser_only(contest, actor)
+    organiser_only(contest, actor)
     if Benefit.objects.filter(entry__contest=contest).exists():
         raise ValidationError({"rules": "本竞赛的奖励已经落实，奖励规则不能再修改。"})
     problems: list[str] = []

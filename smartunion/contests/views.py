@@ -380,6 +380,7 @@ class AwardRulesView(ContestsMixin, FormView):
 
     def get_form(self, form_class=None):
         contest = self.get_contest()
+        services.organiser_only(contest, self.request.user)
         if self.request.method == "POST":
             return forms.AwardRuleFormSet(self.request.POST, prefix="rules")
         initial = [

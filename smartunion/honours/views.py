@@ -580,6 +580,7 @@ class NominateView(ChangeViewMixin, SelectionMixin, FormView):
         context.update(
             selection=self.get_selection(),
             picked=_picked_person(self.request.user, form["person"].value()),
+            past_due=today() > self.get_selection().nominations_due,
         )
         return context
 

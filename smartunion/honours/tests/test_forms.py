@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from smartunion.core.testing import new_id_number
 from smartunion.honours.models import Honour, Nomination, Selection, Studio, StudioMember
-from smartunion.honours.testing import a_nomination, make_honour, make_selection, make_studio
+from smartunion.honours.testing import a_nomination, make_honour, make_selection
 
 
 def test_studio_pages_name_edit_and_take_members(world, client):
