@@ -92,3 +92,18 @@ class AwardRuleForm(forms.Form):
 
 
 AwardRuleFormSet = forms.formset_factory(AwardRuleForm, extra=2, max_num=10, absolute_max=10)
+
+
+class TeamForm(forms.Form):
+    name = forms.CharField(label="队名", max_length=64, required=False)
+    org = forms.ChoiceField(label="参赛单位", error_messages={"required": "请选择参赛单位。"})
+    entries = forms.CharField(
+        label="队员的参赛编号（用空格或顿号分隔）",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    counted = forms.IntegerField(label="计分人数（成绩最好的几名队员）", initial=3)
+
+    def __init__(self, *args, unions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org"].choices = blank_choices((u.pk, u.name) for u in unions)

@@ -43,6 +43,8 @@ from smartunion.contests.models import (
     Judge,
     JudgeConflict,
     Score,
+    Team,
+    TeamMember,
 )
 from smartunion.core import audit
 from smartunion.core.errors import NotInScope
@@ -839,3 +841,90 @@ def save_award_rules(contest_id, rules: list[AwardRuleData], *, actor) -> list[A
         changes={"before": before, "after": [r.label for r in made]},
     )
     return list(contest.award_rules.all())
+
+
+# ---- teams (团体) ---------------------------------------------------------------------------
+
+ENTRY_NUMBERS = re.compile(r"[\s,，、;；]+")
+
+
+@transaction.atomic
+def create_team(
+    contest_id, *, actor, org_id, name: str, entry_numbers: list[str], counted: int = 3
+) -> Team:
+    """组队: a unit's entrants of the contest (by their entry numbers) as one team."""
+    contest = _contest_for_change(contest_id, actor)
+    org = Organization.objects.visible_to(actor, "change").filter(pk=org_id).first()
+    if org is None:
+        raise NotInScope("参赛单位")
+    problems: dict[str, str] = {}
+    name = (name or "").strip()
+    if not name:
+        problems["name"] = "请填写队名。"
+    elif len(name) > 64:
+        problems["name"] = "队名不能超过64个字符。"
+    elif Team.objects.filter(contest=contest, name=name).exists():
+        problems["name"] = "本竞赛已有同名的参赛队。"
+    numbers = list(dict.fromkeys(n for n in entry_numbers if n))
+    entries = list(
+        Entry.objects.visible_to(actor, "change")
+        .filter(contest=contest, number__in=numbers)
+        .select_related("org", "person")
+    )
+    found = {e.number for e in entries}
+    missing = [n for n in numbers if n not in found]
+    if len(numbers) < 2:
+        problems["entries"] = "参赛队至少要有2名队员，请填写队员的参赛编号。"
+    elif missing:
+        problems["entries"] = f"参赛编号“{missing[0]}”不是本竞赛中您管理范围内的报名。"
+    else:
+        outside = [e for e in entries if not e.org.path.startswith(org.path)]
+        taken = TeamMember.objects.filter(entry__in=entries).select_related("entry__person")
+        if outside:
+            problems["entries"] = f"{outside[0].person.name}不是{org.name}的选手。"
+        elif taken:
+            problems["entries"] = f"{taken[0].entry.person.name}已在另一个参赛队中。"
+    if not isinstance(counted, int) or not 1 <= counted <= 10:
+        problems["counted"] = "计分人数应为1至10。"
+    elif not problems.get("entries") and counted > len(numbers):
+        problems["counted"] = f"计分人数（{counted}）不能多于队员人数（{len(numbers)}）。"
+    if problems:
+        raise ValidationError(problems)
+    team = Team.objects.create(contest=contest, org=org, name=name, counted=counted)
+    TeamMember.objects.bulk_create([TeamMember(team=team, entry=e) for e in entries])
+    audit.record(
+        actor,
+        "contests.team",
+        team,
+        changes={"contest": contest.pk, "members": len(entries), "counted": counted},
+    )
+    return team
+
+
+@dataclass
+class TeamRow:
+    team: Team
+    score: Decimal | None
+    scored: int
+    rank: int | None
+
+
+def team_ranking(contest: Contest) -> list[TeamRow]:
+    """团体名次: each team's score is the sum of its ``counted`` best final totals (fewer when
+    fewer members have one); teams with equal scores share a rank (1, 1, 3); teams with no
+    scored member have none."""
+    totals: dict[int, list[Decimal]] = defaultdict(list)
+    for team_id, total in TeamMember.objects.filter(
+        team__contest=contest, entry__round=Round.FINAL, entry__total__isnull=False
+    ).values_list("team_id", "entry__total"):
+        totals[team_id].append(total)
+    rows = []
+    for team in contest.teams.select_related("org"):
+        best = sorted(totals.get(team.pk, ()), reverse=True)[: team.counted]
+        rows.append(TeamRow(team, sum(best, Decimal("0.00")) if best else None, len(best), None))
+    rows.sort(key=lambda r: (r.score is None, -(r.score or 0), r.team.name))
+    for i, row in enumerate(rows):
+        if row.score is None:
+            break
+        row.rank = rows[i - 1].rank if i and rows[i - 1].score == row.score else i + 1
+    return rows

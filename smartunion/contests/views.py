@@ -426,3 +426,63 @@ class AwardRulesView(ContestsMixin, FormView):
             return self.form_invalid(formset)
         messages.success(self.request, f"已保存奖励规则（{len(rules)}条）。")
         return redirect(contest.get_absolute_url())
+
+
+class TeamsView(ContestsMixin, FormView):
+    """团体名次 and 组队: the teams of the contest ranked by the sum of their best members'
+    final totals (``services.team_ranking``); a unit's staff form a team of its entrants."""
+
+    template_name = "contests/teams.html"
+    form_class = forms.TeamForm
+
+    def post(self, request, *args, **kwargs):
+        self.require_change()
+        return super().post(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        from smartunion.orgs.models import Organization
+
+        kwargs = super().get_form_kwargs()
+        org_ids = (
+            self.visible(Entry, "change")
+            .filter(contest=self.get_contest())
+            .order_by()
+            .values("org_id")
+            .distinct()
+        )
+        kwargs["unions"] = list(
+            Organization.objects.visible_to(self.request.user, "change")
+            .filter(pk__in=org_ids)
+            .order_by("path")[:200]
+        )
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        from smartunion.contests.models import Team
+
+        context = super().get_context_data(**kwargs)
+        contest = self.get_contest()
+        visible = set(self.visible(Team).filter(contest=contest).values_list("pk", flat=True))
+        context.update(
+            contest=contest,
+            rows=[r for r in services.team_ranking(contest) if r.team.pk in visible],
+        )
+        return context
+
+    def form_valid(self, form):
+        d = form.cleaned_data
+        contest = self.get_contest()
+        try:
+            team = services.create_team(
+                contest.pk,
+                actor=self.request.user,
+                org_id=int(d["org"]),
+                name=d["name"],
+                entry_numbers=services.ENTRY_NUMBERS.split(d["entries"] or ""),
+                counted=d["counted"],
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, f"已组建参赛队“{team.name}”。")
+        return redirect("contests:teams", contest_id=contest.pk)
