@@ -15,7 +15,7 @@ from smartunion.contests import forms, services
 from smartunion.contests.codes import ContestKind, Part, Tier
 from smartunion.contests.models import Benefit, Contest, Entry, Judge
 from smartunion.core import audit
-from smartunion.core.forms import apply_service_errors
+from smartunion.core.forms import apply_service_errors, call_service
 from smartunion.core.views_mixins import ChangeViewMixin, ScopedViewMixin, fetch_page
 
 PAGE_SIZE = 30
@@ -472,17 +472,18 @@ class TeamsView(ContestsMixin, FormView):
     def form_valid(self, form):
         d = form.cleaned_data
         contest = self.get_contest()
-        try:
-            team = services.create_team(
+        team = call_service(
+            form,
+            lambda: services.create_team(
                 contest.pk,
                 actor=self.request.user,
                 org_id=int(d["org"]),
                 name=d["name"],
                 entry_numbers=services.ENTRY_NUMBERS.split(d["entries"] or ""),
                 counted=d["counted"],
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
+            ),
+        )
+        if team is None:
             return self.form_invalid(form)
         messages.success(self.request, f"已组建参赛队“{team.name}”。")
         return redirect("contests:teams", contest_id=contest.pk)

@@ -18,7 +18,7 @@ from django.views.generic import FormView, TemplateView
 from smartunion.assistance.models import HardshipFile
 from smartunion.casework.services import today
 from smartunion.casework.views import AttachmentUploadView, attachments_context, case_context
-from smartunion.core.forms import apply_service_errors
+from smartunion.core.forms import apply_service_errors, call_service
 from smartunion.core.views_mixins import ChangeViewMixin, ScopedViewMixin, fetch_page
 from smartunion.honours import selections, services
 from smartunion.honours.api import filter_honours
@@ -352,10 +352,8 @@ class HonourCreateView(ChangeViewMixin, HonoursMixin, FormView):
         if not by_unit and d["person"] is None:
             form.add_error("person", "请选择获得荣誉的人员。")
             return self.form_invalid(form)
-        try:
-            honour = services.create_honour(data, actor=self.request.user)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
+        honour = call_service(form, lambda: services.create_honour(data, actor=self.request.user))
+        if honour is None:
             return self.form_invalid(form)
         messages.success(self.request, f"已登记 {honour}。")
         return redirect("honours:detail", honour_id=honour.pk)
@@ -507,12 +505,13 @@ class SelectionCreateView(SelectionFormMixin):
         return initial
 
     def form_valid(self, form):
-        try:
-            selection = selections.create_selection(
+        selection = call_service(
+            form,
+            lambda: selections.create_selection(
                 self.data_of(form), self.organiser().pk, actor=self.request.user
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
+            ),
+        )
+        if selection is None:
             return self.form_invalid(form)
         messages.success(self.request, f"已发布评选通知“{selection.title}”。")
         return redirect("honours:selection", selection_id=selection.pk)
@@ -547,10 +546,13 @@ class SelectionEditView(SelectionFormMixin):
 
     def form_valid(self, form):
         selection = self.get_selection("change")
-        try:
-            selections.update_selection(selection.pk, self.data_of(form), actor=self.request.user)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
+        saved = call_service(
+            form,
+            lambda: selections.update_selection(
+                selection.pk, self.data_of(form), actor=self.request.user
+            ),
+        )
+        if saved is None:
             return self.form_invalid(form)
         messages.success(self.request, "已保存评选通知。")
         return redirect("honours:selection", selection_id=selection.pk)
@@ -597,8 +599,9 @@ class NominateView(ChangeViewMixin, SelectionMixin, FormView):
         ):
             form.add_error("person", "推荐对象须是推荐工会所属的会员。")
             return self.form_invalid(form)
-        try:
-            case = selections.nominate(
+        case = call_service(
+            form,
+            lambda: selections.nominate(
                 selection.pk,
                 actor=self.request.user,
                 org_id=org_id,
@@ -606,9 +609,9 @@ class NominateView(ChangeViewMixin, SelectionMixin, FormView):
                 categories=d["categories"],
                 employer=d["employer"],
                 deeds=d["deeds"],
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
+            ),
+        )
+        if case is None:
             return self.form_invalid(form)
         messages.success(self.request, f"已推荐 {case.name}（草稿，待上报推荐名单）。")
         return redirect(f"{reverse('honours:nominations')}?selection={selection.pk}&org={org_id}")
@@ -715,10 +718,10 @@ class StudioCreateView(StudioFormView):
         if org_id is None:
             form.add_error(None, "您的账号没有所属工会，不能登记工作室。")
             return self.form_invalid(form)
-        try:
-            studio = studios.create_studio(self.data_of(form), org_id, actor=self.request.user)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
+        studio = call_service(
+            form, lambda: studios.create_studio(self.data_of(form), org_id, actor=self.request.user)
+        )
+        if studio is None:
             return self.form_invalid(form)
         messages.success(self.request, f"已登记创新工作室“{studio.name}”。")
         return redirect("honours:studio", studio_id=studio.pk)
@@ -740,10 +743,11 @@ class StudioEditView(StudioFormView):
         from smartunion.honours import studios
 
         studio = self.get_studio("change")
-        try:
-            studios.update_studio(studio.pk, self.data_of(form), actor=self.request.user)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
+        saved = call_service(
+            form,
+            lambda: studios.update_studio(studio.pk, self.data_of(form), actor=self.request.user),
+        )
+        if saved is None:
             return self.form_invalid(form)
         messages.success(self.request, "已保存工作室信息。")
         return redirect("honours:studio", studio_id=studio.pk)
