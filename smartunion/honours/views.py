@@ -278,8 +278,9 @@ def _picked_person(user, pk):
 class PickView(ChangeViewMixin, HonoursMixin, TemplateView):
     """选择人员/单位: the picker's results (POST, so an ID number typed stays out of URLs).
 
-    ``what``: person (default) or union; ``name``: the form input the results fill (radio
-    buttons of that name); ``org``: only people of that union's subtree (nominations)."""
+    ``name``: the form input the results fill (radio buttons of that name), whose search text
+    comes as ``<name>_q``; ``what``: person (default) or union; ``org``: only people of that
+    union's subtree (nominations)."""
 
     template_name = "honours/_pick_results.html"
     action = "change"
@@ -291,8 +292,8 @@ class PickView(ChangeViewMixin, HonoursMixin, TemplateView):
         from smartunion.orgs.models import attach_path_names
 
         p = request.POST
-        q = (p.get("pick_q") or "").strip()[:32]
         name = p.get("name") if p.get("name") in ("person", "leader", "unit") else "person"
+        q = (p.get(f"{name}_q") or "").strip()[:32]
         what = "union" if p.get("what") == "union" else "person"
         rows = []
         if q:
@@ -346,14 +347,11 @@ class HonourCreateView(ChangeViewMixin, HonoursMixin, FormView):
             document_no=d["document_no"],
             deeds=d["deeds"],
         )
-        if by_unit and d["unit"] is None:
-            form.add_error("unit", "请选择获得荣誉的单位。")
-            return self.form_invalid(form)
-        if not by_unit and d["person"] is None:
-            form.add_error("person", "请选择获得荣誉的人员。")
-            return self.form_invalid(form)
         honour = call_service(form, lambda: services.create_honour(data, actor=self.request.user))
         if honour is None:
+            if by_unit and "person" in form.errors:
+                # The service names the holder "person" whichever kind is missing.
+                form.errors["unit"] = form.errors.pop("person")
             return self.form_invalid(form)
         messages.success(self.request, f"已登记 {honour}。")
         return redirect("honours:detail", honour_id=honour.pk)

@@ -13,11 +13,11 @@ def test_studio_pages_name_edit_and_take_members(world, client):
     client.force_login(world.county_admin)
     # The picker finds people of one's scope by name, shows the masked ID, and the sibling
     # county's people not at all.
-    page = client.post("/honours/pick/", {"pick_q": leader.name, "name": "leader"}).content
+    page = client.post("/honours/pick/", {"leader_q": leader.name, "name": "leader"}).content
     page = page.decode()
     assert leader.id_masked in page and 'name="leader"' in page
     stranger = world.add_member(world.union_b1, "李外县", id_number=new_id_number()).person
-    page = client.post("/honours/pick/", {"pick_q": "李外县"}).content.decode()
+    page = client.post("/honours/pick/", {"person_q": "李外县"}).content.decode()
     assert "没有找到" in page and f'value="{stranger.pk}"' not in page
     # Refused by field, nothing saved: no name, a leader holding no honour.
     form = {"name": "", "tier": "city", "named_year": 2023, "document_no": "", "leader": leader.pk}
@@ -63,7 +63,8 @@ def test_honour_and_selection_pages(world, client):
     page = client.post("/honours/new/", {**form, "document_no": ""}).content.decode()
     assert "请填写文号。" in page and not Honour.objects.exists()
     page = client.post("/honours/new/", {**form, "holder": "unit"}).content.decode()
-    assert "请选择获得荣誉的单位。" in page and not Honour.objects.exists()
+    assert "请选择获得荣誉的人员，或（奖状、工人先锋号）获得荣誉的单位，二者选一。" in page
+    assert 'id="id_unit_errors"' in page and not Honour.objects.exists()
     client.post("/honours/new/", {**form, "document_no": "甘工发〔2025〕8号"})
     honour = Honour.objects.get()
     assert (honour.state, honour.level) == ("held", "provincial")
