@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.shortcuts import redirect
 from django.views import View
 from django.views.generic import FormView, TemplateView
@@ -450,10 +451,13 @@ class TeamsView(ContestsMixin, FormView):
             .values("org_id")
             .distinct()
         )
+        # The units whose entrants may form a team: the entering unions, and the user's own
+        # union with the unions right below it (a city's or an industry's delegation).
+        mine = self.request.user.scope_org_id
         kwargs["unions"] = list(
             Organization.objects.visible_to(self.request.user, "change")
-            .filter(pk__in=org_ids)
-            .order_by("path")[:200]
+            .filter(Q(pk__in=org_ids) | Q(pk=mine) | Q(parent_id=mine))
+            .order_by("path")[:300]
         )
         return kwargs
 
