@@ -56,7 +56,10 @@ def test_studio_pages_name_edit_and_take_members(world, client):
     assert client.get(f"/honours/studios/{studio.pk}/").status_code == 404
 
 
-def test_honour_and_selection_pages(world, client):
+def test_honour_and_selection_pages(world, client, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.SMARTUNION_CASE_FILE_DIR = tmp_path / "cases"
     person = world.member_a1.person
     client.force_login(world.county_admin)
     form = {"holder": "person", "person": person.pk, "kind": "craftsman", "year": 2025}
@@ -70,7 +73,10 @@ def test_honour_and_selection_pages(world, client):
     assert (honour.state, honour.level) == ("held", "provincial")
     page = client.get(f"/honours/people/{person.pk}/certificate/").content.decode()
     assert "荣誉证明" in page and person.id_masked in page and "甘工发〔2025〕8号" in page
-    assert "打印荣誉证明" in client.get(f"/honours/{honour.pk}/").content.decode()
+    scan = SimpleUploadedFile("证书.pdf", b"%PDF-1.4 scan", content_type="application/pdf")
+    client.post(f"/honours/{honour.pk}/attachments/", {"kind": "certificate", "file": scan})
+    page = client.get(f"/honours/{honour.pk}/").content.decode()
+    assert "打印荣誉证明" in page and "证书.pdf" in page and "荣誉证书" in page
 
     # A selection of county A with quotas for its unions below and ratio rules.
     new = {
