@@ -48,6 +48,7 @@ from smartunion.casework.models import LedgerLine
 from smartunion.casework.views import (
     PrintFormsMixin,
     RegionalRatesView,
+    attachments_context,
     case_context,
 )
 from smartunion.core import audit
@@ -894,7 +895,7 @@ class CampaignDetailView(CampaignMixin, TemplateView):
             is_autumn=campaign.kind == CampaignKind.AUTUMN,
             can_export_pii=self.can("export_pii"),
             sites=campaign.sites.all(),
-            **_attachments_context(campaign),
+            **attachments_context(campaign),
         )
         return context
 
@@ -982,19 +983,6 @@ class CampaignDetailView(CampaignMixin, TemplateView):
                     messages.error(request, message)
                 return redirect("assistance:campaign", campaign_id=campaign.pk)
         return self.render_to_response(self.get_context_data(**extra))
-
-
-def _attachments_context(subject) -> dict:
-    from smartunion.casework import attachments
-    from smartunion.casework.views import AttachmentForm
-
-    kinds = type(subject).attachment_kinds
-    return {
-        "case": subject,
-        "attachment_list": attachments.attachments_of(subject),
-        "attachment_form": AttachmentForm(kinds=kinds),
-        "attachment_kinds": kinds,
-    }
 
 
 class BankFileView(CampaignMixin, View):

@@ -171,6 +171,18 @@ class AttachmentForm(forms.Form):
         ].help_text = f"JPG、PNG 图片或 PDF 文件，不超过 {attachments.limit_label()}"
 
 
+def attachments_context(subject) -> dict:
+    """What ``casework/_attachments.html`` needs for a subject that is not a case (a campaign,
+    an honour …): its ``attachment_kinds``, files and upload form."""
+    kinds = type(subject).attachment_kinds
+    return {
+        "case": subject,
+        "attachment_list": attachments.attachments_of(subject),
+        "attachment_form": AttachmentForm(kinds=kinds),
+        "attachment_kinds": kinds,
+    }
+
+
 class AttachmentUploadView(CaseMixin, View):
     """POST a file onto a case, or anything else with ``attachment_kinds`` and a page."""
 

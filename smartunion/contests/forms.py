@@ -6,7 +6,15 @@ import datetime as dt
 
 from django import forms
 
-from smartunion.contests.codes import ContestKind, Part, SkillLevel, Tier, TieRule
+from smartunion.contests.codes import (
+    Award,
+    ContestKind,
+    Outcome,
+    Part,
+    SkillLevel,
+    Tier,
+    TieRule,
+)
 from smartunion.core.forms import DATE, MoneyField, blank_choices
 
 
@@ -55,3 +63,47 @@ class JudgeForm(forms.Form):
 class ConflictForm(forms.Form):
     judge = forms.IntegerField(label="裁判", error_messages={"required": "请选择裁判。"})
     reason = forms.CharField(label="利害关系说明", max_length=200)
+
+
+class AwardRuleForm(forms.Form):
+    """One award rule (a row of the rules' formset; a row left empty is dropped)."""
+
+    label = forms.CharField(label="规则说明", max_length=64, required=False)
+    max_rank = forms.IntegerField(label="名次不低于（第几名以内）", min_value=1, required=False)
+    min_award = forms.ChoiceField(
+        label="或奖项不低于", choices=blank_choices(Award.choices), required=False
+    )
+    outcome = forms.ChoiceField(
+        label="奖励结果", choices=blank_choices(Outcome.choices), required=False
+    )
+    honour_kind = forms.ChoiceField(label="推荐的荣誉", required=False)
+
+    def __init__(self, *args, **kwargs):
+        from smartunion.honours.codes import UNIT_KINDS, Kind
+
+        super().__init__(*args, **kwargs)
+        self.fields["honour_kind"].choices = blank_choices(
+            (k.value, k.label) for k in Kind if k not in UNIT_KINDS
+        )
+
+    def is_blank(self) -> bool:
+        d = getattr(self, "cleaned_data", {})
+        return not any(d.get(k) for k in ("label", "max_rank", "min_award", "outcome"))
+
+
+AwardRuleFormSet = forms.formset_factory(AwardRuleForm, extra=2, max_num=10, absolute_max=10)
+
+
+class TeamForm(forms.Form):
+    name = forms.CharField(label="队名", max_length=64, required=False)
+    org = forms.ChoiceField(label="参赛单位", error_messages={"required": "请选择参赛单位。"})
+    entries = forms.CharField(
+        label="队员的参赛编号（用空格或顿号分隔）",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    counted = forms.IntegerField(label="计分人数（成绩最好的几名队员）", initial=3)
+
+    def __init__(self, *args, unions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org"].choices = blank_choices((u.pk, u.name) for u in unions)

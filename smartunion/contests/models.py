@@ -425,3 +425,56 @@ class Benefit(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+
+class Team(ScopedModel):
+    """参赛队 (团体): a unit's entrants of one contest ranked together — the team events and the
+    工人先锋号 teams. Its score is the sum of its ``counted`` best members' final totals
+    (SERVICES.md §5.3 item 6), computed from the entries, never typed in."""
+
+    contest = models.ForeignKey(Contest, models.CASCADE, related_name="teams")
+    org = models.ForeignKey(
+        "orgs.Organization", models.PROTECT, related_name="+", verbose_name="参赛单位"
+    )
+    name = models.CharField("队名", max_length=64)
+    counted = models.PositiveSmallIntegerField("计分人数（成绩最好的几名队员）", default=3)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["contest_id", "id"]
+        verbose_name = "参赛队"
+        verbose_name_plural = "参赛队"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contest", "name"],
+                name="contest_team_name_once",
+                violation_error_message="本竞赛已有同名的参赛队。",
+            ),
+            models.CheckConstraint(
+                condition=Q(counted__gte=1, counted__lte=10),
+                name="contest_team_counted_range",
+                violation_error_message="计分人数应为1至10。",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def audit_org_path(self) -> str:
+        return self.org.path
+
+
+class TeamMember(models.Model):
+    """A member of a team: an entry of the same contest, in one team at most."""
+
+    team = models.ForeignKey(Team, models.CASCADE, related_name="members")
+    entry = models.OneToOneField(Entry, models.CASCADE, related_name="team_member")
+
+    class Meta:
+        ordering = ["team_id", "id"]
+        verbose_name = "参赛队队员"
+        verbose_name_plural = "参赛队队员"
+
+    def __str__(self) -> str:
+        return f"{self.team_id}: {self.entry_id}"

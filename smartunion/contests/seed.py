@@ -39,6 +39,8 @@ from smartunion.contests.models import (
     ContestOrganiser,
     ContestTrade,
     Entry,
+    Team,
+    TeamMember,
 )
 from smartunion.core import audit
 from smartunion.core.seeding import DemoDays, SeedOptions, bulk_transaction
@@ -115,7 +117,8 @@ def run_part(options: SeedOptions) -> list[str]:
     return [
         f"已生成劳动和技能竞赛：{report['contests']:,} 项（{YEARS} 个年度），"
         f"初赛选手 {report['preliminary']:,} 人次，决赛选手 {report['final']:,} 人次，"
-        f"荣誉候选 {report['honours']:,} 项、技能晋升 {report['promotions']:,} 人；"
+        f"荣誉候选 {report['honours']:,} 项、技能晋升 {report['promotions']:,} 人，"
+        f"参赛队 {report['teams']:,} 个；"
         f"用时 {time.perf_counter() - started:.1f} 秒。"
     ]
 
@@ -361,6 +364,7 @@ class Generator:
         # left out: thousands of honour proposals, each audited, for pages nobody opens).
         published = [c for c in this if c.state == "published" and c.tier in PROVINCIAL_TIERS]
         self.awards(published[:AWARDED])
+        self.teams([c for c in this if c.state == "published"])
 
     def _entry(self, trade: ContestTrade, person, sequence) -> Entry:
         person_id, org_id, path = person
@@ -457,6 +461,30 @@ class Generator:
         e.total = ranking.total(
             {"theory": e.theory, "practice": e.practice, "defence": None}, contest.weights
         )
+
+    def teams(self, contests) -> None:
+        """团体: in each contest, every city with two or more finalists fields a team of
+        them (its delegation, up to six), scored by their three best."""
+        for contest in contests:
+            by_org: dict[int, list[int]] = defaultdict(list)
+            finalists = Entry.objects.filter(contest=contest, round=Round.FINAL).order_by("id")
+            for pk, org_id in finalists.exclude(city=None).values_list("pk", "city_id"):
+                by_org[org_id].append(pk)
+            fielded = [(o, ids) for o, ids in by_org.items() if len(ids) >= 2][:14]
+            names = dict(
+                Organization.objects.filter(pk__in=[o for o, _ in fielded]).values_list(
+                    "pk", "name"
+                )
+            )
+            for org_id, ids in fielded:
+                team = Team.objects.create(
+                    contest=contest,
+                    org_id=org_id,
+                    name=f"{names[org_id]}代表队"[:64],
+                    counted=min(3, len(ids)),
+                )
+                TeamMember.objects.bulk_create(TeamMember(team=team, entry_id=pk) for pk in ids[:6])
+                self.report["teams"] += 1
 
     def awards(self, published) -> None:
         for contest in published:

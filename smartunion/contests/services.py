@@ -43,6 +43,8 @@ from smartunion.contests.models import (
     Judge,
     JudgeConflict,
     Score,
+    Team,
+    TeamMember,
 )
 from smartunion.core import audit
 from smartunion.core.errors import NotInScope
@@ -484,7 +486,7 @@ def _contest_for_change(contest_id, actor) -> Contest:
         raise NotInScope("竞赛") from None
 
 
-def _organiser_only(contest: Contest, actor) -> None:
+def organiser_only(contest: Contest, actor) -> None:
     from smartunion.contests.workflows import ORGANISER
 
     if not ORGANISER.allows(actor, contest):
@@ -494,7 +496,7 @@ def _organiser_only(contest: Contest, actor) -> None:
 @transaction.atomic
 def add_judge(contest: Contest, *, name: str, actor, trade_id=None, employer: str = "") -> Judge:
     contest = _contest_for_change(contest.pk, actor)
-    _organiser_only(contest, actor)
+    organiser_only(contest, actor)
     trade = None
     if trade_id is not None:
         trade = contest.trades.filter(pk=trade_id).first()
@@ -640,7 +642,7 @@ def rank_round(contest: Contest, *, actor) -> int:
     """名次 of the round the contest is in: the preliminaries per trade and city, the final per
     trade (with the awards the ranks earn). Returns the number of entrants ranked."""
     contest = _contest_for_change(contest.pk, actor)
-    _organiser_only(contest, actor)
+    organiser_only(contest, actor)
     if contest.state == "preliminary":
         rows = contest.entries.filter(state="accepted")
         group = ("trade_id", "city_id")
@@ -755,3 +757,174 @@ def apply_awards(contest: Contest, *, actor, on: dt.date | None = None) -> list[
     Contest.objects.filter(pk=contest.pk).update(awards_applied_on=on)
     audit.record(actor, "contests.awards", contest, changes={"benefits": len(made)})
     return made
+
+
+# ---- award rules ------------------------------------------------------------------------------
+
+
+@dataclass
+class AwardRuleData:
+    """One rule as the organiser writes it: a rank limit and/or a lowest award, and what it
+    gives (an honour candidate of ``honour_kind``, or a skill-level promotion)."""
+
+    label: str
+    outcome: str
+    max_rank: int | None = None
+    min_award: str = ""
+    honour_kind: str = ""
+
+
+MAX_AWARD_RULES = 10
+
+
+@transaction.atomic
+def save_award_rules(contest_id, rules: list[AwardRuleData], *, actor) -> list[AwardRule]:
+    """奖励规则: the contest's rules replaced by ``rules`` (the organiser, before the awards are
+    applied — once a rule has given a candidate or a promotion the rules stand).
+
+    Errors name the row: ``{"rules": "第2条：…"}``."""
+    from smartunion.honours.codes import UNIT_KINDS, kind_from
+
+    contest = _contest_for_change(contest_id, actor)
+    organiser_only(contest, actor)
+    if Benefit.objects.filter(entry__contest=contest).exists():
+        raise ValidationError({"rules": "本竞赛的奖励已经落实，奖励规则不能再修改。"})
+    problems: list[str] = []
+    made = []
+    if len(rules) > MAX_AWARD_RULES:
+        problems.append(f"奖励规则不超过{MAX_AWARD_RULES}条。")
+    for n, rule in enumerate(rules, start=1):
+        label = (rule.label or "").strip()
+        row = []
+        if not label:
+            row.append("请填写规则说明")
+        elif len(label) > 64:
+            row.append("规则说明不能超过64个字符")
+        if rule.max_rank is None and not rule.min_award:
+            row.append("请填写名次或奖项条件")
+        if rule.max_rank is not None and not (
+            isinstance(rule.max_rank, int) and 1 <= rule.max_rank <= 1000
+        ):
+            row.append("名次应为1至1000")
+        if rule.min_award and rule.min_award not in AWARD_ORDER:
+            row.append("请选择奖项")
+        kind = ""
+        if rule.outcome == Outcome.HONOUR:
+            kind = kind_from(rule.honour_kind) or ""
+            if not kind:
+                row.append("请选择推荐的荣誉")
+            elif kind in UNIT_KINDS:
+                row.append("奖状、工人先锋号授予单位，不能由个人名次推荐")
+        elif rule.outcome != Outcome.PROMOTION:
+            row.append("请选择奖励结果")
+        if row:
+            problems.append(f"第{n}条：" + "，".join(row) + "。")
+        made.append(
+            AwardRule(
+                contest=contest,
+                label=label,
+                max_rank=rule.max_rank,
+                min_award=rule.min_award or "",
+                outcome=rule.outcome,
+                honour_kind=kind,
+            )
+        )
+    if problems:
+        raise ValidationError({"rules": problems})
+    before = list(contest.award_rules.values_list("label", flat=True))
+    contest.award_rules.all().delete()
+    AwardRule.objects.bulk_create(made)
+    audit.record(
+        actor,
+        "contests.award_rules",
+        contest,
+        changes={"before": before, "after": [r.label for r in made]},
+    )
+    return list(contest.award_rules.all())
+
+
+# ---- teams (团体) ---------------------------------------------------------------------------
+
+ENTRY_NUMBERS = re.compile(r"[\s,，、;；]+")
+
+
+@transaction.atomic
+def create_team(
+    contest_id, *, actor, org_id, name: str, entry_numbers: list[str], counted: int = 3
+) -> Team:
+    """组队: a unit's entrants of the contest (by their entry numbers) as one team."""
+    contest = _contest_for_change(contest_id, actor)
+    org = Organization.objects.visible_to(actor, "change").filter(pk=org_id).first()
+    if org is None:
+        raise NotInScope("参赛单位")
+    problems: dict[str, str] = {}
+    name = (name or "").strip()
+    if not name:
+        problems["name"] = "请填写队名。"
+    elif len(name) > 64:
+        problems["name"] = "队名不能超过64个字符。"
+    elif Team.objects.filter(contest=contest, name=name).exists():
+        problems["name"] = "本竞赛已有同名的参赛队。"
+    numbers = list(dict.fromkeys(n for n in entry_numbers if n))
+    entries = list(
+        Entry.objects.visible_to(actor, "change")
+        .filter(contest=contest, number__in=numbers)
+        .select_related("org", "person")
+    )
+    found = {e.number for e in entries}
+    missing = [n for n in numbers if n not in found]
+    if len(numbers) < 2:
+        problems["entries"] = "参赛队至少要有2名队员，请填写队员的参赛编号。"
+    elif missing:
+        problems["entries"] = f"参赛编号“{missing[0]}”不是本竞赛中您管理范围内的报名。"
+    else:
+        outside = [e for e in entries if not e.org.path.startswith(org.path)]
+        taken = TeamMember.objects.filter(entry__in=entries).select_related("entry__person")
+        if outside:
+            problems["entries"] = f"{outside[0].person.name}不是{org.name}的选手。"
+        elif taken:
+            problems["entries"] = f"{taken[0].entry.person.name}已在另一个参赛队中。"
+    if not isinstance(counted, int) or not 1 <= counted <= 10:
+        problems["counted"] = "计分人数应为1至10。"
+    elif not problems.get("entries") and counted > len(numbers):
+        problems["counted"] = f"计分人数（{counted}）不能多于队员人数（{len(numbers)}）。"
+    if problems:
+        raise ValidationError(problems)
+    team = Team.objects.create(contest=contest, org=org, name=name, counted=counted)
+    TeamMember.objects.bulk_create([TeamMember(team=team, entry=e) for e in entries])
+    audit.record(
+        actor,
+        "contests.team",
+        team,
+        changes={"contest": contest.pk, "members": len(entries), "counted": counted},
+    )
+    return team
+
+
+@dataclass
+class TeamRow:
+    team: Team
+    score: Decimal | None
+    scored: int
+    rank: int | None
+
+
+def team_ranking(contest: Contest) -> list[TeamRow]:
+    """团体名次: each team's score is the sum of its ``counted`` best final totals (fewer when
+    fewer members have one); teams with equal scores share a rank (1, 1, 3); teams with no
+    scored member have none."""
+    totals: dict[int, list[Decimal]] = defaultdict(list)
+    for team_id, total in TeamMember.objects.filter(
+        team__contest=contest, entry__round=Round.FINAL, entry__total__isnull=False
+    ).values_list("team_id", "entry__total"):
+        totals[team_id].append(total)
+    rows = []
+    for team in contest.teams.select_related("org"):
+        best = sorted(totals.get(team.pk, ()), reverse=True)[: team.counted]
+        rows.append(TeamRow(team, sum(best, Decimal("0.00")) if best else None, len(best), None))
+    rows.sort(key=lambda r: (r.score is None, -(r.score or 0), r.team.name))
+    for i, row in enumerate(rows):
+        if row.score is None:
+            break
+        row.rank = rows[i - 1].rank if i and rows[i - 1].score == row.score else i + 1
+    return rows

@@ -12,6 +12,8 @@ urlpatterns = [
     path("<int:contest_id>/entries/", views.EntryListView.as_view(), name="entries"),
     path("<int:contest_id>/scores/", views.ScoreSheetView.as_view(), name="scores"),
     path("<int:contest_id>/results/", views.ResultsView.as_view(), name="results"),
+    path("<int:contest_id>/awards/", views.AwardRulesView.as_view(), name="award_rules"),
+    path("<int:contest_id>/teams/", views.TeamsView.as_view(), name="teams"),
     path(
         "<int:contest_id>/promotions.xlsx",
         views.PromotionsExportView.as_view(),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.shortcuts import redirect
 from django.views import View
 from django.views.generic import FormView, TemplateView
@@ -15,7 +16,7 @@ from smartunion.contests import forms, services
 from smartunion.contests.codes import ContestKind, Part, Tier
 from smartunion.contests.models import Benefit, Contest, Entry, Judge
 from smartunion.core import audit
-from smartunion.core.forms import apply_service_errors
+from smartunion.core.forms import apply_service_errors, call_service
 from smartunion.core.views_mixins import ChangeViewMixin, ScopedViewMixin, fetch_page
 
 PAGE_SIZE = 30
@@ -369,3 +370,124 @@ class PromotionsExportView(ContestsMixin, View):
             changes={"kind": "contest_promotions", "format": "xlsx", "with_pii": with_pii},
         )
         return exports.temporary_file_response(exports.write_xlsx(export), f"{export.stem}.xlsx")
+
+
+class AwardRulesView(ContestsMixin, FormView):
+    """奖励规则: what ranks and awards of the final turn into honour candidates and skill-level
+    promotions (``services.save_award_rules``; the organiser, before the awards are applied)."""
+
+    template_name = "contests/award_rules.html"
+    action = "change"
+
+    def get_form(self, form_class=None):
+        contest = self.get_contest()
+        services.organiser_only(contest, self.request.user)
+        if self.request.method == "POST":
+            return forms.AwardRuleFormSet(self.request.POST, prefix="rules")
+        initial = [
+            dict(
+                label=r.label,
+                max_rank=r.max_rank,
+                min_award=r.min_award,
+                outcome=r.outcome,
+                honour_kind=r.honour_kind,
+            )
+            for r in contest.award_rules.all()
+        ]
+        return forms.AwardRuleFormSet(initial=initial, prefix="rules")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            contest=self.get_contest(),
+            applied=Benefit.objects.filter(entry__contest=self.get_contest()).exists(),
+        )
+        return context
+
+    def form_valid(self, formset):
+        contest = self.get_contest()
+        rules = [
+            services.AwardRuleData(
+                label=f.cleaned_data["label"],
+                outcome=f.cleaned_data["outcome"],
+                max_rank=f.cleaned_data["max_rank"],
+                min_award=f.cleaned_data["min_award"],
+                honour_kind=f.cleaned_data["honour_kind"],
+            )
+            for f in formset.forms
+            if not f.is_blank()
+        ]
+        try:
+            services.save_award_rules(contest.pk, rules, actor=self.request.user)
+        except ValidationError as exc:
+            for message in exc.messages:
+                formset._non_form_errors = formset.error_class(
+                    [*formset.non_form_errors(), message], renderer=formset.renderer
+                )
+            return self.form_invalid(formset)
+        messages.success(self.request, f"已保存奖励规则（{len(rules)}条）。")
+        return redirect(contest.get_absolute_url())
+
+
+class TeamsView(ContestsMixin, FormView):
+    """团体名次 and 组队: the teams of the contest ranked by the sum of their best members'
+    final totals (``services.team_ranking``); a unit's staff form a team of its entrants."""
+
+    template_name = "contests/teams.html"
+    form_class = forms.TeamForm
+
+    def post(self, request, *args, **kwargs):
+        self.require_change()
+        return super().post(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        from smartunion.orgs.models import Organization
+
+        kwargs = super().get_form_kwargs()
+        org_ids = (
+            self.visible(Entry, "change")
+            .filter(contest=self.get_contest())
+            .order_by()
+            .values("org_id")
+            .distinct()
+        )
+        # The units whose entrants may form a team: the entering unions, and the user's own
+        # union with the unions right below it (a city's or an industry's delegation).
+        mine = self.request.user.scope_org_id
+        kwargs["unions"] = list(
+            Organization.objects.visible_to(self.request.user, "change")
+            .filter(Q(pk__in=org_ids) | Q(pk=mine) | Q(parent_id=mine))
+            .order_by("path")[:300]
+        )
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        from smartunion.contests.models import Team
+
+        context = super().get_context_data(**kwargs)
+        contest = self.get_contest()
+        visible = set(self.visible(Team).filter(contest=contest).values_list("pk", flat=True))
+        context.update(
+            contest=contest,
+            rows=[r for r in services.team_ranking(contest) if r.team.pk in visible],
+        )
+        return context
+
+    def form_valid(self, form):
+        d = form.cleaned_data
+        contest = self.get_contest()
+        team = call_service(
+            form,
+            lambda: services.create_team(
+                contest.pk,
+                actor=self.request.user,
+                org_id=int(d["org"]),
+                name=d["name"],
+                entry_numbers=services.ENTRY_NUMBERS.split(d["entries"] or ""),
+                counted=d["counted"],
+            ),
+        )
+        if team is None:
+            return self.form_invalid(form)
+        messages.success(self.request, f"已组建参赛队“{team.name}”。")
+        return redirect("contests:teams", contest_id=contest.pk)

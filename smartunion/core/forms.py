@@ -67,6 +67,16 @@ def apply_service_errors(form, exc: ValidationError) -> None:
             form.add_error(None, message)
 
 
+def call_service(form, call):
+    """``call()`` (a service's write) for a valid form: its result, or None when the service
+    refused, its messages then on ``form`` field by field (the view answers ``form_invalid``)."""
+    try:
+        return call()
+    except ValidationError as exc:
+        apply_service_errors(form, exc)
+        return None
+
+
 class UploadField(forms.FileField):
     """A file field that knows the upload limit (``SMARTUNION_UPLOAD_MAX_MB``, or a lower
     ``max_bytes`` of its own): its help text says it, the browser is told it

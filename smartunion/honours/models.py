@@ -79,6 +79,14 @@ class Honour(ScopedModel):
 
     objects = HonourQuerySet.as_manager()
 
+    #: 材料: the certificate and the naming document, scanned (casework's attachments).
+    attachment_kinds = {
+        "certificate": "荣誉证书",
+        "document": "命名（表彰）文件",
+        "revocation": "撤销文件",
+        "other": "其他材料",
+    }
+
     class Meta:
         ordering = ["-year", "kind", "id"]
         verbose_name = "荣誉"
@@ -129,6 +137,11 @@ class Honour(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.holder_name} {self.year}年{self.get_kind_display()}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("honours:detail", kwargs={"honour_id": self.pk})
 
     @property
     def audit_org_path(self) -> str:

@@ -48,9 +48,10 @@ from smartunion.honours.models import (
     Selection,
     ServiceLog,
     Studio,
+    StudioMember,
     StudioRecord,
 )
-from smartunion.members.models import CURRENT_STATUSES, Membership
+from smartunion.members.models import CURRENT_STATUSES, Membership, Person
 from smartunion.orgs.models import Organization
 from smartunion.venues.models import Venue, VenueKind
 
@@ -358,11 +359,13 @@ class Generator:
     # ---- studios ----------------------------------------------------------------------
 
     def studios(self, models: list[Honour]) -> None:
-        venues = list(Venue.objects.filter(kind=VenueKind.STUDIO).order_by("pk")[:400])
+        venues = list(
+            Venue.objects.filter(kind=VenueKind.STUDIO).select_related("org").order_by("pk")[:400]
+        )
         leaders = [h for h in models if h.kind != Kind.CITY_MODEL] or models
         if not venues or not leaders:
             return
-        records = []
+        records, members = [], []
         for i, venue in enumerate(venues):
             leader = leaders[i % len(leaders)]
             topic = "贵金属冶炼" if i == 0 else self.rnd.choice(TRADES)
@@ -383,6 +386,25 @@ class Generator:
             )
             self.report["studios"] += 1
             start = dt.date(year, 3, 1)
+            members.append(
+                StudioMember(
+                    studio=studio, person_id=leader.person_id, role="领衔人", joined_on=start
+                )
+            )
+            crew = (
+                Person.objects.filter(org__path__startswith=venue.org.path)
+                .exclude(pk=leader.person_id)
+                .values_list("pk", flat=True)[: self.rnd.randrange(3, 7)]
+            )
+            members.extend(
+                StudioMember(
+                    studio=studio,
+                    person_id=pk,
+                    role=self.rnd.choice(["技术骨干", "工艺改进", "师带徒导师", "成员"]),
+                    joined_on=self.days.after(start, 0, 300),
+                )
+                for pk in crew
+            )
             records.append(
                 StudioRecord(
                     studio=studio,
@@ -442,4 +464,5 @@ class Generator:
                 )
             )
         StudioRecord.objects.bulk_create(records, batch_size=BATCH)
+        StudioMember.objects.bulk_create(members, batch_size=BATCH)
         self.report["records"] = len(records)

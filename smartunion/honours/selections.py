@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Count, F
 
 from smartunion.accounts.models import clerk_label
 from smartunion.casework import notices
@@ -35,7 +35,7 @@ def _check_actor(actor) -> None:
         raise PermissionDenied(services.READ_ONLY)
 
 
-def _check_organiser(selection: Selection, actor) -> None:
+def check_organiser(selection: Selection, actor) -> None:
     scope = actor.scope_path
     if not actor.is_superuser and not (scope and selection.org.path.startswith(scope)):
         raise PermissionDenied("只有评选组织工会可以修改评选通知。")
@@ -58,17 +58,16 @@ class SelectionData:
     vote_ends_on: dt.date | None = None
 
 
-@transaction.atomic
-def create_selection(data: SelectionData, org_id, *, actor) -> Selection:
-    """A selection run by ``org`` with quotas for unions in its subtree."""
-    _check_actor(actor)
-    org = Organization.objects.visible_to(actor, "change").filter(pk=org_id).first()
-    if org is None:
-        raise NotInScope("工会组织")
+def _check_notice(data: SelectionData, org: Organization) -> tuple:
+    """The notice's fields checked (the same rules for a new notice and an edited one):
+    ``(title, departments, ratios, quotas {union id: places})``, or a ValidationError naming
+    each wrong field."""
     problems: dict[str, str] = {}
     title = (data.title or "").strip()
     if not title:
         problems["title"] = "请填写评选名称。"
+    elif len(title) > 128:
+        problems["title"] = "评选名称不能超过128个字符。"
     if data.kind not in Kind.values:
         problems["kind"] = "请选择授予的荣誉。"
     services._check_year(data.year, problems)
@@ -106,9 +105,20 @@ def create_selection(data: SelectionData, org_id, *, actor) -> Selection:
         quota_orgs[union.pk] = places
     if problems:
         raise ValidationError(problems)
+    return title, departments, ratios, quota_orgs
+
+
+@transaction.atomic
+def create_selection(data: SelectionData, org_id, *, actor) -> Selection:
+    """A selection run by ``org`` with quotas for unions in its subtree."""
+    _check_actor(actor)
+    org = Organization.objects.visible_to(actor, "change").filter(pk=org_id).first()
+    if org is None:
+        raise NotInScope("工会组织")
+    title, departments, ratios, quota_orgs = _check_notice(data, org)
     selection = Selection.objects.create(
         org=org,
-        title=title[:128],
+        title=title,
         kind=data.kind,
         year=data.year,
         document_no=(data.document_no or "").strip()[:64],
@@ -129,6 +139,67 @@ def create_selection(data: SelectionData, org_id, *, actor) -> Selection:
         "honours.selection.create",
         selection,
         changes={"kind": data.kind, "quotas": len(quota_orgs), "ratios": dict(ratios)},
+    )
+    return selection
+
+
+@transaction.atomic
+def update_selection(selection_id, data: SelectionData, *, actor) -> Selection:
+    """修改评选通知 (by its organising union): the same rules as a new one, and a union's quota
+    never below the nominees it has already put forward."""
+    _check_actor(actor)
+    selection = (
+        Selection.objects.visible_to(actor, "change")
+        .select_for_update(of=("self",))
+        .select_related("org")
+        .filter(pk=selection_id)
+        .first()
+    )
+    if selection is None:
+        raise NotInScope("评选")
+    check_organiser(selection, actor)
+    title, departments, ratios, quota_orgs = _check_notice(data, selection.org)
+    problems: dict[str, str] = {}
+    listed = dict(
+        Nomination.objects.filter(selection=selection)
+        .exclude(state__in=WITHDRAWN)
+        .order_by()
+        .values("org_id")
+        .annotate(n=Count("id"))
+        .values_list("org_id", "n")
+    )
+    for union_id, count in listed.items():
+        if quota_orgs.get(union_id, 0) < count:
+            name = Organization.objects.filter(pk=union_id).values_list("name", flat=True).first()
+            problems["quotas"] = f"{name}已推荐{count}人，名额不能少于{count}名。"
+    if listed and (data.kind != selection.kind or data.year != selection.year):
+        problems["kind"] = "已有推荐对象，不能再修改授予的荣誉或年度。"
+    if problems:
+        raise ValidationError(problems)
+    before = {
+        "title": selection.title,
+        "quotas": dict(selection.quotas.values_list("org_id", "places")),
+        "ratios": dict(selection.ratios.values_list("category", "min_percent")),
+    }
+    selection.title, selection.kind, selection.year = title, data.kind, data.year
+    selection.document_no = (data.document_no or "").strip()[:64]
+    selection.nominations_due = data.nominations_due
+    selection.departments = departments
+    selection.vote_starts_on, selection.vote_ends_on = data.vote_starts_on, data.vote_ends_on
+    selection.save()
+    selection.quotas.all().delete()
+    Quota.objects.bulk_create(
+        [Quota(selection=selection, org_id=k, places=v) for k, v in quota_orgs.items()]
+    )
+    selection.ratios.all().delete()
+    RatioRule.objects.bulk_create(
+        [RatioRule(selection=selection, category=c, min_percent=p) for c, p in ratios]
+    )
+    audit.record(
+        actor,
+        "honours.selection.update",
+        selection,
+        changes={"before": before, "quotas": quota_orgs, "ratios": dict(ratios)},
     )
     return selection
 
@@ -324,7 +395,7 @@ def on_name(case: Nomination, actor, data, note):
 def publish(selection_id, *, actor, on: dt.date | None = None):
     """公示: the selection's nominees waiting for it, in one notice of 5 working days."""
     selection = visible_selection(selection_id, actor)
-    _check_organiser(selection, actor)
+    check_organiser(selection, actor)
     subjects = list(Nomination.objects.filter(selection=selection, state="ready"))
     kind = notices.subject_kind(Nomination.case_type.key)
     with transaction.atomic():

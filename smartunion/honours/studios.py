@@ -37,12 +37,10 @@ class StudioData:
     field: str = ""
 
 
-@transaction.atomic
-def create_studio(data: StudioData, org_id, *, actor) -> Studio:
-    services._check_actor(actor)
-    org = Organization.objects.visible_to(actor, "change").filter(pk=org_id).first()
-    if org is None:
-        raise NotInScope("工会组织")
+def _check_studio(data: StudioData, actor, *, studio: Studio | None = None) -> dict:
+    """The studio's fields checked (a new studio and an edited one alike): the values to
+    save, or a ValidationError naming each wrong field; 404 for a leader or venue outside
+    the actor's scope."""
     leader = Person.objects.visible_to(actor, "change").filter(pk=data.leader_id).first()
     if leader is None:
         raise NotInScope("领衔人")
@@ -56,6 +54,8 @@ def create_studio(data: StudioData, org_id, *, actor) -> Studio:
     if data.tier not in StudioTier.values:
         problems["tier"] = "请选择工作室级别。"
     services._check_year(data.named_year, problems)
+    if "year" in problems:
+        problems["named_year"] = problems.pop("year")
     doc = services._text(data.document_no, 64, "document_no", "命名文号", problems, required=True)
     topic = services._text(data.field, 200, "field", "研究方向", problems)
     honour = (
@@ -63,17 +63,15 @@ def create_studio(data: StudioData, org_id, *, actor) -> Studio:
     )
     if honour is None:
         problems["leader"] = "领衔人须是荣誉库中在册的劳模、工匠或五一奖章等荣誉获得者。"
+    others = Studio.objects.exclude(pk=studio.pk) if studio else Studio.objects.all()
     if venue is not None:
         if venue.kind != VenueKind.STUDIO:
             problems["venue"] = "所选阵地不是“劳模和工匠人才创新工作室”类型。"
-        elif Studio.objects.filter(venue=venue).exists():
+        elif others.filter(venue=venue).exists():
             problems["venue"] = "该阵地已对应另一个创新工作室。"
     if problems:
         raise ValidationError(problems)
-    if Studio.objects.filter(org=org, name=name).exists():
-        raise Conflict("本工会已有同名的创新工作室。", "name")
-    studio = Studio.objects.create(
-        org=org,
+    return dict(
         name=name,
         tier=data.tier,
         named_year=data.named_year,
@@ -83,9 +81,40 @@ def create_studio(data: StudioData, org_id, *, actor) -> Studio:
         venue=venue,
         field=topic,
     )
+
+
+@transaction.atomic
+def create_studio(data: StudioData, org_id, *, actor) -> Studio:
+    services._check_actor(actor)
+    org = Organization.objects.visible_to(actor, "change").filter(pk=org_id).first()
+    if org is None:
+        raise NotInScope("工会组织")
+    values = _check_studio(data, actor)
+    if Studio.objects.filter(org=org, name=values["name"]).exists():
+        raise Conflict("本工会已有同名的创新工作室。", "name")
+    studio = Studio.objects.create(org=org, **values)
     audit.record(
         actor, "honours.studio.create", studio, changes={"tier": data.tier, "year": data.named_year}
     )
+    return studio
+
+
+@transaction.atomic
+def update_studio(studio_id, data: StudioData, *, actor) -> Studio:
+    """修改工作室: name, tier, naming, leader (still holding an honour), venue, field."""
+    studio = lock_studio(studio_id, actor)
+    values = _check_studio(data, actor, studio=studio)
+    if Studio.objects.filter(org=studio.org, name=values["name"]).exclude(pk=studio.pk).exists():
+        raise Conflict("本工会已有同名的创新工作室。", "name")
+    changes = {}
+    for name, value in values.items():
+        old = getattr(studio, name)
+        if old != value:
+            changes[name] = [str(old) if old is not None else None, str(value)]
+            setattr(studio, name, value)
+    if changes:
+        studio.save()
+        audit.record(actor, "honours.studio.update", studio, changes=changes)
     return studio
 
 
