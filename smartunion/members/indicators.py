@@ -11,6 +11,7 @@ age is the age on the date.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from django.db.models import Case, F, Q, Value, When
 
@@ -18,6 +19,7 @@ from smartunion.core.codes import Education, Gender, HukouType, NewFormType
 from smartunion.core.home import url_for
 from smartunion.members.models import ChangeType, Membership, MembershipEvent, MembershipStatus
 from smartunion.orgs.indicators import normal_on, sum_employees, unions
+from smartunion.orgs.models import Kind
 from smartunion.stats.indicators import FLOW, FromSummary, Indicator, Part, ratio, register
 
 GROUP = "会员"
@@ -161,6 +163,17 @@ def _rated(end: dt.date, prefix: str) -> Q:
     return normal_on(end, f"{prefix}org__") & Q(**{f"{prefix}org__employee_count__gt": 0})
 
 
+def _unrated(end: dt.date, prefix: str) -> Q:
+    """Members of the other unions: not 正常 at the date, or without a 职工人数."""
+    return ~_rated(end, prefix)
+
+
+def _rated_members() -> Part:
+    """The members of the rated unions: all members (the summaries where kept) less those of
+    the unrated unions, a few read from the records (most unions fill in their 职工人数)."""
+    return replace(_members(summary=FromSummary("m", _all)), less=_members(where=_unrated))
+
+
 def _rated_employees(start: dt.date, end: dt.date) -> Q:
     return normal_on(end) & Q(employee_count__gt=0)
 
@@ -186,7 +199,7 @@ RATE = Indicator(
     ),
     unit="%",
     parts=(
-        _members(where=_rated),
+        _rated_members(),
         Part(unions, "path", _rated_employees, measure=sum_employees),
     ),
     finish=ratio,
@@ -236,6 +249,16 @@ NEW_FORM = Indicator(
     ),
     group=GROUP,
     order=34,
+)
+
+JOINT_MEMBERS = Indicator(
+    code="members.joint",
+    name="联合基层工会会员人数",
+    definition="会员人数中会籍在联合基层工会的人数。",
+    unit="人",
+    parts=(_members(where=lambda end, p: Q(**{f"{p}org__kind": Kind.JOINT})),),
+    group=GROUP,
+    order=35,
 )
 
 
@@ -360,6 +383,7 @@ def register_indicators() -> None:
         FEMALE,
         MIGRANT,
         NEW_FORM,
+        JOINT_MEMBERS,
         BY_GENDER,
         BY_AGE,
         BY_EDUCATION,

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -88,6 +88,10 @@ class Part:
     minus: Part | None = None
     #: The same numbers from the summaries, for the large subtrees that keep them.
     summary: FromSummary | None = None
+    #: Records the summaries count but this part must not (members of the unions without a
+    #: 职工人数, for 入会率), read on their own and taken off however the part is read: a
+    #: small set of records where the part's own condition would read them all.
+    less: Part | None = None
 
 
 @dataclass(frozen=True)
@@ -231,8 +235,14 @@ def _read(
     itself, for its own records) when ``by_child``, else "". From the summaries where the
     part has them and the union keeps them, else from the records."""
     if not exact and summarized(part, path, by_child=by_child):
-        return _from_summary(part, path, start, end, by_child=by_child)
-    return _read_records(part, path, start, end, by_child=by_child, exact=exact)
+        out = _from_summary(part, path, start, end, by_child=by_child)
+    else:
+        out = _read_records(part, path, start, end, by_child=by_child, exact=exact)
+    if part.less is not None:
+        less = _read(part.less, path, start, end, by_child=by_child, exact=exact)
+        for key, numbers in less.items():
+            out.setdefault(key, Counter()).subtract(numbers)
+    return out
 
 
 def _read_records(
@@ -393,6 +403,10 @@ def trend(indicator: Indicator, org, end: dt.date, months: int) -> list[tuple[dt
 
 def _monthly(part: Part, path: str, windows, kind: str) -> list[int]:
     """One read of ``part`` (and one of its ``minus``): its number for each window."""
+    if part.less is not None:
+        whole = _monthly(replace(part, less=None), path, windows, kind)
+        less = _monthly(part.less, path, windows, kind)
+        return [a - b for a, b in zip(whole, less, strict=True)]
     if summarized(part, path, by_child=False):
         return _monthly_from_summary(part, path, windows, kind)
     qs = part.queryset().filter(**{f"{part.path}__startswith": path})

@@ -111,7 +111,7 @@ def read_together(
             for i, part in enumerate(indicator.parts):
                 kept.setdefault(indicators.period(indicator, on), []).append((indicator, i, part))
             continue
-        if any(part.minus is not None for part in indicator.parts):
+        if any(part.minus is not None or part.less is not None for part in indicator.parts):
             out[indicator.code] = indicators.numbers_by_key(indicator, org.path, on, by_child=True)
             continue
         start, end = indicators.period(indicator, on)
