@@ -300,6 +300,9 @@ SAMPLE_VALUES: dict[str, Callable[[World], Any]] = {
     "trades": lambda w: [{"name": "电工", "occupation_code": "6-31-01-03", "level": "3"}],
     "value": lambda w: "86.5",
     "reason": lambda w: "同一单位",
+    # 年报改写: a column of the annual report, and its note.
+    "indicator": lambda w: "members",
+    "note": lambda w: "含未录入系统的派遣工",
     **honours_testing.SAMPLE_VALUES,
 }
 

@@ -255,9 +255,7 @@ def brute_force(code: str, org: Organization, on: dt.date, *, own: bool = False)
         case "unions.grassroots.by_unit":
             groups = {c: code for code, _, codes in UNIT_GROUPS for c in codes}
             return {c: 0 for c, _ in GRASSROOTS_BY_UNIT.categories} | tally(
-                groups.get(o.unit_category, "other")
-                for o in normal
-                if o.kind in GRASSROOTS_KINDS
+                groups.get(o.unit_category, "other") for o in normal if o.kind in GRASSROOTS_KINDS
             )
         case "unions.joint":
             return sum(1 for o in normal if o.kind == Kind.JOINT)

@@ -141,8 +141,7 @@ REMAINDER = 7
 def _bound(indicator, path: str, day) -> int:
     inside = day != summaries.month_end(summaries.month_index(day))
     return sum(
-        _reads(p, path)
-        + (REMAINDER if inside and p.summary and summaries.covers(path) else 0)
+        _reads(p, path) + (REMAINDER if inside and p.summary and summaries.covers(path) else 0)
         for p in indicator.parts
     )
 
