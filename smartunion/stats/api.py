@@ -23,6 +23,7 @@ LABELS = {
     "months": "月数",
     "year": "年度",
     "value": "填报数",
+    "figure": "填报数",
     "note": "说明",
 }
 
@@ -228,7 +229,7 @@ class OverrideOut(Schema):
     org: int = Field(description="工会 id")
     year: int
     indicator: str = Field(description="列的代码")
-    value: int = Field(description="填报数（显示在计算值旁边，不替换计算值）")
+    figure: int = Field(description="填报数（显示在计算值旁边，不替换计算值）")
     note: str
     created_by_name: str = Field(description="填报人")
     updated_at: dt.datetime
@@ -239,6 +240,10 @@ class OverrideOut(Schema):
     @staticmethod
     def resolve_org(obj) -> int:
         return obj.org_id
+
+    @staticmethod
+    def resolve_figure(obj) -> int:
+        return obj.value
 
 
 class ProblemOut(Schema):
@@ -275,7 +280,7 @@ class ReportOut(Schema):
 class OverrideIn(StrictSchema):
     year: int = Field(description="年度")
     indicator: str = Field(max_length=64, description="列的代码（见年报的 columns）")
-    value: int = Field(description="填报数，0–100,000,000")
+    figure: int = Field(description="填报数，0–100,000,000")
     note: str = Field(max_length=200, description="说明：为什么与计算值不同（必填）")
 
 
@@ -368,7 +373,9 @@ def set_override(request, org_id: int, payload: OverrideIn):
     (required); shown beside the computed figure. Again for the same column: changed."""
     require(request.user, "change")
     org = get_or_404(Organization.objects, request.user, org_id, action="change", what="工会组织")
-    override = services.set_override(org, actor=request.user, **payload.model_dump())
+    values = payload.model_dump()
+    values["value"] = values.pop("figure")
+    override = services.set_override(org, actor=request.user, **values)
     return Status(201, override)
 
 

@@ -303,6 +303,7 @@ SAMPLE_VALUES: dict[str, Callable[[World], Any]] = {
     # 年报改写: a column of the annual report, and its note.
     "indicator": lambda w: "members",
     "note": lambda w: "含未录入系统的派遣工",
+    "figure": lambda w: 5,
     **honours_testing.SAMPLE_VALUES,
 }
 

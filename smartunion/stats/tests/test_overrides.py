@@ -127,7 +127,7 @@ def test_the_override_is_shown_beside_the_computed_figure_and_checked_as_reporte
     api = client.get(f"/api/v1/stats/orgs/{world.city.pk}/report", {"year": year}).json()
     row = next(r for r in api["rows"] if r["name"] == "城关区总工会")
     assert row["values"]["members"] == 2
-    assert {o["indicator"]: o["value"] for o in row["overrides"]} == {
+    assert {o["indicator"]: o["figure"] for o in row["overrides"]} == {
         "members": 5,
         "members.female": 9,
     }
@@ -152,7 +152,7 @@ def test_the_page_and_the_api_save_refuse_and_withdraw(client, world):
     assert not Override.objects.active().exists()
 
     api = f"/api/v1/stats/orgs/{world.county_a.pk}/overrides"
-    body = {"year": YEAR, "indicator": "members.rate", "value": 1, "note": "x"}
+    body = {"year": YEAR, "indicator": "members.rate", "figure": 1, "note": "x"}
     refused = client.post(api, body, content_type="application/json")
     assert refused.status_code == 422 and "这个指标不能改写" in refused.content.decode()
     assert not Override.objects.active().exists()
