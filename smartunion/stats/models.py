@@ -73,6 +73,10 @@ class Override(ScopedModel):
         return f"{self.org} {self.year} {self.indicator}"
 
     @property
+    def value_text(self) -> str:
+        return f"{self.value:,}"
+
+    @property
     def audit_org_path(self) -> str:
         return self.org.path
 

@@ -294,7 +294,7 @@ class Row:
         keys = None if table is None else {c.key for c in table.columns}
         columns = all_columns()
         return "；".join(
-            f"{columns[key].title}填报{o.value:,}（{o.note}，{o.created_by_name}）"
+            f"{columns[key].title}填报{o.value_text}（{o.note}，{o.created_by_name}）"
             for key, o in self.overrides.items()
             if key in columns and (keys is None or key in keys)
         )
