@@ -19,7 +19,6 @@ from smartunion.core.codes import Education, Gender, HukouType, NewFormType
 from smartunion.core.home import url_for
 from smartunion.members.models import ChangeType, Membership, MembershipEvent, MembershipStatus
 from smartunion.orgs.indicators import normal_on, sum_employees, unions
-from smartunion.orgs.models import Kind
 from smartunion.stats.indicators import FLOW, FromSummary, Indicator, Part, ratio, register
 
 GROUP = "会员"
@@ -251,16 +250,6 @@ NEW_FORM = Indicator(
     order=34,
 )
 
-JOINT_MEMBERS = Indicator(
-    code="members.joint",
-    name="联合基层工会会员人数",
-    definition="会员人数中会籍在联合基层工会的人数。",
-    unit="人",
-    parts=(_members(where=lambda end, p: Q(**{f"{p}org__kind": Kind.JOINT})),),
-    group=GROUP,
-    order=35,
-)
-
 
 def _breakdown(
     code: str, name: str, definition: str, category, categories, order: int, *, dim: str
@@ -383,7 +372,6 @@ def register_indicators() -> None:
         FEMALE,
         MIGRANT,
         NEW_FORM,
-        JOINT_MEMBERS,
         BY_GENDER,
         BY_AGE,
         BY_EDUCATION,

@@ -261,8 +261,6 @@ def brute_force(code: str, org: Organization, on: dt.date, *, own: bool = False)
             return sum(1 for o in normal if o.kind == Kind.JOINT)
         case "unions.women_committee":
             return sum(1 for o in normal if o.kind in GRASSROOTS_KINDS and o.women_committee)
-        case "members.joint":
-            return sum(1 for m in members if orgs[m.org_id].kind == Kind.JOINT)
         case "employees":
             return sum(o.employee_count for o in normal)
         case "members":
