@@ -18,6 +18,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import reduce
+from operator import or_
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -410,9 +412,13 @@ def _monthly(part: Part, path: str, windows, kind: str) -> list[int]:
     if summarized(part, path, by_child=False):
         return _monthly_from_summary(part, path, windows, kind)
     qs = part.queryset().filter(**{f"{part.path}__startswith": path})
-    aggregates = {}
+    aggregates, whens = {}, []
     for i, (first, last) in enumerate(windows):
-        aggregates[f"m{i}"] = part.measure(part.when(first if kind == FLOW else last, last))
+        whens.append(part.when(first if kind == FLOW else last, last))
+        aggregates[f"m{i}"] = part.measure(whens[-1])
+    # Only the records some window counts (the members of the few unions without a 职工人数,
+    # not all of them with a condition in each aggregate).
+    qs = qs.filter(reduce(or_, whens))
     row = qs.aggregate(**aggregates)
     numbers = [row[f"m{i}"] or 0 for i in range(len(windows))]
     if part.minus is not None:
