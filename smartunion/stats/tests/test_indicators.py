@@ -168,4 +168,6 @@ def test_each_figure_is_one_read_per_part_and_none_from_the_counters(world):
                 continue
             with CaptureQueriesContext(connection) as trend:
                 indicators.trend(indicator, org, today, 24)
-            assert len(trend) <= expected, indicator.code
+            # A part's few records taken off (``less``) are read once a month in a trend.
+            monthly = sum(24 - 1 for p in indicator.parts if p.less is not None)
+            assert len(trend) <= expected + monthly, indicator.code
