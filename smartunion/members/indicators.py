@@ -11,8 +11,9 @@ age is the age on the date.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 
 from smartunion.core.codes import Education, Gender, HukouType, NewFormType
 from smartunion.core.home import url_for
@@ -161,6 +162,29 @@ def _rated(end: dt.date, prefix: str) -> Q:
     return normal_on(end, f"{prefix}org__") & Q(**{f"{prefix}org__employee_count__gt": 0})
 
 
+def _unrated(end: dt.date, prefix: str) -> Q:
+    """Members of the other unions: not 正常 at the date, or without a 职工人数."""
+    return ~_rated(end, prefix)
+
+
+def _unrated_members(start: dt.date, end: dt.date) -> Q:
+    """Memberships of the unrated unions current at ``end``: those opened by a 转入 after
+    ``end`` left out in the same read (a subquery per membership is cheap for these few)."""
+    later = MembershipEvent.objects.filter(
+        membership=OuterRef("pk"), change_type=ChangeType.TRANSFER_IN, occurred_on__gt=end
+    )
+    return current_on(end) & _unrated(end, "") & ~Exists(later)
+
+
+def _rated_members() -> Part:
+    """The members of the rated unions: all members (the summaries where kept) less those of
+    the unrated unions, a few read from the records (most unions fill in their 职工人数)."""
+    return replace(
+        _members(summary=FromSummary("m", _all)),
+        less=Part(_memberships, "org__path", _unrated_members),
+    )
+
+
 def _rated_employees(start: dt.date, end: dt.date) -> Q:
     return normal_on(end) & Q(employee_count__gt=0)
 
@@ -186,7 +210,7 @@ RATE = Indicator(
     ),
     unit="%",
     parts=(
-        _members(where=_rated),
+        _rated_members(),
         Part(unions, "path", _rated_employees, measure=sum_employees),
     ),
     finish=ratio,

@@ -12,6 +12,7 @@ import datetime as dt
 
 from django.db.models import Case, F, Q, Sum, Value, When
 
+from smartunion.core.codes import UnitCategory
 from smartunion.core.home import url_for
 from smartunion.orgs.models import GRASSROOTS_KINDS, Kind, Organization, Status
 from smartunion.stats.indicators import FLOW, Indicator, Part, register
@@ -126,5 +127,74 @@ EMPLOYEES = Indicator(
 )
 
 
+#: 单位类别 as the 统计年报 groups them (SERVICES.md §8): 企业 (内资 / 港澳台 / 外商投资),
+#: 事业单位, 机关, 个体经济组织, and the rest (民办非企业单位, not filled in).
+UNIT_GROUPS = (
+    ("domestic", "内资企业", tuple(c for c in UnitCategory.values if c < "200")),
+    ("hmt", "港澳台商投资企业", (UnitCategory.HK_MO_TW,)),
+    ("foreign", "外商投资企业", (UnitCategory.FOREIGN,)),
+    ("institution", "事业单位", (UnitCategory.PUBLIC_INSTITUTION,)),
+    ("government", "机关", (UnitCategory.GOVERNMENT,)),
+    ("individual", "个体经济组织", (UnitCategory.INDIVIDUAL,)),
+)
+OTHER_UNITS = ("other", "其他（民办非企业单位、未填）")
+
+
+def _unit_group(end: dt.date):
+    return Case(
+        *(When(unit_category__in=codes, then=Value(code)) for code, _, codes in UNIT_GROUPS),
+        default=Value(OTHER_UNITS[0]),
+    )
+
+
+def _grassroots(where: Q | None = None):
+    def select(start: dt.date, end: dt.date) -> Q:
+        q = normal_on(end) & Q(kind__in=GRASSROOTS_KINDS)
+        return q & where if where is not None else q
+
+    return select
+
+
+GRASSROOTS_BY_UNIT = Indicator(
+    code="unions.grassroots.by_unit",
+    name="基层工会数（按单位类别）",
+    definition="该日状态正常的基层工会，按所在单位的单位类别（统计年报的分组）分组的个数。",
+    unit="个",
+    parts=(Part(unions, "path", _grassroots(), category=_unit_group),),
+    categories=(*((code, label) for code, label, _ in UNIT_GROUPS), OTHER_UNITS),
+    group=GROUP,
+    order=15,
+)
+JOINT = Indicator(
+    code="unions.joint",
+    name="联合基层工会数",
+    definition="该日状态正常的联合基层工会（区域性、行业性）的个数。",
+    unit="个",
+    parts=(Part(unions, "path", _grassroots(Q(kind=Kind.JOINT))),),
+    group=GROUP,
+    order=16,
+    list_url=_tree({"kind": Kind.JOINT.value}),
+)
+WOMEN_COMMITTEE = Indicator(
+    code="unions.women_committee",
+    name="建立女职工委员会的基层工会数",
+    definition="该日状态正常、已建立女职工委员会的基层工会个数（取各工会当前登记的情况）。",
+    unit="个",
+    parts=(Part(unions, "path", _grassroots(Q(women_committee=True))),),
+    group=GROUP,
+    order=17,
+)
+
+
 def register_indicators() -> None:
-    register(UNIONS, GRASSROOTS, UNIONS_BY_KIND, UNIONS_BY_STATUS, FOUNDED, EMPLOYEES)
+    register(
+        UNIONS,
+        GRASSROOTS,
+        UNIONS_BY_KIND,
+        UNIONS_BY_STATUS,
+        FOUNDED,
+        GRASSROOTS_BY_UNIT,
+        JOINT,
+        WOMEN_COMMITTEE,
+        EMPLOYEES,
+    )

@@ -2,26 +2,49 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 from smartunion.core.bounds import FIGURE
-from smartunion.core.querysets import ScopedModel
+from smartunion.core.querysets import ScopedModel, ScopedQuerySet
+
+
+class OverrideQuerySet(ScopedQuerySet):
+    def active(self) -> OverrideQuerySet:
+        """The overrides in force (not withdrawn)."""
+        return self.filter(withdrawn_at__isnull=True)
 
 
 class Override(ScopedModel):
-    """年报改写: a union's own figure for one indicator of its annual report, with the note that
-    says why; shown beside the computed figure, never replacing it."""
+    """年报改写: a union's own figure for one column of its annual report (an indicator, or
+    one category of a breakdown: ``report.Column.key``), with the note that says why; shown
+    beside the computed figure, never replacing it. Withdrawn, it stays as history (who, when,
+    why); entered again, the figure and note are changed in place (the audit log keeps the
+    earlier ones)."""
 
     org = models.ForeignKey(
         "orgs.Organization", models.PROTECT, related_name="+", verbose_name="工会"
     )
     year = models.PositiveSmallIntegerField("年度")
-    indicator = models.CharField("指标", max_length=32)
+    indicator = models.CharField("指标", max_length=64)
     value = models.PositiveIntegerField("填报数", validators=FIGURE.validators())
     note = models.CharField("说明", max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="填报账号",
+    )
     created_by_name = models.CharField("填报人", max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    withdrawn_at = models.DateTimeField("撤回时间", null=True, blank=True)
+    withdrawn_by_name = models.CharField("撤回人", max_length=200, blank=True)
+    withdraw_note = models.CharField("撤回原因", max_length=200, blank=True)
+
+    objects = OverrideQuerySet.as_manager()
 
     class Meta:
         verbose_name = "年报改写"
@@ -29,6 +52,7 @@ class Override(ScopedModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["org", "year", "indicator"],
+                condition=models.Q(withdrawn_at__isnull=True),
                 name="override_one_per_figure",
                 violation_error_message="该指标本年度已有改写。",
             ),
@@ -37,11 +61,20 @@ class Override(ScopedModel):
                 name="override_has_note",
                 violation_error_message="改写数字必须填写说明。",
             ),
+            models.CheckConstraint(
+                condition=models.Q(withdrawn_at__isnull=True) | ~models.Q(withdraw_note=""),
+                name="override_withdrawn_with_note",
+                violation_error_message="撤回改写必须填写原因。",
+            ),
             FIGURE.constraint("value", name="override_value_range"),
         ]
 
     def __str__(self) -> str:
         return f"{self.org} {self.year} {self.indicator}"
+
+    @property
+    def value_text(self) -> str:
+        return f"{self.value:,}"
 
     @property
     def audit_org_path(self) -> str:

@@ -111,7 +111,11 @@ def read_together(
             for i, part in enumerate(indicator.parts):
                 kept.setdefault(indicators.period(indicator, on), []).append((indicator, i, part))
             continue
-        if any(part.minus is not None for part in indicator.parts):
+        if any(part.minus is not None or part.less is not None for part in indicator.parts) or all(
+            indicators.summarized(part, org.path, by_child=True) for part in indicator.parts
+        ):
+            # Read on its own: a correction read, or the summaries (the membership events of a
+            # province or a city: a few hundred rows, not a year's events).
             out[indicator.code] = indicators.numbers_by_key(indicator, org.path, on, by_child=True)
             continue
         start, end = indicators.period(indicator, on)

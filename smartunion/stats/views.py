@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,10 +18,11 @@ from django.views.generic import TemplateView
 
 from smartunion.core.forms import apply_service_errors
 from smartunion.core.views_mixins import ScopedViewMixin
+from smartunion.imports import exports
 from smartunion.orgs.models import Organization
 from smartunion.stats import api, figures, indicators, maps, report, services
 from smartunion.stats import year as year_figures
-from smartunion.stats.forms import OverrideForm
+from smartunion.stats.forms import OverrideForm, WithdrawForm
 from smartunion.stats.indicators import Figure, Indicator
 
 
@@ -287,55 +287,94 @@ class YearView(YearParamMixin, StatsView):
 
 
 class ReportView(YearParamMixin, StatsView):
-    """统计年报: the sub-units' figures at 31 December, the checks, and the xlsx file."""
+    """统计年报: the tables of the sub-units' figures at 31 December, the checks, the
+    overrides beside the computed figures; the xlsx file (``?format=xlsx``) and the print view
+    (``?print=1``)."""
 
     template_name = "stats/report.html"
 
+    def year(self) -> tuple[int, str]:
+        return self.year_param(timezone.localdate().year - 1)
+
     def post(self, request, *args, **kwargs):
-        """年报改写: the union's own figure for one indicator, with its note."""
+        """年报改写 (or, with ``action=withdraw``, its withdrawal): a figure of one row."""
         if not self.can("change"):
             raise PermissionDenied("只读账号不能改写年报数字。")
         org = self.org()
-        year, _ = self.year_param(timezone.localdate().year - 1)
-        form = OverrideForm(request.POST)
+        year, _ = self.year()
+        withdraw = request.POST.get("action") == "withdraw"
+        form_class = WithdrawForm if withdraw else OverrideForm
+        form = form_class(request.POST, report_org=org, user=request.user)
         if form.is_valid():
+            data = dict(form.cleaned_data)
+            row = data.pop("org")
             try:
-                services.set_override(org, year=year, actor=request.user, **form.cleaned_data)
+                if withdraw:
+                    services.withdraw_override(row, year=year, actor=request.user, **data)
+                else:
+                    services.set_override(row, year=year, actor=request.user, **data)
             except ValidationError as exc:
                 apply_service_errors(form, exc)
             else:
-                messages.success(request, "已保存改写，计算值仍显示在旁边。")
+                messages.success(
+                    request,
+                    "已撤回改写，年报恢复为计算值。"
+                    if withdraw
+                    else "已保存改写，计算值仍显示在旁边。",
+                )
                 return redirect(f"{request.path}?year={year}")
-        return self.render_to_response(self.get_context_data(override_form=form))
+        key = "withdraw_form" if withdraw else "override_form"
+        return self.render_to_response(self.get_context_data(**{key: form}))
 
     def get(self, request, *args, **kwargs):
         if request.GET.get("format") == "xlsx":
             org = self.org()
-            year, _ = self.year_param(timezone.localdate().year - 1)
+            year, _ = self.year()
             built = report.build(org, report.reference_date(year))
             response = HttpResponse(
                 report.to_xlsx(built, exporter=request.user.clerk_label),
-                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                content_type=exports.XLSX_TYPE,
             )
-            name = quote(f"{org.name}{year}年统计年报.xlsx")
-            response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
-            return response
+            return exports.attachment(response, f"{org.name}{year}年统计年报.xlsx")
+        if request.GET.get("print"):
+            self.template_name = "stats/report_print.html"
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
         this_year = timezone.localdate().year
-        year, year_error = self.year_param(this_year - 1)
-        built = report.build(ctx["org"], report.reference_date(year))
+        year, year_error = self.year()
+        org, user = ctx["org"], self.request.user
+        built = report.build(org, report.reference_date(year))
+        can_override = self.can("change")
+        columns = report.all_columns()
+        overrides = [
+            (row, columns[key], o, figures.display(columns[key].indicator, row.values.get(key)))
+            for row in [*built.rows, built.total]
+            for key, o in row.overrides.items()
+            if key in columns
+        ]
         ctx.update(
             year=year,
             this_year=this_year,
             report=built,
-            rows=[(r, r.cells(built.columns)) for r in built.rows],
-            total_notes=built.total.notes,
-            total_cells=built.total.cells(built.columns),
+            tables=[
+                {
+                    "table": t,
+                    "header": t.header_rows(),
+                    "rows": [(r, r.cells(t), r.notes(t)) for r in built.rows],
+                    "total": (built.total, built.total.cells(t), built.total.notes(t)),
+                }
+                for t in built.tables
+            ],
             checks=report.CHECKS,
-            override_form=kwargs.get("override_form") or OverrideForm(),
+            overrides=overrides,
+            can_override=can_override,
             indicator_error=year_error,
         )
+        if can_override:
+            ctx["override_form"] = kwargs.get("override_form") or OverrideForm(
+                report_org=org, user=user
+            )
+            ctx["withdraw_form"] = kwargs.get("withdraw_form")
         return ctx

@@ -13,7 +13,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from smartunion.orgs.models import Organization
-from smartunion.stats import figures, indicators
+from smartunion.stats import figures, indicators, modules
 
 #: The sentences, each with the codes of its figures in braces; a sentence whose indicators a
 #: module has not registered is left out.
@@ -37,18 +37,36 @@ def reference_date(year: int) -> dt.date:
 
 
 def sentences(org: Organization, year: int) -> list[SafeString]:
+    """The sentences of ``org``'s scope in ``year``: every figure read together (``modules.
+    read_together``: the unions' figures in one grouped read, the members' from the summaries),
+    or, today, from the kept counters where an indicator has them."""
     on = reference_date(year)
     today = timezone.localdate()
     date = "" if on == today else on.isoformat()
+    shown = [
+        [c for c in FIELD.findall(sentence) if c not in ("date", "scope")] for sentence in SENTENCES
+    ]
+    wanted = [
+        indicators.get(code)
+        for codes in shown
+        if all(indicators.get(c) is not None for c in codes)
+        for code in codes
+        if not (indicators.get(code).counters and on == today)
+    ]
+    numbers = modules.read_together(list(dict.fromkeys(wanted)), org, on)
     out = []
-    for sentence in SENTENCES:
-        codes = [c for c in FIELD.findall(sentence) if c not in ("date", "scope")]
+    for sentence, codes in zip(SENTENCES, shown, strict=True):
         if any(indicators.get(c) is None for c in codes):
             continue
         values = {}
         for code in codes:
             indicator = indicators.get(code)
-            value = indicators.total(indicator, org, on, today)
+            if code in numbers:
+                value = indicator.value(
+                    indicators.add(numbers[code].values(), len(indicator.parts))
+                )
+            else:
+                value = indicators.total(indicator, org, on, today)
             url = reverse("stats:compare", kwargs={"org_id": org.pk})
             query = f"?indicator={code}" + (f"&date={date}" if date else "")
             values[code] = format_html(

@@ -317,6 +317,10 @@ SAMPLE_VALUES: dict[str, Callable[[World], Any]] = {
     "facts": lambda w: "拖欠工资三个月",
     "action": lambda w: "callback",
     "level": lambda w: "high",
+    # 年报改写: a column of the annual report, and its note.
+    "indicator": lambda w: "members",
+    "note": lambda w: "含未录入系统的派遣工",
+    "figure": lambda w: 5,
     **honours_testing.SAMPLE_VALUES,
 }
 

@@ -27,6 +27,7 @@ from smartunion.members.models import (
     Person,
 )
 from smartunion.orgs import counters
+from smartunion.orgs.indicators import GRASSROOTS_BY_UNIT, UNIT_GROUPS
 from smartunion.orgs.models import GRASSROOTS_KINDS, Kind, Organization, Status
 from smartunion.personas import World, make_org
 from smartunion.stats import kept
@@ -54,6 +55,8 @@ def seed(world: World, rng: random.Random, *, members: int = 40) -> list[Organiz
             parent.region_id,
             founded_on=founded,
             employee_count=rng.choice([0, rng.randrange(20, 800)]),
+            unit_category=rng.choice(["", "110", "170", "200", "300", "400", "500", "600", "700"]),
+            women_committee=rng.random() < 0.5,
         )
         unions.append(union)
     township = make_org("随机街道工会", world.county_a, Kind.TOWNSHIP, "620102")
@@ -251,6 +254,15 @@ def brute_force(code: str, org: Organization, on: dt.date, *, own: bool = False)
             return sum(
                 1 for o in orgs.values() if o.founded_on and year_start <= o.founded_on <= on
             )
+        case "unions.grassroots.by_unit":
+            groups = {c: code for code, _, codes in UNIT_GROUPS for c in codes}
+            return {c: 0 for c, _ in GRASSROOTS_BY_UNIT.categories} | tally(
+                groups.get(o.unit_category, "other") for o in normal if o.kind in GRASSROOTS_KINDS
+            )
+        case "unions.joint":
+            return sum(1 for o in normal if o.kind == Kind.JOINT)
+        case "unions.women_committee":
+            return sum(1 for o in normal if o.kind in GRASSROOTS_KINDS and o.women_committee)
         case "employees":
             return sum(o.employee_count for o in normal)
         case "members":

@@ -117,7 +117,12 @@ def test_the_statistics_at_1280_px(browser, live_server, seeded):
 
     page.get_by_role("link", name="统计年报").click()
     expect(page.locator(".stats-report tfoot th").first).to_have_text("合计")
+    # The form's merged header cells, and the print view on A4 as Chromium prints it.
+    expect(page.locator('.stats-report th[colspan="3"]').first).to_have_text("企业")
     screenshot(page, "stats-report")
+    page.get_by_role("link", name="打印").click()
+    expect(page.locator(".sheet h1")).to_contain_text("年工会统计年报")
+    assert page.pdf(landscape=True).startswith(b"%PDF")
     ctx.close()
 
 

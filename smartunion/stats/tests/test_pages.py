@@ -126,11 +126,19 @@ def test_the_annual_report_lists_the_sub_units_and_flags_the_rows_that_break_a_c
     year = timezone.localdate().year
     html = page(client, world.city_admin, "report", world.city, year=str(year)).content.decode()
     assert "城关区总工会" in html and "七里河区总工会" in html
-    assert "没有通过校验" in html
-    assert "城关区总工会：入会率超过100%" in html
-    assert '<tr class="broken">' in html
+    assert "表一　兰州市总工会工会组织情况" in html and "表二　兰州市总工会职工和会员情况" in html
+    # The merged header cells of the printed form.
+    assert '<th colspan="3" scope="col">企业</th>' in html
+    assert "没有通过校验" in html and '<tr class="broken">' in html
+    # Each broken check links to the list behind its figure: the county's sub-units.
+    compare = reverse("stats:compare", kwargs={"org_id": world.county_a.pk})
+    assert f'城关区总工会：<a href="{compare}?indicator=members">会员人数多于职工人数</a>' in html
+    assert "入会率超过100%" in html
     fine = page(client, world.sibling_admin, "report", world.county_b, year=str(year))
     assert "全部行通过校验" in fine.content.decode()
+    printed = page(client, world.city_admin, "report", world.city, year=str(year), print="1")
+    text = printed.content.decode()
+    assert "兰州市总工会" in text and 'id="print-button"' in text and "填报单位（盖章）" in text
 
 
 def test_the_annual_report_is_exported_to_xlsx_in_the_layout_of_the_page(client, world):
@@ -140,14 +148,26 @@ def test_the_annual_report_is_exported_to_xlsx_in_the_layout_of_the_page(client,
     response = page(client, world.city_admin, "report", world.city, year=str(year), format="xlsx")
     assert response.status_code == 200
     assert "attachment" in response["Content-Disposition"]
-    sheet = CalamineWorkbook.from_filelike(__import__("io").BytesIO(response.content))
-    rows = sheet.get_sheet_by_name("统计年报").to_python()
-    assert rows[0][0].startswith("兰州市总工会统计年报（截至")
-    assert rows[2][0] == "单位" and rows[2][4] == "会员人数（人）"
+    book = CalamineWorkbook.from_filelike(__import__("io").BytesIO(response.content))
+    assert book.sheet_names == ["表一工会组织情况", "表二职工和会员情况", "校验"]
+    rows = book.get_sheet_by_name("表一工会组织情况").to_python()
+    assert rows[0][0] == "表一  兰州市总工会工会组织情况"
+    # Four header rows (基层工会 › 按单位类别分 › 企业 › 内资), the unit column merged down.
+    assert rows[2][:3] == ["单位", "工会组织数", "基层工会"]
+    assert rows[5][3:6] == ["内资", "港澳台商投资", "外商投资"]
     # The city union itself is a row (本级): one union, no members of its own.
-    assert [r[0] for r in rows[3:7]] == ["城关区总工会", "七里河区总工会", "本级", "合计"]
-    assert [r[1] for r in rows[3:7]] == [3, 2, 1, 6]
-    assert [r[4] for r in rows[3:7]] == [2, 1, 0, 3]
+    names = [r[0] for r in rows[6:10]]
+    assert names == ["城关区总工会", "七里河区总工会", "本级", "合计"]
+    assert [r[1] for r in rows[6:10]] == [3, 2, 1, 6]
+    members = book.get_sheet_by_name("表二职工和会员情况").to_python()
+    assert [r[2] for r in members[4:8]] == [2, 1, 0, 3]
+    # The merged cells as the printed form has them.
+    import zipfile
+
+    sheet1 = zipfile.ZipFile(__import__("io").BytesIO(response.content)).read(
+        "xl/worksheets/sheet1.xml"
+    )
+    assert b'<mergeCell ref="A3:A6"/>' in sheet1
 
 
 def test_a_year_outside_2000_to_this_year_is_refused_in_chinese(client, world):
