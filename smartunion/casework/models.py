@@ -25,7 +25,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
-from smartunion.core.querysets import ScopedModel, ScopedQuerySet
+from smartunion.core.querysets import NOTHING, ScopedModel, ScopedQuerySet
 
 #: The largest amount of money any field accepts: 10⁹ yuan (issue 17: realistic bounds).
 MAX_AMOUNT = Decimal("1000000000.00")
@@ -265,10 +265,20 @@ class Case(ScopedModel):
 
     @classmethod
     def of_applicant(cls, person_id) -> models.QuerySet:
-        """The cases this person applied for (none when the type has no applicant field)."""
-        if not cls.applicant_field:
-            return cls.objects.none()
-        return cls.objects.filter(**{cls.applicant_field: person_id})
+        """The cases this person applied for (none when the type has no applicant field, or
+        for no person)."""
+        return cls.objects.filter(cls._applicant_q(person_id))
+
+    @classmethod
+    def _applicant_q(cls, person_id) -> models.Q:
+        if not cls.applicant_field or person_id is None:
+            return NOTHING
+        return models.Q(**{cls.applicant_field: person_id})
+
+    @classmethod
+    def own_q(cls, actor) -> models.Q:
+        """A worker's own cases: those they applied for, wherever in the tree they now are."""
+        return cls._applicant_q(actor.person_id)
 
     @property
     def state_label(self) -> str:

@@ -139,12 +139,8 @@ def open_case(
 def lock_case(model, pk, *, actor, what: str | None = None):
     """The case, locked until the transaction ends, within the actor's scope (404 otherwise)."""
     what = what or model.case_type.label
-    # The applicant reaches only their own cases, wherever in the tree they are now.
-    rows = (
-        model.of_applicant(actor.person_id)
-        if is_applicant(actor)
-        else model.objects.visible_to(actor, "change")
-    )
+    # A worker acting for themself reaches only their own cases (ScopedModel.own_q).
+    rows = model.objects.visible_to(actor, "change")
     try:
         return rows.select_for_update(of=("self",)).select_related("org").get(pk=pk)
     except (model.DoesNotExist, ValueError, TypeError):

@@ -4,16 +4,26 @@ A staff account sees the subtree of its scope organization (ARCHITECTURE.md inva
 Each scoped model names, in ``scope_path_lookup``, the lookup that leads from a row to the
 materialized path of the organization it belongs to; the subtree is then one indexed prefix
 filter. Anonymous and inactive users see nothing; superusers and the staff of the only root
-(the province federation) see everything, without the filter.
+(the province federation) see everything, without the filter. A worker acting for themself on
+the portal (``core.actors.SelfActor``) holds no scope: they see only the rows that are their own
+(``ScopedModel.own_q``: their person, their union, the cases they applied for), whatever union
+those are in.
 """
 
 from __future__ import annotations
 
 from django.db import models
 
+from smartunion.core.actors import is_self
+
+#: A condition no row meets.
+NOTHING = models.Q(pk__in=[])
+
 
 class ScopedQuerySet(models.QuerySet):
     def visible_to(self, user, action: str = "view") -> ScopedQuerySet:
+        if is_self(user):
+            return self.filter(self.model.own_q(user)) if user.can(action) else self.none()
         if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
         if not user.can(action):
@@ -41,6 +51,12 @@ class ScopedModel(models.Model):
     @classmethod
     def scope_q(cls, path: str) -> models.Q:
         return models.Q(**{f"{cls.scope_path_lookup}__startswith": path})
+
+    @classmethod
+    def own_q(cls, actor) -> models.Q:
+        """The rows that are a worker's own (``core.actors.SelfActor``): none, unless the model
+        says which (a person, a union, a case by its applicant)."""
+        return NOTHING
 
     def is_visible_to(self, user, action: str = "view") -> bool:
         return type(self).objects.visible_to(user, action).filter(pk=self.pk).exists()

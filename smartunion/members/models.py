@@ -18,7 +18,7 @@ from smartunion.core.codes import (
 from smartunion.core.fields import EncryptedTextField
 from smartunion.core.idnumber import age_on, mask_birth_date
 from smartunion.core.pinyin import name_readings
-from smartunion.core.querysets import ScopedModel, ScopedQuerySet
+from smartunion.core.querysets import NOTHING, ScopedModel, ScopedQuerySet
 from smartunion.members.querysets import PersonQuerySet, TransferQuerySet
 
 #: The columns search reads a name by, in the order of ``core.pinyin.NameReadings``.
@@ -35,6 +35,11 @@ class Person(ScopedModel):
     """
 
     scope_path_lookup = "org__path"
+
+    @classmethod
+    def own_q(cls, actor) -> models.Q:
+        """A worker's own person, once bound (core.actors.SelfActor)."""
+        return models.Q(pk=actor.person_id) if actor.person_id else NOTHING
 
     name = models.CharField("姓名", max_length=64)
     # Indexed through Meta.indexes only: person_initials_idx and person_pinyin_idx serve every

@@ -12,7 +12,7 @@ from smartunion.core.bounds import EMPLOYEES
 from smartunion.core.codes import Industry, UnitCategory
 from smartunion.core.fields import EncryptedTextField
 from smartunion.core.idnumber import mask_phone
-from smartunion.core.querysets import ScopedModel, ScopedQuerySet
+from smartunion.core.querysets import NOTHING, ScopedModel, ScopedQuerySet
 from smartunion.orgs.names import NAME_MAX, normalize_name
 
 # Each ancestor contributes a fixed-width segment (its id in 8 hex digits) to the path, so a
@@ -96,6 +96,11 @@ class Organization(ScopedModel):
     """一个工会组织 with the fields of 《工会组织基本信息采集表》 (DOMAIN.md §2)."""
 
     scope_path_lookup = "path"
+
+    @classmethod
+    def own_q(cls, actor) -> models.Q:
+        """A worker's own union: that of their current membership (core.actors.SelfActor)."""
+        return models.Q(pk=actor.scope_org_id) if actor.scope_org_id else NOTHING
 
     name = models.CharField("工会名称", max_length=NAME_MAX)
     # The name as siblings' names are compared (orgs/names.py), kept by save() and written by

@@ -68,7 +68,7 @@ def case_notices(model, person_id: int, seen_at) -> list[Notice]:
     from smartunion.casework.models import CaseEvent
 
     case_type = model.case_type
-    cases = dict(model.of_applicant(person_id).values_list("pk", "number")[:50])
+    cases = dict(model.of_applicant(person_id).order_by("-pk").values_list("pk", "number")[:50])
     if not cases:
         return []
     events = CaseEvent.objects.filter(

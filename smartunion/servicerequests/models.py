@@ -22,6 +22,7 @@ from django.db import models
 from django.db.models import Q
 
 from smartunion.casework.models import Case, CaseQuerySet
+from smartunion.core.actors import is_self
 from smartunion.core.fields import EncryptedTextField
 from smartunion.servicerequests.codes import URGENCY_DAYS, Channel, Urgency
 
@@ -97,7 +98,9 @@ class ServiceRequestQuerySet(CaseQuerySet):
         """Scoped like every case; but a counselling request is seen only by its counsellor
         and the current head of the service centre it was taken under (``headed_q``) —
         nobody else, the province admin and superusers included (figures count them through
-        ``counted_for``, without names)."""
+        ``counted_for``, without names); a worker acting for themself, their own requests."""
+        if is_self(user):
+            return super().visible_to(user, action)
         if (
             not getattr(user, "is_authenticated", False)
             or not user.is_active
