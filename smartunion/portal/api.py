@@ -12,7 +12,7 @@ import re
 
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import field_validator
 
@@ -253,6 +253,7 @@ def verify(request, token: str):
 # a 404. Photos and documents go with the phone pages' forms (multipart); these take JSON.
 
 from smartunion.core.api import register_labels  # noqa: E402
+from smartunion.core.pagination import PageIn, page_schema, sequence_page  # noqa: E402
 from smartunion.portal import apply as portal_apply  # noqa: E402
 from smartunion.portal import mine, notices  # noqa: E402
 
@@ -383,11 +384,12 @@ def _created_out(person: Person, case) -> tuple[int, dict]:
     return Status(201, detail_out(person, case.case_type.key.split(".")[-1], case.pk))
 
 
-@router.get("/applications", response=list[PortalItemOut], url_name="portal_applications")
+@router.get("/applications", response=page_schema(PortalItemOut), url_name="portal_applications")
 @api_errors(403)
-def applications(request):
+def applications(request, page: Query[PageIn]):
     """我的办事: the bound worker's applications and requests, newest first."""
-    return [item_out(i) for i in mine.items_of(_bound(request).pk)]
+    found = sequence_page(mine.items_of(_bound(request).pk), page, key="number")
+    return {**found, "items": [item_out(i) for i in found["items"]]}
 
 
 @router.get(
@@ -467,14 +469,15 @@ def create_student_aid(request, payload: PortalStudentAidIn):
     return _created_out(person, case)
 
 
-@router.get("/notices", response=list[PortalNoticeOut], url_name="portal_notices")
+@router.get("/notices", response=page_schema(PortalNoticeOut), url_name="portal_notices")
 @api_errors(403)
-def notice_list(request):
+def notice_list(request, page: Query[PageIn]):
     """消息: what concerns the worker, newest first (``unread`` since the home page's list was
     last opened; reading here marks nothing)."""
     person = _bound(request)
     seen_at = person.worker_binding.notices_seen_at
-    return [
+    found = sequence_page(notices.notices_for(person.pk, seen_at, limit=50), page, key="key")
+    items = [
         {
             "at": n.at,
             "kind": n.kind,
@@ -485,15 +488,16 @@ def notice_list(request):
             "item_id": n.pk,
             "unread": n.unread,
         }
-        for n in notices.notices_for(person.pk, seen_at, limit=50)
+        for n in found["items"]
     ]
+    return {**found, "items": items}
 
 
 # ---- 网上入会 (portal/joining.py, decision 0026) ---------------------------------------------
 
-from ninja import Field, Query  # noqa: E402 - this block is appended on its own
+from ninja import Field  # noqa: E402 - this block is appended on its own
 
-from smartunion.core.pagination import PageIn, keyset_page, page_schema  # noqa: E402
+from smartunion.core.pagination import keyset_page  # noqa: E402
 from smartunion.members.api import PersonFieldsIn  # noqa: E402
 from smartunion.portal import joining  # noqa: E402
 

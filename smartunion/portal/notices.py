@@ -39,6 +39,12 @@ class Notice:
     source: str
     pk: int
     unread: bool = False
+    #: The event's id within its source (the API's cursor: ``key``).
+    ref: int = 0
+
+    @property
+    def key(self) -> str:
+        return f"{self.source}:{self.pk}:{self.ref or self.at.timestamp()}"
 
     @property
     def kind_label(self) -> str:
@@ -89,6 +95,7 @@ def case_notices(model, person_id: int, seen_at) -> list[Notice]:
                 source=case_type.key.split(".")[-1],
                 pk=e.object_id,
                 unread=seen_at is None or e.at > seen_at,
+                ref=e.pk,
             )
         )
     return out

@@ -22,6 +22,7 @@ from smartunion.core.tests.test_permissions import (
     KWARG_OBJECTS,
     ApiOperation,
     _resolve_ref,
+    api_client,
     api_operations,
     api_url,
     client_for,
@@ -243,6 +244,16 @@ def _contest_judges(world: World) -> dict:
     return {"contest_id": contest.pk}
 
 
+def _worker_requests(world: World) -> dict:
+    """Three requests of the bound worker (张三, test_permissions.bound_worker_token): three
+    items of 我的办事, and three notices (each 已提交)."""
+    from smartunion.servicerequests.testing import make_request
+
+    for _ in range(3):
+        make_request(world.union_a1, world.county_admin, person_id=world.member_a1.person_id)
+    return {}
+
+
 LIST_ITEMS: dict[str, Callable[[World], dict]] = {
     "/api/v1/regions": lambda w: {},  # the provinces
     "/api/v1/orgs": lambda w: {},  # the world's seven unions
@@ -269,6 +280,9 @@ LIST_ITEMS: dict[str, Callable[[World], dict]] = {
     "/api/v1/stats/indicators": lambda w: {},  # the indicators declared in code
     "/api/v1/auth/tokens": _tokens,
     "/api/v1/staff/{user_id}/tokens": _staff_tokens,
+    "/api/v1/portal/applications": _worker_requests,
+    "/api/v1/portal/notices": _worker_requests,
+    "/api/v1/portal/unions": lambda w: {"?": {"q": "工会"}},  # the world's grassroots unions
     **honours_testing.LIST_ITEMS,
 }
 
@@ -297,14 +311,17 @@ def list_operations() -> list[ApiOperation]:
     ]
 
 
-def _url(world: World, op: ApiOperation) -> str:
+def _url(world: World, op: ApiOperation) -> tuple[str, dict]:
+    """The list's URL and the query it needs (a factory's ``"?"``, e.g. a search's words)."""
     factory = LIST_ITEMS.get(op.path)
     if factory is None:
         pytest.fail(
             f"Unknown list {op}: register a factory making three of its items in LIST_ITEMS "
             "(smartunion/core/tests/test_pagination.py), or in NOT_LISTS with the reason."
         )
-    return api_url(op, factory(world))
+    kwargs = dict(factory(world))
+    query = kwargs.pop("?", {})
+    return api_url(op, kwargs), query
 
 
 def test_no_get_answers_a_bare_array():
@@ -339,9 +356,9 @@ def test_a_list_declares_limit_and_after_and_answers_next(op: ApiOperation):
 
 @pytest.mark.parametrize("op", list_operations(), ids=str)
 def test_following_next_lists_every_item_once(world, op: ApiOperation):
-    url = _url(world, op)
-    client = client_for(world.province_admin)
-    whole = client.get(url, {"limit": MAX_LIMIT})
+    url, query = _url(world, op)
+    client = api_client(world, op)
+    whole = client.get(url, {**query, "limit": MAX_LIMIT})
     assert whole.status_code == 200, whole.content[:300]
     whole = whole.json()
     assert whole["next"] is None
@@ -349,7 +366,7 @@ def test_following_next_lists_every_item_once(world, op: ApiOperation):
 
     seen, after = [], ""
     for _ in range(len(whole["items"])):
-        body = client.get(url, {"limit": 2, "after": after}).json()
+        body = client.get(url, {**query, "limit": 2, "after": after}).json()
         assert len(body["items"]) <= 2
         seen += body["items"]
         if body["next"] is None:
@@ -371,8 +388,8 @@ def test_following_next_lists_every_item_once(world, op: ApiOperation):
     ids=["limit 0", "limit 501", "limit ten", "garbage after", "after of five keys"],
 )
 def test_a_bad_limit_or_after_is_refused_in_chinese(world, op: ApiOperation, query, field):
-    url = _url(world, op)
-    response = client_for(world.province_admin).get(url, query)
+    url, needed = _url(world, op)
+    response = api_client(world, op).get(url, {**needed, **query})
     assert response.status_code == 422
     detail = response.json()["detail"]
     assert [d["field"] for d in detail] == [field]

@@ -536,6 +536,17 @@ def client_for(user) -> Client:
     return client
 
 
+def api_client(world: World, op) -> Client:
+    """The client an operation is tried with where only its answers matter (paging, bounds):
+    a bound worker's token on the portal's routes, the province admin's session elsewhere."""
+    if op.path.startswith(WORKER_API_PREFIX):
+        return Client(
+            raise_request_exception=False,
+            headers={"Authorization": f"Bearer {bound_worker_token(world)}"},
+        )
+    return client_for(world.province_admin)
+
+
 def clients(world: World) -> tuple[Client, Client, Client, Client]:
     """Anonymous, the viewer, the sibling county's admin and county A's admin."""
     return (

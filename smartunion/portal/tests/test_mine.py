@@ -148,7 +148,7 @@ def test_a_worker_asks_follows_and_rates_a_request_and_answers_a_legal_aid_corre
     # The API: the same items; another worker's id is a 404.
     key = signin.issue_token(member.phone)
     api = Client(headers={"Authorization": f"Bearer {key}"})
-    items = api.get("/api/v1/portal/applications").json()
+    items = api.get("/api/v1/portal/applications").json()["items"]
     assert {i["number"] for i in items} == {case.number, request.number}
     other_key = signin.issue_token(other.phone)
     assert (
@@ -163,7 +163,7 @@ def test_a_worker_asks_follows_and_rates_a_request_and_answers_a_legal_aid_corre
         content_type="application/json",
     )
     assert created.status_code == 201 and created.json()["state"] == "dispatch"
-    assert api.get("/api/v1/portal/notices").json()[0]["kind"] in ("step", "documents")
+    assert api.get("/api/v1/portal/notices").json()["items"][0]["kind"] in ("step", "documents")
 
 
 @pytest.mark.django_db
