@@ -264,3 +264,34 @@ def at_the_same_moment(*calls):
     assert all(o is not None for o in outcomes), "a thread did not finish"
     assert not [o for o in outcomes if o[0] == "crashed"], outcomes
     return outcomes
+
+
+def run_queued_tasks() -> None:
+    """Run the queued tasks through django-tasks-db's own worker code, in this connection.
+
+    (``manage.py db_worker --batch`` itself closes the connection between tasks, which would
+    end the test's transaction on PostgreSQL.)
+    """
+    from django.db import transaction
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+
+    worker = Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    )
+    while True:
+        with transaction.atomic():
+            task = DBTaskResult.objects.ready().get_locked()
+            if task is None:
+                return
+            task.claim(worker.worker_id)
+        worker.run_task(task)
+        task.refresh_from_db()
+        assert task.status == "SUCCESSFUL", task.traceback

@@ -121,32 +121,48 @@ def mark_seen(person, now) -> None:
 
 # ---- SMS for the important ones -----------------------------------------------------------------
 
-SMS_TEXT = {
-    DOCUMENTS: "您在职工之家办理的事项（编号{number}）需要补正材料，请登录职工之家查看。",
-    RATE: "您在职工之家办理的事项（编号{number}）已办结反馈，请登录职工之家评价。",
-    RESULT: "您在职工之家办理的事项（编号{number}）已有办理结果，请登录职工之家查看。",
+#: What the SMS of an important step says happened ({2} of the notice template).
+SMS_WHAT = {
+    DOCUMENTS: "需要补正材料",
+    RATE: "已办结反馈，请您评价",
+    RESULT: "已有办理结果",
 }
 
 
 def on_case_event(case, event) -> None:
-    """Casework's on-commit hook: an SMS to the applicant for an important step."""
+    """Casework's on-commit hook: for an important step of a case with an applicant, an SMS
+    queued for the task worker (the request does not wait on the provider)."""
     if event is None or not type(case).applicant_field:
         return
     kind = event_kind(case.case_type, event)
-    if kind not in SMS_TEXT:
+    if kind not in SMS_WHAT:
         return
-    from smartunion.members.models import Person
-    from smartunion.portal.sms import SmsError, sender
+    from smartunion.portal.tasks import send_notice_sms
 
-    row = type(case).objects.filter(pk=case.pk).values_list(case.applicant_field, flat=True)
-    person = Person.objects.filter(pk=row.first(), worker_binding__isnull=False).first()
-    if person is None or not person.phone:
-        return  # only workers who use 职工之家 get its messages
-    text = "【智慧工会】" + SMS_TEXT[kind].format(number=case.number)
+    send_notice_sms.enqueue(case.case_type.key, case.pk, kind)
+
+
+def send_sms(case_kind: str, case_id: int, kind: str) -> bool:
+    """The SMS of one notice to the applicant, if they use 职工之家 (the task's body): the
+    application's number and what happened, nothing else. Returns whether it was sent; a
+    provider's refusal or a missing template is logged (no number, no name), never raised."""
+    from smartunion.casework.workflow import case_model
+    from smartunion.members.models import Person
+    from smartunion.portal.sms import NOTICE, sender
+
+    model = case_model(case_kind)
+    row = model.objects.filter(pk=case_id).values_list(model.applicant_field, "number").first()
+    person = row and Person.objects.filter(pk=row[0], worker_binding__isnull=False).first()
+    if not person or not person.phone:
+        return False  # only workers who use 职工之家 get its messages
+    number, what = row[1], SMS_WHAT[kind]
+    text = f"【智慧工会】您在职工之家办理的事项（编号{number}）{what}，请登录职工之家查看。"
     try:
-        sender().send(person.phone, text, template_params=(case.number,))
-    except SmsError as exc:
-        logger.warning("portal notice SMS not sent: %s", exc)
+        sender().send(person.phone, text, template=NOTICE, template_params=(number, what))
+    except Exception as exc:  # noqa: BLE001 - a notice SMS never fails the worker's task
+        logger.warning("portal notice SMS not sent: %s %s", type(exc).__name__, exc)
+        return False
+    return True
 
 
 def register_hooks() -> None:

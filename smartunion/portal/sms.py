@@ -4,8 +4,9 @@
 ``SMARTUNION_SMS_OUTBOX`` (``var/sms-outbox/``), like Django's file e-mail backend.
 ``TencentSms`` sends through Tencent Cloud SMS (短信 API 3.0, ``SendSms`` of 2021-01-11) with the
 provider's own SDK, which builds and signs the requests (TC3-HMAC-SHA256); the tests check its
-requests against the provider's published signing example. A provider sends only approved templates: the sender gets the whole text
-(for the outbox) and the template's parameters (the code, the minutes).
+requests against the provider's published signing example. A provider sends only approved
+templates: the sender gets the whole text (for the outbox), which template it is (``CODE``, the
+sign-in code; ``NOTICE``, a step of a worker's application) and the template's parameters.
 """
 
 from __future__ import annotations
@@ -24,6 +25,10 @@ from tencentcloud.common.profile.http_profile import HttpProfile
 from tencentcloud.sms.v20210111 import models as sms_models
 from tencentcloud.sms.v20210111 import sms_client
 
+#: The templates a province has approved by its provider: the sign-in code ({1} the code, {2}
+#: the minutes) and the notices of 职工之家 ({1} the application's number, {2} what happened).
+CODE, NOTICE = "code", "notice"
+
 
 class SmsError(Exception):
     """The provider did not take the message (its error code; never the number)."""
@@ -31,7 +36,7 @@ class SmsError(Exception):
 
 class SmsSender:
     def send(
-        self, phone: str, text: str, *, template_params: tuple[str, ...] = ()
+        self, phone: str, text: str, *, template: str = CODE, template_params: tuple[str, ...] = ()
     ) -> None:  # pragma: no cover - interface
         raise NotImplementedError
 
@@ -40,7 +45,9 @@ class FileOutbox(SmsSender):
     def __init__(self, directory: str | Path | None = None):
         self.directory = Path(directory or settings.SMARTUNION_SMS_OUTBOX)
 
-    def send(self, phone: str, text: str, *, template_params: tuple[str, ...] = ()) -> None:
+    def send(
+        self, phone: str, text: str, *, template: str = CODE, template_params: tuple[str, ...] = ()
+    ) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         path = self.directory / f"{stamp}-{uuid.uuid4().hex[:8]}.txt"
@@ -68,14 +75,22 @@ class TencentSms(SmsSender):
             ClientProfile(httpProfile=HttpProfile(reqTimeout=self.timeout)),
         )
         self.app_id, self.sign_name = values["APP_ID"], values["SIGN_NAME"]
-        self.template_id = values["TEMPLATE_ID"]
+        self.templates = {
+            CODE: values["TEMPLATE_ID"],
+            NOTICE: settings.SMARTUNION_TENCENT_SMS_NOTICE_TEMPLATE_ID,
+        }
 
-    def send(self, phone: str, text: str, *, template_params: tuple[str, ...] = ()) -> None:
+    def send(
+        self, phone: str, text: str, *, template: str = CODE, template_params: tuple[str, ...] = ()
+    ) -> None:
+        template_id = self.templates.get(template)
+        if not template_id:
+            raise SmsError(f"no-template:{template}")  # a notice the province sends no SMS for
         request = sms_models.SendSmsRequest()
         request.PhoneNumberSet = [f"+86{phone}"]
         request.SmsSdkAppId = self.app_id
         request.SignName = self.sign_name
-        request.TemplateId = self.template_id
+        request.TemplateId = template_id
         request.TemplateParamSet = list(template_params)
         try:
             answer = self.client.SendSms(request)

@@ -7,9 +7,6 @@ import datetime as dt
 import io
 
 import xlsxwriter
-from django.db import transaction
-from django_tasks_db.management.commands.db_worker import Worker
-from django_tasks_db.models import DBTaskResult
 
 from smartunion.core.testing import new_id_number
 from smartunion.imports.schema import MEMBERS, ORGS
@@ -102,30 +99,3 @@ def committed(job, *, actor, mode: str = "valid_only"):
 
 def issues(job) -> list[tuple[int, str, str]]:
     return [(i.row_no, i.column, i.message) for i in job.issues.order_by("row_no", "id")]
-
-
-def run_worker():
-    """Run the queued tasks through django-tasks-db's own worker code, in this connection.
-
-    (``manage.py db_worker --batch`` itself closes the connection between tasks, which would
-    end the test's transaction on PostgreSQL.)
-    """
-    worker = Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test-worker",
-        excluded_queue_names=[],
-    )
-    while True:
-        with transaction.atomic():
-            task = DBTaskResult.objects.ready().get_locked()
-            if task is None:
-                return
-            task.claim(worker.worker_id)
-        worker.run_task(task)
-        task.refresh_from_db()
-        assert task.status == "SUCCESSFUL", task.traceback

@@ -17,9 +17,9 @@ from django_tasks_db.models import DBTaskResult
 from python_calamine import CalamineWorkbook
 
 from smartunion.core.models import AuditEntry
+from smartunion.core.testing import run_queued_tasks
 from smartunion.imports import export_jobs, exports, files
 from smartunion.imports.models import ExportJob, ExportKind, ExportStatus
-from smartunion.imports.tests.helpers import run_worker
 
 
 @pytest.fixture(autouse=True)
@@ -72,7 +72,7 @@ def test_the_whole_flow_from_the_notice_to_the_download(client, world, settings)
     entry = AuditEntry.objects.get(action="export")
     assert entry.changes["background"] is True and entry.changes["job"] == job.pk
 
-    run_worker()
+    run_queued_tasks()
     job.refresh_from_db()
     assert job.status == ExportStatus.DONE and job.rows_done == job.rows_total == 2
     assert job.expires_at - job.finished_at == dt.timedelta(hours=24)
@@ -103,7 +103,7 @@ def test_its_expiry_is_queued_and_deletes_the_file_and_the_filters(client, world
     client.force_login(world.county_admin)
     job = new_export(client, kind="member_list", q="zs", status="active")
     assert job.params == {"former": False, "q": "zs", "status": "active", "subtree": True}
-    run_worker()
+    run_queued_tasks()
     job.refresh_from_db()
     expiry = DBTaskResult.objects.get(task_path="smartunion.imports.tasks.expire_exports")
     assert expiry.run_after == job.expires_at
@@ -121,7 +121,7 @@ def test_its_expiry_is_queued_and_deletes_the_file_and_the_filters(client, world
 def test_only_its_owner_sees_and_downloads_it(client, world):
     client.force_login(world.county_admin)
     job = new_export(client, org=world.county_a.pk)
-    run_worker()
+    run_queued_tasks()
     # A province admin sees county A, but this file carries the county admin's name.
     for other in (world.province_admin, world.sibling_admin, world.viewer):
         client.force_login(other)
@@ -153,7 +153,7 @@ def test_full_personal_information_needs_the_permission(client, world):
     assert "文件将包含完整的身份证号码、出生日期和手机号，导出和下载都会记录审计。" in notice
     job = new_export(client, org=world.county_a.pk, format="csv", pii="1")
     assert AuditEntry.objects.filter(action="export.pii", changes__job=job.pk).exists()
-    run_worker()
+    run_queued_tasks()
     data = b"".join(client.get(download_url(job)).streaming_content).decode("utf-8-sig")
     assert world.member_a1.person.id_number in data and "含完整个人信息" in data
 
@@ -193,7 +193,7 @@ def test_it_is_built_with_the_owners_rights_when_it_runs(client, world):
     # Moved to the sibling county before the worker got to it.
     world.county_admin.scope_org = world.county_b
     world.county_admin.save()
-    run_worker()
+    run_queued_tasks()
     job.refresh_from_db()
     assert job.status == ExportStatus.FAILED and not job.stored_file
     assert job.message == "您没有导出该工会会员的权限。"
@@ -216,7 +216,7 @@ def test_a_failure_leaves_no_plaintext_and_can_be_retried(client, world, setting
         return export
 
     monkeypatch.setattr(exports, "build", failing_build)
-    run_worker()
+    run_queued_tasks()
     job.refresh_from_db()
     assert job.status == ExportStatus.FAILED and not job.stored_file
     assert job.message == export_jobs.INTERNAL_ERROR.format(pk=job.pk)
@@ -228,7 +228,7 @@ def test_a_failure_leaves_no_plaintext_and_can_be_retried(client, world, setting
     monkeypatch.setattr(exports, "build", real_build)
     response = client.post(reverse("imports:export_retry", kwargs={"export_id": job.pk}))
     assert response.status_code == 302
-    run_worker()
+    run_queued_tasks()
     job.refresh_from_db()
     assert job.status == ExportStatus.DONE and job.rows_done == 2 and not job.message
 
@@ -250,7 +250,7 @@ def test_retry_is_only_for_failed_or_stalled_jobs(client, world):
     assert job.task_id != old_lease
     # The old task, should it still run, finds its lease gone and writes nothing.
     assert export_jobs.run_export(job.pk, lease=old_lease) is None
-    run_worker()
+    run_queued_tasks()
     job.refresh_from_db()
     assert job.status == ExportStatus.DONE
     assert len(list(files.storage_dir().iterdir())) == 1
@@ -259,7 +259,7 @@ def test_retry_is_only_for_failed_or_stalled_jobs(client, world):
 def test_deleting_it_removes_the_file_and_stops_a_running_task(client, world, monkeypatch):
     client.force_login(world.county_admin)
     job = new_export(client, org=world.county_a.pk)
-    run_worker()
+    run_queued_tasks()
     job.refresh_from_db()
     path = files.storage_dir() / job.stored_file
     response = client.post(reverse("imports:export_delete", kwargs={"export_id": job.pk}))
@@ -286,7 +286,7 @@ def test_deleting_it_removes_the_file_and_stops_a_running_task(client, world, mo
         return export
 
     monkeypatch.setattr(exports, "build", build_then_delete)
-    run_worker()
+    run_queued_tasks()
     second.refresh_from_db()
     assert second.status == ExportStatus.DELETED
     assert not list(files.storage_dir().iterdir())
@@ -303,7 +303,7 @@ def test_each_list_can_be_exported_in_the_background(client, world, settings):
         "member_list": new_export(client, kind="member_list", q="ls"),
         "pending_transfers": new_export(client, kind="pending_transfers", org=""),
     }
-    run_worker()
+    run_queued_tasks()
     sheets = {
         "orgs": "工会组织信息",
         "members": "会员信息",
@@ -351,10 +351,10 @@ def test_the_spec_of_every_export_builds_the_same_export_again(world):
 def test_a_deleted_accounts_exports_are_not_written_and_their_files_still_expire(client, world):
     client.force_login(world.county_admin)
     done = new_export(client, org=world.county_a.pk)
-    run_worker()
+    run_queued_tasks()
     waiting = new_export(client, org=world.county_a.pk)
     world.county_admin.delete()
-    run_worker()
+    run_queued_tasks()
     waiting.refresh_from_db()
     assert waiting.status == ExportStatus.FAILED and waiting.created_by is None
     assert waiting.message == "申请导出的账号已被删除。"

@@ -8,7 +8,7 @@ from django.test import Client
 from smartunion.accounts.models import User
 from smartunion.casework import services as casework
 from smartunion.casework.models import Attachment, CaseEvent
-from smartunion.core.testing import new_id_number
+from smartunion.core.testing import new_id_number, run_queued_tasks
 from smartunion.legalaid.models import LegalAidCase
 from smartunion.legalaid.testing import min_wages
 from smartunion.members.services import PersonData, register_member
@@ -98,7 +98,9 @@ def test_a_worker_asks_follows_and_rates_a_request_and_answers_a_legal_aid_corre
     with django_capture_on_commit_callbacks(execute=True):
         request = casework.transition(request, "accept", actor=staff, note="内部：先核实单位情况")
         casework.transition(request, "report", actor=staff, note="已督促单位补发工资。")
-    assert any("已办结反馈，请登录职工之家评价" in t for t in outbox_texts(outbox))
+    assert not outbox_texts(outbox)  # queued for the task worker, not sent in the request
+    run_queued_tasks()
+    assert any("已办结反馈，请您评价" in t for t in outbox_texts(outbox))
     home = client.get("/portal/").content.decode()
     assert "请评价" in home and "条未读" in home
     detail = client.get(made["Location"]).content.decode()
@@ -126,6 +128,7 @@ def test_a_worker_asks_follows_and_rates_a_request_and_answers_a_legal_aid_corre
     assert case.person_id == member.membership.person_id and case.state == "review"
     with django_capture_on_commit_callbacks(execute=True):
         casework.transition(case, "request_documents", actor=staff, note="请补交劳动合同照片。")
+    run_queued_tasks()
     texts = outbox_texts(outbox)
     assert any("需要补正材料" in t for t in texts) and not any(member.name in t for t in texts)
     detail_url = f"/portal/mine/legalaidcase/{case.pk}/"

@@ -147,3 +147,16 @@ def test_a_missing_setting_is_named(settings):
     settings.SMARTUNION_TENCENT_SMS_SECRET_ID = ""
     with pytest.raises(ImproperlyConfigured, match="SMARTUNION_TENCENT_SMS_SECRET_ID"):
         sms.sender()
+
+
+def test_a_notice_goes_out_on_its_own_template_or_not_at_all(tencent, provider, settings):
+    text = "您在职工之家办理的事项（编号FW20260000001）需要补正材料，请登录职工之家查看。"
+    params = ("FW20260000001", "需要补正材料")
+    settings.SMARTUNION_TENCENT_SMS_NOTICE_TEMPLATE_ID = ""
+    with pytest.raises(sms.SmsError, match="no-template:notice"):
+        sms.sender().send("13900001111", text, template=sms.NOTICE, template_params=params)
+    assert not provider.sent  # never the sign-in code's template
+    settings.SMARTUNION_TENCENT_SMS_NOTICE_TEMPLATE_ID = "449740"
+    sms.sender().send("13900001111", text, template=sms.NOTICE, template_params=params)
+    sent = json.loads(provider.sent[0][2])
+    assert (sent["TemplateId"], sent["TemplateParamSet"]) == ("449740", list(params))
