@@ -160,6 +160,12 @@ def apply_student_aid(
             {"campaign": "金秋助学面向在档困难职工家庭的子女：请先申请困难帮扶并建档。"}
         )
     try:
+        open_now = student_aid_campaigns(person).filter(pk=int(campaign_id)).exists()
+    except (TypeError, ValueError):
+        open_now = False
+    if not open_now:  # closed, not yet open, another union's, or no such campaign
+        raise ValidationError({"campaign": "请选择正在申报的金秋助学活动。"})
+    try:
         year = int(admission_year)
     except (TypeError, ValueError):
         raise ValidationError({"admission_year": "请填写入学年份（4位数字）。"}) from None

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from smartunion.casework.attachments import attachments_of, limit_label
+from smartunion.core.actors import SELF_CLERK
 from smartunion.core.errors import NotInScope
 from smartunion.portal import apply, binding, ecard, mine, notices
 from smartunion.portal.views import worker_required
@@ -74,7 +75,11 @@ def _detail_context(request, kind: str, item_id: int) -> dict:
         "obj": obj,
         "item": item,
         "timeline": source.timeline(obj),
-        "files": list(attachments_of(obj)) if case_type else [],
+        # The worker's own uploads only: what staff attached (their notes, other papers) is
+        # theirs to show through the timeline's words.
+        "files": (
+            list(attachments_of(obj).filter(uploaded_by_name=SELF_CLERK)) if case_type else []
+        ),
         "answers": [t for t in actions if t.form is None],
         "ratings": [t for t in actions if t.form is not None],
         "rating_choices": RATINGS,

@@ -1,12 +1,15 @@
 """我要办事 / 我的办事 / 消息 (decision 0027): a bound worker applies, follows, answers a 补正,
 rates the result; sees only their own items; gets notices and an SMS for the important ones."""
 
+import datetime as dt
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from smartunion.accounts.models import User
 from smartunion.casework import services as casework
+from smartunion.casework.attachments import add_attachment
 from smartunion.casework.models import Attachment, CaseEvent
 from smartunion.core.testing import new_id_number, run_queued_tasks
 from smartunion.legalaid.models import LegalAidCase
@@ -103,8 +106,16 @@ def test_a_worker_asks_follows_and_rates_a_request_and_answers_a_legal_aid_corre
     assert any("已办结反馈，请您评价" in t for t in outbox_texts(outbox))
     home = client.get("/portal/").content.decode()
     assert "请评价" in home and "条未读" in home
+    add_attachment(
+        request,
+        photo("内部核查记录.png"),
+        kind="other",
+        kinds=dict(ServiceRequest.attachment_kinds),
+        actor=staff,
+    )
     detail = client.get(made["Location"]).content.decode()
     assert "已督促单位补发工资" in detail and "内部：先核实" not in detail
+    assert "现场.png" in detail and "内部核查记录" not in detail  # staff's files stay theirs
     assert "评价办理结果" in detail
 
     # Another worker: 404 on the page, the answer and the API.
@@ -175,7 +186,8 @@ def test_the_self_test_leads_to_a_help_request_and_student_aid_needs_a_household
 
     from django.utils import timezone
 
-    from smartunion.assistance.testing import make_file
+    from smartunion.assistance.models import StudentAid
+    from smartunion.assistance.testing import make_campaign, make_file
     from smartunion.casework.models import RegionalRate
 
     ensure_categories()
@@ -201,4 +213,16 @@ def test_the_self_test_leads_to_a_help_request_and_student_aid_needs_a_household
     # Her own hardship file (staff made it) is one of 我的办事 too.
     file = make_file(member.membership.org, member.membership.person, state="in_file")
     assert file.number in client.get("/portal/mine/").content.decode()
+    # A campaign that closed yesterday (or an id of none) is refused on its field, not a 404.
+    closed = make_campaign(member.membership.org)
+    closed.ends_on = closed.starts_on = timezone.localdate() - dt.timedelta(days=1)
+    closed.save()
+    for campaign in (closed.pk, 999999):
+        refused = client.post(
+            "/portal/apply/student-aid/",
+            {"campaign": campaign, "student_name": "赵小明", "school": "兰州一中"},
+        )
+        assert refused.status_code == 400
+        assert "请选择正在申报的金秋助学活动" in refused.content.decode()
+    assert not StudentAid.objects.exists()
     assert client.get(f"/portal/mine/hardshipfile/{file.pk}/").status_code == 200
