@@ -180,10 +180,13 @@ def join(
                 result = registry.apply_for_membership(
                     data, org, actor=actor, channel=ApplicationChannel.ONLINE
                 )
-            WorkerBinding.objects.get_or_create(
+            binding, _ = WorkerBinding.objects.get_or_create(
                 phone_index=worker.phone_index,
                 defaults={"person_id": result.person_id, "bound_at": timezone.now()},
             )
+            if binding.person_id != result.person_id:
+                # Bound to someone else meanwhile (two submissions at once): undo this one.
+                raise IntegrityError("bound to another person")
     except (IntegrityError, Http404):
         # The person is bound to another number already, or the registry's phone of the bound
         # person changed since: the binding's answer.
