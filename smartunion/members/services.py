@@ -417,9 +417,11 @@ def _own_persons(actor):
 
 @transaction.atomic
 def request_own_transfer(person: Person, to_org: Organization, *, actor: SelfActor) -> Transfer:
-    """申请转入 asked by the member themself (网上入会 of someone who is a current member of
-    another union): like a union's request, the old union approves (the membership moves,
-    ``accept_transfer``) or refuses with a reason; until then nothing changes."""
+    """A transfer asked by the member themself (网上入会 of someone who is a current member of
+    another union, who now works where ``to_org`` is): the receiving union decides, as it does
+    a transfer the old union sends (the membership follows the labour relation: it moves on
+    ``accept_transfer``, or the receiving union refuses with a reason); until then nothing
+    changes. Its sender is the member (``sent_by_name``: core.actors.SELF_CLERK)."""
     to_org = _fresh_org(to_org, actor, action="change", field_name="org")
     current = (
         Membership.objects.current()
@@ -435,7 +437,7 @@ def request_own_transfer(person: Person, to_org: Organization, *, actor: SelfAct
     return _open_transfer(
         current,
         to_org,
-        TransferKind.REQUEST,
+        TransferKind.SEND,
         actor=actor,
         reason=ChangeReason.LABOR_RELATION,
         note="",

@@ -587,7 +587,7 @@ def join_state(request):
 @api_errors(422, 429)
 def join(request, payload: PortalJoinIn):
     """网上入会: an application to the union (channel 网上申请), or — for a current member of
-    another union — a transfer request that the old union decides. Every refusal is 422 with a
+    another union — a transfer request that the receiving union decides. Every refusal is 422 with a
     Chinese message and saves nothing; a number registered under another name or another phone
     gets the binding's one message."""
     org = joining.union(payload.org)

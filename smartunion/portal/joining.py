@@ -11,7 +11,7 @@ account):
 - the number is registered → only when the name matches and the registry's phone is the
   signed-in number (the binding's rule and its one message, so nobody learns whether an ID
   number is registered); then an application (rejoining) or, for a current member of another
-  union, a transfer request (申请转入) that the old union decides;
+  union, a transfer request that the receiving union decides;
 - a worker bound already applies as that person (no name or number typed).
 
 The number is bound to the person in the same transaction (name, ID number and the
@@ -258,7 +258,7 @@ def state_of(person: Person | None) -> JoinState | None:
     )
     t = (
         Transfer.objects.select_related("to_org")
-        .filter(person=person, kind=TransferKind.REQUEST, sent_by_name=SELF_CLERK)
+        .filter(person=person, kind=TransferKind.SEND, sent_by_name=SELF_CLERK)
         .order_by("-id")
         .first()
     )

@@ -170,16 +170,16 @@ def test_a_member_of_another_union_gets_a_transfer_request(world):
     assert response.json()["member"] is True
     t = Transfer.objects.get(person=wang.person)
     assert (t.kind, t.from_org_id, t.to_org_id) == (
-        TransferKind.REQUEST,
+        TransferKind.SEND,  # the receiving union decides
         world.union_b1.pk,
         world.union_a1.pk,
     )
     assert t.sent_by_name == SELF_CLERK
-    # Still one membership, in the old union, until that union agrees.
+    # Still one membership, in the old union, until the receiving union agrees.
     assert list(Membership.objects.filter(person=wang.person).values_list("status", flat=True)) == [
         MembershipStatus.ACTIVE
     ]
-    decline_transfer(t, actor=world.sibling_admin, note="劳动合同尚未解除")
+    decline_transfer(t, actor=world.county_admin, note="劳动合同尚未解除")
     app = client.get(JOIN_URL).json()["application"]
     assert (app["state_label"], app["reason"]) == ("未通过", "劳动合同尚未解除")
 
