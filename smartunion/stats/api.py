@@ -9,7 +9,7 @@ from decimal import Decimal
 from ninja import Field, Query, Router, Schema, Status
 
 from smartunion.core.api import QuerySchema, QueryText, StrictSchema, get_or_404, require
-from smartunion.core.bounds import MONTHS
+from smartunion.core.bounds import MONTHS, YEAR
 from smartunion.core.pagination import PageIn, page_schema, sequence_page
 from smartunion.orgs.models import Organization
 from smartunion.stats import figures, indicators, report, services
@@ -204,7 +204,7 @@ def org_trend(request, org_id: int, query: Query[TrendQuery]):
 
 
 class ReportQuery(QuerySchema):
-    year: int | None = Field(
+    year: YEAR.api_type | None = Field(
         None, description="年度，2000 至今年，默认去年；统计时点为该年12月31日（今年为今天）"
     )
 

@@ -2,7 +2,7 @@
 imports the valid rows, and sees the result.
 
 The background jobs are run by django-tasks-db's own worker code in the test's thread
-(``run_worker``), while the page polls its progress as it does against ``manage.py
+(``core.testing.run_queued_tasks``), while the page polls its progress as it does against ``manage.py
 db_worker``. With ``SMARTUNION_SCREENSHOTS=DIR`` set it saves the import guide's screenshots:
 ``SMARTUNION_SCREENSHOTS=docs/images pytest -m browser smartunion/imports`` renews
 docs/images/imports-*.png.
@@ -14,9 +14,10 @@ import re
 
 import pytest
 
+from smartunion.core.testing import run_queued_tasks
 from smartunion.core.testing_browser import TIMEOUT_MS, log_in, screenshot
 from smartunion.imports.models import ImportJob, JobStatus
-from smartunion.imports.tests.helpers import csv_bytes, member_row, run_worker
+from smartunion.imports.tests.helpers import csv_bytes, member_row
 from smartunion.members.models import Person
 
 pytestmark = pytest.mark.browser
@@ -64,7 +65,7 @@ def test_a_county_admin_uploads_checks_and_imports_a_member_sheet(
     # The job's page polls its status while the worker checks the file.
     expect(page.get_by_role("heading", level=1)).to_contain_text("城关区会员.csv")
     job = ImportJob.objects.get()
-    run_worker()
+    run_queued_tasks()
     assert ImportJob.objects.get(pk=job.pk).status == JobStatus.VALIDATED
     issues = page.get_by_role("region", name="问题清单")
     expect(issues).to_contain_text("校验位", timeout=TIMEOUT_MS)
@@ -83,7 +84,7 @@ def test_a_county_admin_uploads_checks_and_imports_a_member_sheet(
     screenshot(page, "imports-report")
 
     page.get_by_role("button", name="确认导入").click()
-    run_worker()
+    run_queued_tasks()
     expect(page.get_by_role("region", name="导入结果")).to_contain_text("新建", timeout=TIMEOUT_MS)
     page.reload()
     result = page.get_by_role("region", name="导入结果")
@@ -123,7 +124,7 @@ def test_a_list_too_long_for_the_page_is_exported_in_the_background(
     # The job's page polls while the worker writes the file, then offers it.
     expect(page.get_by_role("heading", level=1)).to_have_text("会员名单.xlsx")
     expect(page.get_by_role("region", name="状态")).to_contain_text("排队等待生成")
-    run_worker()
+    run_queued_tasks()
     download_link = page.get_by_role("link", name="下载文件")
     expect(download_link).to_be_visible(timeout=TIMEOUT_MS)
     expect(page.get_by_role("region", name="状态")).to_contain_text("可以下载")

@@ -7,9 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
-from smartunion.core.testing import new_id_number
+from smartunion.core.testing import new_id_number, run_queued_tasks
 from smartunion.imports.models import ImportJob, JobStatus
-from smartunion.imports.tests.helpers import csv_bytes, member_row, run_worker, validated
+from smartunion.imports.tests.helpers import csv_bytes, member_row, validated
 from smartunion.members.models import Person
 
 
@@ -39,7 +39,7 @@ def test_the_whole_flow_through_the_pages_and_the_task_worker(client, world, bad
     assert job.status == JobStatus.PENDING and job.task_id
     page = client.get(response["Location"])
     assert "正在检查" in page.content.decode() and 'hx-trigger="every 1s"' in page.content.decode()
-    run_worker()
+    run_queued_tasks()
     # The polling fragment asks the page to reload once the check is done.
     poll = client.get(response["Location"] + "?poll=1", headers={"HX-Request": "true"})
     assert poll.status_code == 204 and poll["HX-Refresh"] == "true"
@@ -49,7 +49,7 @@ def test_the_whole_flow_through_the_pages_and_the_task_worker(client, world, bad
         reverse("imports:commit", kwargs={"job_id": job.pk}), {"mode": "valid_only"}
     )
     assert response.status_code == 302
-    run_worker()
+    run_queued_tasks()
     job.refresh_from_db()
     assert job.status == JobStatus.COMMITTED and job.created_count == 1
     page = client.get(reverse("imports:detail", kwargs={"job_id": job.pk})).content.decode()
@@ -112,7 +112,7 @@ def test_the_union_to_import_into_is_found_by_name_within_the_subtree(client, wo
 def test_a_refused_file_is_shown_with_its_reason(client, world):
     client.force_login(world.county_admin)
     upload(client, b"%PDF-1.7 ...", world.county_a, name="a.pdf")
-    run_worker()
+    run_queued_tasks()
     job = ImportJob.objects.get()
     page = client.get(reverse("imports:detail", kwargs={"job_id": job.pk})).content.decode()
     assert "文件被拒收" in page and "PDF" in page and "确认导入" not in page
@@ -324,7 +324,7 @@ def test_the_api_uploads_polls_lists_issues_and_commits(client, world, bad_file)
     )
     assert response.status_code == 201, response.content
     job_id = response.json()["id"]
-    run_worker()
+    run_queued_tasks()
     job = client.get(f"/api/v1/imports/jobs/{job_id}").json()
     assert (job["status"], job["rows_valid"], job["rows_error"]) == ("validated", 1, 1)
     issues = client.get(f"/api/v1/imports/jobs/{job_id}/issues?level=error").json()["items"]
@@ -342,7 +342,7 @@ def test_the_api_uploads_polls_lists_issues_and_commits(client, world, bad_file)
         content_type="application/json",
     )
     assert response.status_code == 202
-    run_worker()
+    run_queued_tasks()
     assert client.get(f"/api/v1/imports/jobs/{job_id}").json()["created_count"] == 1
     client.force_login(world.sibling_admin)
     assert client.get(f"/api/v1/imports/jobs/{job_id}").status_code == 404
