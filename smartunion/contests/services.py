@@ -852,7 +852,12 @@ ENTRY_NUMBERS = re.compile(r"[\s,，、;；]+")
 def create_team(
     contest_id, *, actor, org_id, name: str, entry_numbers: list[str], counted: int = 3
 ) -> Team:
-    """组队: a unit's entrants of the contest (by their entry numbers) as one team."""
+    """组队: a unit's entrants of the contest (by their entry numbers) as one team.
+
+    The contest row is locked (``_contest_for_change``: ``select_for_update``), so the teams
+    of one contest are formed one at a time and the name and "already in a team" checks see
+    every committed team; a unique constraint hit anyway (a writer not taking the lock) is
+    refused in Chinese, never a 500."""
     contest = _contest_for_change(contest_id, actor)
     org = Organization.objects.visible_to(actor, "change").filter(pk=org_id).first()
     if org is None:
@@ -890,8 +895,16 @@ def create_team(
         problems["counted"] = f"计分人数（{counted}）不能多于队员人数（{len(numbers)}）。"
     if problems:
         raise ValidationError(problems)
-    team = Team.objects.create(contest=contest, org=org, name=name, counted=counted)
-    TeamMember.objects.bulk_create([TeamMember(team=team, entry=e) for e in entries])
+    try:
+        with transaction.atomic():
+            team = Team.objects.create(contest=contest, org=org, name=name, counted=counted)
+            TeamMember.objects.bulk_create([TeamMember(team=team, entry=e) for e in entries])
+    except IntegrityError as exc:
+        if "contest_team_name_once" in str(exc):
+            raise ValidationError({"name": "本竞赛已有同名的参赛队。"}) from None
+        raise ValidationError(
+            {"entries": "有队员已在另一个参赛队中，请刷新页面后重新组队。"}
+        ) from None
     audit.record(
         actor,
         "contests.team",
