@@ -772,6 +772,9 @@ class AwardRuleData:
     max_rank: int | None = None
     min_award: str = ""
     honour_kind: str = ""
+    #: The row's number as the organiser sees it (the page's "第N条", blank rows included);
+    #: None: its place in the list.
+    row: int | None = None
 
 
 MAX_AWARD_RULES = 10
@@ -782,7 +785,7 @@ def save_award_rules(contest_id, rules: list[AwardRuleData], *, actor) -> list[A
     """奖励规则: the contest's rules replaced by ``rules`` (the organiser, before the awards are
     applied — once a rule has given a candidate or a promotion the rules stand).
 
-    Errors name the row: ``{"rules": "第2条：…"}``."""
+    Errors name the row as shown (``AwardRuleData.row``): ``{"rules": "第2条：…"}``."""
     from smartunion.honours.codes import UNIT_KINDS, kind_from
 
     contest = _contest_for_change(contest_id, actor)
@@ -818,7 +821,7 @@ def save_award_rules(contest_id, rules: list[AwardRuleData], *, actor) -> list[A
         elif rule.outcome != Outcome.PROMOTION:
             row.append("请选择奖励结果")
         if row:
-            problems.append(f"第{n}条：" + "，".join(row) + "。")
+            problems.append(f"第{rule.row or n}条：" + "，".join(row) + "。")
         made.append(
             AwardRule(
                 contest=contest,
