@@ -9,8 +9,8 @@ from django.db import connection
 
 from smartunion.contests import services
 from smartunion.contests.models import Entry, Team, TeamMember
-from smartunion.core.testing import at_the_same_moment
 from smartunion.contests.testing import county_contest, make_entry
+from smartunion.core.testing import at_the_same_moment
 
 
 def test_teams_are_formed_on_the_page_and_ranked_by_their_best_members(world, client, monkeypatch):
