@@ -130,7 +130,9 @@ def test_editing_a_selection_keeps_the_quota_of_a_union_no_longer_active(world, 
     client.force_login(world.province_admin)
     url = f"/honours/selections/{selection.pk}/edit/"
     page = client.get(url).content.decode()
-    assert f'name="quota_{world.county_b.pk}"' in page
+    assert (
+        f'name="quota_{world.county_b.pk}"' in page and f"{world.county_b.name}（已撤销）" in page
+    )
     edit = {
         "title": "2026年甘肃五一劳动奖章评选（修订）",
         "kind": selection.kind,
