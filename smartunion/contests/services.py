@@ -772,6 +772,9 @@ class AwardRuleData:
     max_rank: int | None = None
     min_award: str = ""
     honour_kind: str = ""
+    #: The row's number as the organiser sees it (the page's "第N条", blank rows included);
+    #: None: its place in the list.
+    row: int | None = None
 
 
 MAX_AWARD_RULES = 10
@@ -782,7 +785,7 @@ def save_award_rules(contest_id, rules: list[AwardRuleData], *, actor) -> list[A
     """奖励规则: the contest's rules replaced by ``rules`` (the organiser, before the awards are
     applied — once a rule has given a candidate or a promotion the rules stand).
 
-    Errors name the row: ``{"rules": "第2条：…"}``."""
+    Errors name the row as shown (``AwardRuleData.row``): ``{"rules": "第2条：…"}``."""
     from smartunion.honours.codes import UNIT_KINDS, kind_from
 
     contest = _contest_for_change(contest_id, actor)
@@ -818,7 +821,7 @@ def save_award_rules(contest_id, rules: list[AwardRuleData], *, actor) -> list[A
         elif rule.outcome != Outcome.PROMOTION:
             row.append("请选择奖励结果")
         if row:
-            problems.append(f"第{n}条：" + "，".join(row) + "。")
+            problems.append(f"第{rule.row or n}条：" + "，".join(row) + "。")
         made.append(
             AwardRule(
                 contest=contest,
@@ -852,7 +855,12 @@ ENTRY_NUMBERS = re.compile(r"[\s,，、;；]+")
 def create_team(
     contest_id, *, actor, org_id, name: str, entry_numbers: list[str], counted: int = 3
 ) -> Team:
-    """组队: a unit's entrants of the contest (by their entry numbers) as one team."""
+    """组队: a unit's entrants of the contest (by their entry numbers) as one team.
+
+    The contest row is locked (``_contest_for_change``: ``select_for_update``), so the teams
+    of one contest are formed one at a time and the name and "already in a team" checks see
+    every committed team; a unique constraint hit anyway (a writer not taking the lock) is
+    refused in Chinese, never a 500."""
     contest = _contest_for_change(contest_id, actor)
     org = Organization.objects.visible_to(actor, "change").filter(pk=org_id).first()
     if org is None:
@@ -890,8 +898,16 @@ def create_team(
         problems["counted"] = f"计分人数（{counted}）不能多于队员人数（{len(numbers)}）。"
     if problems:
         raise ValidationError(problems)
-    team = Team.objects.create(contest=contest, org=org, name=name, counted=counted)
-    TeamMember.objects.bulk_create([TeamMember(team=team, entry=e) for e in entries])
+    try:
+        with transaction.atomic():
+            team = Team.objects.create(contest=contest, org=org, name=name, counted=counted)
+            TeamMember.objects.bulk_create([TeamMember(team=team, entry=e) for e in entries])
+    except IntegrityError as exc:
+        if "contest_team_name_once" in str(exc):
+            raise ValidationError({"name": "本竞赛已有同名的参赛队。"}) from None
+        raise ValidationError(
+            {"entries": "有队员已在另一个参赛队中，请刷新页面后重新组队。"}
+        ) from None
     audit.record(
         actor,
         "contests.team",

@@ -413,8 +413,9 @@ class AwardRulesView(ContestsMixin, FormView):
                 max_rank=f.cleaned_data["max_rank"],
                 min_award=f.cleaned_data["min_award"],
                 honour_kind=f.cleaned_data["honour_kind"],
+                row=n,
             )
-            for f in formset.forms
+            for n, f in enumerate(formset.forms, start=1)
             if not f.is_blank()
         ]
         try:

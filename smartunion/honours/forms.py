@@ -132,8 +132,12 @@ class SelectionForm(forms.Form):
         self.fields["year"].initial = dt.date.today().year
         self.unions = list(unions)
         for union in self.unions:
+            # A union no longer active keeps the quota it holds, marked as such.
+            label = union.name
+            if union.status != "normal":
+                label = f"{union.name}（已{union.get_status_display()}）"
             self.fields[f"quota_{union.pk}"] = forms.IntegerField(
-                label=union.name, min_value=1, max_value=1000, required=False
+                label=label, min_value=1, max_value=1000, required=False
             )
         for code, label in Category.choices:
             self.fields[f"ratio_{code}"] = forms.IntegerField(

@@ -110,12 +110,23 @@ def update_studio(studio_id, data: StudioData, *, actor) -> Studio:
     for name, value in values.items():
         old = getattr(studio, name)
         if old != value:
-            changes[name] = [str(old) if old is not None else None, str(value)]
+            changes[name] = [_audit_value(old), _audit_value(value)]
             setattr(studio, name, value)
     if changes:
         studio.save()
         audit.record(actor, "honours.studio.update", studio, changes=changes)
     return studio
+
+
+def _audit_value(value):
+    """A changed field as the audit log keeps it: a related object (the leader, the honour,
+    the venue) by its pk, never its ``str`` — no names of people in the append-only log."""
+    if value is None:
+        return None
+    pk = getattr(value, "pk", None)
+    if pk is not None:
+        return pk
+    return str(value)
 
 
 def lock_studio(studio_id, actor) -> Studio:

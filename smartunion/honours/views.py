@@ -458,11 +458,17 @@ class SelectionFormMixin(ChangeViewMixin, SelectionMixin, FormView):
     def organiser(self) -> Organization:
         raise NotImplementedError
 
+    def held_quotas(self):
+        """The unions that already hold a quota of the selection (none for a new one)."""
+        return Organization.objects.none()
+
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        kwargs["unions"] = list(
-            Organization.objects.filter(parent=self.organiser()).active().order_by("path")[:200]
-        )
+        # Every active union directly below, and every union already holding a quota (even
+        # one no longer active): a quota missing from the form would be deleted on save.
+        below = Organization.objects.filter(parent=self.organiser()).active()
+        held = Organization.objects.filter(pk__in=self.held_quotas().values("pk"))
+        kwargs["unions"] = list((below | held).distinct().order_by("path"))
         return kwargs
 
     def data_of(self, form) -> selections.SelectionData:
@@ -520,6 +526,10 @@ class SelectionEditView(SelectionFormMixin):
         selection = self.get_selection("change")
         selections.check_organiser(selection, self.request.user)
         return selection.org
+
+    def held_quotas(self):
+        selection = self.get_selection("change")
+        return Organization.objects.filter(pk__in=selection.quotas.values("org_id"))
 
     def get_initial(self):
         s = self.get_selection("change")
@@ -590,9 +600,12 @@ class NominateView(ChangeViewMixin, SelectionMixin, FormView):
         org_id = int(d["org"])
         from smartunion.members.models import Person
 
+        # The union the form validated (a quota holder the user may change), fetched scoped:
+        # 404, never a 500, for an id outside the user's scope.
+        org = self.get_org(org_id, action="change")
         if not (
             Person.objects.visible_to(self.request.user, "change")
-            .filter(pk=d["person"], org__path__startswith=Organization.objects.get(pk=org_id).path)
+            .filter(pk=d["person"], org__path__startswith=org.path)
             .exists()
         ):
             form.add_error("person", "推荐对象须是推荐工会所属的会员。")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from smartunion.contests import services
 from smartunion.contests.models import AwardRule
 from smartunion.contests.testing import county_contest
 
@@ -15,11 +16,18 @@ def _rows(*rows):
 
 def test_award_rules_are_replaced_on_the_page_and_refused_by_row(world, client):
     contest = county_contest(world)
+    services.save_award_rules(
+        contest.pk,
+        [services.AwardRuleData(label="第一名晋升高级技师", outcome="promotion", max_rank=1)],
+        actor=world.county_admin,
+    )
     before = list(AwardRule.objects.filter(contest=contest).values_list("label", flat=True))
+    assert before == ["第一名晋升高级技师"]
     client.force_login(world.county_admin)
     url = f"/contests/{contest.pk}/awards/"
     page = client.get(url).content.decode()
-    assert "奖励规则" in page and all(label in page for label in before)
+    assert "奖励规则" in page and 'value="第一名晋升高级技师"' in page
+    # Errors name the row as shown: the blank second row is dropped, the third stays 第3条.
     bad = _rows(
         {"label": "前三名推荐为省技术能手", "max_rank": 3, "outcome": "honour"},
         {"label": "", "outcome": "", "max_rank": ""},
@@ -27,7 +35,7 @@ def test_award_rules_are_replaced_on_the_page_and_refused_by_row(world, client):
     )
     page = client.post(url, bad).content.decode()
     assert "第1条：请选择推荐的荣誉。" in page
-    assert "第2条：请填写名次或奖项条件。" in page
+    assert "第3条：请填写名次或奖项条件。" in page and "第2条：" not in page
     assert list(contest.award_rules.values_list("label", flat=True)) == before
     good = _rows(
         {

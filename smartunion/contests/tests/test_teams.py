@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from smartunion.contests.models import Entry, Team
+import pytest
+from django.db import connection
+
+from smartunion.contests import services
+from smartunion.contests.models import Entry, Team, TeamMember
 from smartunion.contests.testing import county_contest, make_entry
+from smartunion.core.testing import at_the_same_moment
 
 
-def test_teams_are_formed_on_the_page_and_ranked_by_their_best_members(world, client):
+def test_teams_are_formed_on_the_page_and_ranked_by_their_best_members(world, client, monkeypatch):
     contest = county_contest(world)
     welder = contest.trades.last()
     members = [world.member_a1] + [
@@ -42,5 +47,48 @@ def test_teams_are_formed_on_the_page_and_ranked_by_their_best_members(world, cl
     page = client.get(url).content.decode()
     # 90 + 80 and 85 + 85: both 170.00, sharing first place.
     assert page.count("170.00") == 2 and page.count('<td data-label="名次">1</td>') == 2
+    # Should the "already in a team" check miss (a writer not taking the contest's lock), the
+    # unique constraint refuses in Chinese with nothing saved, not a 500.
+    monkeypatch.setattr(TeamMember.objects, "filter", lambda *a, **k: TeamMember.objects.none())
+    page = client.post(
+        url, {**form, "name": "三队", "entries": f"{entries[0].number} {entries[3].number}"}
+    )
+    assert "有队员已在另一个参赛队中，请刷新页面后重新组队。" in page.content.decode()
+    assert Team.objects.count() == 2
+    monkeypatch.undo()
     client.force_login(world.sibling_admin)
     assert client.get(url).status_code == 404
+
+
+@pytest.mark.postgres_only
+def test_two_teams_formed_at_the_same_moment_are_refused_in_chinese(transactional_db):
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks and real concurrency")
+    from smartunion.personas import build_world
+
+    world = build_world()
+    contest = county_contest(world)
+    members = [world.add_member(world.union_a1, n) for n in ("钱并一", "孙并二", "李并三")]
+    numbers = [make_entry(contest, m, world.county_admin).number for m in members]
+
+    def form(name, picked):
+        return lambda: services.create_team(
+            contest.pk,
+            actor=world.county_admin,
+            org_id=world.union_a1.pk,
+            name=name,
+            entry_numbers=picked,
+            counted=2,
+        )
+
+    # The same name twice, then the same entrant in two teams: one saved, one refused.
+    outcomes = at_the_same_moment(form("一队", numbers[:2]), form("一队", numbers[1:]))
+    assert sorted(o[0] for o in outcomes) == ["ok", "refused"]
+    refused = next(o[1] for o in outcomes if o[0] == "refused")
+    assert refused.message_dict["name"] == ["本竞赛已有同名的参赛队。"]
+    Team.objects.all().delete()
+    outcomes = at_the_same_moment(form("一队", numbers[:2]), form("二队", numbers[1:]))
+    assert sorted(o[0] for o in outcomes) == ["ok", "refused"]
+    refused = next(o[1] for o in outcomes if o[0] == "refused")
+    assert "已在另一个参赛队中" in refused.message_dict["entries"][0]
+    assert Team.objects.count() == 1 and TeamMember.objects.count() == 2

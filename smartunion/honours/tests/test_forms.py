@@ -120,3 +120,34 @@ def test_honour_and_selection_pages(world, client, settings, tmp_path):
     assert case.name in page and "5个工作日" in page
     # County A's admin nominates for the province's selection but cannot edit its notice.
     assert client.get(f"/honours/selections/{province.pk}/edit/").status_code == 403
+
+
+def test_editing_a_selection_keeps_the_quota_of_a_union_no_longer_active(world, client):
+    from smartunion.orgs.models import Organization
+
+    selection = make_selection(world)
+    Organization.objects.filter(pk=world.county_b.pk).update(status="dissolved")
+    client.force_login(world.province_admin)
+    url = f"/honours/selections/{selection.pk}/edit/"
+    page = client.get(url).content.decode()
+    assert (
+        f'name="quota_{world.county_b.pk}"' in page and f"{world.county_b.name}（已撤销）" in page
+    )
+    edit = {
+        "title": "2026年甘肃五一劳动奖章评选（修订）",
+        "kind": selection.kind,
+        "year": selection.year,
+        "nominations_due": selection.nominations_due.isoformat(),
+        "departments": list(selection.departments),
+        "vote_starts_on": selection.vote_starts_on.isoformat(),
+        "vote_ends_on": selection.vote_ends_on.isoformat(),
+        f"quota_{world.county_a.pk}": 4,
+        f"quota_{world.county_b.pk}": 2,
+    }
+    assert client.post(url, edit).status_code == 302
+    selection.refresh_from_db()
+    assert selection.title.endswith("（修订）")
+    assert dict(selection.quotas.values_list("org_id", "places")) == {
+        world.county_a.pk: 4,
+        world.county_b.pk: 2,
+    }

@@ -119,3 +119,28 @@ def test_studio_needs_a_leader_with_an_honour_and_a_studio_venue(world):
         make_studio(world, venue=_venue(world, kind="station"))
     assert "不是“劳模和工匠人才创新工作室”类型" in exc.value.message_dict["venue"][0]
     assert not Studio.objects.exists()
+
+
+def test_studio_edit_audits_the_leader_and_honour_by_id_not_by_name(world):
+    from smartunion.core.models import AuditEntry
+    from smartunion.honours.testing import make_honour
+
+    studio = make_studio(world)
+    new_leader = world.member_a2.person
+    honour = make_honour(new_leader)
+    data = studios.StudioData(
+        name="冶炼创新工作室",
+        tier="provincial",
+        named_year=2022,
+        document_no="甘工发〔2022〕30号",
+        leader_id=new_leader.pk,
+        field="贵金属冶炼",
+    )
+    old_leader = studio.leader
+    studios.update_studio(studio.pk, data, actor=world.county_admin)
+    entry = AuditEntry.objects.filter(action="honours.studio.update").latest("seq")
+    assert entry.changes["leader"] == [old_leader.pk, new_leader.pk]
+    assert entry.changes["leader_honour"][1] == honour.pk
+    assert entry.changes["name"] == ["张三劳模创新工作室", "冶炼创新工作室"]
+    logged = str({k: v for k, v in entry.changes.items() if k != "name"})
+    assert old_leader.name not in logged and new_leader.name not in logged
