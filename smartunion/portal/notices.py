@@ -129,15 +129,24 @@ def on_case_event(case, event) -> None:
     if kind not in SMS_TEXT:
         return
     from smartunion.members.models import Person
-    from smartunion.portal.sms import SmsError, sender
 
     row = type(case).objects.filter(pk=case.pk).values_list(case.applicant_field, flat=True)
-    person = Person.objects.filter(pk=row.first(), worker_binding__isnull=False).first()
-    if person is None or not person.phone:
-        return  # only workers who use 职工之家 get its messages
     text = "【智慧工会】" + SMS_TEXT[kind].format(number=case.number)
+    send_sms(Person.objects.filter(pk=row.first()).first(), text, (case.number,))
+
+
+def send_sms(person, text: str, params: tuple[str, ...]) -> None:
+    """The portal's SMS to a worker who uses 职工之家 (bound): nothing for anybody else; a
+    provider's refusal is logged with its code only, never the number."""
+    from smartunion.portal.models import WorkerBinding
+    from smartunion.portal.sms import SmsError, sender
+
+    if person is None or not person.phone:
+        return
+    if not WorkerBinding.objects.filter(person_id=person.pk).exists():
+        return  # only workers who use 职工之家 get its messages
     try:
-        sender().send(person.phone, text, template_params=(case.number,))
+        sender().send(person.phone, text, template_params=params)
     except SmsError as exc:
         logger.warning("portal notice SMS not sent: %s", exc)
 
