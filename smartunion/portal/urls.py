@@ -46,3 +46,8 @@ urlpatterns += [
     ),
     path("notices/", caseviews.notice_list, name="notices"),
 ]
+
+# ---- 网络投票 (issue 16): the public vote on the phone ------------------------------------------
+from smartunion.portal import voting  # noqa: E402
+
+urlpatterns += [path("vote/", voting.vote_page, name="vote")]
