@@ -51,3 +51,6 @@ urlpatterns += [
 from smartunion.portal import voting  # noqa: E402
 
 urlpatterns += [path("vote/", voting.vote_page, name="vote")]
+
+# ---- 竞赛报名 (issue 16): a member enters a contest from the phone ------------------------------
+urlpatterns += [path("contests/", caseviews.contest_page, name="contests")]
