@@ -181,6 +181,22 @@ def test_a_worker_joins_online_and_every_portal_page_keeps_the_budgets(live_serv
         page.context.close()
     assert not problems, "\n".join(problems)
 
+    # At 390 × 844 (the guide's screenshots): a vote, the contests, 网上入会 in 我的办事.
+    page = phone(390, 844, "13900001111")
+    page.goto(f"{live_server.url}/portal/vote/")
+    page.get_by_role("button", name="投票给张三").click()
+    expect(page.locator(f"#voted-{nominee.selection_id}")).to_have_text("今天已投")
+    screenshot(page, "portal-vote")
+    page.goto(f"{live_server.url}/portal/contests/")
+    expect(page.get_by_label("报名工种")).to_be_visible()
+    screenshot(page, "portal-contests")
+    page.context.close()
+    page = phone(390, 844, "13700001234")
+    page.goto(f"{live_server.url}/portal/mine/")
+    expect(page.locator(".items")).to_contain_text("入会申请（城关区快递行业联合工会）")
+    screenshot(page, "portal-mine-join")
+    page.context.close()
+
     # The home page at 400 kbit/s (and 100 ms latency), from an empty cache.
     page = phone(360, 740, "13900001111")
     cdp = page.context.new_cdp_session(page)
