@@ -227,6 +227,9 @@ class ContestTrade(models.Model):
 class Entry(Case):
     """参赛报名: one person in one trade of one contest, entered by their union (``org``)."""
 
+    #: The player follows their entry in 职工之家's 我的办事 (issue 16).
+    applicant_field = "person"
+
     contest = models.ForeignKey(Contest, models.PROTECT, related_name="entries")
     trade = models.ForeignKey(ContestTrade, models.PROTECT, related_name="entries")
     person = models.ForeignKey(

@@ -47,6 +47,7 @@ from smartunion.contests.models import (
     TeamMember,
 )
 from smartunion.core import audit
+from smartunion.core.actors import is_self
 from smartunion.core.errors import NotInScope
 from smartunion.members.models import CURRENT_STATUSES, Membership, Person
 from smartunion.orgs.models import Kind, Organization, path_prefixes
@@ -373,6 +374,12 @@ def enter(
         raise ValidationError({"org": "该职工不是会员，请选择报名单位。"})
     if not Organization.objects.visible_to(actor, "change").filter(pk=org.pk).exists():
         raise PermissionDenied("只能由选手所在工会或其上级工会报名。")
+    return _open_entry(contest, trade, person, org, actor=actor, skill_level=skill_level, on=on)
+
+
+def _open_entry(contest, trade, person, org, *, actor, skill_level: str, on) -> Entry:
+    """The checks every entry passes (a union's or the worker's own) and the new case, in the
+    unit's check (单位审核)."""
     if skill_level and skill_level not in SkillLevel.values:
         raise ValidationError({"skill_level": "请选择现技能等级。"})
     if Entry.objects.filter(trade=trade, person=person).exists():
@@ -392,6 +399,71 @@ def enter(
     )
     casework.open_case(entry, actor=actor, on=on)
     return entry
+
+
+#: A worker applying on 职工之家 needs a current membership: their union checks the entry.
+NOT_A_MEMBER = "您目前没有在籍会籍，不能在职工之家报名，请联系所在工会。"
+
+
+def _self_membership(actor):
+    if not is_self(actor) or actor.person_id is None:
+        raise PermissionDenied("请先完成实名认证。")
+    return (
+        Membership.objects.filter(person_id=actor.person_id, status__in=CURRENT_STATUSES)
+        .select_related("org")
+        .first()
+    )
+
+
+def open_for_self(actor) -> list[Contest]:
+    """The contests a worker may enter on 职工之家 (issue 16): in 报名中, their union within
+    the contest's organiser's subtree, with their trades (``prefetch``) — none for a worker
+    without a current membership."""
+    membership = _self_membership(actor)
+    if membership is None:
+        return []
+    return list(
+        Contest.objects.filter(state="entries", org__path__in=path_prefixes(membership.org.path))
+        .prefetch_related("trades")
+        .order_by("-id")[:20]
+    )
+
+
+@transaction.atomic
+def enter_self(contest_id, *, trade_id, actor, skill_level: str = "", on=None) -> Entry:
+    """报名 by the worker themself on 职工之家 (``SelfActor``, bound): for their union of the
+    current membership, within the contest's scope; the union's own checks and quota, then
+    the unit's check (单位审核) like a union's entry (``created_by_name`` 本人（职工之家）)."""
+    membership = _self_membership(actor)
+    try:
+        contest = Contest.objects.select_related("org").filter(pk=int(contest_id)).first()
+    except (TypeError, ValueError):
+        raise NotInScope("竞赛") from None
+    if contest is None or (
+        membership is not None and not membership.org.path.startswith(contest.org.path)
+    ):
+        raise NotInScope("竞赛")
+    trade = None
+    if str(trade_id or "").isdigit():
+        trade = (
+            ContestTrade.objects.select_for_update().filter(pk=trade_id, contest=contest).first()
+        )
+    if trade is None:
+        raise ValidationError({"trade": "请选择报名工种。"})
+    if contest.state != "entries":
+        raise ValidationError(f"竞赛当前为“{contest.state_label}”，不在报名阶段。")
+    if membership is None:
+        raise ValidationError(NOT_A_MEMBER)
+    person = Person.objects.get(pk=actor.person_id)
+    try:
+        return _open_entry(
+            contest, trade, person, membership.org, actor=actor, skill_level=skill_level, on=on
+        )
+    except ValidationError as exc:
+        if getattr(exc, "error_dict", {}).get("person"):
+            words = [m.replace("该选手", "您") for e in exc.error_dict["person"] for m in e]
+            raise ValidationError({"trade": words}) from None
+        raise
 
 
 def on_entry_check(entry: Entry, actor, data: dict, note: str) -> None:

@@ -415,6 +415,41 @@ VOTE_CLOSED = "当前不在本次评选的投票时间内。"
 ALREADY_VOTED = "您今天已经投过票了，请明天再来。"
 
 
+@dataclass(frozen=True)
+class OpenVote:
+    """A selection whose vote is open, its nominees in the vote and the voter's pick today."""
+
+    selection: Selection
+    nominees: list
+    voted_for: int | None
+
+
+def open_votes(*, voter: str, on: dt.date | None = None) -> list[OpenVote]:
+    """The selections whose vote is open ``on`` (today) with their nominees in the vote (the
+    portal's page; ``vote`` decides), and which nominee ``voter`` voted for that day."""
+    today = on or casework.today()
+    rows = list(
+        Selection.objects.filter(vote_starts_on__lte=today, vote_ends_on__gte=today).order_by(
+            "vote_ends_on", "id"
+        )[:20]
+    )
+    if not rows:
+        return []
+    nominees: dict[int, list] = {s.pk: [] for s in rows}
+    for n in (
+        Nomination.objects.select_related("org")
+        .filter(selection__in=rows, state="voting")
+        .order_by("id")
+    ):
+        nominees[n.selection_id].append(n)
+    picks = dict(
+        Vote.objects.filter(selection__in=rows, voter=voter, day=today).values_list(
+            "selection_id", "nomination_id"
+        )
+    )
+    return [OpenVote(s, nominees[s.pk], picks.get(s.pk)) for s in rows if nominees[s.pk]]
+
+
 def vote(nomination_id, *, voter: str, on: dt.date | None = None) -> Vote:
     """One vote of a worker of the portal (``voter``: the blind index of their phone) for a
     nominee in the vote: once a day per selection, decided by the unique constraint."""

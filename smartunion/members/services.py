@@ -23,6 +23,7 @@ from smartunion.core import audit, crypto, ratelimit
 from smartunion.core.actors import SelfActor, is_self
 from smartunion.core.errors import Conflict, NotInScope, TooManyRequests
 from smartunion.core.idnumber import IdNumber, age_on, mask_phone, parse_id_number, validate_phone
+from smartunion.members import decisions
 from smartunion.members import summaries as member_summaries
 from smartunion.members.models import (
     CURRENT_STATUSES,
@@ -477,6 +478,7 @@ def approve_application(membership: Membership, *, actor, on: dt.date | None = N
     audit.record(
         actor, "member.approve", m, changes={"status": ["applied", "active"], "card_no": m.card_no}
     )
+    decisions.decided(decisions.APPLICATION, m.pk)
     return m
 
 
@@ -490,6 +492,7 @@ def reject_application(membership: Membership, *, actor, note: str = "") -> Memb
     audit.record(
         actor, "member.reject", m, changes={"status": ["applied", "rejected"], "note": note}
     )
+    decisions.decided(decisions.APPLICATION, m.pk)
     return m
 
 
@@ -606,6 +609,7 @@ def accept_transfer(transfer: Transfer, *, actor) -> Membership:
     audit.record(
         actor, "member.transfer_accept", new, changes={"from_org": old.org_id, "to_org": new.org_id}
     )
+    decisions.decided(decisions.TRANSFER, t.pk)
     return new
 
 
@@ -633,6 +637,7 @@ def decline_transfer(transfer: Transfer, *, actor, note: str = "") -> Transfer:
         t.membership,
         changes={"transfer": t.pk, "status": t.status},
     )
+    decisions.decided(decisions.TRANSFER, t.pk)
     return t
 
 

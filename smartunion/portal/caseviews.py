@@ -14,9 +14,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from smartunion.casework.attachments import attachments_of, limit_label
+from smartunion.contests import services as contests
+from smartunion.contests.codes import SkillLevel
 from smartunion.core.actors import SELF_CLERK
 from smartunion.core.errors import NotInScope
-from smartunion.portal import apply, binding, ecard, mine, notices
+from smartunion.portal import apply, binding, ecard, joining, mine, notices
 from smartunion.portal.views import worker_required
 
 #: 回访 as the worker answers it: the three words of the callback (基本满意 counts as satisfied).
@@ -300,3 +302,35 @@ def home_context(person) -> dict:
     seen_at = person.worker_binding.notices_seen_at
     rows = notices.notices_for(person.pk, seen_at, limit=notices.SHOWN)
     return {"notices": rows[:5], "unread": sum(1 for n in rows if n.unread)}
+
+
+# ---- 竞赛报名 (issue 16) ------------------------------------------------------------------------
+
+
+@bound_required
+def contest_page(request):
+    """竞赛报名: the contests in 报名中 the member's union may enter; an entry goes through
+    ``contests.services.enter_self`` to the unit's check (单位审核) and into 我的办事."""
+    actor = joining.actor_for(request.worker, request.person)
+    errors, posted = {}, {}
+    if request.method == "POST":
+        posted = request.POST
+        try:
+            entry = contests.enter_self(
+                posted.get("contest"),
+                trade_id=posted.get("trade"),
+                actor=actor,
+                skill_level=posted.get("skill_level", ""),
+            )
+        except ValidationError as exc:
+            errors = _messages(exc)
+        else:
+            return redirect(
+                reverse("portal:mine_detail", kwargs={"kind": "entry", "item_id": entry.pk})
+            )
+    context = {
+        "contests": contests.open_for_self(actor),
+        "levels": SkillLevel.choices,
+        "posted": posted,
+    }
+    return _page(request, "portal/contests.html", context, errors)

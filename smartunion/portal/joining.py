@@ -25,7 +25,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import Http404
@@ -267,3 +267,222 @@ def state_of(person: Person | None) -> JoinState | None:
         reason = t.note if state == "rejected" else ""
         return JoinState("transfer", state, label, t.to_org, t.sent_on, t.decided_on, reason)
     return _application_state(m) if m is not None else None
+
+
+# ---- 我的办事 and 消息: the application and the own transfer request as sources --------------
+# (``portal.mine``'s registry, registered from PortalConfig.ready; the decision's SMS comes from
+# the registry's observer, ``members.decisions``.)
+
+JOIN_SOURCE, TRANSFER_SOURCE = "join", "transfer"
+#: The steps of an application the worker reads: (label, state after it).
+APPLICATION_STEPS = {
+    ChangeType.APPLY: ("提交申请", PENDING_LABEL),
+    ChangeType.JOIN: ("批准入会", APPROVED_LABEL),
+    ChangeType.REJECT: ("未予批准", REFUSED_LABEL),
+}
+TRANSFER_DECISIONS = {
+    TransferStatus.ACCEPTED: "同意接收",
+    TransferStatus.REJECTED: "不予接收",
+    TransferStatus.CANCELLED: "申请已撤回",
+}
+#: What the decision's SMS says happened (portal.notices.send_sms).
+DECIDED = "已有审批结果"
+
+
+def _applications(person_id):
+    return Membership.objects.select_related("org").filter(
+        person_id=person_id, channel=ApplicationChannel.ONLINE
+    )
+
+
+def _own_requests(person_id):
+    return Transfer.objects.select_related("from_org", "to_org").filter(
+        person_id=person_id, kind=TransferKind.SEND, sent_by_name=SELF_CLERK
+    )
+
+
+def _one(rows, pk):
+    try:
+        return rows.get(pk=int(pk))
+    except (ObjectDoesNotExist, ValueError, TypeError):
+        raise Http404("记录不存在。") from None
+
+
+def _transfer_state(t: Transfer) -> JoinState:
+    state, label = TRANSFER_STATES[t.status]
+    return JoinState("transfer", state, label, t.to_org, t.sent_on, t.decided_on, "")
+
+
+def application_item(m: Membership):
+    from smartunion.portal import mine
+
+    state = _application_state(m)
+    pending = state.state == "pending"
+    return mine.Item(
+        source=JOIN_SOURCE,
+        pk=m.pk,
+        number="",
+        kind=f"{state.kind_label}（{m.org.name}）",
+        state=state.state,
+        state_label=state.label,
+        next_step=f"由{m.org.name}审批"
+        if pending
+        else ("已入会，可查看我的会籍和电子会员证" if state.state == "approved" else "已办结"),
+        due_on=None,
+        opened_on=m.applied_on,
+        closed=not pending,
+    )
+
+
+def transfer_item(t: Transfer):
+    from smartunion.portal import mine
+
+    state = _transfer_state(t)
+    pending = state.state == "pending"
+    return mine.Item(
+        source=TRANSFER_SOURCE,
+        pk=t.pk,
+        number="",
+        kind=f"{state.kind_label}（转入{t.to_org.name}）",
+        state=state.state,
+        state_label=state.label,
+        next_step=f"由{t.to_org.name}审批" if pending else "已办结",
+        due_on=None,
+        opened_on=t.sent_on,
+        closed=not pending,
+    )
+
+
+def application_timeline(m: Membership) -> list:
+    from smartunion.portal import mine
+
+    events = (
+        MembershipEvent.objects.select_related("org")
+        .filter(membership=m, change_type__in=list(APPLICATION_STEPS))
+        .order_by("created_at", "id")
+    )
+    return [
+        mine.Entry(
+            at=e.created_at,
+            label=APPLICATION_STEPS[e.change_type][0],
+            state_label=APPLICATION_STEPS[e.change_type][1],
+            org_name="" if e.actor_name == SELF_CLERK else e.org.name,
+            note=e.note if e.change_type == ChangeType.REJECT else "",
+        )
+        for e in events
+    ]
+
+
+def transfer_timeline(t: Transfer) -> list:
+    """The request and its decision (the membership's step recorded with the decision)."""
+    from smartunion.portal import mine
+
+    rows = [mine.Entry(t.created_at, "提交申请", PENDING_LABEL, "", "")]
+    if t.status == TransferStatus.PENDING:
+        return rows
+    decision = (
+        MembershipEvent.objects.filter(
+            membership_id=t.membership_id,
+            change_type__in=(ChangeType.TRANSFER_OUT, ChangeType.TRANSFER_CANCELLED),
+            created_at__gte=t.created_at,
+        )
+        .order_by("id")
+        .first()
+    )
+    if decision is not None:
+        org = t.to_org if t.status == TransferStatus.CANCELLED else t.from_org
+        rows.append(
+            mine.Entry(
+                decision.created_at,
+                TRANSFER_DECISIONS[t.status],
+                TRANSFER_STATES[t.status][1],
+                org.name,
+                decision.note if t.status == TransferStatus.REJECTED else "",
+            )
+        )
+    return rows
+
+
+def _decision_notices(source: str, rows, item, timeline, seen_at) -> list:
+    """A RESULT notice for each decided row (its last step), none for what the worker did."""
+    from smartunion.portal import notices
+
+    out = []
+    for row in rows:
+        it = item(row)
+        if not it.closed:
+            continue
+        steps = timeline(row)
+        if len(steps) < 2:
+            continue
+        last = steps[-1]
+        out.append(
+            notices.Notice(
+                at=last.at,
+                kind=notices.RESULT,
+                title=it.kind,
+                text=f"{last.label}：{last.state_label}",
+                source=source,
+                pk=row.pk,
+                unread=seen_at is None or last.at > seen_at,
+            )
+        )
+    return out
+
+
+def sources() -> list:
+    """The 网上入会 application and the own transfer request as sources of 我的办事."""
+    from smartunion.portal import mine
+
+    return [
+        mine.Source(
+            key=JOIN_SOURCE,
+            label="入会申请",
+            items=lambda pid: [application_item(m) for m in _applications(pid).order_by("-id")],
+            get=lambda pid, pk: _one(_applications(pid), pk),
+            timeline=application_timeline,
+            item=application_item,
+            notices=lambda pid, seen_at: _decision_notices(
+                JOIN_SOURCE,
+                _applications(pid).exclude(status=MembershipStatus.APPLIED).order_by("-id")[:10],
+                application_item,
+                application_timeline,
+                seen_at,
+            ),
+        ),
+        mine.Source(
+            key=TRANSFER_SOURCE,
+            label="转会申请",
+            items=lambda pid: [transfer_item(t) for t in _own_requests(pid).order_by("-id")],
+            get=lambda pid, pk: _one(_own_requests(pid), pk),
+            timeline=transfer_timeline,
+            item=transfer_item,
+            notices=lambda pid, seen_at: _decision_notices(
+                TRANSFER_SOURCE,
+                _own_requests(pid).exclude(status=TransferStatus.PENDING).order_by("-id")[:10],
+                transfer_item,
+                transfer_timeline,
+                seen_at,
+            ),
+        ),
+    ]
+
+
+def on_decision(kind: str, pk: int) -> None:
+    """``members.decisions``' observer (after the commit): an SMS to a worker who applied on
+    the portal, saying only that the decision is there (no name, union or reason)."""
+    from smartunion.members import decisions
+
+    if kind == decisions.APPLICATION:
+        row = Membership.objects.filter(pk=pk, channel=ApplicationChannel.ONLINE).first()
+        label = "入会申请"
+    else:
+        row = Transfer.objects.filter(
+            pk=pk, kind=TransferKind.SEND, sent_by_name=SELF_CLERK
+        ).first()
+        label = "转会申请"
+    if row is None:
+        return
+    from smartunion.portal.tasks import send_notice_sms
+
+    send_notice_sms.enqueue(row.person_id, label, DECIDED)

@@ -139,26 +139,26 @@ def on_case_event(case, event) -> None:
         return
     from smartunion.portal.tasks import send_notice_sms
 
-    send_notice_sms.enqueue(case.case_type.key, case.pk, kind)
+    row = type(case).objects.filter(pk=case.pk).values_list(case.applicant_field, flat=True)
+    person_id = row.first()
+    if person_id is not None:
+        send_notice_sms.enqueue(person_id, f"事项（编号{case.number}）", SMS_WHAT[kind])
 
 
-def send_sms(case_kind: str, case_id: int, kind: str) -> bool:
-    """The SMS of one notice to the applicant, if they use 职工之家 (the task's body): the
-    application's number and what happened, nothing else. Returns whether it was sent; a
-    provider's refusal or a missing template is logged (no number, no name), never raised."""
-    from smartunion.casework.workflow import case_model
+def send_sms(person_id: int, subject: str, what: str) -> bool:
+    """The one SMS of 职工之家's notices (the task's body), to a worker who uses it (bound):
+    "您在职工之家办理的{subject}{what}，请登录职工之家查看。" on the notice template — what it is
+    and what happened, never a name, a union or a reason. Returns whether it was sent; a
+    provider's refusal or a missing template is logged (no number), never raised."""
     from smartunion.members.models import Person
     from smartunion.portal.sms import NOTICE, sender
 
-    model = case_model(case_kind)
-    row = model.objects.filter(pk=case_id).values_list(model.applicant_field, "number").first()
-    person = row and Person.objects.filter(pk=row[0], worker_binding__isnull=False).first()
-    if not person or not person.phone:
+    person = Person.objects.filter(pk=person_id, worker_binding__isnull=False).first()
+    if person is None or not person.phone:
         return False  # only workers who use 职工之家 get its messages
-    number, what = row[1], SMS_WHAT[kind]
-    text = f"【智慧工会】您在职工之家办理的事项（编号{number}）{what}，请登录职工之家查看。"
+    text = f"【智慧工会】您在职工之家办理的{subject}{what}，请登录职工之家查看。"
     try:
-        sender().send(person.phone, text, template=NOTICE, template_params=(number, what))
+        sender().send(person.phone, text, template=NOTICE, template_params=(subject, what))
     except Exception as exc:  # noqa: BLE001 - a notice SMS never fails the worker's task
         logger.warning("portal notice SMS not sent: %s %s", type(exc).__name__, exc)
         return False

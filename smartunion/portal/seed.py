@@ -175,3 +175,28 @@ def run_cases_part(options: SeedOptions) -> list[str]:
         return []
     person = ensure_demo_worker()
     return ensure_demo_cases(person) if person is not None else []
+
+
+def run_contest_part(options: SeedOptions) -> list[str]:
+    """马兰花's own contest entry (竞赛报名 on the portal, issue 16), waiting for her union's
+    check: in the first contest open for entries that her union may enter (with ``--demo``)."""
+    from django.core.exceptions import ValidationError
+
+    from smartunion.contests import services as contests
+    from smartunion.contests.models import Entry
+    from smartunion.core.actors import SelfActor
+
+    if not options.demo:
+        return []
+    person = ensure_demo_worker()
+    if person is None or Entry.objects.filter(person=person).exists():
+        return []
+    actor = SelfActor(phone_index(DEMO_PHONE), None, person.pk)
+    for contest in contests.open_for_self(actor):
+        for trade in contest.trades.all():
+            try:
+                contests.enter_self(contest.pk, trade_id=trade.pk, actor=actor)
+            except ValidationError:
+                continue  # the unit's quota is full: another trade
+            return [f"  马兰花在职工之家报名了“{contest.name}”的{trade.name}，待单位审核。"]
+    return []

@@ -6,8 +6,9 @@ from django.tasks import task
 
 
 @task()
-def send_notice_sms(case_kind: str, case_id: int, kind: str) -> None:
-    """The SMS of an important step of a worker's application (portal.notices.send_sms)."""
+def send_notice_sms(person_id: int, subject: str, what: str) -> None:
+    """The SMS of a notice to a worker (portal.notices.send_sms): queued on the commit of the
+    step, so the request never waits on the provider."""
     from smartunion.portal import notices
 
-    notices.send_sms(case_kind, case_id, kind)
+    notices.send_sms(person_id, subject, what)

@@ -46,3 +46,11 @@ urlpatterns += [
     ),
     path("notices/", caseviews.notice_list, name="notices"),
 ]
+
+# ---- 网络投票 (issue 16): the public vote on the phone ------------------------------------------
+from smartunion.portal import voting  # noqa: E402
+
+urlpatterns += [path("vote/", voting.vote_page, name="vote")]
+
+# ---- 竞赛报名 (issue 16): a member enters a contest from the phone ------------------------------
+urlpatterns += [path("contests/", caseviews.contest_page, name="contests")]

@@ -10,7 +10,7 @@ from django.test import Client
 from smartunion.core.actors import SELF_CLERK
 from smartunion.core.idnumber import make_id_number
 from smartunion.core.models import AuditEntry
-from smartunion.core.testing import new_id_number
+from smartunion.core.testing import new_id_number, run_queued_tasks
 from smartunion.members.models import (
     Membership,
     MembershipEvent,
@@ -154,10 +154,21 @@ def test_refusals_say_why_and_save_nothing(world, settings):
     assert saved_rows() == before
 
 
+def sms_texts(outbox) -> list[str]:
+    return (
+        [p.read_text(encoding="utf-8") for p in sorted(outbox.iterdir())] if outbox.exists() else []
+    )
+
+
 @pytest.mark.django_db
-def test_a_member_of_another_union_gets_a_transfer_request(world):
+def test_a_member_of_another_union_gets_a_transfer_request(
+    world, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.SMARTUNION_SMS_OUTBOX = outbox = tmp_path / "sms"
     wang = world.member_b1  # 王五 of 七里河区供电公司工会, registry phone 13800138000
-    client, _ = worker_client("13800138000")
+    client, key = worker_client("13800138000")
+    page = Client()
+    page.cookies[WORKER_COOKIE] = key
     body = {"org": world.union_a1.pk, "name": "王五", "id_number": wang.person.id_number}
     response = post(client, JOIN_URL, body)
     assert response.status_code == 201, response.content
@@ -179,13 +190,31 @@ def test_a_member_of_another_union_gets_a_transfer_request(world):
     assert list(Membership.objects.filter(person=wang.person).values_list("status", flat=True)) == [
         MembershipStatus.ACTIVE
     ]
-    decline_transfer(t, actor=world.county_admin, note="劳动合同尚未解除")
+    listed = page.get("/portal/mine/").content.decode()
+    assert (
+        "转会申请（转入兰州第一机械厂工会）" in listed
+        and "由兰州第一机械厂工会审批" in listed  # the union they move into decides
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        decline_transfer(t, actor=world.county_admin, note="劳动合同尚未解除")
     app = client.get(JOIN_URL).json()["application"]
     assert (app["state_label"], app["reason"]) == ("未通过", "劳动合同尚未解除")
+    # 我的办事 and 消息 show the decision and its reason; one SMS says only that it is there.
+    detail = page.get(f"/portal/mine/transfer/{t.pk}/").content.decode()
+    assert "不予接收" in detail and "劳动合同尚未解除" in detail and "未通过" in detail
+    assert "办理结果" in page.get("/portal/notices/").content.decode()
+    assert not sms_texts(outbox)  # queued for the task worker
+    run_queued_tasks()
+    [text] = sms_texts(outbox)
+    assert text.startswith("To: 13800138000") and "转会申请已有审批结果" in text
+    assert "王五" not in text and "劳动合同" not in text
 
 
 @pytest.mark.django_db
-def test_the_join_page_searches_applies_and_follows(world, client):
+def test_the_join_page_searches_applies_and_follows(
+    world, client, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.SMARTUNION_SMS_OUTBOX = outbox = tmp_path / "sms"
     client.cookies[WORKER_COOKIE] = issue_token(NEW_PHONE)
     page = client.get("/portal/join/", {"q": "机械"}).content.decode()
     assert "兰州第一机械厂工会" in page and "兰州市总工会 › 城关区总工会" in page
@@ -215,9 +244,27 @@ def test_the_join_page_searches_applies_and_follows(world, client):
     followed = client.get("/portal/join/").content.decode()
     assert "申请中" in followed and number not in followed
     m = Membership.objects.get(person__name="周秀英")
-    reject_application(m, actor=world.county_admin, note="非本单位职工")
+    listed = client.get("/portal/mine/").content.decode()
+    assert "入会申请（兰州第一机械厂工会）" in listed and "由兰州第一机械厂工会审批" in listed
+    assert "办理结果" not in client.get("/portal/notices/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        reject_application(m, actor=world.county_admin, note="非本单位职工")
     home = client.get("/portal/").content.decode()
     assert "未通过" in home and "非本单位职工" in home and 'href="/portal/join/"' in home
+    assert "办理结果" in home and f'href="/portal/mine/join/{m.pk}/"' in home  # 消息
+    detail = client.get(f"/portal/mine/join/{m.pk}/").content.decode()
+    assert "未予批准" in detail and "非本单位职工" in detail and number not in detail
+    run_queued_tasks()
+    [text] = sms_texts(outbox)
+    assert text.startswith(f"To: {NEW_PHONE}") and "入会申请已有审批结果" in text
+    assert "周秀英" not in text and "非本单位" not in text
+    # Another worker: as if it did not exist.
+    stranger = Client()
+    stranger.cookies[WORKER_COOKIE] = issue_token("13900002222")
+    WorkerBinding.objects.create(
+        phone_index=phone_index("13900002222"), person=world.member_b1.person, bound_at=m.created_at
+    )
+    assert stranger.get(f"/portal/mine/join/{m.pk}/").status_code == 404
     # A form posted without a union is sent back to pick one.
     missing = client.post("/portal/join/", {"name": "周秀英", "id_number": new_id_number()})
     assert (

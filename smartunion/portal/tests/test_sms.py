@@ -151,7 +151,7 @@ def test_a_missing_setting_is_named(settings):
 
 def test_a_notice_goes_out_on_its_own_template_or_not_at_all(tencent, provider, settings):
     text = "您在职工之家办理的事项（编号FW20260000001）需要补正材料，请登录职工之家查看。"
-    params = ("FW20260000001", "需要补正材料")
+    params = ("事项（编号FW20260000001）", "需要补正材料")
     settings.SMARTUNION_TENCENT_SMS_NOTICE_TEMPLATE_ID = ""
     with pytest.raises(sms.SmsError, match="no-template:notice"):
         sms.sender().send("13900001111", text, template=sms.NOTICE, template_params=params)
