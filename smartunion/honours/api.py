@@ -386,6 +386,58 @@ def get_selection(request, selection_id: int):
     return selections.visible_selection(selection_id, request.user)
 
 
+class SelectionPatch(StrictSchema):
+    """修改评选通知: only the fields given change; ``quotas``, ``ratios`` and ``departments``
+    replace the whole list."""
+
+    title: str | None = Field(None, max_length=128)
+    kind: code_type(Kind, blank=False) | None = None
+    year: int | None = Field(None, ge=1950, le=2100)
+    document_no: str | None = Field(None, max_length=64)
+    nominations_due: Day | None = None
+    quotas: list[QuotaIn] | None = Field(None, min_length=1, max_length=500)
+    ratios: list[RatioIn] | None = Field(None, max_length=10)
+    departments: list[code_type(DEPARTMENTS, blank=False)] | None = Field(None, max_length=10)
+    vote_starts_on: Day | None = Field(None, description="null：取消网络投票")
+    vote_ends_on: Day | None = None
+
+
+def _given(payload, name: str, current):
+    """The field's new value when the request gave one (``null`` clears only a nullable field:
+    for the others it means "unchanged")."""
+    value = getattr(payload, name)
+    return current if value is None else value
+
+
+@router.patch("/selections/{int:selection_id}", response=SelectionDetail)
+def update_selection(request, selection_id: int, payload: SelectionPatch):
+    """修改评选通知 (its organising union): the same rules as a new one, and a union's quota
+    never below the nominees it has already put forward."""
+    require(request.user, "change")
+    current = selections.visible_selection(selection_id, request.user)
+    sent = payload.model_fields_set
+    data = selections.SelectionData(
+        title=_given(payload, "title", current.title),
+        kind=_given(payload, "kind", current.kind),
+        year=_given(payload, "year", current.year),
+        document_no=_given(payload, "document_no", current.document_no),
+        nominations_due=_given(payload, "nominations_due", current.nominations_due),
+        quotas=[(q.org, q.places) for q in payload.quotas]
+        if payload.quotas is not None
+        else list(current.quotas.values_list("org_id", "places")),
+        ratios=[(r.category, r.min_percent) for r in payload.ratios]
+        if payload.ratios is not None
+        else list(current.ratios.values_list("category", "min_percent")),
+        departments=_given(payload, "departments", current.departments),
+        vote_starts_on=payload.vote_starts_on
+        if "vote_starts_on" in sent
+        else current.vote_starts_on,
+        vote_ends_on=payload.vote_ends_on if "vote_ends_on" in sent else current.vote_ends_on,
+    )
+    selections.update_selection(current.pk, data, actor=request.user)
+    return selections.visible_selection(current.pk, request.user)
+
+
 class RatioRowOut(Schema):
     category: str
     label: str
@@ -680,6 +732,35 @@ def create_studio(request, payload: StudioIn):
 @router.get("/studios/{int:studio_id}", response=StudioDetail)
 def get_studio(request, studio_id: int):
     return _studio(get_or_404(Studio.objects.all(), request.user, studio_id, what="创新工作室"))
+
+
+class StudioPatch(StrictSchema):
+    """修改工作室: only the fields given change."""
+
+    name: str | None = Field(None, max_length=100)
+    tier: code_type(StudioTier, blank=False) | None = None
+    named_year: int | None = Field(None, ge=1950, le=2100)
+    document_no: str | None = Field(None, max_length=64)
+    leader: int | None = Field(None, description="领衔人（人员 id，须有在册荣誉）")
+    venue: int | None = Field(None, description="阵地 id（类型为创新工作室）；null：不再关联")
+    field: str | None = Field(None, max_length=200)
+
+
+@router.patch("/studios/{int:studio_id}", response=StudioDetail)
+def update_studio(request, studio_id: int, payload: StudioPatch):
+    """修改工作室: name, tier, naming, leader (still holding an honour), venue, field."""
+    require(request.user, "change")
+    current = get_or_404(Studio.objects.all(), request.user, studio_id, what="创新工作室")
+    data = studios.StudioData(
+        name=_given(payload, "name", current.name),
+        tier=_given(payload, "tier", current.tier),
+        named_year=_given(payload, "named_year", current.named_year),
+        document_no=_given(payload, "document_no", current.document_no),
+        leader_id=_given(payload, "leader", current.leader_id),
+        venue_id=payload.venue if "venue" in payload.model_fields_set else current.venue_id,
+        field=_given(payload, "field", current.field),
+    )
+    return _studio(studios.update_studio(current.pk, data, actor=request.user))
 
 
 class StudioMemberIn(StrictSchema):

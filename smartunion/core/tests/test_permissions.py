@@ -317,6 +317,9 @@ SAMPLE_VALUES: dict[str, Callable[[World], Any]] = {
     "facts": lambda w: "拖欠工资三个月",
     "action": lambda w: "callback",
     "level": lambda w: "high",
+    # 组队 (contests): county A's entry; 奖励规则: one promotion rule.
+    "entries": lambda w: [_contest_entry(w).number],
+    "rules": lambda w: [{"label": "第一名晋升技师", "outcome": "promotion", "max_rank": 1}],
     **honours_testing.SAMPLE_VALUES,
 }
 
