@@ -305,7 +305,7 @@ class TeamOut(Schema):
     name: str
     counted: int
     members: list[str] = Field(description="队员的参赛编号")
-    score: str | None = Field(description="计分队员决赛总成绩之和")
+    score: str | None = Field(description="计分队员决赛总成绩之和（三位小数，同选手的总成绩）")
     scored: int = Field(description="计入成绩的队员数")
     rank: int | None = Field(description="团体名次（并列同名次；无成绩为空）")
 
