@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Field, Query, Router, Schema, Status
 
@@ -26,7 +26,7 @@ from smartunion.contests.codes import (
     TieRule,
 )
 from smartunion.contests.models import Contest, ContestTrade, Entry, Judge, Team, TeamMember
-from smartunion.core.api import Day, StrictSchema, code_type, get_or_404, require
+from smartunion.core.api import TEXT_PATTERN, Day, StrictSchema, code_type, get_or_404, require
 from smartunion.core.errors import NotInScope
 from smartunion.core.pagination import PageIn, keyset_page, page_schema
 
@@ -293,7 +293,7 @@ def save_award_rules(request, contest_id: int, payload: AwardRulesIn):
 class TeamIn(StrictSchema):
     org: int = Field(description="参赛单位（工会 id）")
     name: str = Field(max_length=64)
-    entries: list[str] = Field(
+    entries: list[Annotated[str, Field(min_length=1, max_length=32, pattern=TEXT_PATTERN)]] = Field(
         min_length=1, max_length=100, description="队员的参赛编号（本单位的选手，至少2名）"
     )
     counted: int = Field(3, ge=1, le=10, description="计分人数：成绩最好的几名队员")
