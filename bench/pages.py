@@ -21,7 +21,13 @@ province admin (the largest scope):
   self-test (``POST /api/v1/assistance/self-test``, target 20 ms);
 - 法律援助 and 诉求工单 (issue 13): the case list and its lists (overdue reviews, hearings in
   the next 7 days, by handler), a case's page, the figures, the API list and detail; the
-  request inbox and its lists, a request's page, the figures, the API list and detail.
+  request inbox and its lists, a request's page, the figures, the API list and detail;
+- 竞赛, 荣誉, 评选, 创新工作室 (issue 16): the contest list and search, a contest's page, its
+  entries, score sheet, results, award rules (its organiser only) and teams, an entry's page,
+  the API list, contest and entries; the honour list and search, an honour's page, the
+  nominations, selections and studios, a selection's and a studio's page, their API lists and
+  details. ``--as city`` / ``--as county`` measure these as a city admin / a county clerk
+  (the registry's pages stay the province admin's).
 
 Targets (issue 3): p95 ≤ 100 ms for the organization pages and the searches, ≤ 200 ms for the
 home page. Prints one JSON line per page: {"page", "p50_ms", "p95_ms", "max_ms", "n",
