@@ -21,7 +21,13 @@ province admin (the largest scope):
   self-test (``POST /api/v1/assistance/self-test``, target 20 ms);
 - 法律援助 and 诉求工单 (issue 13): the case list and its lists (overdue reviews, hearings in
   the next 7 days, by handler), a case's page, the figures, the API list and detail; the
-  request inbox and its lists, a request's page, the figures, the API list and detail.
+  request inbox and its lists, a request's page, the figures, the API list and detail;
+- 竞赛, 荣誉, 评选, 创新工作室 (issue 16): the contest list and search, a contest's page, its
+  entries, score sheet, results, award rules (its organiser only) and teams, an entry's page,
+  the API list, contest and entries; the honour list and search, an honour's page, the
+  nominations, selections and studios, a selection's and a studio's page, their API lists and
+  details. ``--as city`` / ``--as county`` measure these as a city admin / a county clerk
+  (the registry's pages stay the province admin's).
 
 Targets (issue 3): p95 ≤ 100 ms for the organization pages and the searches, ≤ 200 ms for the
 home page. Prints one JSON line per page: {"page", "p50_ms", "p95_ms", "max_ms", "n",
@@ -90,10 +96,19 @@ def main() -> None:
     parser.add_argument(
         "--page", action="append", default=[], help="only the pages whose name contains this"
     )
+    parser.add_argument(
+        "--as",
+        dest="role",
+        choices=["province", "city", "county"],
+        default="province",
+        help="who asks: the province admin (default), a city admin or a county clerk, each at "
+        "the union of their kind with the most contest entries",
+    )
     args = parser.parse_args()
     settings.ALLOWED_HOSTS = ["*"]
     client = Client()
-    client.force_login(province_admin())
+    user = province_admin() if args.role == "province" else scoped_user(args.role)
+    client.force_login(user)
     persons = Person.objects.count() if connection.vendor == "sqlite" else _estimate()
     root = Organization.objects.filter(parent__isnull=True).order_by("pk").first()
     biggest = Organization.objects.order_by("-member_count").first()
@@ -128,9 +143,14 @@ def main() -> None:
                 100,
             ),
         ]
-    pages += assistance_pages()
-    pages += legal_aid_pages()
-    pages += request_pages()
+    if args.role != "province":
+        pages = []  # the registry's pages are measured as the province admin only
+    else:
+        pages += assistance_pages()
+        pages += legal_aid_pages()
+        pages += request_pages()
+    pages += contest_pages(user)
+    pages += honour_pages(user)
     for name, url, target in pages:
         if args.page and not any(part in name for part in args.page):
             continue
@@ -150,6 +170,7 @@ def main() -> None:
                     "target_ms": target,
                     "ok": p95 <= target,
                     "persons": persons,
+                    "as": args.role,
                     "database": connection.vendor,
                 },
                 ensure_ascii=False,
@@ -261,6 +282,119 @@ def timed_post(
         if response.status_code != 200:
             raise SystemExit(f"{url}: HTTP {response.status_code} {response.content[:200]!r}")
     return out
+
+
+def scoped_user(kind: str) -> User:
+    """A city admin or a county clerk at the city / county union whose subtree holds the most
+    contest entries (the busiest scope of that kind)."""
+    from django.db.models import Count
+
+    from smartunion.contests.models import Entry
+
+    org_kind, role = {
+        "city": (Kind.CITY, Role.CITY_ADMIN),
+        "county": (Kind.COUNTY, Role.COUNTY_ADMIN),
+    }[kind]
+    busiest = Entry.objects.values("org__path").annotate(n=Count("id")).order_by("-n").first()
+    candidates = Organization.objects.filter(kind=org_kind)
+    org = None
+    if busiest:
+        path = busiest["org__path"]
+        # the unit's ancestor of that kind: the one whose path prefixes the unit's
+        prefixes = [path[:i] for i in range(1, len(path) + 1)]
+        org = candidates.filter(path__in=prefixes).order_by("pk").first()
+    org = org or candidates.order_by("-member_count").first()
+    user, _created = User.objects.get_or_create(
+        username=f"bench_{kind}", defaults={"scope_org": org, "role": role}
+    )
+    if user.scope_org_id != org.pk:
+        user.scope_org = org
+        user.save(update_fields=["scope_org"])
+    return user
+
+
+def contest_pages(user: User) -> list:
+    """劳动和技能竞赛 (issue 16, target p95 ≤ 100 ms): the list, its filters, a contest's page,
+    its entries, score sheet, results, awards and teams, an entry's page, the API list and
+    detail — the contest in the user's scope with the most entries."""
+    from django.db.models import Count
+
+    from smartunion.contests.models import Contest, Entry
+
+    # Contests its union (or one below) organises, when it has any: the award rules page is
+    # the organiser's only.
+    contests = Contest.objects.visible_to(user)
+    own = contests.filter(org__path__startswith=user.scope_org.path)
+    contests = own if own.exists() else contests
+    contest = contests.annotate(n=Count("entries")).order_by("-n", "-id").first()
+    if contest is None:
+        return []
+    entry = Entry.objects.visible_to(user).filter(contest=contest).order_by("-id").first()
+    one = lambda name: reverse(f"contests:{name}", kwargs={"contest_id": contest.pk})  # noqa: E731
+    listing = reverse("contests:contests")
+    pages = [
+        ("竞赛: list", listing, 100),
+        ("竞赛: list, search", f"{listing}?q={contest.name[:2]}", 100),
+        ("竞赛: a contest's page", one("contest"), 100),
+        ("竞赛: entries", one("entries"), 100),
+        ("竞赛: score sheet", one("scores"), 100),
+        ("竞赛: results", one("results"), 100),
+        ("竞赛: teams", one("teams"), 100),
+        ("竞赛: API list", "/api/v1/contests?limit=50", 100),
+        ("竞赛: API contest", f"/api/v1/contests/{contest.pk}", 100),
+        ("竞赛: API entries", f"/api/v1/contests/{contest.pk}/entries?limit=50", 100),
+    ]
+    if contest.org.path.startswith(user.scope_org.path):
+        pages.append(("竞赛: award rules", one("award_rules"), 100))
+    if entry is not None:
+        pages.append(
+            ("竞赛: an entry's page", reverse("contests:entry", kwargs={"entry_id": entry.pk}), 100)
+        )
+    return pages
+
+
+def honour_pages(user: User) -> list:
+    """劳模工匠, 评选 and 创新工作室 (issue 16, target p95 ≤ 100 ms)."""
+    from smartunion.honours.models import Honour, Selection, Studio
+
+    honour = Honour.objects.visible_to(user).order_by("-id").first()
+    if honour is None:
+        return []
+    listing = reverse("honours:list")
+    pages = [
+        ("荣誉: list", listing, 100),
+        ("荣誉: list, search", f"{listing}?q={honour.holder_name[:1]}", 100),
+        ("荣誉: an honour's page", reverse("honours:detail", kwargs={"honour_id": honour.pk}), 100),
+        ("荣誉: nominations", reverse("honours:nominations"), 100),
+        ("荣誉: selections", reverse("honours:selections"), 100),
+        ("荣誉: studios", reverse("honours:studios"), 100),
+        ("荣誉: API list", "/api/v1/honours?limit=50", 100),
+        ("荣誉: API honour", f"/api/v1/honours/{honour.pk}", 100),
+        ("荣誉: API selections", "/api/v1/honours/selections?limit=50", 100),
+        ("荣誉: API nominations", "/api/v1/honours/nominations?limit=50", 100),
+        ("荣誉: API studios", "/api/v1/honours/studios?limit=50", 100),
+    ]
+    selection = Selection.objects.visible_to(user).order_by("-id").first()
+    if selection is not None:
+        pages += [
+            (
+                "荣誉: a selection's page",
+                reverse("honours:selection", kwargs={"selection_id": selection.pk}),
+                100,
+            ),
+            ("荣誉: API selection", f"/api/v1/honours/selections/{selection.pk}", 100),
+        ]
+    studio = Studio.objects.visible_to(user).order_by("-id").first()
+    if studio is not None:
+        pages += [
+            (
+                "荣誉: a studio's page",
+                reverse("honours:studio", kwargs={"studio_id": studio.pk}),
+                100,
+            ),
+            ("荣誉: API studio", f"/api/v1/honours/studios/{studio.pk}", 100),
+        ]
+    return pages
 
 
 def _estimate() -> int:

@@ -9,22 +9,24 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Field, Query, Router, Schema, Status
 
 from smartunion.casework.api import CaseActivity, CaseFields, add_transition_routes
 from smartunion.contests import services
 from smartunion.contests.codes import (
+    Award,
     ContestKind,
     OrganiserRole,
+    Outcome,
     Part,
     SkillLevel,
     Tier,
     TieRule,
 )
-from smartunion.contests.models import Contest, ContestTrade, Entry, Judge
-from smartunion.core.api import Day, StrictSchema, code_type, get_or_404, require
+from smartunion.contests.models import Contest, ContestTrade, Entry, Judge, Team, TeamMember
+from smartunion.core.api import TEXT_PATTERN, Day, StrictSchema, code_type, get_or_404, require
 from smartunion.core.errors import NotInScope
 from smartunion.core.pagination import PageIn, keyset_page, page_schema
 
@@ -255,6 +257,109 @@ def add_judge(request, contest_id: int, payload: JudgeIn):
         actor=request.user,
     )
     return Status(201, judge)
+
+
+# ---- award rules (奖励规则) -------------------------------------------------------------------
+
+
+class AwardRuleIn(StrictSchema):
+    label: str = Field(max_length=64, description="规则说明，如“一类竞赛第一名推荐省五一劳动奖章”")
+    outcome: code_type(Outcome, blank=False)
+    max_rank: int | None = Field(None, ge=1, le=1000, description="名次不低于（含）")
+    min_award: code_type(Award) = Field("", description="奖项不低于（空：只看名次）")
+    honour_kind: str = Field("", max_length=32, description="推荐的荣誉（结果为荣誉推荐时）")
+
+
+class AwardRulesIn(StrictSchema):
+    rules: list[AwardRuleIn] = Field(max_length=services.MAX_AWARD_RULES)
+
+
+class AwardRulesOut(Schema):
+    rules: list[AwardRuleOut]
+
+
+@router.put("/{int:contest_id}/award-rules", response=AwardRulesOut)
+def save_award_rules(request, contest_id: int, payload: AwardRulesIn):
+    """奖励规则: the contest's rules replaced by ``rules`` (its organiser, before the awards are
+    applied). Errors name the row: ``{"rules": ["第2条：…"]}``."""
+    require(request.user, "change")
+    rules = [services.AwardRuleData(**rule.model_dump()) for rule in payload.rules]
+    return {"rules": services.save_award_rules(contest_id, rules, actor=request.user)}
+
+
+# ---- teams (团体) -----------------------------------------------------------------------------
+
+
+class TeamIn(StrictSchema):
+    org: int = Field(description="参赛单位（工会 id）")
+    name: str = Field(max_length=64)
+    entries: list[Annotated[str, Field(min_length=1, max_length=32, pattern=TEXT_PATTERN)]] = Field(
+        min_length=1, max_length=100, description="队员的参赛编号（本单位的选手，至少2名）"
+    )
+    counted: int = Field(3, ge=1, le=10, description="计分人数：成绩最好的几名队员")
+
+
+class TeamOut(Schema):
+    id: int
+    org: int
+    name: str
+    counted: int
+    members: list[str] = Field(description="队员的参赛编号")
+    score: str | None = Field(description="计分队员决赛总成绩之和（三位小数，同选手的总成绩）")
+    scored: int = Field(description="计入成绩的队员数")
+    rank: int | None = Field(description="团体名次（并列同名次；无成绩为空）")
+
+
+def _teams(contest: Contest, user, only: int | None = None) -> list[dict]:
+    """团体名次 as ``services.team_ranking`` computes it, the caller's visible teams only."""
+    visible = Team.objects.visible_to(user).filter(contest=contest)
+    if only is not None:
+        visible = visible.filter(pk=only)
+    ids = set(visible.values_list("pk", flat=True))
+    members: dict[int, list[str]] = {}
+    for team_id, number in (
+        TeamMember.objects.filter(team_id__in=ids)
+        .order_by("entry__number")
+        .values_list("team_id", "entry__number")
+    ):
+        members.setdefault(team_id, []).append(number)
+    return [
+        {
+            "id": row.team.pk,
+            "org": row.team.org_id,
+            "name": row.team.name,
+            "counted": row.team.counted,
+            "members": members.get(row.team.pk, []),
+            "score": text(row.score),
+            "scored": row.scored,
+            "rank": row.rank,
+        }
+        for row in services.team_ranking(contest)
+        if row.team.pk in ids
+    ]
+
+
+@router.get("/{int:contest_id}/teams", response=list[TeamOut])
+def list_teams(request, contest_id: int):
+    """团体名次: the contest's teams in the caller's scope, best first (the whole ranking: a
+    contest has tens of teams)."""
+    contest = get_or_404(Contest.objects.all(), request.user, contest_id, what=WHAT)
+    return _teams(contest, request.user)
+
+
+@router.post("/{int:contest_id}/teams", response={201: TeamOut})
+def create_team(request, contest_id: int, payload: TeamIn):
+    """组队: a unit's entrants of the contest (by their entry numbers) as one team."""
+    require(request.user, "change")
+    team = services.create_team(
+        contest_id,
+        actor=request.user,
+        org_id=payload.org,
+        name=payload.name,
+        entry_numbers=payload.entries,
+        counted=payload.counted,
+    )
+    return Status(201, _teams(team.contest, request.user, only=team.pk)[0])
 
 
 # ---- entries --------------------------------------------------------------------------------

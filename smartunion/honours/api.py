@@ -15,7 +15,15 @@ from ninja import Field, Query, Router, Schema, Status
 
 from smartunion.assistance.models import HardshipFile
 from smartunion.casework.api import CaseActivity, CaseFields, add_transition_routes
-from smartunion.core.api import Day, QuerySchema, StrictSchema, code_type, get_or_404, require
+from smartunion.core.api import (
+    Day,
+    QuerySchema,
+    StrictSchema,
+    code_type,
+    get_or_404,
+    require,
+    set_fields,
+)
 from smartunion.core.pagination import PageIn, keyset_page, page_schema
 from smartunion.honours import selections, services, studios
 from smartunion.honours.codes import (
@@ -386,6 +394,46 @@ def get_selection(request, selection_id: int):
     return selections.visible_selection(selection_id, request.user)
 
 
+class SelectionPatch(StrictSchema):
+    """修改评选通知: only the fields given change; ``quotas``, ``ratios`` and ``departments``
+    replace the whole list. A field left out is unchanged; ``null`` is refused except
+    for the vote dates, where it means no public vote."""
+
+    title: str = Field(None, max_length=128)
+    kind: code_type(Kind, blank=False) = None
+    year: int = Field(None, ge=1950, le=2100)
+    document_no: str = Field(None, max_length=64)
+    nominations_due: Day = None
+    quotas: list[QuotaIn] = Field(None, min_length=1, max_length=500)
+    ratios: list[RatioIn] = Field(None, max_length=10)
+    departments: list[code_type(DEPARTMENTS, blank=False)] = Field(None, max_length=10)
+    vote_starts_on: Day | None = Field(None, description="null：取消网络投票")
+    vote_ends_on: Day | None = None
+
+
+@router.patch("/selections/{int:selection_id}", response=SelectionDetail)
+def update_selection(request, selection_id: int, payload: SelectionPatch):
+    """修改评选通知 (its organising union): the same rules as a new one, and a union's quota
+    never below the nominees it has already put forward."""
+    require(request.user, "change")
+    current = selections.visible_selection(selection_id, request.user)
+    sent = set_fields(payload, nullable=("vote_starts_on", "vote_ends_on"))
+    fields = ("title", "kind", "year", "document_no", "nominations_due", "departments")
+    fields += ("vote_starts_on", "vote_ends_on")
+    values = {name: sent.get(name, getattr(current, name)) for name in fields}
+    data = selections.SelectionData(
+        quotas=[(q["org"], q["places"]) for q in sent["quotas"]]
+        if "quotas" in sent
+        else list(current.quotas.values_list("org_id", "places")),
+        ratios=[(r["category"], r["min_percent"]) for r in sent["ratios"]]
+        if "ratios" in sent
+        else list(current.ratios.values_list("category", "min_percent")),
+        **values,
+    )
+    selections.update_selection(current.pk, data, actor=request.user)
+    return selections.visible_selection(current.pk, request.user)
+
+
 class RatioRowOut(Schema):
     category: str
     label: str
@@ -680,6 +728,37 @@ def create_studio(request, payload: StudioIn):
 @router.get("/studios/{int:studio_id}", response=StudioDetail)
 def get_studio(request, studio_id: int):
     return _studio(get_or_404(Studio.objects.all(), request.user, studio_id, what="创新工作室"))
+
+
+class StudioPatch(StrictSchema):
+    """修改工作室: only the fields given change; ``null`` is refused except for ``venue``
+    (no venue)."""
+
+    name: str = Field(None, max_length=100)
+    tier: code_type(StudioTier, blank=False) = None
+    named_year: int = Field(None, ge=1950, le=2100)
+    document_no: str = Field(None, max_length=64)
+    leader: int = Field(None, description="领衔人（人员 id，须有在册荣誉）")
+    venue: int | None = Field(None, description="阵地 id（类型为创新工作室）；null：不再关联")
+    field: str = Field(None, max_length=200)
+
+
+@router.patch("/studios/{int:studio_id}", response=StudioDetail)
+def update_studio(request, studio_id: int, payload: StudioPatch):
+    """修改工作室: name, tier, naming, leader (still holding an honour), venue, field."""
+    require(request.user, "change")
+    current = get_or_404(Studio.objects.all(), request.user, studio_id, what="创新工作室")
+    sent = set_fields(payload, nullable=("venue",))
+    data = studios.StudioData(
+        name=sent.get("name", current.name),
+        tier=sent.get("tier", current.tier),
+        named_year=sent.get("named_year", current.named_year),
+        document_no=sent.get("document_no", current.document_no),
+        leader_id=sent.get("leader", current.leader_id),
+        venue_id=sent.get("venue", current.venue_id),
+        field=sent.get("field", current.field),
+    )
+    return _studio(studios.update_studio(current.pk, data, actor=request.user))
 
 
 class StudioMemberIn(StrictSchema):

@@ -92,3 +92,64 @@ def test_two_teams_formed_at_the_same_moment_are_refused_in_chinese(transactiona
     refused = next(o[1] for o in outcomes if o[0] == "refused")
     assert "已在另一个参赛队中" in refused.message_dict["entries"][0]
     assert Team.objects.count() == 1 and TeamMember.objects.count() == 2
+
+
+def test_teams_and_award_rules_through_the_api(world, client):
+    """GET/POST /api/v1/contests/{id}/teams and PUT …/award-rules: the page's services, the
+    ranking with ties, 422 in Chinese with nothing saved, 403 and 404 by scope."""
+    import json
+
+    from smartunion.contests.models import AwardRule
+
+    contest = county_contest(world)
+    members = [world.member_a1] + [
+        world.add_member(world.union_a1, name) for name in ("周接口", "吴接口", "郑接口")
+    ]
+    welder = contest.trades.last()  # three entrants a unit per trade
+    entries = [
+        make_entry(contest, m, world.county_admin, trade=welder if i % 2 else None)
+        for i, m in enumerate(members)
+    ]
+    for entry, total in zip(entries, ("90.00", "80.00", "85.00", "85.00"), strict=True):
+        Entry.objects.filter(pk=entry.pk).update(round="final", total=Decimal(total))
+    api = f"/api/v1/contests/{contest.pk}"
+
+    def send(method, url, body):
+        return getattr(client, method)(url, json.dumps(body), content_type="application/json")
+
+    client.force_login(world.county_admin)
+    team = {"org": world.union_a1.pk, "name": "一队", "counted": 2}
+    answer = send("post", f"{api}/teams", {**team, "entries": [entries[0].number]})
+    assert answer.status_code == 422 and "参赛队至少要有2名队员" in answer.content.decode()
+    assert not Team.objects.exists()
+    first = send("post", f"{api}/teams", {**team, "entries": [e.number for e in entries[:2]]})
+    assert first.status_code == 201, first.content
+    assert first.json()["score"] == "170.000" and first.json()["rank"] == 1
+    send(
+        "post", f"{api}/teams", {**team, "name": "二队", "entries": [e.number for e in entries[2:]]}
+    )
+    ranking = client.get(f"{api}/teams").json()
+    assert [(t["name"], t["score"], t["rank"]) for t in ranking] == [
+        ("一队", "170.000", 1),
+        ("二队", "170.000", 1),
+    ]
+    assert ranking[0]["members"] == sorted(e.number for e in entries[:2])
+
+    rules = [{"label": "第一名晋升技师", "outcome": "promotion", "max_rank": 1}]
+    before = list(AwardRule.objects.values_list("pk", flat=True))  # the contest's defaults
+    bad = send("put", f"{api}/award-rules", {"rules": [{"label": "", "outcome": "promotion"}]})
+    assert bad.status_code == 422 and "第1条：请填写规则说明" in bad.content.decode()
+    assert list(AwardRule.objects.values_list("pk", flat=True)) == before
+    saved = send("put", f"{api}/award-rules", {"rules": rules})
+    assert saved.status_code == 200 and saved.json()["rules"][0]["max_rank"] == 1
+    assert send("put", f"{api}/award-rules", {"rules": []}).json() == {"rules": []}
+
+    client.force_login(world.grassroots_admin)  # inside the contest's county, not its organiser
+    assert send("put", f"{api}/award-rules", {"rules": rules}).status_code in (403, 404)
+    client.force_login(world.sibling_admin)
+    assert client.get(f"{api}/teams").status_code == 404
+    assert send("post", f"{api}/teams", {**team, "name": "三队", "entries": []}).status_code in (
+        404,
+        422,
+    )
+    assert Team.objects.count() == 2

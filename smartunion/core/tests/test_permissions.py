@@ -321,6 +321,9 @@ SAMPLE_VALUES: dict[str, Callable[[World], Any]] = {
     "indicator": lambda w: "members",
     "note": lambda w: "含未录入系统的派遣工",
     "figure": lambda w: 5,
+    # 组队 (contests): county A's entry; 奖励规则: one promotion rule.
+    "entries": lambda w: [_contest_entry(w).number],
+    "rules": lambda w: [{"label": "第一名晋升技师", "outcome": "promotion", "max_rank": 1}],
     **honours_testing.SAMPLE_VALUES,
 }
 
