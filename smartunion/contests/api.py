@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Annotated, Literal
 
 from ninja import Field, Query, Router, Schema, Status
@@ -28,7 +29,7 @@ from smartunion.contests.codes import (
 from smartunion.contests.models import Contest, ContestTrade, Entry, Judge, Team, TeamMember
 from smartunion.core.api import TEXT_PATTERN, Day, StrictSchema, code_type, get_or_404, require
 from smartunion.core.errors import NotInScope
-from smartunion.core.pagination import PageIn, keyset_page, page_schema
+from smartunion.core.pagination import PageIn, keyset_page, page_schema, sequence_page
 
 router = Router(tags=["劳动和技能竞赛"])
 WHAT = "竞赛"
@@ -339,12 +340,14 @@ def _teams(contest: Contest, user, only: int | None = None) -> list[dict]:
     ]
 
 
-@router.get("/{int:contest_id}/teams", response=list[TeamOut])
-def list_teams(request, contest_id: int):
-    """团体名次: the contest's teams in the caller's scope, best first (the whole ranking: a
-    contest has tens of teams)."""
+@router.get("/{int:contest_id}/teams", response=page_schema(TeamOut))
+def list_teams(request, contest_id: int, page: Query[PageIn]):
+    """团体名次: the contest's teams in the caller's scope, best first (ranked as a whole, then
+    paged like every list; a team's name is unique in its contest)."""
     contest = get_or_404(Contest.objects.all(), request.user, contest_id, what=WHAT)
-    return _teams(contest, request.user)
+    rows = [SimpleNamespace(**team) for team in _teams(contest, request.user)]
+    found = sequence_page(rows, page, key="name")
+    return {**found, "items": [vars(row) for row in found["items"]]}
 
 
 @router.post("/{int:contest_id}/teams", response={201: TeamOut})

@@ -128,7 +128,7 @@ def test_teams_and_award_rules_through_the_api(world, client):
     send(
         "post", f"{api}/teams", {**team, "name": "二队", "entries": [e.number for e in entries[2:]]}
     )
-    ranking = client.get(f"{api}/teams").json()
+    ranking = client.get(f"{api}/teams").json()["items"]
     assert [(t["name"], t["score"], t["rank"]) for t in ranking] == [
         ("一队", "170.000", 1),
         ("二队", "170.000", 1),

@@ -234,6 +234,33 @@ def _contest_entries(world: World) -> dict:
     return {"contest_id": contest.pk}
 
 
+def _contest_teams(world: World) -> dict:
+    from smartunion.contests.services import create_team
+    from smartunion.contests.testing import county_contest, make_entry
+
+    contest = county_contest(world)
+    trades = list(contest.trades.all())
+    numbers = [
+        make_entry(
+            contest,
+            world.add_member(world.union_a1, name=f"队员{i}"),
+            world.county_admin,
+            trade=trades[i % len(trades)],
+        ).number
+        for i in range(6)
+    ]
+    for i, name in enumerate(("一队", "二队", "三队")):
+        create_team(
+            contest.pk,
+            actor=world.county_admin,
+            org_id=world.union_a1.pk,
+            name=name,
+            entry_numbers=numbers[2 * i : 2 * i + 2],
+            counted=2,
+        )
+    return {"contest_id": contest.pk}
+
+
 def _contest_judges(world: World) -> dict:
     from smartunion.contests.services import add_judge
     from smartunion.contests.testing import county_contest
@@ -275,6 +302,7 @@ LIST_ITEMS: dict[str, Callable[[World], dict]] = {
     "/api/v1/contests": _contests,
     "/api/v1/contests/{contest_id}/entries": _contest_entries,
     "/api/v1/contests/{contest_id}/judges": _contest_judges,
+    "/api/v1/contests/{contest_id}/teams": _contest_teams,
     "/api/v1/requests/categories": lambda w: {},  # the code list the migration starts
     "/api/v1/requests/centres": _centres,
     "/api/v1/stats/indicators": lambda w: {},  # the indicators declared in code
