@@ -186,7 +186,7 @@ def test_the_self_test_leads_to_a_help_request_and_student_aid_needs_a_household
 
     from django.utils import timezone
 
-    from smartunion.assistance.models import StudentAid
+    from smartunion.assistance.models import HardshipFile, StudentAid
     from smartunion.assistance.testing import make_campaign, make_file
     from smartunion.casework.models import RegionalRate
 
@@ -225,4 +225,45 @@ def test_the_self_test_leads_to_a_help_request_and_student_aid_needs_a_household
         assert refused.status_code == 400
         assert "请选择正在申报的金秋助学活动" in refused.content.decode()
     assert not StudentAid.objects.exists()
+    # A child of her household, during an open campaign: the application goes in, at the
+    # province's standard, and is one of 我的办事.
+    from smartunion.assistance.models import HouseholdMember, StudentAidAmount
+    from smartunion.core.idnumber import mask_id_number
+    from smartunion.members.services import id_blind_index
+
+    HardshipFile.objects.filter(pk=file.pk).update(category="relative")
+    StudentAidAmount.objects.update_or_create(
+        level="high", category="relative", defaults={"amount": Decimal("2000")}
+    )
+    born = dt.date(timezone.localdate().year - 16, 3, 1)
+    child = new_id_number(birth=born)
+    HouseholdMember.objects.create(
+        file=file,
+        relation="child",
+        name="赵小明",
+        id_number=child,
+        id_hash=id_blind_index(child),
+        id_masked=mask_id_number(child),
+        gender="1",
+        birth_date=born,
+        monthly_income=Decimal("0"),
+        medical_insurance="2",
+        identity="student",
+    )
+    campaign = make_campaign(member.membership.org)
+    applied = client.post(
+        "/portal/apply/student-aid/",
+        {
+            "campaign": campaign.pk,
+            "student_name": "赵小明",
+            "student_id_number": child,
+            "school": "兰州一中",
+            "level": "high",
+            "admission_year": timezone.localdate().year - 1,
+        },
+    )
+    assert applied.status_code == 302, applied.content.decode()[-500:]
+    aid = StudentAid.objects.get()
+    assert (aid.household_file_id, aid.amount) == (file.pk, Decimal("2000"))
+    assert aid.number in client.get("/portal/mine/").content.decode()
     assert client.get(f"/portal/mine/hardshipfile/{file.pk}/").status_code == 200
