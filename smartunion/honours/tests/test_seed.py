@@ -32,3 +32,20 @@ def test_the_seed_fills_the_register_selections_and_studios(db):
     assert figures(first.records.all())["trained"] == 172
     assert first.leader_honour.person_id == first.leader_id and first.venue.kind == "studio"
     assert run_part(SeedOptions(seed=5)) == ["已有荣誉库记录，未生成劳模工匠演示数据。"]
+
+
+def test_without_venues_the_studios_are_named_after_their_leaders(world):
+    """The province seed has no venues of kind 创新工作室: a studio a leader, in their union."""
+    from smartunion.honours.seed import Generator
+    from smartunion.honours.testing import make_honour
+
+    models = [make_honour(world.member_a1.person), make_honour(world.member_a1.person, year=2022)]
+    Generator(SeedOptions(seed=5)).studios(models)
+    (studio,) = Studio.objects.all()
+    assert (studio.name, studio.org_id, studio.venue_id, studio.leader_id) == (
+        "张三劳模创新工作室",
+        world.member_a1.person.org_id,
+        None,
+        world.member_a1.person_id,
+    )
+    assert studio.members.count() >= 1 and figures(studio.records.all())["funding"] > 0
