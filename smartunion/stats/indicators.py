@@ -406,11 +406,15 @@ def _uses_counters(indicator: Indicator, on: dt.date, today: dt.date) -> bool:
     return bool(indicator.counters) and on == today
 
 
+def _own_path_part(part: Part, path: str) -> bool:
+    """A part of a county's figure: its subtree from the summaries, its own records by its
+    path, rather than its whole subtree's records grouped by sub-unit."""
+    return summarized(part, path, by_child=False) and not summarized(part, path, by_child=True)
+
+
 def _by_own_path(indicator: Indicator, path: str) -> bool:
-    """A county's figure: its subtree from the summaries, its own records by its path."""
-    return all(summarized(p, path, by_child=False) for p in indicator.parts) and not all(
-        summarized(p, path, by_child=True) for p in indicator.parts
-    )
+    """A county's figure with a part read by ``_own_path_part``."""
+    return any(_own_path_part(p, path) for p in indicator.parts)
 
 
 def _grouped_read(indicator: Indicator, org, on: dt.date, today: dt.date) -> bool:
@@ -444,17 +448,20 @@ def figure(indicator: Indicator, org, on: dt.date, today: dt.date) -> Figure:
         own = [Counter({"": n}) for n in indicator.own_counters(org)]
         return Figure(indicator, indicator.value(subtree), indicator.value(own))
     if _by_own_path(indicator, org.path):
-        # A county: its subtree from the summaries, its own records (本级) by its path alone,
-        # rather than its whole subtree's records grouped by sub-unit.
+        # A county: the parts it keeps summaries of (its members) by ``_own_path_part``, the
+        # others (its unions' 职工人数 for 入会率) grouped by sub-unit as elsewhere.
         start, end = period(indicator, on)
-        subtree = [
-            _read(p, org.path, start, end, by_child=False).get("", Counter())
-            for p in indicator.parts
-        ]
-        own = [
-            _read(p, org.path, start, end, by_child=False, exact=True).get("", Counter())
-            for p in indicator.parts
-        ]
+        subtree, own = [], []
+        for p in indicator.parts:
+            if _own_path_part(p, org.path):
+                subtree.append(_read(p, org.path, start, end, by_child=False).get("", Counter()))
+                own.append(
+                    _read(p, org.path, start, end, by_child=False, exact=True).get("", Counter())
+                )
+                continue
+            read = _read(p, org.path, start, end, by_child=True)
+            subtree.append(add(([n] for n in read.values()), 1)[0])
+            own.append(read.get(org.path, Counter()))
         return Figure(indicator, indicator.value(subtree), indicator.value(own))
     return _from_numbers(indicator, org, numbers_by_key(indicator, org.path, on, by_child=True))
 
