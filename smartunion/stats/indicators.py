@@ -22,7 +22,7 @@ from functools import reduce
 from operator import or_
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, CharField, Count, Q, QuerySet, When
 from django.db.models import Value as SqlValue
 from django.db.models.functions import Substr
 from django.db.models.lookups import Exact
@@ -306,7 +306,7 @@ def numbers_by_key(
 
 
 def read_together(
-    shown: Sequence[Indicator], org, on: dt.date
+    shown: Sequence[Indicator], org, on: dt.date, *, by_child: bool = True
 ) -> dict[str, dict[str, list[Counter]]]:
     """The numbers of every part of ``shown`` under ``org`` at ``on``, by sub-unit — {code:
     {key: [Counter per part]}}, the same as ``numbers_by_key(…, by_child=True)``
@@ -315,7 +315,10 @@ def read_together(
     breakdown, as the aggregate's filter), the way a trend reads all its months at once. A
     part with a ``minus`` read is read on its own (``numbers_by_key``). Where the union keeps
     summaries for its sub-units (a province, a city), the parts kept from their declarations
-    are read from the summaries instead, in one read of their rows (``read_kept``)."""
+    are read from the summaries instead, in one read of their rows (``read_kept``).
+    Without ``by_child`` the records' grouped reads give the union's own numbers (key: its
+    path) and those of all its sub-units together (key ""), enough for an overview: a county's
+    hundreds of grassroots unions are not each a row."""
     out: dict[str, dict[str, list[Counter]]] = {}
     groups: dict[tuple[Any, str], list[tuple[Indicator, int, Any, dt.date, dt.date]]] = {}
     kept: dict[tuple[dt.date, dt.date], list[tuple[Indicator, int, Any]]] = {}
@@ -363,7 +366,7 @@ def read_together(
             split = part.category(end)
             for k, (code, _) in enumerate(indicator.categories):
                 measures[f"m{n}_{k}"] = part.measure(where & Q(Exact(split, SqlValue(code))))
-        for key, row in _grouped(qs, lookup, org, measures):
+        for key, row in _grouped(qs, lookup, org, measures, by_child=by_child):
             for n, (indicator, i, part, _, _) in enumerate(entries):
                 numbers = out[indicator.code].setdefault(key, [Counter() for _ in indicator.parts])[
                     i
@@ -376,11 +379,21 @@ def read_together(
     return out
 
 
-def _grouped(qs, lookup: str, org, measures: dict[str, Any]):
+def _grouped(qs, lookup: str, org, measures: dict[str, Any], *, by_child: bool = True):
     """(sub-unit key, row of measures) of ``qs`` under ``org``: one read grouped by the next
-    segment of the path, as ``numbers_by_key`` groups."""
+    segment of the path, as ``numbers_by_key`` groups (without ``by_child``: the union's own
+    records under its path, all the others under "")."""
     keyed = qs.filter(**{f"{lookup}__startswith": org.path})
-    keyed = keyed.annotate(_key=Substr(lookup, 1, len(org.path) + SEGMENT))
+    if by_child:
+        keyed = keyed.annotate(_key=Substr(lookup, 1, len(org.path) + SEGMENT))
+    else:
+        keyed = keyed.annotate(
+            _key=Case(
+                When(**{lookup: org.path}, then=SqlValue(org.path)),
+                default=SqlValue(""),
+                output_field=CharField(),
+            )
+        )
     for row in keyed.values("_key").annotate(**measures).order_by():
         yield row["_key"], row
 
@@ -433,7 +446,7 @@ def figures_of(shown: Sequence[Indicator], org, on: dt.date, today: dt.date) -> 
     reads grouped by sub-unit read together (``read_together``: one grouped read per records
     table, the unions' figures in one): an overview in a few reads rather than one per part."""
     together = [i for i in shown if _grouped_read(i, org, on, today)]
-    numbers = read_together(together, org, on)
+    numbers = read_together(together, org, on, by_child=False)
     return [
         _from_numbers(i, org, numbers[i.code]) if i.code in numbers else figure(i, org, on, today)
         for i in shown
