@@ -49,7 +49,7 @@ def check_months(months: int | None) -> int:
 def overview(org: Organization, on: dt.date) -> list[Figure]:
     """Every indicator of ``org``'s scope at ``on``, 含下级 and 本级, in the registry's order."""
     today = timezone.localdate()
-    return [indicators.figure(i, org, on, today) for i in indicators.all_indicators()]
+    return indicators.figures_of(indicators.all_indicators(), org, on, today)
 
 
 @dataclass

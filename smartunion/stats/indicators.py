@@ -15,15 +15,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import reduce
 from operator import or_
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, CharField, Count, Q, QuerySet, When
+from django.db.models import Value as SqlValue
 from django.db.models.functions import Substr
+from django.db.models.lookups import Exact
 from django.utils import timezone
 
 from smartunion.stats import summaries
@@ -303,6 +305,99 @@ def numbers_by_key(
     return {key: [read.get(key, Counter()) for read in reads] for key in keys}
 
 
+def read_together(
+    shown: Sequence[Indicator], org, on: dt.date, *, by_child: bool = True
+) -> dict[str, dict[str, list[Counter]]]:
+    """The numbers of every part of ``shown`` under ``org`` at ``on``, by sub-unit — {code:
+    {key: [Counter per part]}}, the same as ``numbers_by_key(…, by_child=True)``
+    gives for each — in one grouped read per records table and path: every part of those
+    indicators is a conditional measure of that read (its ``when``, and a category of a
+    breakdown, as the aggregate's filter), the way a trend reads all its months at once. A
+    part with a ``minus`` read is read on its own (``numbers_by_key``). Where the union keeps
+    summaries for its sub-units (a province, a city), the parts kept from their declarations
+    are read from the summaries instead, in one read of their rows (``read_kept``).
+    Without ``by_child`` the records' grouped reads give the union's own numbers (key: its
+    path) and those of all its sub-units together (key ""), enough for an overview: a county's
+    hundreds of grassroots unions are not each a row."""
+    out: dict[str, dict[str, list[Counter]]] = {}
+    groups: dict[tuple[Any, str], list[tuple[Indicator, int, Any, dt.date, dt.date]]] = {}
+    kept: dict[tuple[dt.date, dt.date], list[tuple[Indicator, int, Any]]] = {}
+    for indicator in shown:
+        if all(
+            part.summary is not None
+            and part.summary.dated
+            and summarized(part, org.path, by_child=True)
+            for part in indicator.parts
+        ):
+            # A province or a city: from the summaries, one read of their rows for all.
+            out[indicator.code] = {}
+            for i, part in enumerate(indicator.parts):
+                kept.setdefault(period(indicator, on), []).append((indicator, i, part))
+            continue
+        if any(part.minus is not None or part.less is not None for part in indicator.parts) or all(
+            summarized(part, org.path, by_child=True) for part in indicator.parts
+        ):
+            # Read on its own: a correction read, or the summaries (the membership events of a
+            # province or a city: a few hundred rows, not a year's events).
+            out[indicator.code] = numbers_by_key(indicator, org.path, on, by_child=True)
+            continue
+        start, end = period(indicator, on)
+        out[indicator.code] = {}
+        for i, part in enumerate(indicator.parts):
+            groups.setdefault((part.queryset().model, part.path), []).append(
+                (indicator, i, part, start, end)
+            )
+    for (start, end), entries in kept.items():
+        reads = read_kept([part for _, _, part in entries], org.path, start, end, by_child=True)
+        for (indicator, i, _), read in zip(entries, reads, strict=True):
+            for key, numbers in read.items():
+                out[indicator.code].setdefault(key, [Counter() for _ in indicator.parts])[i] = (
+                    numbers
+                )
+    for (_, lookup), entries in groups.items():
+        qs = entries[0][2].queryset()
+        qs = qs.filter(reduce(or_, (part.when(start, end) for _, _, part, start, end in entries)))
+        measures: dict[str, Any] = {}
+        for n, (indicator, _, part, start, end) in enumerate(entries):
+            where = part.when(start, end)
+            if part.category is None:
+                measures[f"m{n}"] = part.measure(where)
+                continue
+            split = part.category(end)
+            for k, (code, _) in enumerate(indicator.categories):
+                measures[f"m{n}_{k}"] = part.measure(where & Q(Exact(split, SqlValue(code))))
+        for key, row in _grouped(qs, lookup, org, measures, by_child=by_child):
+            for n, (indicator, i, part, _, _) in enumerate(entries):
+                numbers = out[indicator.code].setdefault(key, [Counter() for _ in indicator.parts])[
+                    i
+                ]
+                if part.category is None:
+                    numbers[""] += row[f"m{n}"] or 0
+                else:
+                    for k, (code, _) in enumerate(indicator.categories):
+                        numbers[code] += row[f"m{n}_{k}"] or 0
+    return out
+
+
+def _grouped(qs, lookup: str, org, measures: dict[str, Any], *, by_child: bool = True):
+    """(sub-unit key, row of measures) of ``qs`` under ``org``: one read grouped by the next
+    segment of the path, as ``numbers_by_key`` groups (without ``by_child``: the union's own
+    records under its path, all the others under "")."""
+    keyed = qs.filter(**{f"{lookup}__startswith": org.path})
+    if by_child:
+        keyed = keyed.annotate(_key=Substr(lookup, 1, len(org.path) + SEGMENT))
+    else:
+        keyed = keyed.annotate(
+            _key=Case(
+                When(**{lookup: org.path}, then=SqlValue(org.path)),
+                default=SqlValue(""),
+                output_field=CharField(),
+            )
+        )
+    for row in keyed.values("_key").annotate(**measures).order_by():
+        yield row["_key"], row
+
+
 def add(numbers: Iterable[list[Counter]], parts: int) -> list[Counter]:
     total = [Counter() for _ in range(parts)]
     for row in numbers:
@@ -324,6 +419,40 @@ def _uses_counters(indicator: Indicator, on: dt.date, today: dt.date) -> bool:
     return bool(indicator.counters) and on == today
 
 
+def _own_path_part(part: Part, path: str) -> bool:
+    """A part of a county's figure: its subtree from the summaries, its own records by its
+    path, rather than its whole subtree's records grouped by sub-unit."""
+    return summarized(part, path, by_child=False) and not summarized(part, path, by_child=True)
+
+
+def _by_own_path(indicator: Indicator, path: str) -> bool:
+    """A county's figure with a part read by ``_own_path_part``."""
+    return any(_own_path_part(p, path) for p in indicator.parts)
+
+
+def _grouped_read(indicator: Indicator, org, on: dt.date, today: dt.date) -> bool:
+    """Whether ``figure`` reads the indicator's parts grouped by sub-unit (``numbers_by_key``)."""
+    return not _uses_counters(indicator, on, today) and not _by_own_path(indicator, org.path)
+
+
+def _from_numbers(indicator: Indicator, org, numbers: dict[str, list[Counter]]) -> Figure:
+    parts = len(indicator.parts)
+    own = numbers.get(org.path, [Counter() for _ in range(parts)])
+    return Figure(indicator, indicator.value(add(numbers.values(), parts)), indicator.value(own))
+
+
+def figures_of(shown: Sequence[Indicator], org, on: dt.date, today: dt.date) -> list[Figure]:
+    """``figure`` of each of ``shown``, the same figures, with the indicators that ``figure``
+    reads grouped by sub-unit read together (``read_together``: one grouped read per records
+    table, the unions' figures in one): an overview in a few reads rather than one per part."""
+    together = [i for i in shown if _grouped_read(i, org, on, today)]
+    numbers = read_together(together, org, on, by_child=False)
+    return [
+        _from_numbers(i, org, numbers[i.code]) if i.code in numbers else figure(i, org, on, today)
+        for i in shown
+    ]
+
+
 def figure(indicator: Indicator, org, on: dt.date, today: dt.date) -> Figure:
     """The figure of ``org``'s subtree and of the union itself at ``on``: from its kept counters
     when they answer it (today), else one read per part grouped by sub-unit."""
@@ -331,25 +460,23 @@ def figure(indicator: Indicator, org, on: dt.date, today: dt.date) -> Figure:
         subtree = [Counter({"": getattr(org, name)}) for name in indicator.counters]
         own = [Counter({"": n}) for n in indicator.own_counters(org)]
         return Figure(indicator, indicator.value(subtree), indicator.value(own))
-    if all(summarized(p, org.path, by_child=False) for p in indicator.parts) and not all(
-        summarized(p, org.path, by_child=True) for p in indicator.parts
-    ):
-        # A county: its subtree from the summaries, its own records (本级) by its path alone,
-        # rather than its whole subtree's records grouped by sub-unit.
+    if _by_own_path(indicator, org.path):
+        # A county: the parts it keeps summaries of (its members) by ``_own_path_part``, the
+        # others (its unions' 职工人数 for 入会率) grouped by sub-unit as elsewhere.
         start, end = period(indicator, on)
-        subtree = [
-            _read(p, org.path, start, end, by_child=False).get("", Counter())
-            for p in indicator.parts
-        ]
-        own = [
-            _read(p, org.path, start, end, by_child=False, exact=True).get("", Counter())
-            for p in indicator.parts
-        ]
+        subtree, own = [], []
+        for p in indicator.parts:
+            if _own_path_part(p, org.path):
+                subtree.append(_read(p, org.path, start, end, by_child=False).get("", Counter()))
+                own.append(
+                    _read(p, org.path, start, end, by_child=False, exact=True).get("", Counter())
+                )
+                continue
+            read = _read(p, org.path, start, end, by_child=True)
+            subtree.append(add(([n] for n in read.values()), 1)[0])
+            own.append(read.get(org.path, Counter()))
         return Figure(indicator, indicator.value(subtree), indicator.value(own))
-    numbers = numbers_by_key(indicator, org.path, on, by_child=True)
-    parts = len(indicator.parts)
-    own = numbers.get(org.path, [Counter() for _ in range(parts)])
-    return Figure(indicator, indicator.value(add(numbers.values(), parts)), indicator.value(own))
+    return _from_numbers(indicator, org, numbers_by_key(indicator, org.path, on, by_child=True))
 
 
 def total(indicator: Indicator, org, on: dt.date, today: dt.date) -> Value:

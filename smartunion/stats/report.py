@@ -5,7 +5,7 @@ the same tables as an xlsx file with the printed form's merged header cells, and
 
 A table is a declaration (``Table``): its header cells (``Head``) over its columns (``Column``:
 one indicator's figure, or one category of a breakdown). Every figure is an indicator of
-``stats.indicators`` read with ``modules.read_together`` — the unions' figures in one grouped
+``stats.indicators`` read with ``indicators.read_together`` — the unions' figures in one grouped
 read of the unions, the member figures from the summaries (province, city) — so the report is a
 few reads whatever the size of the scope (decision 0029).
 
@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from smartunion.imports.exports import neutralize
 from smartunion.orgs.models import Organization
-from smartunion.stats import figures, indicators, modules
+from smartunion.stats import figures, indicators
 from smartunion.stats.indicators import Indicator, Value
 from smartunion.stats.models import Override
 
@@ -361,7 +361,7 @@ def build(org: Organization, on: dt.date) -> Report:
     shown = tables()
     columns = [c for t in shown for c in t.columns]
     codes = list(dict.fromkeys(c.code for c in columns))
-    numbers = modules.read_together([indicators.get(c) for c in codes], org, on)
+    numbers = indicators.read_together([indicators.get(c) for c in codes], org, on)
     children = list(figures.children_of(org).order_by("path"))
 
     def values(key_of) -> dict[str, Value]:

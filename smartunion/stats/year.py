@@ -13,7 +13,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from smartunion.orgs.models import Organization
-from smartunion.stats import figures, indicators, modules
+from smartunion.stats import figures, indicators
 
 #: The sentences, each with the codes of its figures in braces; a sentence whose indicators a
 #: module has not registered is left out.
@@ -53,7 +53,7 @@ def sentences(org: Organization, year: int) -> list[SafeString]:
         for code in codes
         if not (indicators.get(code).counters and on == today)
     ]
-    numbers = modules.read_together(list(dict.fromkeys(wanted)), org, on)
+    numbers = indicators.read_together(list(dict.fromkeys(wanted)), org, on)
     out = []
     for sentence, codes in zip(SENTENCES, shown, strict=True):
         if any(indicators.get(c) is None for c in codes):
