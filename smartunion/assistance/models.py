@@ -242,10 +242,6 @@ class HardshipFile(Case):
         ]
 
     @property
-    def audit_org_path(self) -> str:
-        return self.org.path
-
-    @property
     def is_open(self) -> bool:
         return not self.case_type.state(self.state).final
 
@@ -375,10 +371,6 @@ class Campaign(ScopedModel):
 
         return reverse("assistance:campaign", kwargs={"campaign_id": self.pk})
 
-    @property
-    def audit_org_path(self) -> str:
-        return self.org.path
-
 
 class CampaignFund(models.Model):
     """A fund source of a campaign and the amount planned from it."""
@@ -499,10 +491,6 @@ class CampaignLine(ScopedModel):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def audit_org_path(self) -> str:
-        return self.org.path
 
 
 class StudentAid(Case):

@@ -250,10 +250,6 @@ class Case(ScopedModel):
     def __str__(self) -> str:
         return self.number
 
-    @property
-    def audit_org_path(self) -> str:
-        return self.org.path
-
     @classmethod
     def url_of(cls, pk) -> str:
         from django.urls import reverse
@@ -412,10 +408,6 @@ class Notice(ScopedModel):
     def __str__(self) -> str:
         return self.title
 
-    @property
-    def audit_org_path(self) -> str:
-        return self.org.path
-
 
 class NoticeItem(GenericLink):
     """One line of a 公示, as the public sees it."""
@@ -552,10 +544,6 @@ class LedgerLine(ScopedModel, GenericLink):
 
     def __str__(self) -> str:
         return f"{self.beneficiary_name} {self.amount} {self.paid_on}"
-
-    @property
-    def audit_org_path(self) -> str:
-        return self.org.path
 
 
 class Cap(models.Model):

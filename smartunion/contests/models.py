@@ -317,10 +317,6 @@ class Judge(ScopedModel):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def audit_org_path(self) -> str:
-        return self.contest.org.path
-
 
 class JudgeConflict(models.Model):
     """利害关系声明: the judge steps aside (回避) for this entrant."""
@@ -462,10 +458,6 @@ class Team(ScopedModel):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def audit_org_path(self) -> str:
-        return self.org.path
 
 
 class TeamMember(models.Model):

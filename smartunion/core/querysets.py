@@ -58,5 +58,17 @@ class ScopedModel(models.Model):
         says which (a person, a union, a case by its applicant)."""
         return NOTHING
 
+    @property
+    def audit_org_path(self) -> str:
+        """The path of the union the audit log files a write of this row under (core.audit):
+        the one ``scope_path_lookup`` leads to, so who may read the entry is who may see the
+        row ("" when the row has no union yet)."""
+        value = self
+        for name in self.scope_path_lookup.split("__"):
+            value = getattr(value, name, None)
+            if value is None:
+                return ""
+        return value
+
     def is_visible_to(self, user, action: str = "view") -> bool:
         return type(self).objects.visible_to(user, action).filter(pk=self.pk).exists()

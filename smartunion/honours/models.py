@@ -144,10 +144,6 @@ class Honour(ScopedModel):
         return reverse("honours:detail", kwargs={"honour_id": self.pk})
 
     @property
-    def audit_org_path(self) -> str:
-        return self.org.path
-
-    @property
     def is_model_worker(self) -> bool:
         return self.kind in MODEL_KINDS
 
@@ -219,10 +215,6 @@ class ServiceLog(ScopedModel):
     def __str__(self) -> str:
         return f"{self.happened_on} {self.get_kind_display()}"
 
-    @property
-    def audit_org_path(self) -> str:
-        return self.org.path
-
 
 # ---- selections (评选: 五一劳动奖, 陇原工匠) ---------------------------------------------------
 
@@ -272,10 +264,6 @@ class Selection(ScopedModel):
 
     def __str__(self) -> str:
         return self.title
-
-    @property
-    def audit_org_path(self) -> str:
-        return self.org.path
 
     @classmethod
     def scope_q(cls, path: str) -> models.Q:
@@ -470,10 +458,6 @@ class Studio(ScopedModel):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def audit_org_path(self) -> str:
-        return self.org.path
 
 
 class StudioMember(models.Model):

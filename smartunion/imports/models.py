@@ -148,10 +148,6 @@ class ImportJob(ScopedModel):
         return f"#{self.pk} {self.get_kind_display()}导入 {self.file_name}"
 
     @property
-    def audit_org_path(self) -> str:
-        return self.org.path
-
-    @property
     def percent(self) -> int:
         if self.status in (JobStatus.VALIDATED, JobStatus.COMMITTED):
             return 100
@@ -310,10 +306,6 @@ class ExportJob(ScopedModel):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.title}（{self.file_format}）"
-
-    @property
-    def audit_org_path(self) -> str:
-        return self.scope_path
 
     @property
     def file_name(self) -> str:

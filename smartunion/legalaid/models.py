@@ -68,10 +68,6 @@ class LegalAidHandler(ScopedModel):
     def __str__(self) -> str:
         return f"{self.name}（{self.get_kind_display()}）"
 
-    @property
-    def audit_org_path(self) -> str:
-        return self.org.path
-
 
 class LegalAidCaseQuerySet(CaseQuerySet):
     def hearings_within(self, today: dt.date, days: int = 7):

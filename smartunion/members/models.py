@@ -160,10 +160,6 @@ class Person(ScopedModel):
     def age(self) -> int:
         return age_on(self.birth_date, timezone.localdate())
 
-    @property
-    def audit_org_path(self) -> str:
-        return self.org.path
-
 
 class MembershipStatus(models.TextChoices):
     APPLIED = "applied", "申请中"
@@ -307,10 +303,6 @@ class Membership(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.person} @ {self.org}"
-
-    @property
-    def audit_org_path(self) -> str:
-        return self.org.path
 
     @property
     def is_current(self) -> bool:
@@ -491,10 +483,6 @@ class Transfer(ScopedModel):
     @classmethod
     def scope_q(cls, path: str) -> models.Q:
         return models.Q(from_org__path__startswith=path) | models.Q(to_org__path__startswith=path)
-
-    @property
-    def audit_org_path(self) -> str:
-        return self.from_org.path
 
     @property
     def is_request(self) -> bool:

@@ -218,10 +218,6 @@ class Organization(ScopedModel):
         super().save(*args, **kwargs)
 
     @property
-    def audit_org_path(self) -> str:
-        return self.path
-
-    @property
     def is_active(self) -> bool:
         return self.status == Status.NORMAL
 

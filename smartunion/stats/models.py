@@ -76,10 +76,6 @@ class Override(ScopedModel):
     def value_text(self) -> str:
         return f"{self.value:,}"
 
-    @property
-    def audit_org_path(self) -> str:
-        return self.org.path
-
 
 class Summary(models.Model):
     """会员统计汇总: how one figure of a union's subtree changed in one month — the members

@@ -176,10 +176,6 @@ class Venue(ScopedModel):
         super().save(*args, **kwargs)
 
     @property
-    def audit_org_path(self) -> str:
-        return self.org.path
-
-    @property
     def is_open(self) -> bool:
         return self.status == VenueStatus.OPEN
 
