@@ -15,6 +15,7 @@
     return isRate ? (v * 100).toFixed(1) + "%" : Number(v).toLocaleString("zh-CN");
   };
   var grid = { left: 12, right: 16, top: 40, bottom: 8, containLabel: true };
+  var MAX_BARS = 30;
 
   if (data.rows) {
     var rows = data.rows;
@@ -37,12 +38,27 @@
         data: rows.map(function (r) { return r.value === null ? 0 : r.value; })
       }];
     }
+    if (names.length > MAX_BARS) grid.bottom = 32;
+    if (names.length > 6) grid.left = 56;  // the first rotated name reaches left of its bar
     chart.setOption({
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, valueFormatter: fmt },
       legend: indicator.categories.length ? { type: "scroll", top: 4 } : { show: false },
       grid: grid,
-      xAxis: { type: "category", data: names, axisLabel: { interval: 0, rotate: names.length > 6 ? 40 : 0 } },
+      // A county has a hundred grassroots unions and more: past 30 bars the chart shows 30 at
+      // a time with a slider under it, and a long name is cut on the axis (the tooltip and the
+      // table give it whole).
+      xAxis: {
+        type: "category", data: names,
+        axisLabel: {
+          interval: 0, rotate: names.length > 6 ? 40 : 0,
+          formatter: function (name) { return name.length > 10 ? name.slice(0, 9) + "…" : name; }
+        }
+      },
       yAxis: { type: "value", axisLabel: { formatter: fmt } },
+      dataZoom: names.length > MAX_BARS ? [
+        { type: "slider", bottom: 4, height: 18, startValue: 0, endValue: MAX_BARS - 1 },
+        { type: "inside" }
+      ] : [],
       series: series
     });
     chart.on("click", function (params) {
