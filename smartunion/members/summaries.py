@@ -498,8 +498,8 @@ def recount() -> Counter:
 
 
 def rebuild() -> int:
-    """Every summary row afresh from the records, in one INSERT … SELECT (``manage.py
-    rebuild_stats``, the seed); returns the number of rows."""
+    """Every summary row afresh from the records, in one INSERT … SELECT of the months and one
+    of their years (``manage.py rebuild_stats``, the seed); returns the number of rows."""
     from smartunion.stats.models import Summary
 
     sql, params = _fanned_sql()
@@ -511,7 +511,7 @@ def rebuild() -> int:
             f"INSERT INTO {table} (path, level, dim, month, value, n) {sql} ORDER BY 3, 2, 1, 4",
             params,
         )
-        rows = cursor.rowcount
+        rows = cursor.rowcount + summaries.fill_years([*DIMS, EVENTS])
         if connection.vendor == "postgresql":
             cursor.execute(f"ANALYZE {table}")
     return rows

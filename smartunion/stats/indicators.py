@@ -568,8 +568,8 @@ def _monthly_from_summary(part: Part, path: str, windows, kind: str) -> list[int
     """``_monthly`` from the summaries: one read of the months' changes; a stock adds them up
     to each window's month, a flow takes each window's own."""
     spec = part.summary
-    changes = summaries.by_month(spec.dim, path, windows[-1][1], spec.values)
     first = summaries.month_index(windows[0][0])
+    changes = summaries.by_month(spec.dim, path, windows[-1][1], spec.values, since=first)
     running = sum(n for month, n in changes.items() if month < first)
     numbers = []
     for start, _ in windows:

@@ -12,6 +12,11 @@ membership events of a type. Rows are kept for the unions of the top ``DEPTH`` l
   what changed from M's first day to D (``Remainder``: read from the few records of that
   stretch, by the module that owns the dimension).
 - A flow over months [A, M] is the sum of its rows, less the events after D in M.
+- Year rows (decision 0032): every change is added to its month's row and to its year's row
+  (month ``YEARS + year``, a range no month read reaches), so a stock at month M of year Y
+  reads the year rows before Y and the month rows of Y up to M — O(years + 12) rows per
+  (path, value) instead of one per month since the 1980s. ``add`` writes both; a rebuild
+  writes the months and then ``fill_years``; ``check`` compares both.
 
 This module knows no domain app: the member module registers its dimensions' remainders
 (``register_remainder``) and writes the rows (``add``) from its services.
@@ -24,7 +29,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 
 from django.db import connection
-from django.db.models import Sum
+from django.db.models import Case, F, IntegerField, Q, Sum, When
+from django.db.models import Value as SqlValue
 from django.utils import timezone
 
 from smartunion.stats.models import Summary
@@ -34,6 +40,9 @@ DEPTH = 3
 SEGMENT = 8
 #: Sorts after every hex digit of a path: [path, path + HIGH) is the subtree's range.
 HIGH = "~"
+#: The row of year Y is kept at month YEARS + Y: above every month (year × 12 + month − 1),
+#: so a read of months (``month <= M``) never sees a year row.
+YEARS = 1_000_000
 
 #: (path, dim, month, value) → change.
 Cells = Counter
@@ -62,6 +71,13 @@ def month_end(index: int) -> dt.date:
     return month_start(index + 1) - dt.timedelta(days=1)
 
 
+def label(month: int) -> str:
+    """A row's month as people read it: 2025-03, or 2025年 for a year row."""
+    if month >= YEARS:
+        return f"{month - YEARS}年"
+    return f"{month // 12}-{month % 12 + 1:02d}"
+
+
 def covers(path: str) -> bool:
     """Whether the union of ``path`` keeps summary rows."""
     return 0 < len(path) <= DEPTH * SEGMENT
@@ -76,14 +92,27 @@ def keys(path: str) -> list[str]:
 # ---- writing ----------------------------------------------------------------------------------
 
 
+def with_years(cells: Mapping[tuple[str, str, int, str], int]) -> Cells:
+    """Month cells and, beside them, each month's change added to its year's row."""
+    out: Cells = Counter()
+    for (path, dim, month, value), n in cells.items():
+        if month >= YEARS:
+            raise ValueError(f"month cells only, not the year row {month}")
+        if n:
+            out[path, dim, month, value] += n
+            out[path, dim, YEARS + month // 12, value] += n
+    return out
+
+
 def add(cells: Mapping[tuple[str, str, int, str], int]) -> None:
-    """Add the changes to the rows (creating the missing ones), in key order so that two
-    writers never wait on each other crosswise (they hold the counters' root lock anyway).
-    On PostgreSQL one statement per 20,000 rows, the values passed as arrays (an import
-    batch of 5,000 people spread over a province is ~100,000 rows)."""
+    """Add the changes of months to their rows and to their years' rows (creating the missing
+    ones), in key order so that two writers never wait on each other crosswise (they hold the
+    counters' root lock anyway). On PostgreSQL one statement per 20,000 rows, the values
+    passed as arrays (an import batch of 5,000 people spread over a province is ~100,000
+    rows)."""
     rows = sorted(
         (dim, len(path) // SEGMENT, path, month, value, n)
-        for (path, dim, month, value), n in cells.items()
+        for (path, dim, month, value), n in with_years(cells).items()
         if n
     )
     if not rows:
@@ -111,8 +140,32 @@ def add(cells: Mapping[tuple[str, str, int, str], int]) -> None:
         cursor.executemany(sql, rows)
 
 
+def fill_years(dims: Iterable[str] | None, table: str | None = None) -> int:
+    """The year rows of ``dims`` (None: of every dimension) replaced by the sums of their
+    month rows, in the database (a rebuild that wrote the months set-based, migration stats
+    0006); ``table``: the summaries' table name (a migration's historical model's). Returns
+    the number of year rows."""
+    table = connection.ops.quote_name(table or Summary._meta.db_table)
+    which, params = "", []
+    if dims is not None:
+        params = list(dims)
+        if not params:
+            return 0
+        which = f"dim IN ({', '.join(['%s'] * len(params))}) AND "
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table} WHERE {which}month >= %s", [*params, YEARS])
+        cursor.execute(
+            f"INSERT INTO {table} (dim, level, path, month, value, n)"
+            f" SELECT dim, level, path, %s + month / 12, value, SUM(n) FROM {table}"
+            f" WHERE {which}month < %s GROUP BY dim, level, path, month / 12, value"
+            " HAVING SUM(n) <> 0 ORDER BY 1, 2, 3, 4, 5",
+            [YEARS, *params, YEARS],
+        )
+        return cursor.rowcount
+
+
 def stored(dims: Iterable[str]) -> Cells:
-    """Every row of these dimensions as it is (the check)."""
+    """Every row of these dimensions as it is, months and years (the check)."""
     return Counter(
         {
             (path, dim, month, value): n
@@ -134,9 +187,10 @@ def check(
     *,
     fix: bool = False,
 ) -> Drift:
-    """The rows of ``dims`` that differ from ``recount()``: (cell, kept, recounted); with
-    ``fix``, ``rebuild()`` replaces them (``manage.py rebuild_stats --check [--fix]``)."""
-    expected = recount()
+    """The rows of ``dims`` that differ from ``recount()`` (month cells; their year rows are
+    compared too): (cell, kept, recounted); with ``fix``, ``rebuild()`` replaces them
+    (``manage.py rebuild_stats --check [--fix]``)."""
+    expected = with_years(recount())
     kept = stored(dims)
     drift = [
         (cell, kept.get(cell, 0), expected.get(cell, 0))
@@ -160,16 +214,55 @@ def fan_out(cells: Mapping[tuple[str, str, int, str], int]) -> Cells:
 # ---- reading ----------------------------------------------------------------------------------
 
 
-def _rows(dim: str | list[str], path: str, *, by_child: bool):
-    level = len(path) // SEGMENT
-    qs = (
-        Summary.objects.filter(dim__in=dim)
-        if isinstance(dim, list)
-        else Summary.objects.filter(dim=dim)
+def _sub_units(dim: str, path: str) -> list[str]:
+    """The paths of the sub-units of ``path`` with rows in ``dim``: a loose scan of the index
+    (the next path after the last one found, one probe each), a few dozen probes rather than
+    a walk over every row of the sub-units in the range."""
+    table = connection.ops.quote_name(Summary._meta.db_table)
+    level, high = len(path) // SEGMENT + 1, path + HIGH
+    probe = f"SELECT MIN(path) FROM {table} WHERE dim = %s AND level = %s AND path < %s AND path >"
+    sql = (
+        f"WITH RECURSIVE c(p) AS (SELECT ({probe} %s) UNION ALL"
+        f" SELECT ({probe} c.p) FROM c WHERE c.p IS NOT NULL) SELECT p FROM c WHERE p IS NOT NULL"
     )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [dim, level, high, path, dim, level, high])
+        return [p for (p,) in cursor.fetchall()]
+
+
+def _rows(dim: str | list[str], path: str, *, by_child: bool):
+    """The rows of the union of ``path`` and, ``by_child``, of its sub-units. For one
+    dimension each sub-unit's path is an exact key of the index, so that the months' and the
+    years' ranges bound the index scan (a range of paths walks every month of every sub-unit:
+    65,000 rows of 学历 for the province's cities). Several dimensions at once (``flows``: the
+    case modules' year, a few months of rows per path) keep the range of paths: a loose scan
+    over a list of dimensions is no index probe."""
+    level = len(path) // SEGMENT
+    if isinstance(dim, list):
+        qs = Summary.objects.filter(dim__in=dim)
+        if by_child:
+            return qs.filter(level__in=[level, level + 1], path__gte=path, path__lt=path + HIGH)
+        return qs.filter(level=level, path=path)
+    qs = Summary.objects.filter(dim=dim)
     if by_child:
-        return qs.filter(level__in=[level, level + 1], path__gte=path, path__lt=path + HIGH)
+        return qs.filter(level__in=[level, level + 1], path__in=[path, *_sub_units(dim, path)])
     return qs.filter(level=level, path=path)
+
+
+def span(first: int | None, limit: int) -> Q:
+    """The rows that add up to the changes of the months ``first`` (None: from the beginning)
+    to ``limit``: the whole years between by their year rows, the months at either side by
+    their own rows."""
+    low = 0 if first is None else first
+    first_year, last_year = -(-low // 12), (limit + 1) // 12 - 1  # the whole years inside
+    if first_year > last_year:
+        return Q(month__gte=low, month__lte=limit)
+    rows = Q(month__gte=YEARS + first_year, month__lte=YEARS + last_year)
+    if low < first_year * 12:
+        rows |= Q(month__gte=low, month__lt=first_year * 12)
+    if (last_year + 1) * 12 <= limit:
+        rows |= Q(month__gte=(last_year + 1) * 12, month__lte=limit)
+    return rows
 
 
 def _window(day: dt.date) -> tuple[int, tuple[dt.date, dt.date, int] | None]:
@@ -234,9 +327,8 @@ def _summed(dim, path, start: dt.date | None, end: dt.date, values, *, by_child:
     """The rows of the months from ``start``'s (from the first, without) to ``end``'s added
     up by subtree and category, with ``end``'s own month from the records (``_window``)."""
     limit, window = _window(end)
-    rows = _rows(dim, path, by_child=by_child).filter(month__lte=limit)
-    if start is not None:
-        rows = rows.filter(month__gte=month_index(start))
+    first = month_index(start) if start is not None else None
+    rows = _rows(dim, path, by_child=by_child).filter(span(first, limit))
     out: dict[str, Counter] = {path: Counter()}
     for row in rows.values("path", "value").annotate(_n=Sum("n")).order_by():
         category = values(row["value"])
@@ -252,9 +344,7 @@ def flows(
     """``flow`` of several dimensions at once, every stored value its own category: {dim:
     {subtree path: Counter(value → number)}}, one read of the rows for all of them."""
     limit, window = _window(end)
-    rows = _rows(dims, path, by_child=by_child).filter(
-        month__lte=limit, month__gte=month_index(start)
-    )
+    rows = _rows(dims, path, by_child=by_child).filter(span(month_index(start), limit))
     out: dict[str, dict[str, Counter]] = {dim: {path: Counter()} for dim in dims}
     for row in rows.values("dim", "path", "value").annotate(_n=Sum("n")).order_by():
         out[row["dim"]].setdefault(row["path"], Counter())[row["value"]] += row["_n"]
@@ -268,22 +358,33 @@ def _same(value: str) -> str:
 
 
 def by_month(
-    dim: str, path: str, last: dt.date, values: Callable[[str], str | None]
+    dim: str,
+    path: str,
+    last: dt.date,
+    values: Callable[[str], str | None],
+    *,
+    since: int | None = None,
 ) -> dict[int, int]:
     """{month index: change} of the subtree of ``path`` (every category ``values`` keeps), for
-    the months up to ``last``'s, the month of ``last`` only up to that day."""
+    the months up to ``last``'s, the month of ``last`` only up to that day. With ``since`` (a
+    month index), the months before it are added up under ``since - 1`` (a trend's start:
+    their year rows, not each month)."""
     limit, window = _window(last)
-    rows = (
-        _rows(dim, path, by_child=False)
-        .filter(month__lte=limit)
-        .values("month", "value")
-        .annotate(_n=Sum("n"))
-        .order_by()
-    )
+    rows = _rows(dim, path, by_child=False)
+    if since is None:
+        rows = rows.filter(month__lte=limit).annotate(_m=F("month"))
+    else:
+        rows = rows.filter(span(None, since - 1) | Q(month__gte=since, month__lte=limit)).annotate(
+            _m=Case(
+                When(month__gte=since, month__lte=limit, then=F("month")),
+                default=SqlValue(since - 1),
+                output_field=IntegerField(),
+            )
+        )
     out: Counter = Counter()
-    for row in rows:
+    for row in rows.values("_m", "value").annotate(_n=Sum("n")).order_by():
         if values(row["value"]) is not None:
-            out[row["month"]] += row["_n"]
+            out[row["_m"]] += row["_n"]
     changes: dict[str, Counter] = {path: Counter()}
     _add_changes(changes, dim, path, window, values, by_child=False)
     out[month_index(last)] += sum(changes[path].values())

@@ -143,6 +143,11 @@ def _dates():
     return [
         dt.date(2019, 12, 31),
         dt.date(2022, 2, 14),
+        # A year's boundary and the first and last months (decision 0032's year rows).
+        dt.date(2023, 12, 31),
+        dt.date(2024, 1, 1),
+        dt.date(2024, 1, 9),
+        dt.date(2023, 12, 20),
         today.replace(day=1),
         today - dt.timedelta(days=40),
         today,

@@ -55,7 +55,11 @@ def _same(got, expected):
     return got == expected
 
 
-@pytest.mark.parametrize("on", [PAST, None], ids=["past", "today"])
+@pytest.mark.parametrize(
+    "on",
+    [PAST, dt.date(2023, 12, 31), dt.date(2024, 1, 1), None],
+    ids=["past", "31-december", "1-january", "today"],
+)
 def test_each_indicator_equals_the_brute_force_count(seeded, on):
     today = timezone.localdate()
     on = on or today

@@ -11,6 +11,7 @@ from smartunion.core import audit
 from smartunion.members import summaries as member_summaries
 from smartunion.orgs import counters
 from smartunion.stats import kept as kept_summaries
+from smartunion.stats import summaries
 
 SHOWN = 20
 DIM_LABELS = {
@@ -84,7 +85,7 @@ class Command(BaseCommand):
             return
         for (path, dim, month, value), kept, actual in drift[:SHOWN]:
             self.stdout.write(
-                f"  {path} {DIM_LABELS.get(dim, dim)} {month // 12}-{month % 12 + 1:02d} "
+                f"  {path} {DIM_LABELS.get(dim, dim)} {summaries.label(month)} "
                 f"{value or '（空）'}：汇总 {kept}，实际 {actual}"
             )
         if len(drift) > SHOWN:

@@ -1,0 +1,166 @@
+"""The summaries' year rows (decision 0032): every change written to its month's row and to its
+year's row, and every read — a stock, a flow, several flows, a trend's months — adds up the same
+numbers as the month rows alone would, at every month's end from one year into the next (31
+December, 31 January …); the rebuild's set-based year rows, the check and migration stats 0006
+agree with the writer."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import random
+from collections import Counter
+from types import SimpleNamespace
+
+import pytest
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
+
+from smartunion.stats import summaries
+from smartunion.stats.models import Summary
+
+PROVINCE = "00000001"
+CITIES = ("0000000100000002", "0000000100000003")
+DIM = "zz"
+VALUES = ("a", "b", "c")
+
+
+def _keep_a_and_b(value: str) -> str | None:
+    return value if value in ("a", "b") else None
+
+
+@pytest.fixture
+def cells(db):
+    """Random changes of a province and its two cities, 1985 to 2030, written by ``add`` in
+    three batches (rows added to as well as created)."""
+    rng = random.Random(15)
+    months = range(
+        summaries.month_index(dt.date(1985, 1, 1)), summaries.month_index(dt.date(2030, 12, 1))
+    )
+    out: Counter = Counter()
+    for _ in range(3):
+        batch: Counter = Counter()
+        for _ in range(400):
+            path = rng.choice(CITIES)
+            batch[path, DIM, rng.choice(months), rng.choice(VALUES)] += rng.randint(-3, 5)
+        summaries.add(summaries.fan_out(batch))
+        out.update(summaries.fan_out(batch))
+    return out
+
+
+def _expected(cells: Counter, path: str, first: int | None, limit: int) -> Counter:
+    numbers: Counter = Counter()
+    for (p, _, month, value), n in cells.items():
+        category = _keep_a_and_b(value)
+        if (
+            p == path
+            and category is not None
+            and (first is None or month >= first)
+            and month <= limit
+        ):
+            numbers[category] += n
+    return numbers
+
+
+def _month_ends():
+    """Every month's last day from January 2019 to December 2026 (31 December, 31 January,
+    28/29 February …): no part of a month is read from the records."""
+    return [
+        summaries.month_end(m)
+        for m in range(
+            summaries.month_index(dt.date(2019, 1, 1)), summaries.month_index(dt.date(2027, 1, 1))
+        )
+    ]
+
+
+def _same(got: Counter, expected: Counter) -> bool:
+    return +Counter(got) == +expected and -Counter(got) == -expected
+
+
+def test_every_change_is_in_its_month_row_and_its_year_row(cells):
+    stored = summaries.stored([DIM])
+    months = Counter({cell: n for cell, n in stored.items() if cell[2] < summaries.YEARS})
+    years = Counter({cell: n for cell, n in stored.items() if cell[2] >= summaries.YEARS})
+    assert _same(months, cells)
+    expected: Counter = Counter()
+    for (path, dim, month, value), n in cells.items():
+        expected[path, dim, summaries.YEARS + month // 12, value] += n
+    assert _same(years, expected)
+    with pytest.raises(ValueError):
+        summaries.add(Counter({(PROVINCE, DIM, summaries.YEARS + 2020, "a"): 1}))
+
+
+def test_a_stock_at_each_month_end_adds_up_every_month_before(cells):
+    for day in _month_ends():
+        limit = summaries.month_index(day)
+        got = summaries.stock(DIM, PROVINCE, day, _keep_a_and_b, by_child=True)
+        for path in (PROVINCE, *CITIES):
+            assert _same(got.get(path, Counter()), _expected(cells, path, None, limit)), (path, day)
+        alone = summaries.stock(DIM, CITIES[0], day, _keep_a_and_b, by_child=False)
+        assert _same(alone[CITIES[0]], _expected(cells, CITIES[0], None, limit)), day
+
+
+def test_flows_over_months_within_a_year_and_across_years(cells):
+    ends = _month_ends()
+    for start, end in [
+        (dt.date(2020, 1, 1), dt.date(2020, 12, 31)),  # a whole year: its year row
+        (dt.date(2020, 1, 1), dt.date(2020, 1, 31)),
+        (dt.date(2020, 12, 1), dt.date(2021, 1, 31)),  # across a year's end
+        (dt.date(2019, 3, 1), dt.date(2024, 11, 30)),  # months, whole years, months
+        (dt.date(2019, 1, 1), dt.date(2023, 12, 31)),
+        *[(day.replace(day=1), day) for day in ends[::7]],
+    ]:
+        first, limit = summaries.month_index(start), summaries.month_index(end)
+        got = summaries.flow(DIM, PROVINCE, start, end, _keep_a_and_b, by_child=True)
+        together = summaries.flows([DIM], PROVINCE, start, end, by_child=True)[DIM]
+        for path in (PROVINCE, *CITIES):
+            assert _same(got.get(path, Counter()), _expected(cells, path, first, limit)), (
+                start,
+                end,
+            )
+            kept = Counter(
+                {v: n for v, n in together.get(path, Counter()).items() if _keep_a_and_b(v)}
+            )
+            assert _same(kept, _expected(cells, path, first, limit)), (start, end)
+
+
+def test_a_trends_months_from_the_year_rows_before_it(cells):
+    for last in (dt.date(2024, 12, 31), dt.date(2025, 1, 31), dt.date(2026, 6, 30)):
+        exact = summaries.by_month(DIM, PROVINCE, last, _keep_a_and_b)
+        for since in (
+            summaries.month_index(last) - 23,
+            summaries.month_index(dt.date(2024, 1, 1)),  # a year's first month
+            summaries.month_index(dt.date(2023, 12, 1)),  # a year's last month
+        ):
+            got = summaries.by_month(DIM, PROVINCE, last, _keep_a_and_b, since=since)
+            assert {m: n for m, n in got.items() if m >= since and n} == {
+                m: n for m, n in exact.items() if m >= since and n
+            }
+            assert got.get(since - 1, 0) == sum(n for m, n in exact.items() if m < since)
+
+
+def test_the_rebuilt_year_rows_equal_the_writers_and_the_check_finds_a_drifted_one(cells):
+    written = summaries.stored([DIM])
+    assert summaries.fill_years([DIM]) == len([c for c in written if c[2] >= summaries.YEARS])
+    assert summaries.stored([DIM]) == written
+    assert summaries.check([DIM], lambda: cells, lambda: 0) == []
+    row = Summary.objects.filter(dim=DIM, path=PROVINCE, month__gte=summaries.YEARS).first()
+    Summary.objects.filter(pk=row.pk).update(n=row.n + 1)
+    assert summaries.check([DIM], lambda: cells, lambda: 0) == [
+        ((PROVINCE, DIM, row.month, row.value), row.n + 1, row.n)
+    ]
+    assert summaries.label(row.month) == f"{row.month - summaries.YEARS}年"
+    assert summaries.label(summaries.month_index(dt.date(2025, 3, 1))) == "2025-03"
+
+
+def test_migration_0006_fills_the_year_rows_of_an_existing_database(cells):
+    written = summaries.stored([DIM])
+    Summary.objects.filter(month__gte=summaries.YEARS).delete()  # as before the migration
+    migration = importlib.import_module("smartunion.stats.migrations.0006_h15m_year_rows")
+    assert migration.YEARS == summaries.YEARS
+    apps = MigrationLoader(connection).project_state(("stats", "0006_h15m_year_rows")).apps
+    editor = SimpleNamespace(connection=connection)
+    migration.fill(apps, editor)
+    assert summaries.stored([DIM]) == written
+    migration.empty(apps, editor)
+    assert not Summary.objects.filter(month__gte=summaries.YEARS).exists()
