@@ -144,7 +144,9 @@ def span_edges_near(part: Part, span: Span, after: dt.date, upto: dt.date) -> Q:
     near = Q()
     for name in span.edges:
         if model._meta.get_field(name).get_internal_type() == "DateTimeField":
-            first = timezone.make_aware(dt.datetime.combine(after + dt.timedelta(days=1), dt.time()))
+            first = timezone.make_aware(
+                dt.datetime.combine(after + dt.timedelta(days=1), dt.time())
+            )
             last = timezone.make_aware(dt.datetime.combine(upto + dt.timedelta(days=1), dt.time()))
             near |= Q(**{f"{name}__gte": first, f"{name}__lt": last})
         else:
@@ -476,9 +478,7 @@ def read_together(
                 (indicator, i, part, start, end)
             )
     for (start, end), entries in kept.items():
-        reads = read_kept(
-            [part for _, _, part in entries], org.path, start, end, by_child=by_child
-        )
+        reads = read_kept([part for _, _, part in entries], org.path, start, end, by_child=by_child)
         for (indicator, i, _), read in zip(entries, reads, strict=True):
             if not by_child:
                 # The subtree for now; its own records are taken off below.

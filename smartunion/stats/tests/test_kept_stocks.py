@@ -11,6 +11,8 @@ import random
 from collections import Counter
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.utils import timezone
 
 from smartunion.orgs import services as org_services
@@ -146,13 +148,15 @@ def test_the_kept_union_figures_equal_the_records_at_every_date(world, seed):
             for indicator in shown:
                 kept_numbers = indicators.numbers_by_key(indicator, org.path, on, by_child=True)
                 records = _from_records(
-                    lambda i=indicator: indicators.numbers_by_key(i, org.path, on, by_child=True)
+                    lambda i=indicator, o=org, d=on: indicators.numbers_by_key(
+                        i, o.path, d, by_child=True
+                    )
                 )
                 assert _clean(kept_numbers) == _clean(records), (indicator.code, org.name, on)
             start, end = indicators.period(indicators.get("members.rate"), on)
             got = indicators._read(rated, org.path, start, end, by_child=True)
             expected = _from_records(
-                lambda s=start, e=end: indicators._read(rated, org.path, s, e, by_child=True)
+                lambda s=start, e=end, o=org: indicators._read(rated, o.path, s, e, by_child=True)
             )
             assert _clean({k: [v] for k, v in got.items()}) == _clean(
                 {k: [v] for k, v in expected.items()}
@@ -217,7 +221,12 @@ def test_the_kept_union_figures_equal_a_recount_after_every_service(world):
     org_services.dissolve_org(created, actor=world.city_admin, on=dt.date(2024, 3, 31))
     recounted()
     other = org_services.create_org(
-        {"name": "待合并工会", "kind": Kind.SINGLE, "region": Region.objects.get(code="620103"), "employee_count": 40},
+        {
+            "name": "待合并工会",
+            "kind": Kind.SINGLE,
+            "region": Region.objects.get(code="620103"),
+            "employee_count": 40,
+        },
         parent=world.county_b,
         actor=world.city_admin,
     )
@@ -229,3 +238,13 @@ def test_the_kept_union_figures_equal_a_recount_after_every_service(world):
     recounted()
     figure = indicators.figure(indicators.get("unions.by_status"), world.province, today, today)
     assert figure.value[Status.MERGED] == 1 and figure.value[Status.DISSOLVED] == 1
+
+
+def test_the_command_finds_and_fixes_a_union_written_outside_the_services(world):
+    Organization.objects.filter(pk=world.union_b1.pk).update(founded_on=dt.date(2001, 2, 3))
+    with pytest.raises(CommandError, match="summary cells drifted"):
+        call_command("rebuild_stats", "--check")
+    call_command("rebuild_stats", "--check", "--fix")
+    recounted()
+    rows = Summary.objects.filter(dim="uo", path=world.province.path, month=2001 * 12 + 1)
+    assert [r.n for r in rows] == [1]
