@@ -29,6 +29,7 @@ from smartunion.orgs import counters
 from smartunion.orgs.models import Kind, Organization, path_segment
 from smartunion.regions.divisions import load_regions
 from smartunion.regions.models import Region
+from smartunion.stats import kept
 
 
 def make_org(
@@ -45,6 +46,7 @@ def make_org(
     org.save(update_fields=["path"])
     with transaction.atomic():
         counters.shift({org.pk: counters.own_contribution(org)})
+        kept.added(Organization, [org.pk])  # the statistics' summaries, as create_org
     org.refresh_from_db()
     return org
 

@@ -18,7 +18,7 @@ from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from smartunion.core.codes import Education, Gender, HukouType, NewFormType
 from smartunion.core.home import url_for
 from smartunion.members.models import ChangeType, Membership, MembershipEvent, MembershipStatus
-from smartunion.orgs.indicators import normal_on, sum_employees, unions
+from smartunion.orgs.indicators import kept_normal, normal_on, sum_employees, unions
 from smartunion.stats.indicators import FLOW, FromSummary, Indicator, Part, ratio, register
 
 GROUP = "会员"
@@ -211,7 +211,13 @@ RATE = Indicator(
     unit="%",
     parts=(
         _rated_members(),
-        Part(unions, "path", _rated_employees, measure=sum_employees),
+        Part(
+            unions,
+            "path",
+            _rated_employees,
+            measure=sum_employees,
+            summary=kept_normal("ur", Q(employee_count__gt=0)),
+        ),
     ),
     finish=ratio,
     group=GROUP,

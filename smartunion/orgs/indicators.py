@@ -10,12 +10,21 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Case, F, Q, Sum, Value, When
+from django.db.models import Case, DateField, F, Q, Sum, Value, When
+from django.db.models.functions import Coalesce, Greatest, TruncDate
 
 from smartunion.core.codes import UnitCategory
 from smartunion.core.home import url_for
 from smartunion.orgs.models import GRASSROOTS_KINDS, Kind, Organization, Status
-from smartunion.stats.indicators import FLOW, Indicator, Part, register
+from smartunion.stats.indicators import (
+    FLOW,
+    Indicator,
+    Part,
+    Span,
+    kept,
+    kept_stock,
+    register,
+)
 
 GROUP = "工会组织"
 
@@ -37,6 +46,50 @@ def normal_on(end: dt.date, prefix: str = "") -> Q:
 
 def unions():
     return Organization.objects.all()
+
+
+# ---- the same figures kept in the statistics' summaries (stats.kept, decision 0033) ----------
+# A union counts from its 建会日期 (the day it was entered without one) until its 撤销/合并日期
+# when it is no longer 正常 (from the start when that date is missing): ``existing`` and
+# ``normal_on`` as spans. A union's rows change through orgs.services only.
+
+#: The date fields the spans are made of (their indexes find the rest of a month).
+_EDGES = ("founded_on", "created_at", "dissolved_on")
+
+
+def _begins():
+    return Coalesce("founded_on", TruncDate("created_at"), output_field=DateField())
+
+
+def _normal_until():
+    return Case(
+        When(status=Status.NORMAL, then=Value(None, output_field=DateField())),
+        default=Coalesce("dissolved_on", _begins()),
+        output_field=DateField(),
+    )
+
+
+def _normal_spans(where: Q | None = None) -> tuple[Span, ...]:
+    """正常 from its beginning until it is dissolved or merged."""
+    return (Span(_begins(), _normal_until(), where=where, edges=_EDGES),)
+
+
+def kept_normal(dim: str, where: Q | None = None):
+    """A figure of the unions 正常 at a date (``where`` among them) kept as ``dim``."""
+    return kept_stock(dim, *_normal_spans(where))
+
+
+_STATUS_SPANS = (
+    Span(_begins(), _normal_until(), category=Value(Status.NORMAL.value), edges=_EDGES),
+    # Then in its status for good (from its beginning when it never was 正常).
+    Span(
+        Greatest(_begins(), Coalesce("dissolved_on", _begins())),
+        where=~Q(status=Status.NORMAL),
+        category=F("status"),
+        edges=_EDGES,
+    ),
+)
+_GRASSROOTS = Q(kind__in=GRASSROOTS_KINDS)
 
 
 def _normal(start: dt.date, end: dt.date) -> Q:
@@ -68,7 +121,7 @@ UNIONS = Indicator(
     name="工会组织数",
     definition="该日状态正常的工会组织（含各级地方工会、产业工会和基层工会）的个数。",
     unit="个",
-    parts=(Part(unions, "path", _normal),),
+    parts=(Part(unions, "path", _normal, summary=kept_normal("uo")),),
     group=GROUP,
     order=10,
     list_url=_tree({"status": "normal"}),
@@ -78,7 +131,14 @@ GRASSROOTS = Indicator(
     name="基层工会数",
     definition="该日状态正常的单独基层工会和联合基层工会的个数。",
     unit="个",
-    parts=(Part(unions, "path", lambda start, end: normal_on(end) & Q(kind__in=GRASSROOTS_KINDS)),),
+    parts=(
+        Part(
+            unions,
+            "path",
+            lambda start, end: normal_on(end) & _GRASSROOTS,
+            summary=kept_normal("ug", _GRASSROOTS),
+        ),
+    ),
     group=GROUP,
     order=11,
     list_url=_tree({"kind": "grassroots"}),
@@ -88,7 +148,9 @@ UNIONS_BY_KIND = Indicator(
     name="工会组织数（按组织类型）",
     definition="该日状态正常的工会组织，按组织类型分组的个数。",
     unit="个",
-    parts=(Part(unions, "path", _normal, category=lambda end: F("kind")),),
+    parts=(
+        Part(unions, "path", _normal, category=lambda end: F("kind"), summary=kept_normal("uk")),
+    ),
     categories=tuple(Kind.choices),
     group=GROUP,
     order=12,
@@ -98,7 +160,15 @@ UNIONS_BY_STATUS = Indicator(
     name="工会组织数（按状态）",
     definition="该日已建立的工会组织，按该日的状态（正常、撤销、合并）分组的个数。",
     unit="个",
-    parts=(Part(unions, "path", lambda start, end: existing(end), category=_status_on),),
+    parts=(
+        Part(
+            unions,
+            "path",
+            lambda start, end: existing(end),
+            category=_status_on,
+            summary=kept_stock("us", *_STATUS_SPANS),
+        ),
+    ),
     categories=tuple(Status.choices),
     group=GROUP,
     order=13,
@@ -108,7 +178,14 @@ FOUNDED = Indicator(
     name="新建工会数",
     definition="建会日期在统计期内的工会组织个数（概况中为本年1月1日至该日，趋势中为每月）。",
     unit="个",
-    parts=(Part(unions, "path", lambda start, end: Q(founded_on__gte=start, founded_on__lte=end)),),
+    parts=(
+        Part(
+            unions,
+            "path",
+            lambda start, end: Q(founded_on__gte=start, founded_on__lte=end),
+            summary=kept("uf", "founded_on"),
+        ),
+    ),
     kind=FLOW,
     group=GROUP,
     order=14,
@@ -118,7 +195,7 @@ EMPLOYEES = Indicator(
     name="职工人数",
     definition="该日状态正常的工会组织所填职工人数之和（职工人数取各工会当前填报的数）。",
     unit="人",
-    parts=(Part(unions, "path", _normal, measure=sum_employees),),
+    parts=(Part(unions, "path", _normal, measure=sum_employees, summary=kept_normal("ue")),),
     group=GROUP,
     counters=("subtree_employee_count",),
     own_counters=_own_employees,
@@ -160,7 +237,15 @@ GRASSROOTS_BY_UNIT = Indicator(
     name="基层工会数（按单位类别）",
     definition="该日状态正常的基层工会，按所在单位的单位类别（统计年报的分组）分组的个数。",
     unit="个",
-    parts=(Part(unions, "path", _grassroots(), category=_unit_group),),
+    parts=(
+        Part(
+            unions,
+            "path",
+            _grassroots(),
+            category=_unit_group,
+            summary=kept_normal("uu", _GRASSROOTS),
+        ),
+    ),
     categories=(*((code, label) for code, label, _ in UNIT_GROUPS), OTHER_UNITS),
     group=GROUP,
     order=15,
@@ -170,7 +255,14 @@ JOINT = Indicator(
     name="联合基层工会数",
     definition="该日状态正常的联合基层工会（区域性、行业性）的个数。",
     unit="个",
-    parts=(Part(unions, "path", _grassroots(Q(kind=Kind.JOINT))),),
+    parts=(
+        Part(
+            unions,
+            "path",
+            _grassroots(Q(kind=Kind.JOINT)),
+            summary=kept_normal("uj", _GRASSROOTS & Q(kind=Kind.JOINT)),
+        ),
+    ),
     group=GROUP,
     order=16,
     list_url=_tree({"kind": Kind.JOINT.value}),
@@ -180,7 +272,14 @@ WOMEN_COMMITTEE = Indicator(
     name="建立女职工委员会的基层工会数",
     definition="该日状态正常、已建立女职工委员会的基层工会个数（取各工会当前登记的情况）。",
     unit="个",
-    parts=(Part(unions, "path", _grassroots(Q(women_committee=True))),),
+    parts=(
+        Part(
+            unions,
+            "path",
+            _grassroots(Q(women_committee=True)),
+            summary=kept_normal("uw", _GRASSROOTS & Q(women_committee=True)),
+        ),
+    ),
     group=GROUP,
     order=17,
 )

@@ -170,6 +170,11 @@ class Organization(ScopedModel):
             models.Index(fields=["region"], name="org_region_idx"),
             # The same name anywhere in the province (the form's warning, as the name is typed).
             models.Index(fields=["name_key"], name="org_name_key_idx"),
+            # The unions that begin or end counting in the rest of a month (the statistics'
+            # kept stocks: orgs/indicators.py, decision 0033).
+            models.Index(fields=["founded_on"], name="org_founded_on_idx"),
+            models.Index(fields=["dissolved_on"], name="org_dissolved_on_idx"),
+            models.Index(fields=["created_at"], name="org_created_at_idx"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -24,6 +24,7 @@ from smartunion.core.idnumber import mask_phone, validate_phone
 from smartunion.orgs import counters
 from smartunion.orgs.models import Kind, Organization, Status, attach_path_names, path_segment
 from smartunion.orgs.names import normalize_name
+from smartunion.stats import kept
 
 EDITABLE_FIELDS = (
     "name",
@@ -199,6 +200,7 @@ def create_org(
     if not Organization.objects.visible_to(actor, "change").filter(pk=org.pk).exists():
         raise NotInScope("工会组织")  # re-check after writing: rolls the insert back
     counters.shift({org.pk: counters.own_contribution(org)})
+    kept.added(Organization, [org.pk])
     audit.record(actor, "org.create", org, changes={k: str(v) for k, v in values.items()})
     return org
 
@@ -223,6 +225,7 @@ def update_org(
 ) -> Organization:
     o = _lock_org(org, actor)
     before = counters.own_contribution(o)
+    counted = kept.before(Organization, [o.pk])
     values = _clean(values)
     changes: dict[str, Any] = {}
     for key, value in values.items():
@@ -240,6 +243,7 @@ def update_org(
     o.full_clean(exclude=["path", "chair_phone"], validate_constraints=False)
     _save(o)
     counters.shift({o.pk: counters.own_contribution(o) - before})
+    kept.after(counted, Organization, [o.pk])
     if changes:
         audit.record(actor, "org.update", o, changes=changes)
     return o
@@ -268,7 +272,6 @@ def move_org(org: Organization, new_parent: Organization, *, actor) -> Organizat
     moved = counters.subtree_figures(o)
     counters.shift({o.parent_id: -moved, new_parent.pk: moved})
     from smartunion.members import summaries as member_summaries
-    from smartunion.stats import kept
 
     # The statistics' summaries follow the subtree's records (members/summaries.py, and the
     # case modules' figures: stats/kept.py).
@@ -331,11 +334,13 @@ def dissolve_org(
         if merged_into.pk == o.pk:
             raise ValidationError({"merged_into": "不能合并到自己。"})
     before = counters.own_contribution(o)
+    counted = kept.before(Organization, [o.pk])
     o.status = Status.MERGED if merged_into else Status.DISSOLVED
     o.merged_into = merged_into
     o.dissolved_on = on or timezone.localdate()
     o.save(update_fields=["status", "merged_into", "dissolved_on", "updated_at"])
     counters.shift({o.pk: counters.own_contribution(o) - before})
+    kept.after(counted, Organization, [o.pk])
     audit.record(actor, "org.dissolve", o, changes={"status": ["normal", o.status]})
     return o
 

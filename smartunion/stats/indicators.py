@@ -22,9 +22,19 @@ from functools import reduce
 from operator import or_
 from typing import Any
 
-from django.db.models import Case, CharField, Count, Q, QuerySet, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateField,
+    ExpressionWrapper,
+    F,
+    Q,
+    QuerySet,
+    When,
+)
 from django.db.models import Value as SqlValue
-from django.db.models.functions import Substr
+from django.db.models.functions import Cast, Substr
 from django.db.models.lookups import Exact
 from django.utils import timezone
 
@@ -55,6 +65,31 @@ class FromSummary:
     flow: bool = False
     dated: str = ""
     scale: int = 1
+    #: A stock kept from its declaration (``kept_stock``): the spans a record counts in.
+    spans: tuple[Span, ...] = ()
+
+    @property
+    def is_kept(self) -> bool:
+        """Kept by ``stats.kept`` from the part's declaration (a flow's ``dated``, a stock's
+        spans), rather than by a module's own services (the members')."""
+        return bool(self.dated or self.spans)
+
+
+@dataclass(frozen=True)
+class Span:
+    """A stretch of time over which a record counts in a kept stock (``kept_stock``): from
+    ``since`` (a date expression of the record, inclusive) until ``until`` (exclusive; NULL:
+    still counting; not after ``since``: never counts), for the records ``where`` selects, in
+    the category ``category`` (an expression; None: the part's own, which must then not
+    depend on the date), measured by the part's measure. ``edges`` are the record's date
+    fields ``since`` and ``until`` are made of: a record whose edge falls in a few days has
+    one of them in those days, so the rest of a month is read through their indexes."""
+
+    since: Any
+    until: Any = None
+    where: Q | None = None
+    category: Any = None
+    edges: tuple[str, ...] = ()
 
 
 def _same(value: str) -> str:
@@ -69,6 +104,54 @@ def kept(dim: str, dated: str, *, scale: int = 1) -> FromSummary:
     if len(dim) != 2:
         raise ValueError(f"kept dimension {dim!r}: two characters")
     return FromSummary(dim, _same, flow=True, dated=dated, scale=scale)
+
+
+def kept_stock(dim: str, *spans: Span, scale: int = 1) -> FromSummary:
+    """A stock part's summaries kept from its declaration (``stats.kept``): +n in the month
+    a record's span begins, −n in the month it ends (decision 0033). The part's ``when(start,
+    end)`` and ``category(end)`` must count at ``end`` exactly the records whose span holds
+    ``end`` (the tests compare both at month ends, month starts and inside months)."""
+    if len(dim) != 2:
+        raise ValueError(f"kept dimension {dim!r}: two characters")
+    if not spans:
+        raise ValueError(f"kept stock {dim!r}: no span")
+    return FromSummary(dim, _same, spans=spans, scale=scale)
+
+
+def span_records(part: Part, span: Span, records: QuerySet) -> QuerySet:
+    """``records`` that ``span`` counts at some date, annotated ``_since``, ``_until`` and
+    ``_cat`` (their category)."""
+    if span.where is not None:
+        records = records.filter(span.where)
+    dates = {"_since": ExpressionWrapper(span.since, output_field=DateField())}
+    dates["_until"] = ExpressionWrapper(
+        span.until if span.until is not None else Cast(SqlValue(None), DateField()),
+        output_field=DateField(),
+    )
+    records = records.annotate(**dates).filter(
+        Q(_since__isnull=False) & (Q(_until__isnull=True) | Q(_until__gt=F("_since")))
+    )
+    category = span.category
+    if category is None:
+        category = part.category(dt.date.max) if part.category is not None else SqlValue("")
+    return records.annotate(_cat=category)
+
+
+def span_edges_near(part: Part, span: Span, after: dt.date, upto: dt.date) -> Q:
+    """Records whose ``span`` may begin or end from the day after ``after`` to ``upto``: one
+    of its edge fields in those days (a superset, by their indexes)."""
+    model = part.queryset().model
+    near = Q()
+    for name in span.edges:
+        if model._meta.get_field(name).get_internal_type() == "DateTimeField":
+            first = timezone.make_aware(
+                dt.datetime.combine(after + dt.timedelta(days=1), dt.time())
+            )
+            last = timezone.make_aware(dt.datetime.combine(upto + dt.timedelta(days=1), dt.time()))
+            near |= Q(**{f"{name}__gte": first, f"{name}__lt": last})
+        else:
+            near |= Q(**{f"{name}__gt": after, f"{name}__lte": upto})
+    return near
 
 
 def count(where: Q | None = None):
@@ -149,7 +232,7 @@ def register(*indicators: Indicator) -> None:
     for indicator in indicators:
         _INDICATORS[indicator.code] = indicator
         for part in indicator.parts:
-            if part.summary is not None and part.summary.dated:
+            if part.summary is not None and part.summary.is_kept:
                 known = _KEPT.setdefault(part.summary.dim, part)
                 if known is not part:
                     raise ValueError(f"two parts keep the summary dimension {part.summary.dim!r}")
@@ -280,10 +363,13 @@ def _kept_remainder(
 ) -> dict[str, Counter]:
     """A kept part's numbers of the records dated after ``after`` up to ``upto`` (inside one
     month), in the summaries' shape: the subtree of ``path`` and, ``by_child``, each sub-unit's.
-    Records are dated no later than today: after today there are none to read."""
+    Records are dated no later than today: after today there are none to read. A stock's
+    records whose spans begin (+) or end (−) in those days (``_span_changes``)."""
+    part = _KEPT[dim]
+    if part.summary.spans:
+        return _span_changes(part, path, by_child, after, upto)
     if after >= timezone.localdate():
         return {}
-    part = _KEPT[dim]
     read = _read_records(part, path, after + dt.timedelta(days=1), upto, by_child=by_child)
     scale = part.summary.scale
     out: dict[str, Counter] = {path: Counter()}
@@ -292,6 +378,46 @@ def _kept_remainder(
         out[path].update(numbers)
         if by_child and key != path:
             out.setdefault(key, Counter()).update(numbers)
+    return out
+
+
+def _span_changes(
+    part: Part, path: str, by_child: bool, after: dt.date, upto: dt.date
+) -> dict[str, Counter]:
+    """``_kept_remainder`` of a kept stock: one read per span of the records under ``path``
+    whose span begins or ends from the day after ``after`` to ``upto`` (found by their edge
+    fields' indexes), the beginnings added, the ends taken off."""
+    out: dict[str, Counter] = {path: Counter()}
+    scale = part.summary.scale
+    for span in part.summary.spans:
+        qs = span_records(
+            part,
+            span,
+            part.queryset()
+            .filter(**{f"{part.path}__startswith": path})
+            .filter(span_edges_near(part, span, after, upto)),
+        )
+        group = ["_cat"]
+        if by_child:
+            qs = qs.annotate(_key=Substr(part.path, 1, len(path) + SEGMENT))
+            group.append("_key")
+        rows = (
+            qs.values(*group)
+            .annotate(
+                _begun=part.measure(Q(_since__gt=after, _since__lte=upto)),
+                _ended=part.measure(Q(_until__gt=after, _until__lte=upto)),
+            )
+            .order_by()
+        )
+        for row in rows:
+            n = int(((row["_begun"] or 0) - (row["_ended"] or 0)) * scale)
+            if not n:
+                continue
+            category = str(row["_cat"])
+            out[path][category] += n
+            key = row.get("_key", path)
+            if by_child and key != path:
+                out.setdefault(key, Counter())[category] += n
     return out
 
 
@@ -321,18 +447,22 @@ def read_together(
     hundreds of grassroots unions are not each a row."""
     out: dict[str, dict[str, list[Counter]]] = {}
     groups: dict[tuple[Any, str], list[tuple[Indicator, int, Any, dt.date, dt.date]]] = {}
-    kept: dict[tuple[dt.date, dt.date], list[tuple[Indicator, int, Any]]] = {}
+    own: dict[tuple[Any, str], list[tuple[Indicator, int, Any, dt.date, dt.date]]] = {}
+    kept: dict[tuple[dt.date | None, dt.date], list[tuple[Indicator, int, Any]]] = {}
     for indicator in shown:
-        if all(
-            part.summary is not None
-            and part.summary.dated
-            and summarized(part, org.path, by_child=True)
-            for part in indicator.parts
-        ):
-            # A province or a city: from the summaries, one read of their rows for all.
+        if _all_kept(indicator, org.path, by_child=by_child):
+            # A province or a city (and, without ``by_child``, a county): from the summaries,
+            # one read of their rows for all; a stock reads every month up to its date. The
+            # union's own records (本级) without ``by_child``: one grouped read of its path.
             out[indicator.code] = {}
+            start, end = period(indicator, on)
             for i, part in enumerate(indicator.parts):
-                kept.setdefault(period(indicator, on), []).append((indicator, i, part))
+                since = start if part.summary.flow else None
+                kept.setdefault((since, end), []).append((indicator, i, part))
+                if not by_child:
+                    own.setdefault((part.queryset().model, part.path), []).append(
+                        (indicator, i, part, start, end)
+                    )
             continue
         if any(part.minus is not None or part.less is not None for part in indicator.parts) or all(
             summarized(part, org.path, by_child=True) for part in indicator.parts
@@ -348,12 +478,40 @@ def read_together(
                 (indicator, i, part, start, end)
             )
     for (start, end), entries in kept.items():
-        reads = read_kept([part for _, _, part in entries], org.path, start, end, by_child=True)
+        reads = read_kept([part for _, _, part in entries], org.path, start, end, by_child=by_child)
         for (indicator, i, _), read in zip(entries, reads, strict=True):
+            if not by_child:
+                # The subtree for now; its own records are taken off below.
+                read = {"": read[""]}
             for key, numbers in read.items():
                 out[indicator.code].setdefault(key, [Counter() for _ in indicator.parts])[i] = (
                     numbers
                 )
+    _read_grouped(groups, org, out, by_child=by_child)
+    _read_grouped(own, org, out, by_child=False, exact=True)
+    for entries in own.values():
+        for indicator, i, *_ in entries:
+            numbers = out[indicator.code]
+            rest = Counter(numbers[""][i])
+            rest.subtract(numbers.get(org.path, [Counter() for _ in indicator.parts])[i])
+            numbers[""][i] = rest
+    return out
+
+
+def _all_kept(indicator: Indicator, path: str, *, by_child: bool) -> bool:
+    """Every part of ``indicator`` kept from its declaration and read from the summaries for
+    the union of ``path`` (and, ``by_child``, its sub-units)."""
+    return all(
+        part.summary is not None
+        and part.summary.is_kept
+        and summarized(part, path, by_child=by_child)
+        for part in indicator.parts
+    )
+
+
+def _read_grouped(groups, org, out, *, by_child: bool, exact: bool = False) -> None:
+    """``read_together``'s grouped reads of the records: each part's numbers added to ``out``
+    by sub-unit (``exact``: the union's own records only, keyed by its path)."""
     for (_, lookup), entries in groups.items():
         qs = entries[0][2].queryset()
         qs = qs.filter(reduce(or_, (part.when(start, end) for _, _, part, start, end in entries)))
@@ -366,7 +524,7 @@ def read_together(
             split = part.category(end)
             for k, (code, _) in enumerate(indicator.categories):
                 measures[f"m{n}_{k}"] = part.measure(where & Q(Exact(split, SqlValue(code))))
-        for key, row in _grouped(qs, lookup, org, measures, by_child=by_child):
+        for key, row in _grouped(qs, lookup, org, measures, by_child=by_child, exact=exact):
             for n, (indicator, i, part, _, _) in enumerate(entries):
                 numbers = out[indicator.code].setdefault(key, [Counter() for _ in indicator.parts])[
                     i
@@ -376,14 +534,15 @@ def read_together(
                 else:
                     for k, (code, _) in enumerate(indicator.categories):
                         numbers[code] += row[f"m{n}_{k}"] or 0
-    return out
 
 
-def _grouped(qs, lookup: str, org, measures: dict[str, Any], *, by_child: bool = True):
+def _grouped(
+    qs, lookup: str, org, measures: dict[str, Any], *, by_child: bool = True, exact: bool = False
+):
     """(sub-unit key, row of measures) of ``qs`` under ``org``: one read grouped by the next
     segment of the path, as ``numbers_by_key`` groups (without ``by_child``: the union's own
-    records under its path, all the others under "")."""
-    keyed = qs.filter(**{f"{lookup}__startswith": org.path})
+    records under its path, all the others under ""; ``exact``: the union's own only)."""
+    keyed = qs.filter(**{lookup if exact else f"{lookup}__startswith": org.path})
     if by_child:
         keyed = keyed.annotate(_key=Substr(lookup, 1, len(org.path) + SEGMENT))
     else:
@@ -431,8 +590,11 @@ def _by_own_path(indicator: Indicator, path: str) -> bool:
 
 
 def _grouped_read(indicator: Indicator, org, on: dt.date, today: dt.date) -> bool:
-    """Whether ``figure`` reads the indicator's parts grouped by sub-unit (``numbers_by_key``)."""
-    return not _uses_counters(indicator, on, today) and not _by_own_path(indicator, org.path)
+    """Whether ``figure`` reads the indicator's parts grouped by sub-unit (``numbers_by_key``),
+    or ``read_together`` reads them from the summaries kept from their declarations."""
+    return not _uses_counters(indicator, on, today) and (
+        not _by_own_path(indicator, org.path) or _all_kept(indicator, org.path, by_child=False)
+    )
 
 
 def _from_numbers(indicator: Indicator, org, numbers: dict[str, list[Counter]]) -> Figure:

@@ -43,22 +43,64 @@ def parts_by_model() -> dict[type, list[tuple[str, Part]]]:
     return out
 
 
-def dims() -> list[str]:
-    return sorted(indicators.kept_parts())
+def dims(model=None) -> list[str]:
+    """The kept dimensions (of ``model``'s parts)."""
+    if model is None:
+        return sorted(indicators.kept_parts())
+    return sorted(dim for dim, _ in parts_by_model().get(model, []))
+
+
+def _month(date) -> ExpressionWrapper:
+    return ExpressionWrapper(
+        ExtractYear(date) * 12 + ExtractMonth(date) - 1, output_field=IntegerField()
+    )
 
 
 def _cells(parts: list[tuple[str, Part]], records: QuerySet) -> Counter:
-    """The fanned-out cells of ``records`` for ``parts`` (all of one model): one grouped read
-    whose columns are each part's key (its union's path down to the summaries' depth), month
-    and category, and whose measures are each part's measure under its condition."""
+    """The fanned-out cells of ``records`` for ``parts`` (all of one model): the flows', one
+    grouped read; each stock span's, one more (``_span_cells``)."""
+    flows = [(dim, part) for dim, part in parts if not part.summary.spans]
+    cells = _flow_cells(flows, records) if flows else Counter()
+    for dim, part in parts:
+        for span in part.summary.spans:
+            cells.update(_span_cells(dim, part, span, records))
+    return cells
+
+
+def _span_cells(dim: str, part: Part, span: indicators.Span, records: QuerySet) -> Counter:
+    """A kept stock's cells of ``records`` for one of its spans (decision 0033): the part's
+    measure added in the month the span begins and taken off in the month it ends, under
+    the keys above the record's union, in its category; one read grouped by key, both
+    months and category."""
+    limit = summaries.DEPTH * summaries.SEGMENT
+    rows = (
+        indicators.span_records(part, span, records)
+        .annotate(_k=Substr(part.path, 1, limit), _m=_month("_since"), _e=_month("_until"))
+        .values("_k", "_m", "_e", "_cat")
+        .annotate(_n=part.measure(None))
+        .order_by()
+    )
+    cells: Counter = Counter()
+    for row in rows:
+        n, key = int((row["_n"] or 0) * part.summary.scale), row["_k"]
+        if not n or not key:
+            continue
+        value = str(row["_cat"])
+        cells[key, dim, row["_m"], value] += n
+        if row["_e"] is not None:
+            cells[key, dim, row["_e"], value] -= n
+    return summaries.fan_out(cells)
+
+
+def _flow_cells(parts: list[tuple[str, Part]], records: QuerySet) -> Counter:
+    """The fanned-out cells of ``records`` for flow ``parts`` (all of one model): one grouped
+    read whose columns are each part's key (its union's path down to the summaries' depth),
+    month and category, and whose measures are each part's measure under its condition."""
     limit = summaries.DEPTH * summaries.SEGMENT
     columns, measures = {}, {}
     for i, (_, part) in enumerate(parts):
-        dated = part.summary.dated
         columns[f"k{i}"] = Substr(part.path, 1, limit)
-        columns[f"m{i}"] = ExpressionWrapper(
-            ExtractYear(dated) * 12 + ExtractMonth(dated) - 1, output_field=IntegerField()
-        )
+        columns[f"m{i}"] = _month(part.summary.dated)
         columns[f"c{i}"] = part.category(EVER[1]) if part.category is not None else SqlValue("")
         measures[f"n{i}"] = part.measure(part.when(*EVER))
     rows = records.annotate(**columns).values(*columns).annotate(**measures).order_by()
@@ -106,6 +148,13 @@ def seeded(model) -> None:
     parts = parts_by_model().get(model)
     if parts:
         summaries.add(_cells(parts, parts[0][1].queryset()))
+
+
+def refill(model) -> None:
+    """The rows of ``model``'s parts replaced by a recount of its records (a migration that
+    declares new kept parts)."""
+    Summary.objects.filter(dim__in=dims(model)).delete()
+    seeded(model)
 
 
 @contextmanager

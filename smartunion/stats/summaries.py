@@ -339,12 +339,15 @@ def _summed(dim, path, start: dt.date | None, end: dt.date, values, *, by_child:
 
 
 def flows(
-    dims: list[str], path: str, start: dt.date, end: dt.date, *, by_child: bool
+    dims: list[str], path: str, start: dt.date | None, end: dt.date, *, by_child: bool
 ) -> dict[str, dict[str, Counter]]:
     """``flow`` of several dimensions at once, every stored value its own category: {dim:
-    {subtree path: Counter(value → number)}}, one read of the rows for all of them."""
+    {subtree path: Counter(value → number)}}, one read of the rows for all of them (without
+    ``start``: ``stock`` of them at ``end``)."""
     limit, window = _window(end)
-    rows = _rows(dims, path, by_child=by_child).filter(span(month_index(start), limit))
+    rows = _rows(dims, path, by_child=by_child).filter(
+        span(None if start is None else month_index(start), limit)
+    )
     out: dict[str, dict[str, Counter]] = {dim: {path: Counter()} for dim in dims}
     for row in rows.values("dim", "path", "value").annotate(_n=Sum("n")).order_by():
         out[row["dim"]].setdefault(row["path"], Counter())[row["value"]] += row["_n"]

@@ -36,6 +36,7 @@ from smartunion.orgs.names import normalize_name
 from smartunion.orgs.seed import OrgBuilder, OrgSpec, apportion, employee_count
 from smartunion.regions.divisions import load_regions
 from smartunion.regions.models import Level, Region
+from smartunion.stats import kept
 
 
 @dataclass
@@ -226,6 +227,8 @@ def generate(
         counters.add_members(current)
         # The statistics' summaries, set-based from what was written (members/summaries.py).
         member_summaries.rebuild()
+        # The unions' figures kept from their declarations (stats/kept.py, decision 0033).
+        kept.seeded(Organization)
         t = phase("summaries", t)
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
