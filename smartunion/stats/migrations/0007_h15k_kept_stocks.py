@@ -20,8 +20,7 @@ def empty(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        # After h15m's 0006 once merged (renumbered by the lead).
-        ("stats", "0005_report_overrides"),
+        ("stats", "0006_h15m_year_rows"),
         ("orgs", "0007_org_span_indexes"),
     ]
 
