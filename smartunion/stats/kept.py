@@ -35,11 +35,12 @@ from smartunion.stats.models import Summary
 EVER = (dt.date(1, 1, 1), dt.date(9999, 12, 31))
 
 
-def parts_by_model() -> dict[type, list[tuple[str, Part]]]:
-    """{model: [(dimension, part)]} of the kept parts."""
+def parts_by_model(only: Iterable[str] | None = None) -> dict[type, list[tuple[str, Part]]]:
+    """{model: [(dimension, part)]} of the kept parts (``only``: of these dimensions)."""
     out: dict[type, list[tuple[str, Part]]] = {}
     for dim, part in sorted(indicators.kept_parts().items()):
-        out.setdefault(part.queryset().model, []).append((dim, part))
+        if only is None or dim in only:
+            out.setdefault(part.queryset().model, []).append((dim, part))
     return out
 
 
@@ -151,18 +152,20 @@ def subtree_moved(old_path: str, new_path: str):
 # ---- rebuild and check --------------------------------------------------------------------------
 
 
-def recount() -> Counter:
-    """Every kept row computed afresh from the records."""
+def recount(only: Iterable[str] | None = None) -> Counter:
+    """Every kept row (``only``: of these dimensions) computed afresh from the records."""
     out: Counter = Counter()
-    for parts in parts_by_model().values():
+    for parts in parts_by_model(only).values():
         out.update(_cells(parts, parts[0][1].queryset()))
     return Counter({cell: n for cell, n in out.items() if n})
 
 
-def rebuild() -> int:
-    """The kept rows replaced by a recount; returns their number."""
-    Summary.objects.filter(dim__in=dims()).delete()
-    cells = recount()
+def rebuild(only: Iterable[str] | None = None) -> int:
+    """The kept rows (``only``: of these dimensions, a data migration's) replaced by a
+    recount; returns their number."""
+    only = None if only is None else set(only)
+    Summary.objects.filter(dim__in=dims() if only is None else only).delete()
+    cells = recount(only)
     summaries.add(cells)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
