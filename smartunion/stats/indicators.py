@@ -306,7 +306,7 @@ def numbers_by_key(
 
 
 def read_together(
-    shown: Sequence[Indicator], org, on: dt.date, *, by_child: bool = True
+    shown: Sequence[Indicator], org, on: dt.date, *, by_child: bool = True, exact: bool = False
 ) -> dict[str, dict[str, list[Counter]]]:
     """The numbers of every part of ``shown`` under ``org`` at ``on``, by sub-unit — {code:
     {key: [Counter per part]}}, the same as ``numbers_by_key(…, by_child=True)``
@@ -318,7 +318,8 @@ def read_together(
     are read from the summaries instead, in one read of their rows (``read_kept``).
     Without ``by_child`` the records' grouped reads give the union's own numbers (key: its
     path) and those of all its sub-units together (key ""), enough for an overview: a county's
-    hundreds of grassroots unions are not each a row."""
+    hundreds of grassroots unions are not each a row. ``exact`` (without ``by_child``): the
+    union's own records only (a county's 本级 beside its subtree from the summaries)."""
     out: dict[str, dict[str, list[Counter]]] = {}
     groups: dict[tuple[Any, str], list[tuple[Indicator, int, Any, dt.date, dt.date]]] = {}
     kept: dict[tuple[dt.date, dt.date], list[tuple[Indicator, int, Any]]] = {}
@@ -366,7 +367,7 @@ def read_together(
             split = part.category(end)
             for k, (code, _) in enumerate(indicator.categories):
                 measures[f"m{n}_{k}"] = part.measure(where & Q(Exact(split, SqlValue(code))))
-        for key, row in _grouped(qs, lookup, org, measures, by_child=by_child):
+        for key, row in _grouped(qs, lookup, org, measures, by_child=by_child, exact=exact):
             for n, (indicator, i, part, _, _) in enumerate(entries):
                 numbers = out[indicator.code].setdefault(key, [Counter() for _ in indicator.parts])[
                     i
@@ -379,11 +380,13 @@ def read_together(
     return out
 
 
-def _grouped(qs, lookup: str, org, measures: dict[str, Any], *, by_child: bool = True):
+def _grouped(
+    qs, lookup: str, org, measures: dict[str, Any], *, by_child: bool = True, exact: bool = False
+):
     """(sub-unit key, row of measures) of ``qs`` under ``org``: one read grouped by the next
     segment of the path, as ``numbers_by_key`` groups (without ``by_child``: the union's own
-    records under its path, all the others under "")."""
-    keyed = qs.filter(**{f"{lookup}__startswith": org.path})
+    records under its path, all the others under ""; ``exact``: its own records alone)."""
+    keyed = qs.filter(**{lookup if exact else f"{lookup}__startswith": org.path})
     if by_child:
         keyed = keyed.annotate(_key=Substr(lookup, 1, len(org.path) + SEGMENT))
     else:
@@ -441,12 +444,59 @@ def _from_numbers(indicator: Indicator, org, numbers: dict[str, list[Counter]]) 
     return Figure(indicator, indicator.value(add(numbers.values(), parts)), indicator.value(own))
 
 
+def _kept_by_own_path(indicator: Indicator, path: str) -> bool:
+    """A county's figure whose parts are all kept from their declarations (``kept``): its
+    subtree from the summaries, its own records by its path (``_read_kept_by_own_path``)."""
+    return all(
+        p.summary is not None
+        and p.summary.dated
+        and p.minus is None
+        and p.less is None
+        and _own_path_part(p, path)
+        for p in indicator.parts
+    )
+
+
+def _read_kept_by_own_path(
+    shown: Sequence[Indicator], org, on: dt.date
+) -> dict[str, dict[str, list[Counter]]]:
+    """The numbers ``figure`` reads part by part for these indicators of a county
+    (``_kept_by_own_path``), read together: the subtrees in one read of the summary rows per
+    period (``read_kept``), the county's own records in one grouped read per records table
+    (``read_together(exact=True)``). {code: {its path: own numbers, "": the rest}}."""
+    own = read_together(shown, org, on, by_child=False, exact=True)
+    periods: dict[tuple[dt.date, dt.date], list[tuple[Indicator, int, Part]]] = {}
+    for indicator in shown:
+        for i, part in enumerate(indicator.parts):
+            periods.setdefault(period(indicator, on), []).append((indicator, i, part))
+    out: dict[str, dict[str, list[Counter]]] = {}
+    for (start, end), entries in periods.items():
+        reads = read_kept([part for _, _, part in entries], org.path, start, end, by_child=False)
+        for (indicator, i, _), read in zip(entries, reads, strict=True):
+            empty = [Counter() for _ in indicator.parts]
+            mine = Counter(own[indicator.code].get(org.path, empty)[i])
+            rest = Counter(read[""])
+            rest.subtract(mine)
+            numbers = out.setdefault(
+                indicator.code, {org.path: list(empty), "": [Counter() for _ in indicator.parts]}
+            )
+            numbers[org.path][i], numbers[""][i] = mine, rest
+    return out
+
+
 def figures_of(shown: Sequence[Indicator], org, on: dt.date, today: dt.date) -> list[Figure]:
     """``figure`` of each of ``shown``, the same figures, with the indicators that ``figure``
     reads grouped by sub-unit read together (``read_together``: one grouped read per records
-    table, the unions' figures in one): an overview in a few reads rather than one per part."""
+    table, the unions' figures in one): an overview in a few reads rather than one per part.
+    A county's figures kept from their declarations are read together too (their subtrees in
+    one read of the summaries, the county's own records in one read per table)."""
     together = [i for i in shown if _grouped_read(i, org, on, today)]
     numbers = read_together(together, org, on, by_child=False)
+    kept_here = [
+        i for i in shown if not _uses_counters(i, on, today) and _kept_by_own_path(i, org.path)
+    ]
+    if kept_here:
+        numbers.update(_read_kept_by_own_path(kept_here, org, on))
     return [
         _from_numbers(i, org, numbers[i.code]) if i.code in numbers else figure(i, org, on, today)
         for i in shown
@@ -576,4 +626,7 @@ def _monthly_from_summary(part: Part, path: str, windows, kind: str) -> list[int
         month = summaries.month_index(start)
         running += changes.get(month, 0)
         numbers.append(changes.get(month, 0) if kind == FLOW else running)
+    if spec.scale != 1:
+        # A sum of money kept in fen (``kept(scale=100)``): back to yuan, exactly.
+        return [Decimal(n) / spec.scale for n in numbers]
     return numbers

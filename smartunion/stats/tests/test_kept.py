@@ -169,7 +169,8 @@ FLOWS = ("cn", "ct", "ck", "ce", "cf", "fn", "pr", "pm", "pk", "pa")
 
 def _kept_figures(world, days):
     """Every contests' and 帮扶 figure of the province, the city and both counties at each
-    of ``days``: the overview's (read together), each read alone, and the comparison's."""
+    of ``days``: the overview's (read together), each read alone, and the comparison's; and
+    their trends over the last 14 months (money in yuan, not the fen kept)."""
     from smartunion.assistance import indicators as assistance
     from smartunion.contests import indicators as contests
     from smartunion.stats import indicators
@@ -187,6 +188,9 @@ def _kept_figures(world, days):
             for indicator in shown:
                 values = indicators.by_child(indicator, org, children, on, today)
                 out[on, org.name, indicator.code, "by_child"] = values
+    for org in (world.province, world.city, world.county_a, world.county_b):
+        for indicator in shown:
+            out[org.name, indicator.code, "trend"] = indicators.trend(indicator, org, today, 14)
     return out
 
 
