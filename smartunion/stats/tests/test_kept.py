@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from io import StringIO
 
 import pytest
 from django.core.management import call_command
@@ -201,6 +202,21 @@ def _month_row(dim, path, day, value=""):
     return row.n if row else 0
 
 
+def _paid_line(campaign, i, amount: str) -> CampaignLine:
+    """A line paid today, written outside the services (the summaries are not told)."""
+    return CampaignLine.objects.create(
+        campaign=campaign,
+        org=campaign.org,
+        name=f"受助{i}",
+        id_hash=f"h{i}",
+        id_masked="620102********1234",
+        group="hardship",
+        amount=Decimal(amount),
+        state="paid",
+        paid_on=TODAY,
+    )
+
+
 def _accept(entry, world):
     for step, who in (
         ("unit_approve", world.grassroots_admin),
@@ -385,17 +401,7 @@ def test_money_beyond_32_bits_of_fen_is_kept(world):
     """A month's aid over 21,474,836.47 元 (2³¹ fen) in one summary row."""
     campaign = make_campaign(world.county_a, kind="winter")
     for i in range(2):
-        CampaignLine.objects.create(
-            campaign=campaign,
-            org=campaign.org,
-            name=f"受助{i}",
-            id_hash=f"h{i}",
-            id_masked="620102********1234",
-            group="hardship",
-            amount=Decimal("20000000.00"),
-            state="paid",
-            paid_on=TODAY,
-        )
+        _paid_line(campaign, i, "20000000.00")
     kept.rebuild()
     recounted()
     assert _month_row("pm", world.province.path, TODAY) == 4_000_000_000
@@ -411,18 +417,7 @@ def test_the_migration_fills_the_flows_of_existing_records(world):
         world.province, world.province_admin, state="entries", host_id=world.city.pk
     )
     _accept(make_entry(contest, world.member_a1, world.grassroots_admin), world)
-    campaign = make_campaign(world.county_a, kind="winter")
-    CampaignLine.objects.create(
-        campaign=campaign,
-        org=campaign.org,
-        name="受助",
-        id_hash="h",
-        id_masked="620102********1234",
-        group="hardship",
-        amount=Decimal("100.00"),
-        state="paid",
-        paid_on=TODAY,
-    )
+    _paid_line(make_campaign(world.county_a, kind="winter"), 0, "100.00")
     make_request(world.county_a, world.county_admin)
     Summary.objects.filter(dim__in=FLOWS).delete()
     others = sorted(Summary.objects.values_list("dim", "path", "month", "value", "n"))
@@ -440,3 +435,14 @@ def test_the_migration_fills_the_flows_of_existing_records(world):
     assert {"ce", "cn", "pm", "pr"} <= set(Summary.objects.values_list("dim", flat=True))
     migration.empty(historical_apps("stats", name), None)
     assert not Summary.objects.filter(dim__in=FLOWS).exists()
+
+
+def test_the_command_checks_and_names_the_contests_and_aid_rows(world):
+    _paid_line(make_campaign(world.county_a, kind="winter"), 0, "100.00")  # not a service
+    out = StringIO()
+    with pytest.raises(CommandError, match="summary cells drifted"):
+        call_command("rebuild_stats", "--check", stdout=out)
+    assert "帮扶发放金额（分）" in out.getvalue() and "帮扶慰问人次" in out.getvalue()
+    call_command("rebuild_stats", "--check", "--fix", stdout=StringIO())
+    recounted()
+    assert _month_row("pm", world.province.path, TODAY) == 10000
