@@ -49,6 +49,18 @@ def _entry_when(where: Q):
     return when
 
 
+def _contests_by(column: str | None, dim: str) -> Part:
+    """The contests begun in the period under their organiser (split by ``column``), kept in
+    the summaries as ``dim`` by the month they begin."""
+    return Part(
+        _contests,
+        "org__path",
+        _begun(),
+        category=None if column is None else (lambda end: F(column)),
+        summary=kept(dim, "starts_on"),
+    )
+
+
 def _plan(org) -> str:
     return url_for("contests:contests", {})
 
@@ -58,7 +70,7 @@ CONTESTS = Indicator(
     name="劳动和技能竞赛项数",
     definition="统计期内开始的劳动和技能竞赛项数（不含未纳入计划的申报），按主办工会统计。",
     unit="项",
-    parts=(Part(_contests, "org__path", _begun(), summary=kept("cn", "starts_on")),),
+    parts=(_contests_by(None, "cn"),),
     kind=FLOW,
     group=GROUP,
     order=90,
@@ -69,15 +81,7 @@ BY_TIER = Indicator(
     name="劳动和技能竞赛项数（按层级）",
     definition="统计期内开始的竞赛按层级（省级引领性、一类、二类、市州级、企业级）分组。",
     unit="项",
-    parts=(
-        Part(
-            _contests,
-            "org__path",
-            _begun(),
-            category=lambda end: F("tier"),
-            summary=kept("ct", "starts_on"),
-        ),
-    ),
+    parts=(_contests_by("tier", "ct"),),
     categories=tuple(Tier.choices),
     kind=FLOW,
     group=GROUP,
@@ -88,15 +92,7 @@ BY_KIND = Indicator(
     name="劳动和技能竞赛项数（按类别）",
     definition="统计期内开始的竞赛按类别（劳动竞赛、技能竞赛、创新竞赛）分组。",
     unit="项",
-    parts=(
-        Part(
-            _contests,
-            "org__path",
-            _begun(),
-            category=lambda end: F("kind"),
-            summary=kept("ck", "starts_on"),
-        ),
-    ),
+    parts=(_contests_by("kind", "ck"),),
     categories=tuple(ContestKind.choices),
     kind=FLOW,
     group=GROUP,

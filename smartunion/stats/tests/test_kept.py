@@ -16,7 +16,7 @@ from django.core.management.base import CommandError
 
 from smartunion.assistance import campaigns
 from smartunion.assistance.models import CampaignLine, HardshipFile
-from smartunion.assistance.testing import make_campaign, make_file
+from smartunion.assistance.testing import make_campaign, make_file, make_line
 from smartunion.casework import notices
 from smartunion.casework import services as casework
 from smartunion.casework.models import Notice
@@ -204,17 +204,7 @@ def _month_row(dim, path, day, value=""):
 
 def _paid_line(campaign, i, amount: str) -> CampaignLine:
     """A line paid today, written outside the services (the summaries are not told)."""
-    return CampaignLine.objects.create(
-        campaign=campaign,
-        org=campaign.org,
-        name=f"受助{i}",
-        id_hash=f"h{i}",
-        id_masked="620102********1234",
-        group="hardship",
-        amount=Decimal(amount),
-        state="paid",
-        paid_on=TODAY,
-    )
+    return make_line(campaign, i, amount=Decimal(amount), state="paid", paid_on=TODAY)
 
 
 def _accept(entry, world):
