@@ -5,7 +5,9 @@ A line moves 拟慰问 → 公示中 → 待发放 → 已发放 (or is removed)
 (casework.notices, subject kind "assistance.campaignline"); goods and services are given
 without it. Paying a batch writes one ledger line per person against a fund source, with the
 yearly caps of the campaign's purpose checked for each (casework.money); a batch with one line
-over a cap is refused whole, naming the line.
+over a cap is refused whole, naming the line. Paying is the one write that makes a line count
+in the aid-paid figures: it keeps their statistics' summaries (``stats.kept``) in its
+transaction.
 """
 
 from __future__ import annotations

@@ -1,7 +1,11 @@
 """Summaries kept from the indicators' own declarations (decision 0025): the monthly rows of
 ``stats.Summary`` (decision 0020) for the flow parts that declare ``summary=kept(dim, dated)``
-— the service requests' and the legal-aid cases' figures — so that a province's or a city's
-figures page reads a few hundred summary rows instead of a year's records joined to the unions.
+— the service requests' and the legal-aid cases' figures, the contests' and their entrants',
+the hardship files filed and the campaign lines paid (decision 0034) — so that a province's or
+a city's figures page reads a few hundred summary rows instead of a year's records joined to
+the unions. ``dated`` may reach a related record (an entry is dated by its contest's
+``contest__starts_on``): a write that changes that record's date must wrap itself in
+``records_changed`` of the records dated through it.
 
 A record's cells are what the part counts of it: under the summary keys above its union (the
 part's ``path``), in the month of its ``dated`` field, in its category, measured by the part's
