@@ -5,7 +5,9 @@ A line moves 拟慰问 → 公示中 → 待发放 → 已发放 (or is removed)
 (casework.notices, subject kind "assistance.campaignline"); goods and services are given
 without it. Paying a batch writes one ledger line per person against a fund source, with the
 yearly caps of the campaign's purpose checked for each (casework.money); a batch with one line
-over a cap is refused whole, naming the line.
+over a cap is refused whole, naming the line. Paying is the one write that makes a line count
+in the aid-paid figures: it keeps their statistics' summaries (``stats.kept``) in its
+transaction.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ from smartunion.core.idnumber import parse_id_number
 from smartunion.members.models import CURRENT_STATUSES, Membership, Person
 from smartunion.members.services import id_blind_index
 from smartunion.orgs.models import Organization
+from smartunion.stats import kept
 
 #: The 新就业形态 workers who work outdoors (the stations' people: couriers, riders, drivers).
 OUTDOOR_TYPES = (
@@ -478,6 +481,9 @@ def pay_lines(
     if missing:
         raise ValidationError(f"{missing[0].name} 没有银行卡号，不能打卡发放；请补录后再发放。")
     purpose = CAMPAIGN_PURPOSE[locked.kind]
+    # The statistics' summaries of the aid paid (stats.kept): the lines' cells before and after.
+    ids = [line.pk for line in lines]
+    counted = kept.before(CampaignLine, ids)
     for line in lines:
         try:
             money.pay(
@@ -500,6 +506,7 @@ def pay_lines(
         line.state = LineState.PAID
         line.paid_on = paid_on
         line.save(update_fields=["state", "paid_on"])
+    kept.after(counted, CampaignLine, ids)
     audit.record(
         actor, "campaign.pay", locked, changes={"lines": len(lines), "fund_source": fund_source}
     )

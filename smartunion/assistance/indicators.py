@@ -7,6 +7,11 @@ Aid is what the campaigns' lines (慰问/资助明细) record as 已发放: coun
 the campaign kind whose lines are the student grants, so its recipients and amounts are the
 lines of that kind. Records count under the union holding them (the file's union, the
 campaign's union).
+
+The flows (new files by 建档日期, the lines paid by 发放日期) are kept in the statistics'
+summaries from these declarations (``stats.kept``, decisions 0025 and 0034): the files' through
+casework's transitions, the lines' by ``campaigns.pay_lines`` — the one service that makes a
+line 已发放 — and the seed.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from django.db.models import F, Q, Sum
 
 from smartunion.assistance.codes import CampaignKind, Category, Cause
 from smartunion.assistance.models import CampaignLine, HardshipFile, LineState
-from smartunion.stats.indicators import FLOW, Indicator, Part, register
+from smartunion.stats.indicators import FLOW, Indicator, Part, kept, register
 
 GROUP = "困难职工帮扶"
 
@@ -90,7 +95,7 @@ FILED = Indicator(
     name="新建档困难职工户数",
     definition="建档日期在统计期内的困难职工家庭档案户数（概况中为本年1月1日至该日，趋势中为每月）。",
     unit="户",
-    parts=(Part(_files, "org__path", _filed),),
+    parts=(Part(_files, "org__path", _filed, summary=kept("fn", "filed_on")),),
     kind=FLOW,
     group=GROUP,
     order=73,
@@ -100,7 +105,7 @@ RECIPIENTS = Indicator(
     name="帮扶慰问人次",
     definition="发放日期在统计期内、状态为已发放的慰问/资助明细条数（四送活动和金秋助学，每人每次计一次）。",
     unit="人次",
-    parts=(Part(_lines, "org__path", _paid),),
+    parts=(Part(_lines, "org__path", _paid, summary=kept("pr", "paid_on")),),
     kind=FLOW,
     group=GROUP,
     order=74,
@@ -110,7 +115,11 @@ AID_PAID = Indicator(
     name="帮扶发放金额",
     definition="发放日期在统计期内、状态为已发放的慰问/资助明细的现金金额之和（元；物品不计）。",
     unit="元",
-    parts=(Part(_lines, "org__path", _paid, measure=sum_amount),),
+    parts=(
+        Part(
+            _lines, "org__path", _paid, measure=sum_amount, summary=kept("pm", "paid_on", scale=100)
+        ),
+    ),
     kind=FLOW,
     group=GROUP,
     order=75,
@@ -120,7 +129,7 @@ RECIPIENTS_BY_CAMPAIGN = Indicator(
     name="帮扶慰问人次（按活动类型）",
     definition="统计期内已发放的慰问/资助明细条数，按活动类型（春送岗位、夏送清凉、金秋助学、冬送温暖）分组。",
     unit="人次",
-    parts=(Part(_lines, "org__path", _paid, category=_kind),),
+    parts=(Part(_lines, "org__path", _paid, category=_kind, summary=kept("pk", "paid_on")),),
     categories=tuple(CampaignKind.choices),
     kind=FLOW,
     group=GROUP,
@@ -131,7 +140,16 @@ AID_PAID_BY_CAMPAIGN = Indicator(
     name="帮扶发放金额（按活动类型）",
     definition="统计期内已发放的慰问/资助明细的现金金额之和（元），按活动类型分组；金秋助学即助学金。",
     unit="元",
-    parts=(Part(_lines, "org__path", _paid, measure=sum_amount, category=_kind),),
+    parts=(
+        Part(
+            _lines,
+            "org__path",
+            _paid,
+            measure=sum_amount,
+            category=_kind,
+            summary=kept("pa", "paid_on", scale=100),
+        ),
+    ),
     categories=tuple(CampaignKind.choices),
     kind=FLOW,
     group=GROUP,

@@ -58,6 +58,7 @@ from smartunion.core.synthetic.people import Names
 from smartunion.members.models import CURRENT_STATUSES, Membership, Person
 from smartunion.members.services import id_blind_index
 from smartunion.orgs.models import Kind, Organization, Status
+from smartunion.stats import kept
 
 #: Households per current member (Gansu: ~27,000 files for 2.3 million members).
 HOUSEHOLD_RATE = 0.012
@@ -169,6 +170,9 @@ def run_part(options: SeedOptions) -> list[str]:
     started = time.perf_counter()
     with bulk_transaction():
         report = Generator(options).run()
+        # The statistics' summaries of their figures (stats.kept).
+        kept.seeded(HardshipFile)
+        kept.seeded(CampaignLine)
     seconds = time.perf_counter() - started
     return [
         f"已生成帮扶数据：困难职工档案 {report['files']:,} 份（家庭成员 {report['members']:,} 人），"

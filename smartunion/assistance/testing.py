@@ -8,7 +8,13 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from smartunion.assistance.models import Campaign, HardshipFile, HouseholdMember, StudentAid
+from smartunion.assistance.models import (
+    Campaign,
+    CampaignLine,
+    HardshipFile,
+    HouseholdMember,
+    StudentAid,
+)
 from smartunion.casework.models import Attachment, Notice
 from smartunion.core.idnumber import mask_id_number, parse_id_number
 from smartunion.core.testing import new_id_number
@@ -60,6 +66,20 @@ def make_campaign(org, *, kind: str = "autumn", year: int | None = None) -> Camp
         title=f"{org.name}{year or today.year}年活动",
         starts_on=today,
         ends_on=today + dt.timedelta(days=30),
+    )
+
+
+def make_line(campaign: Campaign, i: int, **fields) -> CampaignLine:
+    """One 慰问/资助明细 of ``campaign`` (the i-th beneficiary) with the given state and money,
+    written directly: the statistics' summaries are not told (``stats.kept.rebuild``)."""
+    return CampaignLine.objects.create(
+        campaign=campaign,
+        org=campaign.org,
+        name=f"受助{i}",
+        id_hash=f"h{i}",
+        id_masked="620102********1234",
+        group="hardship",
+        **fields,
     )
 
 

@@ -17,11 +17,14 @@ from django.db.models import F, Q
 from smartunion.contests.codes import ContestKind, Tier
 from smartunion.contests.models import Contest, Entry
 from smartunion.core.home import url_for
-from smartunion.stats.indicators import FLOW, Indicator, Part, register
+from smartunion.stats.indicators import FLOW, Indicator, Part, kept, register
 
 GROUP = "劳动和技能竞赛"
 #: Entry states of someone who competed in the preliminaries.
 COMPETED = ("accepted", "finalist", "eliminated", "publicity", "published")
+#: An entry's date in the statistics: its contest's 开始日期 (the summaries of the entrants are
+#: kept by the month of that date, through the entry's contest: decision 0034).
+CONTEST_BEGINS = "contest__starts_on"
 
 
 def _contests():
@@ -46,6 +49,18 @@ def _entry_when(where: Q):
     return when
 
 
+def _contests_by(column: str | None, dim: str) -> Part:
+    """The contests begun in the period under their organiser (split by ``column``), kept in
+    the summaries as ``dim`` by the month they begin."""
+    return Part(
+        _contests,
+        "org__path",
+        _begun(),
+        category=None if column is None else (lambda end: F(column)),
+        summary=kept(dim, "starts_on"),
+    )
+
+
 def _plan(org) -> str:
     return url_for("contests:contests", {})
 
@@ -55,7 +70,7 @@ CONTESTS = Indicator(
     name="劳动和技能竞赛项数",
     definition="统计期内开始的劳动和技能竞赛项数（不含未纳入计划的申报），按主办工会统计。",
     unit="项",
-    parts=(Part(_contests, "org__path", _begun()),),
+    parts=(_contests_by(None, "cn"),),
     kind=FLOW,
     group=GROUP,
     order=90,
@@ -66,7 +81,7 @@ BY_TIER = Indicator(
     name="劳动和技能竞赛项数（按层级）",
     definition="统计期内开始的竞赛按层级（省级引领性、一类、二类、市州级、企业级）分组。",
     unit="项",
-    parts=(Part(_contests, "org__path", _begun(), category=lambda end: F("tier")),),
+    parts=(_contests_by("tier", "ct"),),
     categories=tuple(Tier.choices),
     kind=FLOW,
     group=GROUP,
@@ -77,7 +92,7 @@ BY_KIND = Indicator(
     name="劳动和技能竞赛项数（按类别）",
     definition="统计期内开始的竞赛按类别（劳动竞赛、技能竞赛、创新竞赛）分组。",
     unit="项",
-    parts=(Part(_contests, "org__path", _begun(), category=lambda end: F("kind")),),
+    parts=(_contests_by("kind", "ck"),),
     categories=tuple(ContestKind.choices),
     kind=FLOW,
     group=GROUP,
@@ -89,7 +104,14 @@ PRELIMINARY = Indicator(
     definition="统计期内开始的竞赛中，经审核参加初赛的选手人次（含晋级、未晋级、已公布成绩），"
     "按报名工会统计；同一职工参加两个工种计两人次。",
     unit="人次",
-    parts=(Part(_entries, "org__path", _entry_when(Q(state__in=COMPETED))),),
+    parts=(
+        Part(
+            _entries,
+            "org__path",
+            _entry_when(Q(state__in=COMPETED)),
+            summary=kept("ce", CONTEST_BEGINS),
+        ),
+    ),
     kind=FLOW,
     group=GROUP,
     order=93,
@@ -99,7 +121,14 @@ FINAL = Indicator(
     name="参加决赛职工人次",
     definition="统计期内开始的竞赛中晋级决赛的选手人次，按报名工会统计。",
     unit="人次",
-    parts=(Part(_entries, "org__path", _entry_when(Q(round="final") & Q(state__in=COMPETED))),),
+    parts=(
+        Part(
+            _entries,
+            "org__path",
+            _entry_when(Q(round="final") & Q(state__in=COMPETED)),
+            summary=kept("cf", CONTEST_BEGINS),
+        ),
+    ),
     kind=FLOW,
     group=GROUP,
     order=94,

@@ -46,6 +46,7 @@ from smartunion.core import audit
 from smartunion.core.seeding import DemoDays, SeedOptions, bulk_transaction
 from smartunion.members.models import CURRENT_STATUSES, Membership
 from smartunion.orgs.models import Kind, Organization, Status
+from smartunion.stats import kept
 
 BATCH = 5000
 YEARS = 3
@@ -114,6 +115,9 @@ def run_part(options: SeedOptions) -> list[str]:
     started = time.perf_counter()
     with bulk_transaction():
         report = Generator(options).run()
+        # The statistics' summaries of their figures (stats.kept).
+        kept.seeded(Contest)
+        kept.seeded(Entry)
     return [
         f"已生成劳动和技能竞赛：{report['contests']:,} 项（{YEARS} 个年度），"
         f"初赛选手 {report['preliminary']:,} 人次，决赛选手 {report['final']:,} 人次，"

@@ -11,12 +11,20 @@ import threading
 from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
-from django.db import connections
+from django.db import connection, connections
 
 from smartunion.core.idnumber import make_id_number
 
 PASSWORD = "Test-password-2026"
 _sequence = itertools.count(1)
+
+
+def historical_apps(app: str, name: str):
+    """The models as the migration ``app.name`` sees them when it runs (a data migration's
+    function is tested with them)."""
+    from django.db.migrations.loader import MigrationLoader
+
+    return MigrationLoader(connection).project_state((app, name)).apps
 
 
 def reset_id_numbers(start: int = 1) -> None:

@@ -606,7 +606,9 @@ def _from_numbers(indicator: Indicator, org, numbers: dict[str, list[Counter]]) 
 def figures_of(shown: Sequence[Indicator], org, on: dt.date, today: dt.date) -> list[Figure]:
     """``figure`` of each of ``shown``, the same figures, with the indicators that ``figure``
     reads grouped by sub-unit read together (``read_together``: one grouped read per records
-    table, the unions' figures in one): an overview in a few reads rather than one per part."""
+    table, the unions' figures in one): an overview in a few reads rather than one per part.
+    A county's figures kept from their declarations are read together too (their subtrees in
+    one read of the summaries, the county's own records in one read per table)."""
     together = [i for i in shown if _grouped_read(i, org, on, today)]
     numbers = read_together(together, org, on, by_child=False)
     return [
@@ -738,4 +740,7 @@ def _monthly_from_summary(part: Part, path: str, windows, kind: str) -> list[int
         month = summaries.month_index(start)
         running += changes.get(month, 0)
         numbers.append(changes.get(month, 0) if kind == FLOW else running)
+    if spec.scale != 1:
+        # A sum of money kept in fen (``kept(scale=100)``): back to yuan, exactly.
+        return [Decimal(n) / spec.scale for n in numbers]
     return numbers

@@ -1,7 +1,11 @@
 """Summaries kept from the indicators' own declarations (decision 0025): the monthly rows of
 ``stats.Summary`` (decision 0020) for the flow parts that declare ``summary=kept(dim, dated)``
-— the service requests' and the legal-aid cases' figures — so that a province's or a city's
-figures page reads a few hundred summary rows instead of a year's records joined to the unions.
+— the service requests' and the legal-aid cases' figures, the contests' and their entrants',
+the hardship files filed and the campaign lines paid (decision 0034) — so that a province's or
+a city's figures page reads a few hundred summary rows instead of a year's records joined to
+the unions. ``dated`` may reach a related record (an entry is dated by its contest's
+``contest__starts_on``): a write that changes that record's date must wrap itself in
+``records_changed`` of the records dated through it.
 
 A record's cells are what the part counts of it: under the summary keys above its union (the
 part's ``path``), in the month of its ``dated`` field, in its category, measured by the part's
@@ -35,11 +39,12 @@ from smartunion.stats.models import Summary
 EVER = (dt.date(1, 1, 1), dt.date(9999, 12, 31))
 
 
-def parts_by_model() -> dict[type, list[tuple[str, Part]]]:
-    """{model: [(dimension, part)]} of the kept parts."""
+def parts_by_model(only: Iterable[str] | None = None) -> dict[type, list[tuple[str, Part]]]:
+    """{model: [(dimension, part)]} of the kept parts (``only``: of these dimensions)."""
     out: dict[type, list[tuple[str, Part]]] = {}
     for dim, part in sorted(indicators.kept_parts().items()):
-        out.setdefault(part.queryset().model, []).append((dim, part))
+        if only is None or dim in only:
+            out.setdefault(part.queryset().model, []).append((dim, part))
     return out
 
 
@@ -200,18 +205,20 @@ def subtree_moved(old_path: str, new_path: str):
 # ---- rebuild and check --------------------------------------------------------------------------
 
 
-def recount() -> Counter:
-    """Every kept row computed afresh from the records."""
+def recount(only: Iterable[str] | None = None) -> Counter:
+    """Every kept row (``only``: of these dimensions) computed afresh from the records."""
     out: Counter = Counter()
-    for parts in parts_by_model().values():
+    for parts in parts_by_model(only).values():
         out.update(_cells(parts, parts[0][1].queryset()))
     return Counter({cell: n for cell, n in out.items() if n})
 
 
-def rebuild() -> int:
-    """The kept rows replaced by a recount; returns their number."""
-    Summary.objects.filter(dim__in=dims()).delete()
-    cells = recount()
+def rebuild(only: Iterable[str] | None = None) -> int:
+    """The kept rows (``only``: of these dimensions, a data migration's) replaced by a
+    recount; returns their number."""
+    only = None if only is None else set(only)
+    Summary.objects.filter(dim__in=dims() if only is None else only).delete()
+    cells = recount(only)
     summaries.add(cells)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:

@@ -125,7 +125,7 @@ def add(cells: Mapping[tuple[str, str, int, str], int]) -> None:
         if connection.vendor == "postgresql":
             sql = (
                 f"INSERT INTO {table} (dim, level, path, month, value, n) SELECT * FROM "
-                "unnest(%s::text[], %s::int[], %s::text[], %s::int[], %s::text[], %s::int[]) "
+                "unnest(%s::text[], %s::int[], %s::text[], %s::int[], %s::text[], %s::bigint[]) "
                 + conflict
             )
             for start in range(0, len(rows), 20000):

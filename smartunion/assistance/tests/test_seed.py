@@ -15,6 +15,8 @@ from smartunion.core.seeding import SeedOptions
 from smartunion.members.models import CURRENT_STATUSES, Membership, Person
 from smartunion.members.seed import generate
 from smartunion.regions.divisions import load_regions
+from smartunion.stats import kept
+from smartunion.stats.models import Summary
 
 
 @pytest.fixture
@@ -72,6 +74,12 @@ def test_students_once_a_year_and_payments_within_the_caps(seeded):
     assert (
         CampaignLine.objects.filter(student_aid__isnull=False).count() == StudentAid.objects.count()
     )
+
+
+def test_its_files_filed_and_lines_paid_are_kept_in_the_summaries(seeded):
+    """The statistics' summaries of its flows (decision 0034) equal a recount."""
+    assert kept.check() == []
+    assert {"fn", "pr", "pm", "pk", "pa"} <= set(Summary.objects.values_list("dim", flat=True))
 
 
 def test_running_it_again_adds_nothing(seeded):

@@ -6,6 +6,8 @@ from __future__ import annotations
 from smartunion.contests.models import Contest, Entry
 from smartunion.contests.seed import run_part
 from smartunion.core.seeding import SeedOptions
+from smartunion.stats import kept
+from smartunion.stats.models import Summary
 
 
 def test_the_seed_makes_a_consistent_plan_and_runs_once(world):
@@ -23,4 +25,7 @@ def test_the_seed_makes_a_consistent_plan_and_runs_once(world):
     for e in ranked:
         assert e.award == e.contest.award_for(e.rank)
     assert Entry.objects.filter(city=world.city).count() == Entry.objects.count()
+    # The statistics' summaries of the contests and their entrants (decision 0034).
+    assert kept.check() == []
+    assert {"cn", "ce", "cf"} <= set(Summary.objects.values_list("dim", flat=True))
     assert run_part(SeedOptions(seed=7)) == ["已有劳动和技能竞赛，未生成竞赛演示数据。"]

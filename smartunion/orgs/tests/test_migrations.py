@@ -9,15 +9,10 @@ import importlib
 from types import SimpleNamespace
 
 from django.db import connection
-from django.db.migrations.loader import MigrationLoader
 
+from smartunion.core.testing import historical_apps
 from smartunion.orgs.models import Organization
 from smartunion.personas import build_world
-
-
-def historical_apps(app: str, name: str):
-    """The models as the migration ``app.name`` sees them when it runs."""
-    return MigrationLoader(connection).project_state((app, name)).apps
 
 
 def test_the_subtree_figures_of_existing_unions_are_filled_from_the_records(db):
