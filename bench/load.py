@@ -143,6 +143,15 @@ def server_pids(master: int) -> list[int]:
     return pids
 
 
+def py_spy() -> str:
+    """py-spy of the virtualenv, else the one on PATH."""
+    local = Path(sys.executable).parent / "py-spy"
+    found = str(local) if local.exists() else shutil.which("py-spy")
+    if not found:
+        raise SystemExit("py-spy is not installed")
+    return found
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -308,7 +317,7 @@ def main() -> None:
         if args.profile:
             spy = subprocess.Popen(
                 [
-                    str(Path(sys.executable).parent / "py-spy"),
+                    py_spy(),
                     "record",
                     "--pid",
                     str(server.pid),

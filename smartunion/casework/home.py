@@ -12,10 +12,17 @@ from smartunion.core.home import Figure, todo, url_for
 
 
 def _waiting(model, user):
-    rows = model.objects.visible_to(user).filter(due_on__isnull=False)
+    """The cases with a deadline that wait on the user's union or one below it, visible to them.
+
+    The waiting cases are picked first (a partial index of ``due_on``: a few hundred rows) and
+    the visibility is checked on those (``pk IN``): as one join, PostgreSQL's plan for an
+    empty or near-empty set walked every union of the province through the visibility's OR of
+    paths (contest entries: 125–220 ms at 49,000 unions, 0.3 ms this way; bench/load.py).
+    """
+    waiting = model.objects.filter(due_on__isnull=False)
     if not user.sees_whole_tree:
-        rows = rows.filter(responsible_org__path__startswith=user.scope_path)
-    return rows
+        waiting = waiting.filter(responsible_org__path__startswith=user.scope_path)
+    return model.objects.visible_to(user).filter(pk__in=waiting.values("pk"))
 
 
 def todo_figures(user) -> list[Figure]:

@@ -3,8 +3,15 @@ from django.contrib.staticfiles.apps import StaticFilesConfig as StaticFiles
 
 
 class CoreConfig(AppConfig):
+    # The module has two configurations: this one is the app's ("smartunion.core" in settings).
+    default = True
     name = "smartunion.core"
     verbose_name = "基础"
+
+    def ready(self):
+        from smartunion.core import orm
+
+        orm.install()
 
 
 class StaticFilesConfig(StaticFiles):
