@@ -149,7 +149,8 @@ def test_the_months_of_a_trend_end_on_the_last_day_or_today():
 def _reads(part, path: str = "") -> int:
     less = _reads(part.less) if part.less is not None else 0
     if part.summary is not None and summaries.covers(path):
-        return 1 + less
+        # The sub-units' paths (a loose scan of the index, decision 0032), then their rows.
+        return 2 + less
     return 1 + (_reads(part.minus) if part.minus is not None else 0) + less
 
 
@@ -170,8 +171,8 @@ def _bound(indicator, path: str, day) -> int:
 def test_each_figure_is_one_read_per_part_and_none_from_the_counters(world):
     """One grouped read per part (and per correction), whatever the size of the subtree: the
     sub-units' figures come from the same read (grouped by the next segment of the path).
-    The province's member figures read the summaries: one read at a month's end, and a few
-    more for the rest of the month inside one."""
+    The province's member figures read the summaries: its sub-units' paths and one read at a
+    month's end, and a few more for the rest of the month inside one."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
