@@ -8,11 +8,6 @@ class CoreConfig(AppConfig):
     name = "smartunion.core"
     verbose_name = "基础"
 
-    def ready(self):
-        from smartunion.core import orm
-
-        orm.install()
-
 
 class StaticFilesConfig(StaticFiles):
     """django.contrib.staticfiles, leaving out what the pages never load from the npm
