@@ -8,10 +8,11 @@ the campaign kind whose lines are the student grants, so its recipients and amou
 lines of that kind. Records count under the union holding them (the file's union, the
 campaign's union).
 
-The flows (new files by 建档日期, the lines paid by 发放日期) are kept in the statistics'
-summaries from these declarations (``stats.kept``, decisions 0025 and 0034): the files' through
-casework's transitions, the lines' by ``campaigns.pay_lines`` — the one service that makes a
-line 已发放 — and the seed.
+The flows (new files by 建档日期, the lines paid by 发放日期) and the files 在档 (a stock: from
+建档日期 until 办结日期) are kept in the statistics' summaries from these declarations
+(``stats.kept``, decisions 0025, 0033 and 0034): the files' through casework's transitions and
+``services.update_file`` (an edit of a file 在档 changes its category and cause), the lines' by
+``campaigns.pay_lines`` — the one service that makes a line 已发放 — and the seed.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from django.db.models import F, Q, Sum
 
 from smartunion.assistance.codes import CampaignKind, Category, Cause
 from smartunion.assistance.models import CampaignLine, HardshipFile, LineState
-from smartunion.stats.indicators import FLOW, Indicator, Part, kept, register
+from smartunion.stats.indicators import FLOW, Indicator, Part, Span, kept, kept_stock, register
 
 GROUP = "困难职工帮扶"
 
@@ -30,6 +31,11 @@ GROUP = "困难职工帮扶"
 def in_file_on(end: dt.date) -> Q:
     """Files 在档 on ``end``: filed by then, not closed by then."""
     return Q(filed_on__lte=end) & (Q(closed_on__isnull=True) | Q(closed_on__gt=end))
+
+
+#: A file is 在档 from its 建档日期 until its 办结日期 (exclusive): ``in_file_on`` as a span of the
+#: stocks kept in the summaries (decision 0033); a file never filed (no 建档日期) never counts.
+_IN_FILE = Span(F("filed_on"), F("closed_on"), edges=("filed_on", "closed_on"))
 
 
 def _files():
@@ -66,7 +72,7 @@ FILES = Indicator(
     name="在档困难职工档案数",
     definition="该日在档的困难职工家庭档案户数：建档日期不晚于该日，且该日尚未脱困、解困或注销。",
     unit="户",
-    parts=(Part(_files, "org__path", _in_file),),
+    parts=(Part(_files, "org__path", _in_file, summary=kept_stock("fs", _IN_FILE)),),
     group=GROUP,
     order=70,
 )
@@ -75,7 +81,15 @@ FILES_BY_CATEGORY = Indicator(
     name="在档困难职工档案数（按困难类别）",
     definition="该日在档的困难职工家庭档案，按困难类别（深度困难、相对困难、意外致困）分组的户数。",
     unit="户",
-    parts=(Part(_files, "org__path", _in_file, category=lambda end: F("category")),),
+    parts=(
+        Part(
+            _files,
+            "org__path",
+            _in_file,
+            category=lambda end: F("category"),
+            summary=kept_stock("fc", _IN_FILE),
+        ),
+    ),
     categories=tuple(Category.choices),
     group=GROUP,
     order=71,
@@ -85,7 +99,15 @@ FILES_BY_CAUSE = Indicator(
     name="在档困难职工档案数（按主要致困原因）",
     definition="该日在档的困难职工家庭档案，按主要致困原因分组的户数。",
     unit="户",
-    parts=(Part(_files, "org__path", _in_file, category=lambda end: F("main_cause")),),
+    parts=(
+        Part(
+            _files,
+            "org__path",
+            _in_file,
+            category=lambda end: F("main_cause"),
+            summary=kept_stock("fm", _IN_FILE),
+        ),
+    ),
     categories=tuple(Cause.choices),
     group=GROUP,
     order=72,

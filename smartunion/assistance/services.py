@@ -50,6 +50,7 @@ from smartunion.members.models import Person
 from smartunion.members.services import PersonData, id_blind_index, register_member
 from smartunion.orgs.models import Organization
 from smartunion.regions.models import Level, Region
+from smartunion.stats import kept
 
 MAX_HOUSEHOLD = 30
 MAX_SECONDARY = 3
@@ -524,6 +525,8 @@ def update_file(file: HardshipFile, data: FileData, *, actor) -> HardshipFile:
             {"members.0.id_number": "户主不能更换；如户主变更，请注销本档案后重新建档。"}
         )
     before = {k: getattr(locked, k) for k in ("category", "household_size", "annual_income")}
+    # A file 在档 counts in the kept stocks by its category and cause (stats.kept, decision 0033).
+    counted = kept.before(HardshipFile, [locked.pk])
     for key, value in values.items():
         setattr(locked, key, value)
     locked.region = region
@@ -531,6 +534,7 @@ def update_file(file: HardshipFile, data: FileData, *, actor) -> HardshipFile:
     locked.save()
     _save_members(locked, checked, actor)
     _reassess(locked)
+    kept.after(counted, HardshipFile, [locked.pk])
     after = {k: getattr(locked, k) for k in ("category", "household_size", "annual_income")}
     audit.record(actor, "assistance.file_update", locked, changes=audit.diff(before, after))
     casework.record_event(locked, "edit", "修改档案信息", actor=actor)

@@ -19,6 +19,7 @@ from smartunion.casework import services as casework
 from smartunion.casework.models import CaseEvent, LedgerLine, Notice, Objection
 from smartunion.core.models import AuditEntry
 from smartunion.members.models import Person
+from smartunion.stats import indicators, kept
 
 TODAY = dt.date.today()
 
@@ -514,6 +515,51 @@ def test_recheck_follows_the_figures_and_exit_needs_six_months(standards):
     assert file.state == "exited" and not file.members.filter(active=True).exists()
     assert move(file, "reenter", world.grassroots_admin, note="户主再次失业").state == "submitted"
     assert file.members.filter(active=True).count() == 3
+
+
+def _in_file_figures(world):
+    """The files 在档 today at the province, in all, by category and by cause."""
+    codes = ("assistance.files", "assistance.files.by_category", "assistance.files.by_cause")
+    return [
+        indicators.figure(indicators.get(code), world.province, TODAY, TODAY).value
+        for code in codes
+    ]
+
+
+def test_the_files_in_file_stay_kept_through_every_service_that_changes_them(standards):
+    """建档 (approve), an edit of a file 在档 that changes its category and cause, 脱困 and 返困:
+    the kept stocks (stats.kept, decision 0033) equal a recount after each."""
+    world = standards
+    assert kept.check() == []
+    file = in_file(world)
+    assert kept.check() == []
+    assert _in_file_figures(world)[0] == 1
+    category = file.category
+    data = household(head_income="6000", head_id=file.head.id_number, main_cause="3")
+    data.family = [
+        services.MemberData(
+            name=m.name, id_number=m.id_number, relation=m.relation, identity=m.identity
+        )
+        for m in file.members.exclude(relation="self")
+    ]
+    file = services.update_file(file, data, actor=world.grassroots_admin)
+    assert file.main_cause == "3" and file.category != category
+    assert kept.check() == []
+    total, by_category, by_cause = _in_file_figures(world)
+    assert total == 1 and by_cause["3"] == 1 and not by_cause.get("6")
+    assert not by_category.get(category)
+    long_ago = dt.date(TODAY.year - 1, TODAY.month, 1)
+    file = move(
+        file,
+        "exit",
+        world.county_admin,
+        note="户主再就业，收入稳定",
+        data={"above_since": long_ago.isoformat()},
+    )
+    assert kept.check() == []
+    assert _in_file_figures(world)[0] == 0
+    move(file, "reenter", world.grassroots_admin, note="户主再次失业")
+    assert kept.check() == []
 
 
 # ---- payments ---------------------------------------------------------------------------------
