@@ -223,6 +223,10 @@ class HardshipFile(Case):
             *Case.Meta.indexes,
             models.Index(fields=["category", "state"], name="hardship_category_idx"),
             models.Index(fields=["last_recheck_on"], name="hardship_recheck_idx"),
+            # The files 在档 kept as a stock (decision 0033): the rest of a month is read from
+            # the files whose span begins or ends in it.
+            models.Index(fields=["filed_on"], name="hardship_filed_on_idx"),
+            models.Index(fields=["closed_on"], name="hardship_closed_on_idx"),
         ]
         constraints = [
             models.CheckConstraint(
