@@ -57,7 +57,8 @@ def _contests_by(column: str | None, dim: str) -> Part:
         "org__path",
         _begun(),
         category=None if column is None else (lambda end: F(column)),
-        summary=kept(dim, "starts_on"),
+        # A contest is planned ahead: its 开始日期 may be later this month.
+        summary=kept(dim, "starts_on", ahead=True),
     )
 
 
@@ -109,7 +110,7 @@ PRELIMINARY = Indicator(
             _entries,
             "org__path",
             _entry_when(Q(state__in=COMPETED)),
-            summary=kept("ce", CONTEST_BEGINS),
+            summary=kept("ce", CONTEST_BEGINS, ahead=True),
         ),
     ),
     kind=FLOW,
@@ -126,7 +127,7 @@ FINAL = Indicator(
             _entries,
             "org__path",
             _entry_when(Q(round="final") & Q(state__in=COMPETED)),
-            summary=kept("cf", CONTEST_BEGINS),
+            summary=kept("cf", CONTEST_BEGINS, ahead=True),
         ),
     ),
     kind=FLOW,

@@ -67,6 +67,7 @@ class FromSummary:
     scale: int = 1
     #: A stock kept from its declaration (``kept_stock``): the spans a record counts in.
     spans: tuple[Span, ...] = ()
+    ahead: bool = False
 
     @property
     def is_kept(self) -> bool:
@@ -96,14 +97,14 @@ def _same(value: str) -> str:
     return value
 
 
-def kept(dim: str, dated: str, *, scale: int = 1) -> FromSummary:
+def kept(dim: str, dated: str, *, scale: int = 1, ahead: bool = False) -> FromSummary:
     """A flow part's summaries kept from its declaration (``stats.kept``): its ``when(start,
     end)`` must select the records whose ``dated`` falls in [start, end] (and its own
     condition), its ``category`` must not depend on the date, ``dim`` is two characters (the
-    member dimensions are one)."""
+    member dimensions are one). ``ahead``: ``dated`` may lie after today (a plan's date)."""
     if len(dim) != 2:
         raise ValueError(f"kept dimension {dim!r}: two characters")
-    return FromSummary(dim, _same, flow=True, dated=dated, scale=scale)
+    return FromSummary(dim, _same, flow=True, dated=dated, scale=scale, ahead=ahead)
 
 
 def kept_stock(dim: str, *spans: Span, scale: int = 1) -> FromSummary:
@@ -363,12 +364,13 @@ def _kept_remainder(
 ) -> dict[str, Counter]:
     """A kept part's numbers of the records dated after ``after`` up to ``upto`` (inside one
     month), in the summaries' shape: the subtree of ``path`` and, ``by_child``, each sub-unit's.
-    Records are dated no later than today: after today there are none to read. A stock's
-    records whose spans begin (+) or end (−) in those days (``_span_changes``)."""
+    Records are dated no later than today unless the part says they may be (``ahead``):
+    after today there are none to read. A stock's records whose spans begin (+) or end (−) in
+    those days (``_span_changes``)."""
     part = _KEPT[dim]
     if part.summary.spans:
         return _span_changes(part, path, by_child, after, upto)
-    if after >= timezone.localdate():
+    if not part.summary.ahead and after >= timezone.localdate():
         return {}
     read = _read_records(part, path, after + dt.timedelta(days=1), upto, by_child=by_child)
     scale = part.summary.scale

@@ -1,5 +1,6 @@
 """Summaries kept from the indicators' own declarations (decision 0025): the monthly rows of
-``stats.Summary`` (decision 0020) for the flow parts that declare ``summary=kept(dim, dated)``
+``stats.Summary`` (decision 0020) for the parts that declare ``summary=kept(dim, dated)`` (a
+flow) or ``kept_stock(dim, *spans)`` (a stock, decision 0033)
 — the service requests' and the legal-aid cases' figures, the contests' and their entrants',
 the hardship files filed and the campaign lines paid (decision 0034) — so that a province's or
 a city's figures page reads a few hundred summary rows instead of a year's records joined to
@@ -27,9 +28,9 @@ from collections.abc import Iterable
 from contextlib import contextmanager
 
 from django.db import connection
-from django.db.models import ExpressionWrapper, IntegerField, Q, QuerySet
+from django.db.models import DateField, ExpressionWrapper, F, IntegerField, Q, QuerySet
 from django.db.models import Value as SqlValue
-from django.db.models.functions import ExtractMonth, ExtractYear, Substr
+from django.db.models.functions import Cast, ExtractMonth, ExtractYear, Substr
 
 from smartunion.stats import indicators, summaries
 from smartunion.stats.indicators import Part
@@ -62,62 +63,67 @@ def _month(date) -> ExpressionWrapper:
 
 
 def _cells(parts: list[tuple[str, Part]], records: QuerySet) -> Counter:
-    """The fanned-out cells of ``records`` for ``parts`` (all of one model): the flows', one
-    grouped read; each stock span's, one more (``_span_cells``)."""
-    flows = [(dim, part) for dim, part in parts if not part.summary.spans]
-    cells = _flow_cells(flows, records) if flows else Counter()
+    """The fanned-out cells of ``records`` for ``parts`` (all of one model): one grouped read
+    whose columns are each part's key (its union's path down to the summaries' depth) and, for
+    a flow, the month of its date and its category, for each span of a stock, the months it
+    begins and ends (decision 0033) and its category; its measures are each part's measure
+    under its condition (a span's: its ``where``, and that it counts at some date). A flow's
+    measure goes to its month; a span's is added in the month it begins and taken off in the
+    month it ends. Before and after a write of a few records this is one query whatever the
+    number of parts and spans (a union has ten)."""
+    limit = summaries.DEPTH * summaries.SEGMENT
+    aliases, columns, measures = {}, {}, {}
+    # (dim, part, span index or None, column suffix)
+    reads: list[tuple[str, Part, indicators.Span | None, str]] = []
+    keys: dict[str, str] = {}
     for dim, part in parts:
-        for span in part.summary.spans:
-            cells.update(_span_cells(dim, part, span, records))
-    return cells
-
-
-def _span_cells(dim: str, part: Part, span: indicators.Span, records: QuerySet) -> Counter:
-    """A kept stock's cells of ``records`` for one of its spans (decision 0033): the part's
-    measure added in the month the span begins and taken off in the month it ends, under
-    the keys above the record's union, in its category; one read grouped by key, both
-    months and category."""
-    limit = summaries.DEPTH * summaries.SEGMENT
-    rows = (
-        indicators.span_records(part, span, records)
-        .annotate(_k=Substr(part.path, 1, limit), _m=_month("_since"), _e=_month("_until"))
-        .values("_k", "_m", "_e", "_cat")
-        .annotate(_n=part.measure(None))
-        .order_by()
-    )
-    cells: Counter = Counter()
-    for row in rows:
-        n, key = int((row["_n"] or 0) * part.summary.scale), row["_k"]
-        if not n or not key:
+        if part.path not in keys:
+            keys[part.path] = f"k{len(keys)}"
+            columns[keys[part.path]] = Substr(part.path, 1, limit)
+        if not part.summary.spans:
+            i = f"{len(reads)}"
+            columns[f"m{i}"] = _month(part.summary.dated)
+            columns[f"c{i}"] = _category(part, None)
+            measures[f"n{i}"] = part.measure(part.when(*EVER))
+            reads.append((dim, part, None, i))
             continue
-        value = str(row["_cat"])
-        cells[key, dim, row["_m"], value] += n
-        if row["_e"] is not None:
-            cells[key, dim, row["_e"], value] -= n
-    return summaries.fan_out(cells)
-
-
-def _flow_cells(parts: list[tuple[str, Part]], records: QuerySet) -> Counter:
-    """The fanned-out cells of ``records`` for flow ``parts`` (all of one model): one grouped
-    read whose columns are each part's key (its union's path down to the summaries' depth),
-    month and category, and whose measures are each part's measure under its condition."""
-    limit = summaries.DEPTH * summaries.SEGMENT
-    columns, measures = {}, {}
-    for i, (_, part) in enumerate(parts):
-        columns[f"k{i}"] = Substr(part.path, 1, limit)
-        columns[f"m{i}"] = _month(part.summary.dated)
-        columns[f"c{i}"] = part.category(EVER[1]) if part.category is not None else SqlValue("")
-        measures[f"n{i}"] = part.measure(part.when(*EVER))
-    rows = records.annotate(**columns).values(*columns).annotate(**measures).order_by()
+        for span in part.summary.spans:
+            i = f"{len(reads)}"
+            aliases[f"s{i}"] = ExpressionWrapper(span.since, output_field=DateField())
+            aliases[f"u{i}"] = ExpressionWrapper(
+                span.until if span.until is not None else Cast(SqlValue(None), DateField()),
+                output_field=DateField(),
+            )
+            columns[f"m{i}"] = _month(F(f"s{i}"))
+            columns[f"e{i}"] = _month(F(f"u{i}"))
+            columns[f"c{i}"] = _category(part, span)
+            counts = Q(**{f"s{i}__isnull": False}) & (
+                Q(**{f"u{i}__isnull": True}) | Q(**{f"u{i}__gt": F(f"s{i}")})
+            )
+            if span.where is not None:
+                counts &= span.where
+            measures[f"n{i}"] = part.measure(counts)
+            reads.append((dim, part, span, i))
+    rows = records.alias(**aliases).annotate(**columns).values(*columns).annotate(**measures)
     cells: Counter = Counter()
-    for row in rows:
-        for i, (dim, part) in enumerate(parts):
-            n, key = row[f"n{i}"], row[f"k{i}"]
+    for row in rows.order_by():
+        for dim, part, span, i in reads:
+            n, key = row[f"n{i}"], row[keys[part.path]]
             if not n or not key:
                 continue
-            value = "" if part.category is None else str(row[f"c{i}"])
-            cells[key, dim, row[f"m{i}"], value] += int(n * part.summary.scale)
+            n, value = int(n * part.summary.scale), str(row[f"c{i}"])
+            cells[key, dim, row[f"m{i}"], value] += n
+            if span is not None and row[f"e{i}"] is not None:
+                cells[key, dim, row[f"e{i}"], value] -= n
     return summaries.fan_out(cells)
+
+
+def _category(part: Part, span: indicators.Span | None):
+    """The category a record counts in (a span's own, else the part's: neither may depend on
+    the date; "" for a plain figure)."""
+    if span is not None and span.category is not None:
+        return span.category
+    return part.category(EVER[1]) if part.category is not None else SqlValue("")
 
 
 def _of(model, ids: Iterable[int]) -> Counter:
@@ -136,8 +142,6 @@ def before(model, ids: Iterable[int]) -> Counter:
 
 def after(counted: Counter, model, ids: Iterable[int]) -> None:
     """Their cells before (``counted``) off, their cells now on."""
-    if not indicators.kept_parts():
-        return
     change = Counter(_of(model, ids))
     change.subtract(counted)
     summaries.add(change)
@@ -155,27 +159,17 @@ def seeded(model) -> None:
         summaries.add(_cells(parts, parts[0][1].queryset()))
 
 
-def refill(model) -> None:
-    """The rows of ``model``'s parts replaced by a recount of its records (a migration that
-    declares new kept parts)."""
-    Summary.objects.filter(dim__in=dims(model)).delete()
-    seeded(model)
-
-
 @contextmanager
 def records_changed(records: QuerySet):
     """Around a write that changes what ``records`` (a queryset, read before and after) count
     in (a category of the code list moved under another, a union's subtree moved)."""
-    parts = parts_by_model().get(records.model)
-    if not parts:
+    if records.model not in parts_by_model():
         yield
         return
     ids = list(records.values_list("pk", flat=True))
-    counted = _of(records.model, ids)
+    counted = before(records.model, ids)
     yield
-    change = Counter(_of(records.model, ids))
-    change.subtract(counted)
-    summaries.add(change)
+    after(counted, records.model, ids)
 
 
 @contextmanager
@@ -187,19 +181,16 @@ def subtree_moved(old_path: str, new_path: str):
     if old_path[:limit] == new_path[:limit] and len(old_path) > limit:
         yield
         return
-    models = parts_by_model()
-    ids = {}
-    for model, parts in models.items():
+    counted = {}
+    for model, parts in parts_by_model().items():
         under = Q()
         for lookup in {part.path for _, part in parts}:
             under |= Q(**{f"{lookup}__startswith": old_path})
-        ids[model] = list(model.objects.filter(under).values_list("pk", flat=True))
-    counted = {model: _of(model, ids[model]) for model in models}
+        ids = list(model.objects.filter(under).values_list("pk", flat=True))
+        counted[model] = ids, before(model, ids)
     yield
-    for model in models:
-        change = Counter(_of(model, ids[model]))
-        change.subtract(counted[model])
-        summaries.add(change)
+    for model, (ids, cells) in counted.items():
+        after(cells, model, ids)
 
 
 # ---- rebuild and check --------------------------------------------------------------------------

@@ -1,0 +1,87 @@
+"""What keeping the summaries costs a write, and the figures of records dated after today.
+
+- Before and after a write of a few records, their cells are one grouped read of their model
+  whatever the number of its kept parts and spans (a union's ten dimensions: one read, not
+  eleven; a hardship file's four: one).
+- A flow whose records may be dated ahead (a contest planned to begin later this month,
+  ``kept(…, ahead=True)``) is not counted today from its month's rows: today's figure and
+  this month's point of the trend equal what the records give.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from smartunion.contests.testing import make_contest
+from smartunion.orgs import services as org_services
+from smartunion.stats import indicators, kept, summaries
+
+#: "Today" in these tests: a contest can begin three weeks later in the same month.
+TODAY = dt.date(2026, 5, 7)
+
+
+@pytest.fixture
+def frozen(monkeypatch):
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: TODAY)
+    return TODAY
+
+
+def test_the_cells_of_a_few_records_are_one_read_of_their_model(world):
+    models = kept.parts_by_model()
+    assert any(len(parts) > 1 for parts in models.values())
+    for model, parts in models.items():
+        spans = sum(len(part.summary.spans) or 1 for _, part in parts)
+        record = model.objects.order_by("pk").first()
+        with CaptureQueriesContext(connection) as queries:
+            kept.before(model, [record.pk if record else 0])
+        assert len(queries) == 1, (model.__name__, spans, [q["sql"] for q in queries])
+
+
+def test_an_edit_of_a_union_costs_two_reads_and_one_write_of_the_summaries(world):
+    """update_org: its cells before and after, the change written (a union whose figures do
+    not change writes nothing)."""
+    org = world.union_a1
+    with CaptureQueriesContext(connection) as queries:
+        org_services.update_org(
+            org, {"employee_count": org.employee_count + 7}, actor=world.county_admin
+        )
+    summary = [q for q in queries if "stats_summary" in q["sql"]]
+    assert len(summary) == 1, [q["sql"] for q in summary]
+    assert kept.check() == []
+
+
+def _contests(org, on):
+    figure = indicators.figure(indicators.get("contests.contests"), org, on, TODAY)
+    return figure.value, figure.own
+
+
+def test_a_contest_planned_later_this_month_counts_from_its_first_day_not_today(
+    world, frozen, monkeypatch
+):
+    make_contest(
+        world.province,
+        world.province_admin,
+        state="entries",
+        starts_on=TODAY + dt.timedelta(days=21),
+        ends_on=TODAY + dt.timedelta(days=60),
+    )
+    assert kept.check() == []
+    begins = TODAY + dt.timedelta(days=21)
+    orgs = (world.province, world.city)
+    got = {(org.name, on): _contests(org, on) for org in orgs for on in (TODAY, begins)}
+    trend = indicators.trend(indicators.get("contests.contests"), world.province, TODAY, 3)
+    with monkeypatch.context() as m:
+        m.setattr(summaries, "DEPTH", 0)  # every figure from the records
+        expected = {(org.name, on): _contests(org, on) for org in orgs for on in (TODAY, begins)}
+        expected_trend = indicators.trend(
+            indicators.get("contests.contests"), world.province, TODAY, 3
+        )
+    assert got == expected
+    assert got[world.province.name, TODAY] == (0, 0)
+    assert got[world.province.name, begins] == (1, 1)
+    assert trend == expected_trend and trend[-1] == (TODAY, 0)
