@@ -18,7 +18,7 @@ from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from smartunion.core.codes import Education, Gender, HukouType, NewFormType
 from smartunion.core.home import url_for
 from smartunion.members.models import ChangeType, Membership, MembershipEvent, MembershipStatus
-from smartunion.orgs.indicators import kept_normal, normal_on, sum_employees, unions
+from smartunion.orgs.indicators import EMPLOYEES, normal_on
 from smartunion.stats.indicators import FLOW, FromSummary, Indicator, Part, ratio, register
 
 GROUP = "会员"
@@ -185,10 +185,6 @@ def _rated_members() -> Part:
     )
 
 
-def _rated_employees(start: dt.date, end: dt.date) -> Q:
-    return normal_on(end) & Q(employee_count__gt=0)
-
-
 MEMBERS = Indicator(
     code="members",
     name="会员人数",
@@ -209,16 +205,9 @@ RATE = Indicator(
         "未填职工人数的工会不计入分子和分母。"
     ),
     unit="%",
-    parts=(
-        _rated_members(),
-        Part(
-            unions,
-            "path",
-            _rated_employees,
-            measure=sum_employees,
-            summary=kept_normal("ur", Q(employee_count__gt=0)),
-        ),
-    ),
+    # The 职工人数 of the rated unions is that of all of them (an unrated union's is 0): the
+    # same part as the figure 职工人数, read and kept once.
+    parts=(_rated_members(), EMPLOYEES.parts[0]),
     finish=ratio,
     group=GROUP,
     counters=("subtree_rated_member_count", "subtree_employee_count"),

@@ -343,7 +343,9 @@ def flows(
 ) -> dict[str, dict[str, Counter]]:
     """``flow`` of several dimensions at once, every stored value its own category: {dim:
     {subtree path: Counter(value → number)}}, one read of the rows for all of them (without
-    ``start``: ``stock`` of them at ``end``)."""
+    ``start``: ``stock`` of them at ``end``). A dimension named twice (a part two indicators
+    share) is read once."""
+    dims = list(dict.fromkeys(dims))
     limit, window = _window(end)
     rows = _rows(dims, path, by_child=by_child).filter(
         span(None if start is None else month_index(start), limit)

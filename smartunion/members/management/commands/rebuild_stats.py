@@ -51,7 +51,6 @@ DIM_LABELS = {
     "uj": "联合基层工会数",
     "uw": "建立女职工委员会的基层工会数",
     "ue": "职工人数",
-    "ur": "已填职工人数的工会的职工人数（入会率）",
     # Contests and 帮扶's flows kept from their indicators (decision 0034).
     "cn": "劳动和技能竞赛项数",
     "ct": "劳动和技能竞赛项数（按层级）",
