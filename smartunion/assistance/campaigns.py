@@ -481,9 +481,9 @@ def pay_lines(
     if missing:
         raise ValidationError(f"{missing[0].name} 没有银行卡号，不能打卡发放；请补录后再发放。")
     purpose = CAMPAIGN_PURPOSE[locked.kind]
-    # The statistics' summaries of the aid paid (stats.kept): the lines' cells before and after.
+    # The statistics' summaries of the aid paid (stats.kept): the lines count once paid (none
+    # of them counted before), added below.
     ids = [line.pk for line in lines]
-    counted = kept.before(CampaignLine, ids)
     for line in lines:
         try:
             money.pay(
@@ -506,7 +506,7 @@ def pay_lines(
         line.state = LineState.PAID
         line.paid_on = paid_on
         line.save(update_fields=["state", "paid_on"])
-    kept.after(counted, CampaignLine, ids)
+    kept.added(CampaignLine, ids)
     audit.record(
         actor, "campaign.pay", locked, changes={"lines": len(lines), "fund_source": fund_source}
     )

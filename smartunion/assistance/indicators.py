@@ -35,7 +35,7 @@ def in_file_on(end: dt.date) -> Q:
 
 #: A file is 在档 from its 建档日期 until its 办结日期 (exclusive): ``in_file_on`` as a span of the
 #: stocks kept in the summaries (decision 0033); a file never filed (no 建档日期) never counts.
-_IN_FILE = Span(F("filed_on"), F("closed_on"), edges=("filed_on", "closed_on"))
+_IN_FILE = Span(F("filed_on"), F("closed_on"))
 
 
 def _files():

@@ -53,9 +53,6 @@ def unions():
 # when it is no longer 正常 (from the start when that date is missing): ``existing`` and
 # ``normal_on`` as spans. A union's rows change through orgs.services only.
 
-#: The date fields the spans are made of (their indexes find the rest of a month).
-_EDGES = ("founded_on", "created_at", "dissolved_on")
-
 
 def _begins():
     return Coalesce("founded_on", TruncDate("created_at"), output_field=DateField())
@@ -71,7 +68,7 @@ def _normal_until():
 
 def _normal_spans(where: Q | None = None) -> tuple[Span, ...]:
     """正常 from its beginning until it is dissolved or merged."""
-    return (Span(_begins(), _normal_until(), where=where, edges=_EDGES),)
+    return (Span(_begins(), _normal_until(), where=where),)
 
 
 def kept_normal(dim: str, where: Q | None = None):
@@ -80,13 +77,12 @@ def kept_normal(dim: str, where: Q | None = None):
 
 
 _STATUS_SPANS = (
-    Span(_begins(), _normal_until(), category=Value(Status.NORMAL.value), edges=_EDGES),
+    Span(_begins(), _normal_until(), category=Value(Status.NORMAL.value)),
     # Then in its status for good (from its beginning when it never was 正常).
     Span(
         Greatest(_begins(), Coalesce("dissolved_on", _begins())),
         where=~Q(status=Status.NORMAL),
         category=F("status"),
-        edges=_EDGES,
     ),
 )
 _GRASSROOTS = Q(kind__in=GRASSROOTS_KINDS)

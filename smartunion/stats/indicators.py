@@ -82,15 +82,26 @@ class Span:
     ``since`` (a date expression of the record, inclusive) until ``until`` (exclusive; NULL:
     still counting; not after ``since``: never counts), for the records ``where`` selects, in
     the category ``category`` (an expression; None: the part's own, which must then not
-    depend on the date), measured by the part's measure. ``edges`` are the record's date
-    fields ``since`` and ``until`` are made of: a record whose edge falls in a few days has
-    one of them in those days, so the rest of a month is read through their indexes."""
+    depend on the date), measured by the part's measure."""
 
     since: Any
     until: Any = None
     where: Q | None = None
     category: Any = None
-    edges: tuple[str, ...] = ()
+
+    @property
+    def edges(self) -> tuple[str, ...]:
+        """The record's fields ``since`` and ``until`` are made of: a record whose span begins
+        or ends in a few days has one of them in those days, so the rest of a month is read
+        through their indexes (derived, so that none can be forgotten)."""
+        names: set[str] = set()
+        for expression in (self.since, self.until):
+            if expression is None:
+                continue
+            for node in (expression,) if isinstance(expression, F) else expression.flatten():
+                if isinstance(node, F):
+                    names.add(node.name)
+        return tuple(sorted(names))
 
 
 def _same(value: str) -> str:
