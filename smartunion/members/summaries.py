@@ -329,24 +329,27 @@ def _key(path: str, org_path: str, by_child: bool) -> list[str]:
 
 
 def remainder(
-    dim: str, path: str, by_child: bool, day: dt.date, last: dt.date
-) -> dict[str, Counter]:
+    dims: list[str], path: str, by_child: bool, day: dt.date, last: dt.date
+) -> dict[str, dict[str, Counter]]:
     """What changed in the subtree of ``path`` (and of each sub-unit) after ``day`` up to
-    ``last`` (within one month): counted on ``last`` less counted on ``day``, by category."""
-    out: dict[str, Counter] = {}
-    if dim == EVENTS:
+    ``last`` (within one month), for each of ``dims``: counted on ``last`` less counted on
+    ``day``, by category; the memberships touched in between read once for all of them."""
+    out: dict[str, dict[str, Counter]] = {dim: {} for dim in dims}
+    if EVENTS in out:
         events = MembershipEvent.objects.filter(
             org__path__startswith=path, occurred_on__gt=day, occurred_on__lte=last
         )
         for org_path, change_type in events.values_list("org__path", "change_type"):
             for key in _key(path, org_path, by_child):
-                out.setdefault(key, Counter())[change_type] += 1
-        return out
-    for chunk in _touched(path, day, last):
-        for rec in _records(chunk):
-            _remainder_of(rec, day, last, path, by_child, dim, out)
-    if dim == AGE:
-        _birthdays(path, by_child, day, last, out)
+                out[EVENTS].setdefault(key, Counter())[change_type] += 1
+    counted = [dim for dim in dims if dim != EVENTS]
+    if counted:
+        for chunk in _touched(path, day, last):
+            for rec in _records(chunk):
+                for dim in counted:
+                    _remainder_of(rec, day, last, path, by_child, dim, out[dim])
+    if AGE in out:
+        _birthdays(path, by_child, day, last, out[AGE])
     return out
 
 

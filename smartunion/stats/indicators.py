@@ -130,23 +130,31 @@ def kept_stock(dim: str, *spans: Span, scale: int = 1) -> FromSummary:
     return FromSummary(dim, _same, spans=spans, scale=scale)
 
 
-def span_records(part: Part, span: Span, records: QuerySet) -> QuerySet:
-    """``records`` that ``span`` counts at some date, annotated ``_since``, ``_until`` and
-    ``_cat`` (their category)."""
+def category_of(part: Part, span: Span | None = None):
+    """The category a kept part's record counts in: a span's own, else the part's (neither may
+    depend on the date); "" for a plain figure."""
+    if span is not None and span.category is not None:
+        return span.category
+    return part.category(dt.date.max) if part.category is not None else SqlValue("")
+
+
+def span_terms(i: str, part: Part, span: Span) -> tuple[dict[str, Any], Q]:
+    """The aliases ``s{i}`` (the date ``span`` begins) and ``u{i}`` (the date it ends, or NULL)
+    of a record, and the condition of the records it counts at some date (its ``where``; a
+    beginning; an end after it): the terms of one span in a grouped read of several."""
+    aliases = {
+        f"s{i}": ExpressionWrapper(span.since, output_field=DateField()),
+        f"u{i}": ExpressionWrapper(
+            span.until if span.until is not None else Cast(SqlValue(None), DateField()),
+            output_field=DateField(),
+        ),
+    }
+    counts = Q(**{f"s{i}__isnull": False}) & (
+        Q(**{f"u{i}__isnull": True}) | Q(**{f"u{i}__gt": F(f"s{i}")})
+    )
     if span.where is not None:
-        records = records.filter(span.where)
-    dates = {"_since": ExpressionWrapper(span.since, output_field=DateField())}
-    dates["_until"] = ExpressionWrapper(
-        span.until if span.until is not None else Cast(SqlValue(None), DateField()),
-        output_field=DateField(),
-    )
-    records = records.annotate(**dates).filter(
-        Q(_since__isnull=False) & (Q(_until__isnull=True) | Q(_until__gt=F("_since")))
-    )
-    category = span.category
-    if category is None:
-        category = part.category(dt.date.max) if part.category is not None else SqlValue("")
-    return records.annotate(_cat=category)
+        counts &= span.where
+    return aliases, counts
 
 
 def span_edges_near(part: Part, span: Span, after: dt.date, upto: dt.date) -> Q:
@@ -371,66 +379,63 @@ def _read_records(
 
 
 def _kept_remainder(
-    dim: str, path: str, by_child: bool, after: dt.date, upto: dt.date
-) -> dict[str, Counter]:
-    """A kept part's numbers of the records dated after ``after`` up to ``upto`` (inside one
-    month), in the summaries' shape: the subtree of ``path`` and, ``by_child``, each sub-unit's.
-    Records are dated no later than today unless the part says they may be (``ahead``):
-    after today there are none to read. A stock's records whose spans begin (+) or end (−) in
-    those days (``_span_changes``)."""
-    part = _KEPT[dim]
-    if part.summary.spans:
-        return _span_changes(part, path, by_child, after, upto)
-    if not part.summary.ahead and after >= timezone.localdate():
-        return {}
-    read = _read_records(part, path, after + dt.timedelta(days=1), upto, by_child=by_child)
-    scale = part.summary.scale
-    out: dict[str, Counter] = {path: Counter()}
-    for key, numbers in read.items():
-        numbers = Counter({c: int(n * scale) for c, n in numbers.items()})
-        out[path].update(numbers)
-        if by_child and key != path:
-            out.setdefault(key, Counter()).update(numbers)
-    return out
-
-
-def _span_changes(
-    part: Part, path: str, by_child: bool, after: dt.date, upto: dt.date
-) -> dict[str, Counter]:
-    """``_kept_remainder`` of a kept stock: one read per span of the records under ``path``
-    whose span begins or ends from the day after ``after`` to ``upto`` (found by their edge
-    fields' indexes), the beginnings added, the ends taken off."""
-    out: dict[str, Counter] = {path: Counter()}
-    scale = part.summary.scale
-    for span in part.summary.spans:
-        qs = span_records(
-            part,
-            span,
-            part.queryset()
-            .filter(**{f"{part.path}__startswith": path})
-            .filter(span_edges_near(part, span, after, upto)),
-        )
-        group = ["_cat"]
+    dims: list[str], path: str, by_child: bool, after: dt.date, upto: dt.date
+) -> dict[str, dict[str, Counter]]:
+    """The kept parts' numbers of the records dated after ``after`` up to ``upto`` (inside one
+    month), in the summaries' shape ({dim: {path: Counter}}): the subtree of ``path`` and,
+    ``by_child``, each sub-unit's. A flow's records dated in those days; a stock's records
+    whose spans begin (+) or end (−) in them, found by their edge fields' indexes. One grouped
+    read per records table and path for all of them (a union's ten figures: one read).
+    Records are dated no later than today unless the part says they may be (``ahead``): after
+    today a flow has none to read."""
+    out: dict[str, dict[str, Counter]] = {dim: {path: Counter()} for dim in dims}
+    groups: dict[tuple[type, str], list[tuple[str, Part]]] = {}
+    for dim in dims:
+        part = _KEPT[dim]
+        spec = part.summary
+        if spec.spans or spec.ahead or after < timezone.localdate():
+            groups.setdefault((part.queryset().model, part.path), []).append((dim, part))
+    first = after + dt.timedelta(days=1)
+    for (_, lookup), parts in groups.items():
+        aliases, columns, measures, near = {}, {}, {}, []
+        reads: list[tuple[str, Part, str, bool]] = []
+        for dim, part in parts:
+            for span in part.summary.spans or (None,):
+                i = str(len(reads))
+                columns[f"c{i}"] = category_of(part, span)
+                if span is None:
+                    when = part.when(first, upto)
+                    near.append(when)
+                    measures[f"b{i}"] = part.measure(when)
+                else:
+                    terms, counts = span_terms(i, part, span)
+                    aliases.update(terms)
+                    near.append(span_edges_near(part, span, after, upto))
+                    measures[f"b{i}"] = part.measure(counts & Q(**{f"s{i}__range": (first, upto)}))
+                    measures[f"e{i}"] = part.measure(counts & Q(**{f"u{i}__range": (first, upto)}))
+                reads.append((dim, part, i, span is not None))
         if by_child:
-            qs = qs.annotate(_key=Substr(part.path, 1, len(path) + SEGMENT))
-            group.append("_key")
+            columns["_key"] = Substr(lookup, 1, len(path) + SEGMENT)
+        qs = parts[0][1].queryset().filter(**{f"{lookup}__startswith": path})
         rows = (
-            qs.values(*group)
-            .annotate(
-                _begun=part.measure(Q(_since__gt=after, _since__lte=upto)),
-                _ended=part.measure(Q(_until__gt=after, _until__lte=upto)),
-            )
+            qs.filter(reduce(or_, near))
+            .alias(**aliases)
+            .annotate(**columns)
+            .values(*columns)
+            .annotate(**measures)
             .order_by()
         )
         for row in rows:
-            n = int(((row["_begun"] or 0) - (row["_ended"] or 0)) * scale)
-            if not n:
-                continue
-            category = str(row["_cat"])
-            out[path][category] += n
             key = row.get("_key", path)
-            if by_child and key != path:
-                out.setdefault(key, Counter())[category] += n
+            for dim, part, i, is_span in reads:
+                n = (row[f"b{i}"] or 0) - ((row[f"e{i}"] or 0) if is_span else 0)
+                n = int(n * part.summary.scale)
+                if not n:
+                    continue
+                category = str(row[f"c{i}"])
+                out[dim][path][category] += n
+                if by_child and key != path:
+                    out[dim].setdefault(key, Counter())[category] += n
     return out
 
 

@@ -28,9 +28,8 @@ from collections.abc import Iterable
 from contextlib import contextmanager
 
 from django.db import connection
-from django.db.models import DateField, ExpressionWrapper, F, IntegerField, Q, QuerySet
-from django.db.models import Value as SqlValue
-from django.db.models.functions import Cast, ExtractMonth, ExtractYear, Substr
+from django.db.models import ExpressionWrapper, F, IntegerField, Q, QuerySet
+from django.db.models.functions import ExtractMonth, ExtractYear, Substr
 
 from smartunion.stats import indicators, summaries
 from smartunion.stats.indicators import Part
@@ -83,25 +82,17 @@ def _cells(parts: list[tuple[str, Part]], records: QuerySet) -> Counter:
         if not part.summary.spans:
             i = f"{len(reads)}"
             columns[f"m{i}"] = _month(part.summary.dated)
-            columns[f"c{i}"] = _category(part, None)
+            columns[f"c{i}"] = indicators.category_of(part)
             measures[f"n{i}"] = part.measure(part.when(*EVER))
             reads.append((dim, part, None, i))
             continue
         for span in part.summary.spans:
             i = f"{len(reads)}"
-            aliases[f"s{i}"] = ExpressionWrapper(span.since, output_field=DateField())
-            aliases[f"u{i}"] = ExpressionWrapper(
-                span.until if span.until is not None else Cast(SqlValue(None), DateField()),
-                output_field=DateField(),
-            )
+            terms, counts = indicators.span_terms(i, part, span)
+            aliases.update(terms)
             columns[f"m{i}"] = _month(F(f"s{i}"))
             columns[f"e{i}"] = _month(F(f"u{i}"))
-            columns[f"c{i}"] = _category(part, span)
-            counts = Q(**{f"s{i}__isnull": False}) & (
-                Q(**{f"u{i}__isnull": True}) | Q(**{f"u{i}__gt": F(f"s{i}")})
-            )
-            if span.where is not None:
-                counts &= span.where
+            columns[f"c{i}"] = indicators.category_of(part, span)
             measures[f"n{i}"] = part.measure(counts)
             reads.append((dim, part, span, i))
     rows = records.alias(**aliases).annotate(**columns).values(*columns).annotate(**measures)
@@ -116,14 +107,6 @@ def _cells(parts: list[tuple[str, Part]], records: QuerySet) -> Counter:
             if span is not None and row[f"e{i}"] is not None:
                 cells[key, dim, row[f"e{i}"], value] -= n
     return summaries.fan_out(cells)
-
-
-def _category(part: Part, span: indicators.Span | None):
-    """The category a record counts in (a span's own, else the part's: neither may depend on
-    the date; "" for a plain figure)."""
-    if span is not None and span.category is not None:
-        return span.category
-    return part.category(EVER[1]) if part.category is not None else SqlValue("")
 
 
 def _of(model, ids: Iterable[int]) -> Counter:

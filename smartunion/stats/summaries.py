@@ -47,10 +47,11 @@ YEARS = 1_000_000
 #: (path, dim, month, value) → change.
 Cells = Counter
 
-#: ``remainder(dim, path, by_child, after, upto)``: {path: Counter(value → change from the day
-#: after ``after`` to ``upto``, within one month)} of the subtree of ``path`` and, ``by_child``,
-#: of each sub-unit's (keyed by its path).
-Remainder = Callable[[str, str, bool, dt.date, dt.date], dict[str, Counter]]
+#: ``remainder(dims, path, by_child, after, upto)``: {dim: {path: Counter(value → change from
+#: the day after ``after`` to ``upto``, within one month)}} of the subtree of ``path`` and,
+#: ``by_child``, of each sub-unit's (keyed by its path), for each of ``dims`` (all registered
+#: with that remainder: read together where their records are the same).
+Remainder = Callable[[list[str], str, bool, dt.date, dt.date], dict[str, dict[str, Counter]]]
 _REMAINDERS: dict[str, Remainder] = {}
 
 
@@ -283,22 +284,28 @@ def _window(day: dt.date) -> tuple[int, tuple[dt.date, dt.date, int] | None]:
 
 
 def _add_changes(
-    out: dict[str, Counter],
-    dim: str,
+    out: dict[str, dict[str, Counter]],
     path: str,
     window: tuple[dt.date, dt.date, int] | None,
     values: Callable[[str], str | None],
     *,
     by_child: bool,
 ) -> None:
+    """The records' part of the window's month added to ``out`` ({dim: {path: Counter}}): one
+    call of each remainder for all the dimensions it keeps."""
     if window is None:
         return
     after, upto, sign = window
-    for key, changes in _REMAINDERS[dim](dim, path, by_child, after, upto).items():
-        for value, n in changes.items():
-            category = values(value)
-            if category is not None:
-                out.setdefault(key, Counter())[category] += sign * n
+    by_remainder: dict[Remainder, list[str]] = {}
+    for dim in out:
+        by_remainder.setdefault(_REMAINDERS[dim], []).append(dim)
+    for remainder, dims in by_remainder.items():
+        for dim, changed in remainder(dims, path, by_child, after, upto).items():
+            for key, changes in changed.items():
+                for value, n in changes.items():
+                    category = values(value)
+                    if category is not None:
+                        out[dim].setdefault(key, Counter())[category] += sign * n
 
 
 def stock(
@@ -334,7 +341,7 @@ def _summed(dim, path, start: dt.date | None, end: dt.date, values, *, by_child:
         category = values(row["value"])
         if category is not None:
             out.setdefault(row["path"], Counter())[category] += row["_n"]
-    _add_changes(out, dim, path, window, values, by_child=by_child)
+    _add_changes({dim: out}, path, window, values, by_child=by_child)
     return out
 
 
@@ -353,8 +360,7 @@ def flows(
     out: dict[str, dict[str, Counter]] = {dim: {path: Counter()} for dim in dims}
     for row in rows.values("dim", "path", "value").annotate(_n=Sum("n")).order_by():
         out[row["dim"]].setdefault(row["path"], Counter())[row["value"]] += row["_n"]
-    for dim in dims:
-        _add_changes(out[dim], dim, path, window, _same, by_child=by_child)
+    _add_changes(out, path, window, _same, by_child=by_child)
     return out
 
 
@@ -390,7 +396,7 @@ def by_month(
     for row in rows.values("_m", "value").annotate(_n=Sum("n")).order_by():
         if values(row["value"]) is not None:
             out[row["_m"]] += row["_n"]
-    changes: dict[str, Counter] = {path: Counter()}
-    _add_changes(changes, dim, path, window, values, by_child=False)
-    out[month_index(last)] += sum(changes[path].values())
+    changes: dict[str, dict[str, Counter]] = {dim: {path: Counter()}}
+    _add_changes(changes, path, window, values, by_child=False)
+    out[month_index(last)] += sum(changes[dim][path].values())
     return dict(out)

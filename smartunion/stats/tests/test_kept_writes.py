@@ -85,3 +85,24 @@ def test_a_contest_planned_later_this_month_counts_from_its_first_day_not_today(
     assert got[world.province.name, TODAY] == (0, 0)
     assert got[world.province.name, begins] == (1, 1)
     assert trend == expected_trend and trend[-1] == (TODAY, 0)
+
+
+def test_the_rest_of_a_month_is_one_read_of_the_unions_for_all_their_figures(world, monkeypatch):
+    """The province's union figures inside a past month: the summaries' rows, then the unions
+    whose spans begin or end in the rest of the month read once for the nine stocks and once
+    for the flow 新建 (their periods differ), and once more for the province's own unions
+    (本级): three reads, not one per figure and span (twelve before)."""
+    on, today = dt.date(2025, 3, 20), timezone.localdate()
+    shown = [
+        i
+        for i in indicators.all_indicators()
+        if all(p.summary and p.summary.is_kept and p.summary.dim[0] == "u" for p in i.parts)
+    ]
+    assert len({p.summary.dim for i in shown for p in i.parts}) >= 9
+    with CaptureQueriesContext(connection) as queries:
+        got = indicators.figures_of(shown, world.province, on, today)
+    unions = [q for q in queries if 'FROM "orgs_organization"' in q["sql"]]
+    assert len(unions) == 3, [q["sql"] for q in unions]
+    monkeypatch.setattr(summaries, "DEPTH", 0)
+    expected = indicators.figures_of(shown, world.province, on, today)
+    assert [(f.value, f.own) for f in got] == [(f.value, f.own) for f in expected]
