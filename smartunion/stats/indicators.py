@@ -298,7 +298,9 @@ def _from_summary(
     ``subtrees``: the part's rows already read (``read_kept``)."""
     spec = part.summary
     if subtrees is not None:
-        pass
+        # Read with other dimensions (``read_kept``): every stored value as it is; to the
+        # part's categories here.
+        subtrees = {key: _categories(numbers, spec.values) for key, numbers in subtrees.items()}
     elif spec.flow:
         subtrees = summaries.flow(spec.dim, path, start, end, spec.values, by_child=by_child)
     else:
@@ -321,11 +323,22 @@ def _from_summary(
     return out
 
 
+def _categories(numbers: Counter, values: Callable[[str], str | None]) -> Counter:
+    if values is _same:
+        return numbers
+    out: Counter = Counter()
+    for value, n in numbers.items():
+        category = values(value)
+        if category is not None:
+            out[category] += n
+    return out
+
+
 def read_kept(
     parts: list[Part], path: str, start: dt.date, end: dt.date, *, by_child: bool
 ) -> list[dict]:
-    """``_read`` of several parts kept from their declarations (``FromSummary.dated``), read
-    from the summaries over one period in one read of the rows (a module's figures page)."""
+    """``_read`` of several parts read from the summaries over one period in one read of the
+    rows (a module's figures page; an overview's member figures)."""
     rows = summaries.flows(
         [part.summary.dim for part in parts], path, start, end, by_child=by_child
     )
@@ -466,9 +479,10 @@ def read_together(
     out: dict[str, dict[str, list[Counter]]] = {}
     groups: dict[tuple[Any, str], list[tuple[Indicator, int, Any, dt.date, dt.date]]] = {}
     own: dict[tuple[Any, str], list[tuple[Indicator, int, Any, dt.date, dt.date]]] = {}
+    own_minus: dict[tuple[Any, str], list[tuple[Indicator, int, Any, dt.date, dt.date]]] = {}
     kept: dict[tuple[dt.date | None, dt.date], list[tuple[Indicator, int, Any]]] = {}
     for indicator in shown:
-        if _all_kept(indicator, org.path, by_child=by_child):
+        if _together_from_summaries(indicator, org.path, by_child=by_child):
             # A province or a city (and, without ``by_child``, a county): from the summaries,
             # one read of their rows for all; a stock reads every month up to its date. The
             # union's own records (本级) without ``by_child``: one grouped read of its path.
@@ -481,6 +495,10 @@ def read_together(
                     own.setdefault((part.queryset().model, part.path), []).append(
                         (indicator, i, part, start, end)
                     )
+                    if part.minus is not None:
+                        own_minus.setdefault(
+                            (part.minus.queryset().model, part.minus.path), []
+                        ).append((indicator, i, part.minus, start, end))
             continue
         if any(part.minus is not None or part.less is not None for part in indicator.parts) or all(
             summarized(part, org.path, by_child=True) for part in indicator.parts
@@ -507,6 +525,16 @@ def read_together(
                 )
     _read_grouped(groups, org, out, by_child=by_child)
     _read_grouped(own, org, out, by_child=False, exact=True)
+    # The own records' ``minus`` reads (the members' transfers in after the date), taken off.
+    less: dict[str, dict[str, list[Counter]]] = {
+        indicator.code: {} for entries in own_minus.values() for indicator, *_ in entries
+    }
+    _read_grouped(own_minus, org, less, by_child=False, exact=True)
+    for code, numbers in less.items():
+        for key, counters in numbers.items():
+            mine = out[code].setdefault(key, [Counter() for _ in counters])
+            for acc, n in zip(mine, counters, strict=True):
+                acc.subtract(n)
     for entries in own.values():
         for indicator, i, *_ in entries:
             numbers = out[indicator.code]
@@ -514,6 +542,20 @@ def read_together(
             rest.subtract(numbers.get(org.path, [Counter() for _ in indicator.parts])[i])
             numbers[""][i] = rest
     return out
+
+
+def _together_from_summaries(indicator: Indicator, path: str, *, by_child: bool) -> bool:
+    """Whether ``read_together`` reads ``indicator`` from the summaries with the others: the
+    parts kept from their declarations, and for an overview (without ``by_child``) every part
+    with summaries and no correction read (the members' figures: their subtree's rows are one
+    read of the union's own key; by sub-unit they are read by exact paths, ``numbers_by_key``,
+    as a range of paths would walk every month of every sub-unit)."""
+    if _all_kept(indicator, path, by_child=by_child):
+        return True
+    return not by_child and all(
+        part.summary is not None and part.less is None and summarized(part, path, by_child=False)
+        for part in indicator.parts
+    )
 
 
 def _all_kept(indicator: Indicator, path: str, *, by_child: bool) -> bool:
@@ -611,7 +653,8 @@ def _grouped_read(indicator: Indicator, org, on: dt.date, today: dt.date) -> boo
     """Whether ``figure`` reads the indicator's parts grouped by sub-unit (``numbers_by_key``),
     or ``read_together`` reads them from the summaries kept from their declarations."""
     return not _uses_counters(indicator, on, today) and (
-        not _by_own_path(indicator, org.path) or _all_kept(indicator, org.path, by_child=False)
+        not _by_own_path(indicator, org.path)
+        or _together_from_summaries(indicator, org.path, by_child=False)
     )
 
 

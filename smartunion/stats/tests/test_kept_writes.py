@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 
 import pytest
 from django.db import connection
@@ -106,3 +107,31 @@ def test_the_rest_of_a_month_is_one_read_of_the_unions_for_all_their_figures(wor
     monkeypatch.setattr(summaries, "DEPTH", 0)
     expected = indicators.figures_of(shown, world.province, on, today)
     assert [(f.value, f.own) for f in got] == [(f.value, f.own) for f in expected]
+
+
+@pytest.mark.parametrize("on", [None, dt.date(2025, 3, 20)], ids=["today", "inside-a-month"])
+def test_an_overview_reads_its_summaries_once_per_period(world, monkeypatch, on):
+    """The province's overview: every figure with summaries (the members' by gender, age,
+    education … and the kept ones) in one read of its rows per period (the stocks at the date,
+    the flows since 1 January), the rest of the month once per remainder (the memberships
+    touched in those days read once for all the members' figures), the province's own records
+    once per table — and the same figures as the records give. (入会率 aside: the members of
+    its unions without a 职工人数 are read on their own, by sub-unit.)"""
+    on, today = on or timezone.localdate(), timezone.localdate()
+    shown = [i for i in indicators.all_indicators() if i.code != "members.rate"]
+    with CaptureQueriesContext(connection) as queries:
+        got = indicators.figures_of(shown, world.province, on, today)
+    tables = Counter(
+        table
+        for q in queries
+        for table in ("stats_summary", "members_membership")
+        if f'FROM "{table}"' in q["sql"]
+    )
+    assert tables["stats_summary"] <= 2, tables
+    # The touched memberships (joined, ended), the birthdays at three band edges, 本级.
+    assert tables["members_membership"] <= 6, tables
+    monkeypatch.setattr(summaries, "DEPTH", 0)
+    expected = indicators.figures_of(shown, world.province, on, today)
+    assert [(f.indicator.code, f.value, f.own) for f in got] == [
+        (f.indicator.code, f.value, f.own) for f in expected
+    ]
