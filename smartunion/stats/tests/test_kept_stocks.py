@@ -72,12 +72,12 @@ def _unions(world) -> None:
         founded = founding[begins]
         parent, kind = next(parents), next(kinds)
         union = make_org(
-            f"随机工会{i}",
+            f"边界工会{i}",
             parent if kind != Kind.TOWNSHIP else world.county_a,
             kind,
             parent.region_id,
             founded_on=founded,
-            employee_count=(0, 20 + 37 * i)[i % 3 != 0],
+            employee_count=0 if i % 3 == 0 else 20 + 37 * i,
             unit_category=next(categories),
             women_committee=i % 2 == 0,
         )
