@@ -32,11 +32,28 @@ from smartunion.servicerequests import services as request_services
 from smartunion.servicerequests.figures import figures as request_figures
 from smartunion.servicerequests.models import ServiceRequest
 from smartunion.servicerequests.testing import make_request
-from smartunion.stats import kept, summaries
+from smartunion.stats import indicators, kept, summaries
 from smartunion.stats.models import Summary
 from smartunion.stats.modules import year_figures
+from smartunion.stats.testing import freeze_today
 
-TODAY = dt.date.today()
+#: "Today" of every test here (STYLE.md: tests freeze today): after the contests' May, the
+#: records the services date today in July, 40 days before it in June.
+TODAY = dt.date(2026, 7, 20)
+
+
+@pytest.fixture(autouse=True)
+def _today(monkeypatch):
+    """Django's local date and time frozen at TODAY (the world is built on that day too).
+    The fixtures' helpers that take the real date (legalaid.testing's minimum wages and
+    knew_on, contests.testing's year) are given TODAY's instead."""
+    freeze_today(monkeypatch, TODAY)
+
+
+def _case(org, actor, **changes):
+    """``make_case`` known of 90 days before TODAY, with TODAY's minimum wages."""
+    min_wages(years=(TODAY.year - 1, TODAY.year))
+    return make_case(org, actor, knew_on=TODAY - dt.timedelta(days=90), **changes)
 
 
 def legal_aid_figures(user, year):
@@ -87,7 +104,7 @@ def test_after_every_service_the_summaries_equal_a_recount_and_the_pages_the_rec
         recounted()
     assert a.state == "closed" and a.satisfied and a.on_time is not None
     # A request taken in a union below the counties, sent back up, spawning a legal-aid case.
-    min_wages()
+    min_wages(years=(TODAY.year - 1, TODAY.year))
     b = make_request(
         world.union_a1, world.county_admin, category="04", person_id=world.member_a1.person_id
     )
@@ -106,7 +123,7 @@ def test_after_every_service_the_summaries_equal_a_recount_and_the_pages_the_rec
     # Legal aid through its whole flow, with money recovered in fen; a consultation; a
     # termination and a transfer.
     lawyer = make_handler(world.county_a)
-    case = make_case(world.union_a1, world.grassroots_admin)
+    case = _case(world.union_a1, world.grassroots_admin)
     for name, actor, data in [
         ("grant", world.county_admin, {}),
         ("assign", world.county_admin, {"handler": lawyer.pk}),
@@ -117,9 +134,9 @@ def test_after_every_service_the_summaries_equal_a_recount_and_the_pages_the_rec
     ]:
         case = move(case, name, actor, **data)
         recounted()
-    make_case(world.county_b, world.sibling_admin, consultation=True, aid_form="consult")
+    _case(world.county_b, world.sibling_admin, consultation=True, aid_form="consult")
     move(spawned, "terminate", world.county_admin, note="撤回", reason="withdrew")
-    other = make_case(world.city, world.city_admin)
+    other = _case(world.city, world.city_admin)
     move(other, "transfer", world.city_admin, to="government", to_name="兰州市法律援助中心")
     recounted()
     # A sub-category moved under another category of the code list.
@@ -171,14 +188,14 @@ FLOWS = ("cn", "ct", "ck", "ce", "cf", "fn", "pr", "pm", "pk", "pa")
 
 def _kept_figures(world, days):
     """Every contests' and 帮扶 figure of the province, the city and both counties at each
-    of ``days``: the overview's (read together), each read alone, and the comparison's; and
-    their trends over the last 14 months (money in yuan, not the fen kept)."""
+    of ``days``: the overview's (read together), each read alone, and the comparison's (but
+    the counties', read from the records either way); and their trends over the last 14
+    months (money in yuan, not the fen kept)."""
     from smartunion.assistance import indicators as assistance
     from smartunion.contests import indicators as contests
-    from smartunion.stats import indicators
 
     shown = [*contests.ALL, *assistance.ALL]
-    today = dt.date.today()
+    today = TODAY
     out = {}
     for on in days:
         for org in (world.province, world.city, world.county_a, world.county_b):
@@ -186,6 +203,8 @@ def _kept_figures(world, days):
                 alone = indicators.figure(fig.indicator, org, on, today)
                 assert (alone.value, alone.own) == (fig.value, fig.own), fig.indicator.code
                 out[on, org.name, fig.indicator.code] = (fig.value, fig.own)
+            if org not in (world.province, world.city):
+                continue  # a county's sub-units: read from the records either way
             children = list(org.children.all())
             for indicator in shown:
                 values = indicators.by_child(indicator, org, children, on, today)
@@ -194,6 +213,12 @@ def _kept_figures(world, days):
         for indicator in shown:
             out[org.name, indicator.code, "trend"] = indicators.trend(indicator, org, today, 14)
     return out
+
+
+def _figure(code, org, on):
+    """(含下级, 本级) of ``code`` for ``org`` at ``on``, from the summaries where kept."""
+    figure = indicators.figure(indicators.get(code), org, on, TODAY)
+    return figure.value, figure.own
 
 
 def _month_row(dim, path, day, value=""):
@@ -236,10 +261,13 @@ def test_the_contests_and_their_entrants_follow_every_service(world, monkeypatch
         world.province_admin,
         state="entries",
         host_id=world.city.pk,
+        year=year,
         starts_on=dt.date(year, 5, 12),
         ends_on=dt.date(year, 9, 30),
     )
-    make_contest(world.city, world.city_admin, tier="class2", kind="labour", name="兰州劳动竞赛")
+    make_contest(
+        world.city, world.city_admin, year=year, tier="class2", kind="labour", name="兰州劳动竞赛"
+    )
     recounted()
     assert _month_row("cn", world.province.path, dt.date(year, 5, 1)) == 2
     assert _month_row("ct", world.province.path, dt.date(year, 5, 1), "class1") == 1
@@ -286,12 +314,11 @@ def test_the_contests_and_their_entrants_follow_every_service(world, monkeypatch
         dt.date(year, 5, 31),
         TODAY,
     ]
-    from_summaries = _kept_figures(world, days)
-    assert from_summaries[TODAY, world.province.name, "contests.preliminary_entrants"] == (3, 0)
-    assert from_summaries[TODAY, world.city.name, "contests.final_entrants"] == (2, 0)
+    assert _figure("contests.preliminary_entrants", world.province, TODAY) == (3, 0)
+    assert _figure("contests.final_entrants", world.city, TODAY) == (2, 0)
     # The city's contest began on 1 May, the province's own on 12 May.
-    assert from_summaries[dt.date(year, 5, 11), world.province.name, "contests.contests"] == (1, 0)
-    assert from_summaries[dt.date(year, 5, 12), world.province.name, "contests.contests"] == (2, 1)
+    assert _figure("contests.contests", world.province, dt.date(year, 5, 11)) == (1, 0)
+    assert _figure("contests.contests", world.province, dt.date(year, 5, 12)) == (2, 1)
     # A contest's dates changed (no service changes them today: decision 0034) move its
     # entrants to the new month with it, inside ``records_changed`` of the contest and them.
     with (
@@ -377,10 +404,7 @@ def test_the_lines_paid_and_the_files_filed_follow_their_services(world, monkeyp
     recounted()
     assert _month_row("fn", world.province.path, earlier) == 0
     days = [earlier, earlier.replace(day=1) - dt.timedelta(days=1), TODAY]
-    from_summaries = _kept_figures(world, days)
-    assert from_summaries[TODAY, world.province.name, "assistance.aid_paid"][0] == Decimal(
-        "2300.50"
-    )
+    assert _figure("assistance.aid_paid", world.province, TODAY)[0] == Decimal("2300.50")
     org_services.move_org(world.county_a, world.province, actor=world.province_admin)
     recounted()
     from_summaries = _kept_figures(world, days)
@@ -405,7 +429,11 @@ def test_the_migration_fills_the_flows_of_existing_records(world):
     from smartunion.core.testing import historical_apps
 
     contest = make_contest(
-        world.province, world.province_admin, state="entries", host_id=world.city.pk
+        world.province,
+        world.province_admin,
+        state="entries",
+        host_id=world.city.pk,
+        year=TODAY.year,
     )
     _accept(make_entry(contest, world.member_a1, world.grassroots_admin), world)
     _paid_line(make_campaign(world.county_a, kind="winter"), 0, "100.00")

@@ -1,14 +1,14 @@
 """Stocks kept from their declarations (stats.kept, decision 0033): the unions' figures read
-from the summaries equal the same parts read from the records at month ends, month starts,
-days inside a month (past, this month's, today) and dates whose unions begin or end counting
-later in the month, for a union, a county, a city and the province, on random small data
-sets; and the summaries equal a recount after every service that changes a union."""
+from the summaries equal the same parts read from the records at one date of each window of a
+read (stats.testing.window_dates: month ends, the halves of a past month, this month's first
+day, a day inside it, today) and the unions' own edges, for a county, a city and the province,
+on unions of every fate; and the summaries equal a recount after every service that changes a
+union."""
 
 from __future__ import annotations
 
 import datetime as dt
-import random
-from collections import Counter
+import itertools
 
 import pytest
 from django.core.management import call_command
@@ -21,6 +21,14 @@ from smartunion.personas import make_org
 from smartunion.regions.models import Region
 from smartunion.stats import indicators, kept, summaries
 from smartunion.stats.models import Summary
+from smartunion.stats.testing import (
+    EDGE,
+    assert_kept_equals_records,
+    clean,
+    from_records,
+    month_end,
+    window_dates,
+)
 
 #: The figures whose parts are all kept stocks or flows of the unions (and 入会率's 职工人数).
 UNION_CODES = [
@@ -34,141 +42,88 @@ UNION_CODES = [
     "unions.women_committee",
     "employees",
 ]
+#: One of each shape: the 正常 spans (the other five of UNION_CODES share it, with another
+#: ``where`` or category), the spans by status, a sum (职工人数) and the flow of 建会日期.
+SWEPT = ["unions", "unions.by_status", "employees", "unions.founded"]
 UNIT_CATEGORIES = ["", "110", "170", "200", "300", "400", "500", "600", "700"]
+#: When a union begins counting: no 建会日期 (from its creation, today), a past day, a month's
+#: end, this month's first day.
+FOUNDED = ("none", "past", "month end", "this month")
+#: Its fate: none, or 撤销/合并 (or still 正常) on a day before, on or after its beginning, at
+#: that month's end, later this month or next, or marked without a date.
+FATES = (None, "no date", "before", "on", "after", "month end", "tomorrow", "ahead")
 
 
-def _day(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
-    return start + dt.timedelta(days=rng.randrange((end - start).days + 1))
-
-
-def _month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def _month_end(day: dt.date) -> dt.date:
-    return summaries.month_end(summaries.month_index(day))
-
-
-def _random_unions(world, rng: random.Random) -> list[dt.date]:
-    """Unions of every kind under the personas' tree with random dates (some without a 建会日期,
-    some dissolved or merged before, on or after their founding, some later this month or
-    next — a 撤销日期 may be ahead, a 建会日期 may not — some marked dissolved without a
-    date), written directly; returns their edge dates, today first."""
+def _unions(world) -> None:
+    """A union of each FOUNDED × FATES, of every kind, under the personas' tree, written
+    directly (their other fields taking turns)."""
     today = timezone.localdate()
-    parents = [world.city, world.county_a, world.county_b, world.union_a2]
-    edges = [today]
-    for i in range(24):
-        parent = rng.choice(parents)
-        founded = rng.choice(
-            [
-                None,
-                _day(rng, dt.date(2015, 1, 1), today),
-                _month_start(today),
-                _month_end(dt.date(2024, 2, 1)),
-            ]
-        )
-        kind = rng.choice([*GRASSROOTS_KINDS, Kind.TOWNSHIP])
+    founding = {
+        "none": None,
+        "past": EDGE,
+        "month end": dt.date(2024, 2, 29),
+        "this month": today.replace(day=1),
+    }
+    parents = itertools.cycle([world.city, world.county_a, world.county_b, world.union_a2])
+    kinds = itertools.cycle([*GRASSROOTS_KINDS, Kind.TOWNSHIP])
+    statuses = itertools.cycle([Status.DISSOLVED, Status.MERGED, Status.NORMAL])
+    categories = itertools.cycle(UNIT_CATEGORIES)
+    for i, (begins, fate) in enumerate(itertools.product(FOUNDED, FATES)):
+        founded = founding[begins]
+        parent, kind = next(parents), next(kinds)
         union = make_org(
-            f"随机工会{i}",
+            f"边界工会{i}",
             parent if kind != Kind.TOWNSHIP else world.county_a,
             kind,
             parent.region_id,
             founded_on=founded,
-            employee_count=rng.choice([0, rng.randrange(20, 800)]),
-            unit_category=rng.choice(UNIT_CATEGORIES),
-            women_committee=rng.random() < 0.5,
+            employee_count=0 if i % 3 == 0 else 20 + 37 * i,
+            unit_category=next(categories),
+            women_committee=i % 2 == 0,
         )
-        fate = rng.random()
-        if fate < 0.5:
-            begins = founded or today
-            on = rng.choice(
-                [
-                    None,
-                    begins,
-                    begins - dt.timedelta(days=3),
-                    _day(rng, begins, max(begins, today)),
-                    _month_end(begins),
-                    today + dt.timedelta(days=rng.randrange(1, 40)),
-                ]
-            )
-            status = rng.choice([Status.DISSOLVED, Status.MERGED, Status.NORMAL])
-            Organization.objects.filter(pk=union.pk).update(status=status, dissolved_on=on)
-            if on is not None:
-                edges.append(on)
-        if founded is not None:
-            edges.append(founded)
+        if fate is None:
+            continue
+        begun = founded or today
+        on = {
+            "no date": None,
+            "before": begun - dt.timedelta(days=3),
+            "on": begun,
+            "after": min(begun + dt.timedelta(days=11), max(begun, today)),
+            "month end": month_end(begun),
+            "tomorrow": today + dt.timedelta(days=1),
+            "ahead": today + dt.timedelta(days=40),
+        }[fate]
+        Organization.objects.filter(pk=union.pk).update(status=next(statuses), dissolved_on=on)
     kept.rebuild()  # written outside the services
-    return edges
 
 
-def _dates(edges: list[dt.date], rng: random.Random) -> list[dt.date]:
-    """Edge dates (today and some of the unions'), the days around them, their months' first
-    and last days and a day inside them."""
-    out = set()
-    for day in [edges[0], *rng.sample(edges[1:], min(2, len(edges) - 1))]:
-        out |= {
-            day,
-            day - dt.timedelta(days=1),
-            day + dt.timedelta(days=1),
-            _month_start(day),
-            _month_end(day),
-            _month_start(day) + dt.timedelta(days=11),
-        }
-    return sorted(out)
-
-
-def _from_records(read):
-    depth = summaries.DEPTH
-    summaries.DEPTH = 0
-    try:
-        return read()
-    finally:
-        summaries.DEPTH = depth
-
-
-def _clean(numbers: dict) -> dict:
-    return {
-        key: [Counter({c: n for c, n in part.items() if n}) for part in parts]
-        for key, parts in numbers.items()
-        if any(any(part.values()) for part in parts)
-    }
-
-
-@pytest.mark.parametrize("seed", [1, 2])
-def test_the_kept_union_figures_equal_the_records_at_every_date(world, seed):
-    rng = random.Random(seed)
-    edges = _random_unions(world, rng)
+def test_the_kept_union_figures_equal_the_records_at_every_date(world):
+    _unions(world)
     today = timezone.localdate()
     assert Summary.objects.filter(dim="uo", path=world.province.path).exists()
-    shown = [indicators.get(code) for code in UNION_CODES]
-    rated = indicators.get("members.rate").parts[1]
-    for org in (world.province, world.city, world.county_a, world.union_a2):
+    orgs = [world.province, world.city, world.county_a]
+    for org in orgs:
         org.refresh_from_db()
-        for on in _dates(edges, rng):
-            for indicator in shown:
-                kept_numbers = indicators.numbers_by_key(indicator, org.path, on, by_child=True)
-                records = _from_records(
-                    lambda i=indicator, o=org, d=on: indicators.numbers_by_key(
-                        i, o.path, d, by_child=True
-                    )
-                )
-                assert _clean(kept_numbers) == _clean(records), (indicator.code, org.name, on)
+    dates = window_dates(today)
+    assert_kept_equals_records(SWEPT, orgs, dates)
+    # The other five shapes' ``where`` and categories: inside a past month and today.
+    inside = EDGE + dt.timedelta(days=11)
+    assert_kept_equals_records(UNION_CODES, orgs, [inside, today])
+    # 入会率's 职工人数 of the unions with workers, by sub-unit.
+    rated = indicators.get("members.rate").parts[1]
+    for org in (world.province, world.city):
+        for on in (inside, today):
             start, end = indicators.period(indicators.get("members.rate"), on)
             got = indicators._read(rated, org.path, start, end, by_child=True)
-            expected = _from_records(
+            expected = from_records(
                 lambda s=start, e=end, o=org: indicators._read(rated, o.path, s, e, by_child=True)
             )
-            assert _clean({k: [v] for k, v in got.items()}) == _clean(
+            assert clean({k: [v] for k, v in got.items()}) == clean(
                 {k: [v] for k, v in expected.items()}
             ), ("members.rate", org.name, on)
-            # The overview: read together, the union itself (本级) apart.
-            figures = indicators.figures_of(shown, org, on, today + dt.timedelta(days=1))
-            from_records = _from_records(
-                lambda o=org, d=on: indicators.figures_of(shown, o, d, today + dt.timedelta(days=1))
-            )
-            assert [(f.value, f.own) for f in figures] == [
-                (f.value, f.own) for f in from_records
-            ], (org.name, on)
+    # The records of the other shapes are there to be counted at these dates.
+    at = indicators.figure(indicators.get("unions.by_status"), world.province, today, today)
+    assert at.value[Status.NORMAL] and at.value[Status.DISSOLVED] and at.value[Status.MERGED]
 
 
 def recounted() -> None:
@@ -178,7 +133,14 @@ def recounted() -> None:
 def test_the_kept_union_figures_equal_a_recount_after_every_service(world):
     today = timezone.localdate()
     recounted()
-    before = Summary.objects.filter(dim="uo", path=world.province.path).count()
+
+    def this_month() -> int:
+        rows = Summary.objects.filter(
+            dim="uo", path=world.province.path, month=summaries.month_index(today)
+        )
+        return sum(r.n for r in rows)
+
+    before = this_month()
     created = org_services.create_org(
         {
             "name": "新建机械厂工会",
@@ -193,7 +155,7 @@ def test_the_kept_union_figures_equal_a_recount_after_every_service(world):
         actor=world.county_admin,
     )
     recounted()
-    assert Summary.objects.filter(dim="uo", path=world.province.path).count() >= before
+    assert this_month() == before + 1  # the new union, in the month of its 建会日期
     for values in (
         {"founded_on": dt.date(2019, 5, 31), "employee_count": 80},
         {"kind": Kind.JOINT, "women_committee": False, "unit_category": "300"},
