@@ -21,6 +21,7 @@ from django.utils import timezone
 from smartunion.contests.testing import make_contest
 from smartunion.orgs import services as org_services
 from smartunion.stats import indicators, kept, summaries
+from smartunion.stats.testing import freeze_today
 
 #: "Today" in these tests: a contest can begin three weeks later in the same month.
 TODAY = dt.date(2026, 5, 7)
@@ -28,7 +29,7 @@ TODAY = dt.date(2026, 5, 7)
 
 @pytest.fixture
 def frozen(monkeypatch):
-    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: TODAY)
+    freeze_today(monkeypatch, TODAY)
     return TODAY
 
 
