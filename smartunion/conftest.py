@@ -24,7 +24,37 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def _migrations_kept():
+    """Set up before pytest-django's ``django_db_setup``: while it creates the test database,
+    its ``migrate`` copies a migrated database kept by an earlier process when the sources are
+    the same (core.testing_dbcache), and keeps one otherwise."""
+    from django.core import management
+    from django.db import connections
+
+    from smartunion.core import testing_dbcache
+
+    real = management.call_command
+    if not testing_dbcache.enabled():
+        yield
+        return
+
+    def call_command(command_name, *args, **options):
+        if command_name != "migrate":
+            return real(command_name, *args, **options)
+        connection = connections[options.get("database", "default")]
+        testing_dbcache.migrate_test_database(
+            connection, lambda: real(command_name, *args, **options)
+        )
+
+    management.call_command = call_command
+    try:
+        yield
+    finally:
+        management.call_command = real
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(_migrations_kept, django_db_setup, django_db_blocker):
     """The test database, with the administrative divisions loaded once for the session.
 
     Transactional tests empty every table at their end; build_world() reloads the divisions
