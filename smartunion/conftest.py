@@ -156,9 +156,38 @@ def _flushable_audit_log(_restore_audit_triggers, request):
         cursor.execute("DELETE FROM core_auditentry")
 
 
+_chromium: list = []  # [the launch_chromium generator, its browser] while one runs
+
+
 @pytest.fixture
 def browser():
-    """A headless Debian chromium (see core/testing_browser.py)."""
+    """A headless Debian chromium (see core/testing_browser.py).
+
+    One chromium serves a run of consecutive browser tests (starting Playwright's driver and
+    the browser took one to two seconds a test); each test works in its own contexts, and any
+    context a test leaves open is closed after it. The browser is stopped after the last test
+    of the run (``pytest_runtest_teardown``), so no other test runs inside Playwright's event
+    loop."""
     from smartunion.core.testing_browser import launch_chromium
 
-    yield from launch_chromium()
+    if _chromium and not _chromium[1].is_connected():
+        _stop_chromium()
+    if not _chromium:
+        launched = launch_chromium()
+        _chromium.extend([launched, next(launched)])
+    chromium = _chromium[1]
+    yield chromium
+    for context in chromium.contexts:
+        context.close()
+
+
+def _stop_chromium() -> None:
+    launched, _ = _chromium
+    _chromium.clear()
+    next(launched, None)  # closes the browser and Playwright, unsets the async-unsafe switch
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item, nextitem):
+    if _chromium and (nextitem is None or "browser" not in nextitem.fixturenames):
+        _stop_chromium()

@@ -192,3 +192,28 @@ def migrate_test_database(connection, migrate) -> None:
     migrate()
     connection.close()
     pg_keep(db, name, base, "m", key)
+
+
+def copy_migrated_into(url: str) -> bool:
+    """Fill the new, empty database ``url`` with the kept migrated copy, if there is one
+    (``migrate`` then finds nothing to do); False when there is none."""
+    if not enabled():
+        return False
+    if url.startswith("sqlite:///"):
+        cached = sqlite_cached("migrated-" + fingerprint("sqlite"))
+        if cached:
+            target = sqlite3.connect(url.removeprefix("sqlite:///"))
+            try:
+                sqlite_copy(cached, target)
+            finally:
+                target.close()
+        return bool(cached)
+    import dj_database_url
+
+    db = dj_database_url.parse(url)
+    template = pg_cached(
+        db, pg_base(settings.DATABASES["default"]["NAME"]), "m", fingerprint("postgresql")
+    )
+    if template:
+        pg_create_from(db, db["NAME"], template, replace=True)
+    return bool(template)
