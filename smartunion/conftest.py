@@ -25,32 +25,44 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(scope="session")
 def _migrations_kept():
-    """Set up before pytest-django's ``django_db_setup``: while it creates the test database,
+    """Set up before pytest-django's ``django_db_setup``: while Django creates a test database,
     its ``migrate`` copies a migrated database kept by an earlier process when the sources are
-    the same (core.testing_dbcache), and keeps one otherwise."""
+    the same (core.testing_dbcache), and keeps one otherwise. Any other ``migrate`` runs as
+    written."""
     from django.core import management
-    from django.db import connections
+    from django.db.backends.base.creation import BaseDatabaseCreation
 
     from smartunion.core import testing_dbcache
 
-    real = management.call_command
     if not testing_dbcache.enabled():
         yield
         return
+    real_call_command = management.call_command
+    real_create_test_db = BaseDatabaseCreation.create_test_db
 
-    def call_command(command_name, *args, **options):
-        if command_name != "migrate":
-            return real(command_name, *args, **options)
-        connection = connections[options.get("database", "default")]
-        testing_dbcache.migrate_test_database(
-            connection, lambda: real(command_name, *args, **options)
-        )
+    def create_test_db(creation, *args, **kwargs):
+        if kwargs.get("keepdb"):  # --reuse-db: the kept database is migrated as it is
+            return real_create_test_db(creation, *args, **kwargs)
 
-    management.call_command = call_command
+        def call_command(command_name, *command_args, **options):
+            if command_name != "migrate":
+                return real_call_command(command_name, *command_args, **options)
+            testing_dbcache.migrate_test_database(
+                creation.connection,
+                lambda: real_call_command(command_name, *command_args, **options),
+            )
+
+        management.call_command = call_command
+        try:
+            return real_create_test_db(creation, *args, **kwargs)
+        finally:
+            management.call_command = real_call_command
+
+    BaseDatabaseCreation.create_test_db = create_test_db
     try:
         yield
     finally:
-        management.call_command = real
+        BaseDatabaseCreation.create_test_db = real_create_test_db
 
 
 @pytest.fixture(scope="session")

@@ -12,9 +12,12 @@ A copy is found by a fingerprint of everything a migration can read: every file 
 packaged data), the dependency files, the development keys, the versions of Python and Django,
 the database engine, and today's date. Any change to any of them migrates again, as before.
 
-The SQLite copies are files in ``var/test-cache/``; the PostgreSQL copies are databases named
-``<test database>_tpl_<fingerprint>`` beside the test database (an older copy of the same test
-database is dropped when a new one is kept). ``SMARTUNION_TEST_DB_CACHE=0`` turns it off.
+Two copies are kept: ``migrated`` (the test databases, the production server of
+``test_serving``) and the live servers' ``seed<orgs>x<members>`` (migrated, the divisions and
+the demo data set loaded). The SQLite copies are files in ``var/test-cache/`` (removed after two
+days); the PostgreSQL copies are databases named ``<database>_tpl_<kind>_<fingerprint>`` beside
+the database ``DATABASE_URL`` names (keeping a new one drops the older ones of that kind).
+``SMARTUNION_TEST_DB_CACHE=0`` turns it off.
 """
 
 from __future__ import annotations

@@ -2,7 +2,8 @@
 
 ``live_gunicorn()`` makes a fresh database (a temporary SQLite file, or a new PostgreSQL
 database beside the one ``DATABASE_URL`` names), migrates it, loads the divisions and a small
-demo data set with its demo accounts (password ``Gansu-demo-2026``), starts gunicorn with two
+demo data set with its demo accounts (password ``Gansu-demo-2026``) — or copies the one an
+earlier server of the same sources built (core.testing_dbcache) —, starts gunicorn with two
 workers on a free port of 127.0.0.1 writing its access and error logs to files, and stops and
 removes everything afterwards. The tests that read a real server's logs and the schemathesis run
 (``make test-api``) use it.
