@@ -24,7 +24,49 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def _migrations_kept():
+    """Set up before pytest-django's ``django_db_setup``: while Django creates a test database,
+    its ``migrate`` copies a migrated database kept by an earlier process when the sources are
+    the same (core.testing_dbcache), and keeps one otherwise. Any other ``migrate`` runs as
+    written."""
+    from django.core import management
+    from django.db.backends.base.creation import BaseDatabaseCreation
+
+    from smartunion.core import testing_dbcache
+
+    if not testing_dbcache.enabled():
+        yield
+        return
+    real_call_command = management.call_command
+    real_create_test_db = BaseDatabaseCreation.create_test_db
+
+    def create_test_db(creation, *args, **kwargs):
+        if kwargs.get("keepdb"):  # --reuse-db: the kept database is migrated as it is
+            return real_create_test_db(creation, *args, **kwargs)
+
+        def call_command(command_name, *command_args, **options):
+            if command_name != "migrate":
+                return real_call_command(command_name, *command_args, **options)
+            testing_dbcache.migrate_test_database(
+                creation.connection,
+                lambda: real_call_command(command_name, *command_args, **options),
+            )
+
+        management.call_command = call_command
+        try:
+            return real_create_test_db(creation, *args, **kwargs)
+        finally:
+            management.call_command = real_call_command
+
+    BaseDatabaseCreation.create_test_db = create_test_db
+    try:
+        yield
+    finally:
+        BaseDatabaseCreation.create_test_db = real_create_test_db
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(_migrations_kept, django_db_setup, django_db_blocker):
     """The test database, with the administrative divisions loaded once for the session.
 
     Transactional tests empty every table at their end; build_world() reloads the divisions
@@ -126,9 +168,38 @@ def _flushable_audit_log(_restore_audit_triggers, request):
         cursor.execute("DELETE FROM core_auditentry")
 
 
+_chromium: list = []  # [the launch_chromium generator, its browser] while one runs
+
+
 @pytest.fixture
 def browser():
-    """A headless Debian chromium (see core/testing_browser.py)."""
+    """A headless Debian chromium (see core/testing_browser.py).
+
+    One chromium serves a run of consecutive browser tests (starting Playwright's driver and
+    the browser took one to two seconds a test); each test works in its own contexts, and any
+    context a test leaves open is closed after it. The browser is stopped after the last test
+    of the run (``pytest_runtest_teardown``), so no other test runs inside Playwright's event
+    loop."""
     from smartunion.core.testing_browser import launch_chromium
 
-    yield from launch_chromium()
+    if _chromium and not _chromium[1].is_connected():
+        _stop_chromium()
+    if not _chromium:
+        launched = launch_chromium()
+        _chromium.extend([launched, next(launched)])
+    chromium = _chromium[1]
+    yield chromium
+    for context in chromium.contexts:
+        context.close()
+
+
+def _stop_chromium() -> None:
+    launched, _ = _chromium
+    _chromium.clear()
+    next(launched, None)  # closes the browser and Playwright, unsets the async-unsafe switch
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item, nextitem):
+    if _chromium and (nextitem is None or "browser" not in nextitem.fixturenames):
+        _stop_chromium()
