@@ -126,8 +126,10 @@ class Person(ScopedModel):
             ),
             models.Index(fields=["phone_hash"], name="person_phone_hash_idx"),
             # The statistics' age bands at a day inside a month: the birthdays of the rest
-            # of that month at each band's edge (members/summaries.py).
-            models.Index(fields=["birth_date"], name="person_birth_idx"),
+            # of that month at each band's edge (members/summaries.py), read from the index
+            # alone (with the id; not one heap page per person: 144 → 45 ms a band's edge at
+            # the province, session 13).
+            models.Index(fields=["birth_date", "id"], name="person_birth_id_idx"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -211,7 +213,11 @@ class Membership(ScopedModel):
     """
 
     person = models.ForeignKey(
-        Person, models.PROTECT, related_name="memberships", verbose_name="会员"
+        Person,
+        models.PROTECT,
+        related_name="memberships",
+        verbose_name="会员",
+        db_index=False,  # membership_person_idx (person, …) serves lookups by person
     )
     org = models.ForeignKey(
         "orgs.Organization",
@@ -244,6 +250,13 @@ class Membership(ScopedModel):
         verbose_name_plural = "会籍"
         indexes = [
             models.Index(fields=["org", "status", "id"], name="membership_org_status_idx"),
+            # A person's memberships, and the statistics' birthdays at a band's edge: the
+            # memberships of the persons born in a few days, whether they count, from the
+            # index alone (members/summaries.py's ``_birthdays``).
+            models.Index(
+                fields=["person", "status", "joined_on", "ended_on", "org", "id"],
+                name="membership_person_idx",
+            ),
             # The statistics' day-level remainder (members/summaries.py): the memberships
             # that began or ended in the rest of one month.
             models.Index(fields=["joined_on"], name="membership_joined_idx"),
