@@ -476,11 +476,19 @@ def read_together(
     Without ``by_child`` the records' grouped reads give the union's own numbers (key: its
     path) and those of all its sub-units together (key ""), enough for an overview: a county's
     hundreds of grassroots unions are not each a row."""
+    with summaries.reading():
+        return _read_together(shown, org, on, by_child=by_child)
+
+
+def _read_together(
+    shown: Sequence[Indicator], org, on: dt.date, *, by_child: bool
+) -> dict[str, dict[str, list[Counter]]]:
     out: dict[str, dict[str, list[Counter]]] = {}
     groups: dict[tuple[Any, str], list[tuple[Indicator, int, Any, dt.date, dt.date]]] = {}
     own: dict[tuple[Any, str], list[tuple[Indicator, int, Any, dt.date, dt.date]]] = {}
     own_minus: dict[tuple[Any, str], list[tuple[Indicator, int, Any, dt.date, dt.date]]] = {}
     kept: dict[tuple[dt.date | None, dt.date], list[tuple[Indicator, int, Any]]] = {}
+    alone: list[Indicator] = []
     for indicator in shown:
         if _together_from_summaries(indicator, org.path, by_child=by_child):
             # A province or a city (and, without ``by_child``, a county): from the summaries,
@@ -504,8 +512,10 @@ def read_together(
             summarized(part, org.path, by_child=True) for part in indicator.parts
         ):
             # Read on its own: a correction read, or the summaries (the membership events of a
-            # province or a city: a few hundred rows, not a year's events).
-            out[indicator.code] = numbers_by_key(indicator, org.path, on, by_child=True)
+            # province or a city: a few hundred rows, not a year's events). After the reads of
+            # the others, whose records' part of a month it then finds read (``reading``).
+            out[indicator.code] = {}
+            alone.append(indicator)
             continue
         start, end = period(indicator, on)
         out[indicator.code] = {}
@@ -541,6 +551,8 @@ def read_together(
             rest = Counter(numbers[""][i])
             rest.subtract(numbers.get(org.path, [Counter() for _ in indicator.parts])[i])
             numbers[""][i] = rest
+    for indicator in alone:
+        out[indicator.code] = numbers_by_key(indicator, org.path, on, by_child=True)
     return out
 
 

@@ -136,3 +136,31 @@ def test_an_overview_reads_its_summaries_once_per_period(world, monkeypatch, on)
     assert [(f.indicator.code, f.value, f.own) for f in got] == [
         (f.indicator.code, f.value, f.own) for f in expected
     ]
+
+
+def test_an_overview_inside_a_month_asks_each_records_part_once(world, monkeypatch):
+    """The whole overview at a date inside a past month, 入会率 included (read on its own,
+    after the others): each remainder is asked once for each dimension — the memberships
+    begun or ended in the rest of the month are read once for all the member figures, not
+    again for 入会率 (``summaries.reading``) — and the figures are those the records give."""
+    on, today = dt.date(2025, 3, 20), timezone.localdate()
+    world.add_member(world.union_a1, "月末入会", joined_on=dt.date(2025, 3, 25))
+    asked: Counter = Counter()
+    wrappers = {}
+    for dim, remainder in list(summaries._REMAINDERS.items()):
+        if remainder not in wrappers:
+
+            def counting(dims, *args, remainder=remainder):
+                asked.update(dims)
+                return remainder(dims, *args)
+
+            wrappers[remainder] = counting
+        monkeypatch.setitem(summaries._REMAINDERS, dim, wrappers[remainder])
+    got = indicators.figures_of(indicators.all_indicators(), world.province, on, today)
+    assert asked["m"] == 1 and asked["ue"] == 1, asked
+    assert set(asked.values()) == {1}, asked
+    monkeypatch.setattr(summaries, "DEPTH", 0)
+    expected = indicators.figures_of(indicators.all_indicators(), world.province, on, today)
+    assert [(f.indicator.code, f.value, f.own) for f in got] == [
+        (f.indicator.code, f.value, f.own) for f in expected
+    ]
