@@ -189,3 +189,17 @@ def test_an_older_development_keys_file_gets_the_keys_it_lacks(tmp_path):
     before = path.read_text()
     ensure_dev_keys(path)
     assert path.read_text() == before
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(
+    settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
+    reason="PostgreSQL's JIT",
+)
+def test_postgresql_connections_run_without_jit():
+    # Compiling took 100–150 ms of a statistics read of 300–450 ms (docs/performance.md).
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
