@@ -332,6 +332,28 @@ def test_the_person_table_has_only_the_indexes_its_queries_use(db):
 
 
 @postgres
+def test_the_membership_table_keeps_its_constraints_and_only_the_indexes_its_queries_use(db):
+    # members 0012 replaced the foreign key's index on person_id by membership_person_idx; a
+    # plain AlterField(db_index=False) would also have dropped the two partial unique indexes
+    # on the same column (the database's guard of one current membership per person).
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'members_membership'")
+        found = {name for (name,) in cursor.fetchall()}
+    assert found == {
+        "members_membership_pkey",
+        "membership_card_no_unique",
+        "membership_one_current_per_person",
+        "membership_one_application_per_person",
+        "membership_org_status_idx",
+        "membership_person_idx",
+        "membership_joined_idx",
+        "membership_ended_idx",
+        "membership_applied_idx",
+        "membership_applied_org_idx",
+    }
+
+
+@postgres
 def test_the_name_indexes_are_in_code_point_order(db):
     with connection.cursor() as cursor:
         cursor.execute(
