@@ -588,14 +588,19 @@ def _read_grouped(groups, org, out, *, by_child: bool, exact: bool = False) -> N
         qs = entries[0][2].queryset()
         qs = qs.filter(reduce(or_, (part.when(start, end) for _, _, part, start, end in entries)))
         measures: dict[str, Any] = {}
+        aliases: dict[str, Any] = {}
         for n, (indicator, _, part, start, end) in enumerate(entries):
             where = part.when(start, end)
             if part.category is None:
                 measures[f"m{n}"] = part.measure(where)
                 continue
-            split = part.category(end)
+            # A breakdown's category where the part counts the record (else NULL), as an alias
+            # built once: each category's measure compares it, rather than building the part's
+            # condition again for each of its categories (the ORM's cost, not the database's).
+            aliases[f"_c{n}"] = Case(When(where, then=part.category(end)))
             for k, (code, _) in enumerate(indicator.categories):
-                measures[f"m{n}_{k}"] = part.measure(where & Q(Exact(split, SqlValue(code))))
+                measures[f"m{n}_{k}"] = part.measure(Q(Exact(F(f"_c{n}"), SqlValue(code))))
+        qs = qs.alias(**aliases)
         for key, row in _grouped(qs, lookup, org, measures, by_child=by_child, exact=exact):
             for n, (indicator, i, part, _, _) in enumerate(entries):
                 numbers = out[indicator.code].setdefault(key, [Counter() for _ in indicator.parts])[
