@@ -39,7 +39,7 @@ from smartunion.members.models import (
     TransferStatus,
 )
 from smartunion.members.querysets import Concatenated, looks_like_id_number
-from smartunion.orgs.models import Kind, Organization
+from smartunion.orgs.models import Kind, Organization, org_ref_deferred
 from smartunion.regions.models import known_region_codes
 
 PAGE_SIZE = 20
@@ -192,10 +192,11 @@ class MemberDetailView(MembersMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         person = self.get_person(self.kwargs["person_id"])
-        # Each union is named with its parent (orgs.templatetags.orgs.org_ref), read in the same query.
+        # Each union is named with its parent (orgs.templatetags.orgs.org_ref), read in the same
+        # query, and only what the tag shows of them (org_ref_deferred).
         memberships = list(
             person.memberships.select_related("org__parent")
-            .defer("org__parent__chair_phone")
+            .defer(*org_ref_deferred("org"))
             .order_by("-id")
         )
         # The membership the page is about: the current one, else a pending application,
@@ -208,7 +209,7 @@ class MemberDetailView(MembersMixin, TemplateView):
         pending = list(
             Transfer.objects.filter(person=person, status=TransferStatus.PENDING)
             .select_related("from_org__parent", "to_org__parent")
-            .defer("from_org__parent__chair_phone", "to_org__parent__chair_phone")
+            .defer(*org_ref_deferred("from_org", "to_org"))
         )
         for transfer in pending:
             for_the_page(transfer, user, context["can_change"])
@@ -219,7 +220,7 @@ class MemberDetailView(MembersMixin, TemplateView):
             pending=pending,
             events=list(
                 person.events.select_related("org__parent")
-                .defer("org__parent__chair_phone")
+                .defer(*org_ref_deferred("org"))
                 .order_by("-occurred_on", "-id")
             ),
             can_reveal=self.can("reveal_pii"),
