@@ -103,6 +103,12 @@ class MembersMixin(ScopedViewMixin):
 # Search and the member page
 
 
+#: What a row of the member list shows (members/_list_results.html): the masked numbers, not
+#: their ciphertexts (each would be decrypted per row), and of the union its name alone. Each
+#: column of a query costs compiling and a field of every row (bench/load.py).
+LIST_ONLY = ("name", "gender", "id_masked", "phone_masked", "org__name")
+
+
 class MemberListView(PostedSearchMixin, MembersMixin, TemplateView):
     """会员查询: name prefix, pinyin initials, full pinyin or a full ID number, in scope.
 
@@ -138,7 +144,7 @@ class MemberListView(PostedSearchMixin, MembersMixin, TemplateView):
     def get_context_data(self, **kwargs) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         q, status = self.filters()
-        parts = self.visible(Person).list_parts(q, status)
+        parts = [part.only(*LIST_ONLY) for part in self.visible(Person).list_parts(q, status)]
         # fetch_page reads one row more than a page instead of counting a scope that can hold
         # 2.3 million people.
         rows = parts[0] if len(parts) == 1 else Concatenated(parts)
