@@ -58,10 +58,34 @@ def _reversed(urlconf, prefix: str, name: str, kwargs: tuple) -> str:
         return ""
 
 
+#: An id no table reaches: reversed in its place, then cut out (id_url).
+_MARK = 987_654_321_012_345
+
+
+def id_url(name: str, pk) -> str:
+    """The URL of a route whose one argument is an id (``members:detail``), for the rows of a
+    list: the route is reversed once per URLconf and prefix with a marker id, and each row's
+    id put in its place. A union's page links its 50 members and 20 sub-unions, and reversing
+    cost ~40 µs a link there (bench/load.py, 2 cores). "" for no id, as ``{% url … as %}``."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return ""
+    before, after = _id_route(get_urlconf(), get_script_prefix(), name)
+    return f"{before}{pk}{after}"
+
+
+@lru_cache(maxsize=256)
+def _id_route(urlconf, prefix: str, name: str) -> tuple[str, str]:
+    before, _, after = reverse(name, urlconf=urlconf, args=[_MARK]).partition(str(_MARK))
+    return before, after
+
+
 @receiver(setting_changed)
 def _forget_reversed(*, setting, **kwargs):
     if setting == "ROOT_URLCONF":  # as Django's own URL caches (tests override it)
         _reversed.cache_clear()
+        _id_route.cache_clear()
 
 
 @dataclass(frozen=True)

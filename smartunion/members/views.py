@@ -39,7 +39,7 @@ from smartunion.members.models import (
     TransferStatus,
 )
 from smartunion.members.querysets import Concatenated, looks_like_id_number
-from smartunion.orgs.models import Kind, Organization
+from smartunion.orgs.models import Kind, Organization, org_ref_deferred
 from smartunion.regions.models import known_region_codes
 
 PAGE_SIZE = 20
@@ -103,6 +103,12 @@ class MembersMixin(ScopedViewMixin):
 # Search and the member page
 
 
+#: What a row of the member list shows (members/_list_results.html): the masked numbers, not
+#: their ciphertexts (each would be decrypted per row), and of the union its name alone. Each
+#: column of a query costs compiling and a field of every row (bench/load.py).
+LIST_ONLY = ("name", "gender", "id_masked", "phone_masked", "org__name")
+
+
 class MemberListView(PostedSearchMixin, MembersMixin, TemplateView):
     """会员查询: name prefix, pinyin initials, full pinyin or a full ID number, in scope.
 
@@ -138,7 +144,7 @@ class MemberListView(PostedSearchMixin, MembersMixin, TemplateView):
     def get_context_data(self, **kwargs) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         q, status = self.filters()
-        parts = self.visible(Person).list_parts(q, status)
+        parts = [part.only(*LIST_ONLY) for part in self.visible(Person).list_parts(q, status)]
         # fetch_page reads one row more than a page instead of counting a scope that can hold
         # 2.3 million people.
         rows = parts[0] if len(parts) == 1 else Concatenated(parts)
@@ -192,10 +198,11 @@ class MemberDetailView(MembersMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         person = self.get_person(self.kwargs["person_id"])
-        # Each union is named with its parent (orgs.templatetags.orgs.org_ref), read in the same query.
+        # Each union is named with its parent (orgs.templatetags.orgs.org_ref), read in the same
+        # query, and only what the tag shows of them (org_ref_deferred).
         memberships = list(
             person.memberships.select_related("org__parent")
-            .defer("org__parent__chair_phone")
+            .defer(*org_ref_deferred("org"))
             .order_by("-id")
         )
         # The membership the page is about: the current one, else a pending application,
@@ -208,7 +215,7 @@ class MemberDetailView(MembersMixin, TemplateView):
         pending = list(
             Transfer.objects.filter(person=person, status=TransferStatus.PENDING)
             .select_related("from_org__parent", "to_org__parent")
-            .defer("from_org__parent__chair_phone", "to_org__parent__chair_phone")
+            .defer(*org_ref_deferred("from_org", "to_org"))
         )
         for transfer in pending:
             for_the_page(transfer, user, context["can_change"])
@@ -219,7 +226,7 @@ class MemberDetailView(MembersMixin, TemplateView):
             pending=pending,
             events=list(
                 person.events.select_related("org__parent")
-                .defer("org__parent__chair_phone")
+                .defer(*org_ref_deferred("org"))
                 .order_by("-occurred_on", "-id")
             ),
             can_reveal=self.can("reveal_pii"),

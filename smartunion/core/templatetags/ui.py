@@ -6,6 +6,8 @@ import datetime as dt
 
 from django import template
 
+from smartunion.core.home import id_url
+
 register = template.Library()
 
 
@@ -32,3 +34,10 @@ def yuan(value) -> str:
     if value is None or value == "":
         return "—"
     return f"{value:,.2f}"
+
+
+@register.filter
+def url_of(pk, name: str) -> str:
+    """``{{ m.person_id|url_of:"members:detail" }}``: ``{% url "members:detail" m.person_id %}``
+    for list rows, the route reversed once (core.home.id_url)."""
+    return id_url(name, pk)

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from smartunion.core.home import todo_figures
+from smartunion.core.home import _id_route, id_url, todo_figures
 from smartunion.core.testing import new_id_number
 from smartunion.members import services as member_services
 from smartunion.members.services import PersonData
@@ -176,3 +176,22 @@ def test_a_user_without_a_scope_sees_nothing(world):
     nobody = User(username="nobody", is_superuser=False, role="viewer", is_active=False)
     figures = scope_figures(nobody)
     assert figures.unions_total == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "kwarg"), [("members:detail", "person_id"), ("orgs:detail", "org_id")]
+)
+@pytest.mark.parametrize("pk", [1, 7, 2_300_000, "42"])
+def test_id_url_is_the_routes_url_for_that_id(name, kwarg, pk):
+    assert id_url(name, pk) == reverse(name, kwargs={kwarg: pk})
+
+
+def test_id_url_of_no_id_is_empty_as_the_url_tag_with_as():
+    assert id_url("members:detail", None) == "" == id_url("members:detail", "x")
+
+
+def test_id_url_forgets_its_routes_when_the_urlconf_changes(settings):
+    id_url("members:detail", 3)
+    assert _id_route.cache_info().currsize
+    settings.ROOT_URLCONF = "smartunion.core.tests.error_urls"
+    assert not _id_route.cache_info().currsize

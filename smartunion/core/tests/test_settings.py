@@ -203,3 +203,18 @@ def test_postgresql_connections_run_without_jit():
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
+
+
+@pytest.mark.parametrize("preload", [True, False])
+def test_gunicorn_imports_the_views_in_the_master_before_the_workers_fork(tmp_path, preload):
+    code = (
+        "import sys, types; from smartunion.wsgi import application;"
+        "from django.db import connection; from smartunion import gunicorn_conf;"
+        "connection.ensure_connection();"
+        f"gunicorn_conf.when_ready(types.SimpleNamespace(cfg=types.SimpleNamespace(preload_app={preload})));"
+        "print('smartunion.api' in sys.modules, 'smartunion.members.views' in sys.modules,"
+        " connection.connection is None)"
+    )
+    result = start(code, tmp_path, DEBUG="1")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [str(preload)] * 3

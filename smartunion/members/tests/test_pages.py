@@ -367,6 +367,33 @@ def test_the_member_page_costs_the_same_queries_however_long_the_history(client,
     assert queries_for_page() == short <= 10
 
 
+def test_the_member_page_reads_of_the_unions_it_names_only_what_it_shows(client, world):
+    """The history, the memberships and the pending transfers name their unions with the
+    parent ({% org_ref %}): the rest of the unions' columns are not read (each column of a
+    query costs compiling; bench/load.py), and nothing deferred is read afterwards."""
+    login(client, world.county_admin)
+    m = world.member_a1
+    services.send_transfer(m, world.union_a2, actor=world.county_admin)
+    with CaptureQueriesContext(connection) as queries:
+        html = page(client.get(url("detail", person_id=m.person_id)))
+    assert "待接收的转会" in html and world.union_a2.name in html and m.org.name in html
+    lists = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith(
+            (
+                'SELECT "members_membership"',
+                'SELECT "members_transfer"',
+                'SELECT "members_membershipevent"',
+            )
+        )
+    ]
+    assert len(lists) == 3 and len(queries) <= 10
+    for sql in lists:
+        assert '"orgs_organization"."name"' in sql
+        assert "employee_count" not in sql and "chair_phone" not in sql
+
+
 # ---- revealing personal information ---------------------------------------------------------
 
 
