@@ -14,14 +14,14 @@ from smartunion.casework.models import Cap, CaseEvent, LedgerLine
 from smartunion.core.seeding import SeedOptions
 from smartunion.members.models import CURRENT_STATUSES, Membership, Person
 from smartunion.members.seed import generate
-from smartunion.regions.divisions import load_regions
+from smartunion.personas import ensure_regions
 from smartunion.stats import kept
 from smartunion.stats.models import Summary
 
 
 @pytest.fixture
 def seeded(db):
-    load_regions()
+    ensure_regions()
     generate(orgs=150, members=2500, seed=5, workers=1)
     lines = run_part(SeedOptions(seed=5))
     return lines

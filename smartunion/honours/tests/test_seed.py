@@ -7,12 +7,12 @@ from smartunion.honours.models import Honour, Nomination, Selection, ServiceLog,
 from smartunion.honours.seed import run_part
 from smartunion.honours.studios import figures
 from smartunion.members.seed import generate
-from smartunion.regions.divisions import load_regions
+from smartunion.personas import ensure_regions
 from smartunion.venues.seed import run_part as venues_part
 
 
 def test_the_seed_fills_the_register_selections_and_studios(db):
-    load_regions()
+    ensure_regions()
     generate(orgs=150, members=2500, seed=5, workers=1)
     venues_part(SeedOptions(seed=5, orgs=150, members=2500, demo=True))
     lines = run_part(SeedOptions(seed=5))

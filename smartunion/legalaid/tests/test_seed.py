@@ -13,12 +13,12 @@ from smartunion.legalaid.models import LegalAidCase, LegalAidHandler, LegalAidSt
 from smartunion.legalaid.seed import run_part
 from smartunion.members.models import CURRENT_STATUSES, Membership
 from smartunion.members.seed import generate
-from smartunion.regions.divisions import load_regions
+from smartunion.personas import ensure_regions
 
 
 @pytest.fixture
 def seeded(db):
-    load_regions()
+    ensure_regions()
     generate(orgs=150, members=2500, seed=5, workers=1)
     return run_part(SeedOptions(seed=5))
 

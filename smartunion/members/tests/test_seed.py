@@ -33,7 +33,7 @@ from smartunion.members.services import id_blind_index, phone_blind_index
 from smartunion.orgs.models import GRASSROOTS_KINDS, Kind, Organization, Status
 from smartunion.orgs.seed import OrgBuilder, apportion, org_code
 from smartunion.orgs.services import recount_members
-from smartunion.regions.divisions import load_regions
+from smartunion.personas import ensure_regions
 from smartunion.regions.models import Level, Region
 
 ORGS = 300
@@ -41,7 +41,7 @@ MEMBERS = 2500
 
 
 def _generate():
-    load_regions()
+    ensure_regions()
     return generate(orgs=ORGS, members=MEMBERS, seed=7, chunk_size=1500, workers=1)
 
 
@@ -267,7 +267,7 @@ def _hashes_generated_in_process(orgs, members, seed, chunk_size):
 
 
 def test_worker_processes_make_the_same_people_as_one_process(db):
-    load_regions()
+    ensure_regions()
     generate(orgs=150, members=1200, seed=11, chunk_size=300, workers=2)
     stored = set(Person.objects.values_list("id_hash", flat=True))
     assert len(stored) == 1200
@@ -361,7 +361,7 @@ def _constraints(model) -> dict:
 
 
 def test_every_index_and_constraint_is_back_after_loading(db):
-    load_regions()
+    ensure_regions()
     models = [Person, Membership, MembershipEvent, Transfer]
     before = {m: _constraints(m) for m in models}
     generate(orgs=120, members=300, seed=5, workers=1)
@@ -376,7 +376,7 @@ def test_a_duplicate_loaded_without_indexes_still_fails_and_leaves_nothing(db):
     from smartunion.members.bulk import Table, indexes_built_after, person_values
     from smartunion.personas import make_org
 
-    load_regions()
+    ensure_regions()
     org = make_org("兰州第一机械厂工会", None, "single", "620102")
     table = Table(Person)
     ident = parse_id_number(new_id_number())

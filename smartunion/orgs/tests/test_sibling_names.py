@@ -18,8 +18,7 @@ from smartunion.orgs import services
 from smartunion.orgs.models import Kind, Organization
 from smartunion.orgs.names import normalize_name, numbered_name
 from smartunion.orgs.seed import OrgBuilder
-from smartunion.personas import build_world, make_org
-from smartunion.regions.divisions import load_regions
+from smartunion.personas import build_world, ensure_regions, make_org
 from smartunion.regions.models import Region
 
 TAKEN = (
@@ -207,7 +206,7 @@ def test_the_migration_numbers_siblings_that_already_share_a_name(db, capsys):
 
 @pytest.mark.parametrize("seed", [1, 7])
 def test_the_province_seed_never_makes_siblings_of_one_name(db, seed):
-    load_regions()
+    ensure_regions()
     specs = OrgBuilder(random.Random(seed), "62", dt.date(2026, 6, 1)).build(6000)
     keys = Counter((id(s.parent), normalize_name(s.name)) for s in specs)
     assert keys.most_common(1)[0][1] == 1

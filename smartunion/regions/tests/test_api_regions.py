@@ -2,13 +2,13 @@
 
 from django.test import Client
 
-from smartunion.regions.divisions import load_regions
+from smartunion.personas import ensure_regions
 
 URL = "/api/v1/regions"
 
 
 def test_parent_62_lists_the_14_prefecture_level_divisions_of_gansu_without_login(db):
-    load_regions()
+    ensure_regions()
     response = Client().get(URL, {"parent": "62"})
     assert response.status_code == 200
     regions = response.json()["items"]
@@ -18,7 +18,7 @@ def test_parent_62_lists_the_14_prefecture_level_divisions_of_gansu_without_logi
 
 
 def test_parent_6201_lists_the_8_county_level_divisions_of_lanzhou(db):
-    load_regions()
+    ensure_regions()
     regions = Client().get(URL, {"parent": "6201"}).json()["items"]
     assert len(regions) == 8
     assert {"code": "620102", "name": "城关区", "level": 3} in regions
@@ -27,14 +27,14 @@ def test_parent_6201_lists_the_8_county_level_divisions_of_lanzhou(db):
 
 
 def test_without_parent_it_lists_the_provinces(db):
-    load_regions()
+    ensure_regions()
     regions = Client().get(URL, {"limit": 500}).json()["items"]
     assert {"code": "620000", "name": "甘肃省", "level": 1} in regions
     assert all(r["level"] == 1 for r in regions)
 
 
 def test_a_malformed_parent_names_the_field_and_an_unknown_one_is_404(db):
-    load_regions()
+    ensure_regions()
     malformed = Client().get(URL, {"parent": "62a"})
     assert malformed.status_code == 422
     assert malformed.json()["detail"] == [

@@ -10,14 +10,14 @@ from smartunion.casework.models import CaseEvent
 from smartunion.core.seeding import SeedOptions
 from smartunion.members.models import CURRENT_STATUSES, Membership
 from smartunion.members.seed import generate
-from smartunion.regions.divisions import load_regions
+from smartunion.personas import ensure_regions
 from smartunion.servicerequests.models import Handoff, ServiceRequest
 from smartunion.servicerequests.seed import run_centres, run_part
 
 
 @pytest.fixture
 def seeded(db):
-    load_regions()
+    ensure_regions()
     generate(orgs=150, members=2500, seed=5, workers=1)
     return run_part(SeedOptions(seed=5))
 
@@ -73,7 +73,7 @@ def test_the_seed_names_centre_heads_and_links_requests_to_hardship_files(db):
     from smartunion.orgs.models import Organization
     from smartunion.servicerequests.models import ServiceCentre
 
-    load_regions()
+    ensure_regions()
     generate(orgs=150, members=2500, seed=5, workers=1)
     for org in Organization.objects.filter(kind__in=("province", "city"))[:3]:
         User.objects.create(username=f"staff{org.pk}", scope_org=org, role="province_admin")

@@ -197,9 +197,9 @@ def test_the_phone_page_and_its_data_stay_under_300_kb(client, world, make_venue
 
 
 def test_the_phone_page_needs_no_login_and_lists_the_counties(client, db):
-    from smartunion.regions.divisions import load_regions
+    from smartunion.personas import ensure_regions
 
-    load_regions()
+    ensure_regions()
     page = client.get("/nearby/")
     assert page.status_code == 200
     counties = page.context["page_data"]["counties"]

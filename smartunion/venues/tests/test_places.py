@@ -81,10 +81,10 @@ def test_the_phone_page_filters_by_kind_stations_first_and_by_open_now(client, d
 
 
 def test_every_prefecture_has_its_county_boundaries_named_as_its_counties(db):
-    from smartunion.regions.divisions import load_regions
+    from smartunion.personas import ensure_regions
     from smartunion.regions.models import Region
 
-    load_regions()
+    ensure_regions()
     maps = boundaries.province_maps("62")
     prefectures = set(
         Region.objects.filter(code__startswith="62", level=2).values_list("code", flat=True)
@@ -102,9 +102,9 @@ def test_every_prefecture_has_its_county_boundaries_named_as_its_counties(db):
 
 
 def test_the_boundaries_are_served_from_our_own_static_files(client, db):
-    from smartunion.regions.divisions import load_regions
+    from smartunion.personas import ensure_regions
 
-    load_regions()
+    ensure_regions()
     config = boundaries.map_config()
     assert config["province"] == f"/{settings.STATIC_URL}vendor/boundaries/province.json".replace(
         "//", "/"

@@ -4,14 +4,14 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from smartunion.regions.divisions import load_regions
+from smartunion.personas import ensure_regions
 from smartunion.venues import coords
 from smartunion.venues.models import Venue, VenueKind
 from smartunion.venues.seats import county_seats
 
 
 def test_without_unions_it_says_so_and_fails(db):
-    load_regions()
+    ensure_regions()
     with pytest.raises(CommandError) as exc:
         call_command("seed_venues", "--demo")
     assert "没有可作为阵地所属工会的县区总工会" in str(exc.value)
