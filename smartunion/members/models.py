@@ -394,6 +394,22 @@ class MembershipEvent(ScopedModel):
             models.Index(fields=["person", "id"], name="event_person_idx"),
             # The statistics' day-level remainder: the events of the rest of one month.
             models.Index(fields=["occurred_on"], name="event_occurred_idx"),
+            # The statistics join a membership to the 转入 that opened it (members/indicators.py,
+            # 入会率's unrated unions): read from this index alone.
+            models.Index(
+                fields=["membership", "occurred_on"],
+                condition=models.Q(change_type="transfer_in"),
+                name="event_transfer_in_idx",
+            ),
+        ]
+        constraints = [
+            # A transfer opens a new membership with one 转入 (members.services.accept_transfer):
+            # joined to it, a membership with two would count twice.
+            models.UniqueConstraint(
+                fields=["membership"],
+                condition=models.Q(change_type="transfer_in"),
+                name="event_one_transfer_in_per_membership",
+            )
         ]
 
     def __str__(self) -> str:

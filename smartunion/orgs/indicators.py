@@ -54,21 +54,24 @@ def unions():
 # ``normal_on`` as spans. A union's rows change through orgs.services only.
 
 
-def _begins():
-    return Coalesce("founded_on", TruncDate("created_at"), output_field=DateField())
+def begins(prefix: str = ""):
+    """The day a union begins to exist (``existing``): its 建会日期, or the day it was entered."""
+    return Coalesce(
+        f"{prefix}founded_on", TruncDate(f"{prefix}created_at"), output_field=DateField()
+    )
 
 
 def _normal_until():
     return Case(
         When(status=Status.NORMAL, then=Value(None, output_field=DateField())),
-        default=Coalesce("dissolved_on", _begins()),
+        default=Coalesce("dissolved_on", begins()),
         output_field=DateField(),
     )
 
 
 def _normal_spans(where: Q | None = None) -> tuple[Span, ...]:
     """正常 from its beginning until it is dissolved or merged."""
-    return (Span(_begins(), _normal_until(), where=where),)
+    return (Span(begins(), _normal_until(), where=where),)
 
 
 def kept_normal(dim: str, where: Q | None = None):
@@ -77,10 +80,10 @@ def kept_normal(dim: str, where: Q | None = None):
 
 
 _STATUS_SPANS = (
-    Span(_begins(), _normal_until(), category=Value(Status.NORMAL.value)),
+    Span(begins(), _normal_until(), category=Value(Status.NORMAL.value)),
     # Then in its status for good (from its beginning when it never was 正常).
     Span(
-        Greatest(_begins(), Coalesce("dissolved_on", _begins())),
+        Greatest(begins(), Coalesce("dissolved_on", begins())),
         where=~Q(status=Status.NORMAL),
         category=F("status"),
     ),

@@ -199,6 +199,11 @@ class Part:
     #: 职工人数, for 入会率), read on their own and taken off however the part is read: a
     #: small set of records where the part's own condition would read them all.
     less: Part | None = None
+    #: ``within(first, last)``: a condition every record met that ``when`` counts at some end
+    #: between ``first`` and ``last``, which the database can read first (the unions unrated
+    #: at either end, for 入会率's trend): a read of many months filters by it instead of by all
+    #: the months' conditions OR'ed together, which it cannot use to find the few records.
+    within: Callable[[dt.date, dt.date], Q] | None = None
 
 
 @dataclass(frozen=True)
@@ -776,17 +781,7 @@ def _monthly(part: Part, path: str, windows, kind: str) -> list[int]:
     """One read of ``part`` (and one of its ``minus``): its number for each window."""
     if part.less is not None:
         whole = _monthly(replace(part, less=None), path, windows, kind)
-        # The few records taken off: one indexed read of them per month, rather than one read
-        # of every record with each month's condition in its own aggregate (18 s at the
-        # province for 入会率's 24 months).
-        less = [
-            sum(
-                _read(part.less, path, first if kind == FLOW else last, last, by_child=False)
-                .get("", Counter())
-                .values()
-            )
-            for first, last in windows
-        ]
+        less = _monthly(part.less, path, windows, kind)
         return [a - b for a, b in zip(whole, less, strict=True)]
     if summarized(part, path, by_child=False):
         return _monthly_from_summary(part, path, windows, kind)
@@ -797,7 +792,10 @@ def _monthly(part: Part, path: str, windows, kind: str) -> list[int]:
         aggregates[f"m{i}"] = part.measure(whens[-1])
     # Only the records some window counts (the members of the few unions without a 职工人数,
     # not all of them with a condition in each aggregate).
-    qs = qs.filter(reduce(or_, whens))
+    if part.within is not None:
+        qs = qs.filter(part.within(windows[0][0], windows[-1][1]))
+    else:
+        qs = qs.filter(reduce(or_, whens))
     row = qs.aggregate(**aggregates)
     numbers = [row[f"m{i}"] or 0 for i in range(len(windows))]
     if part.minus is not None:

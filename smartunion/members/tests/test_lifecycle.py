@@ -12,6 +12,7 @@ from smartunion.members.models import (
     ChangeReason,
     ChangeType,
     Membership,
+    MembershipEvent,
     MembershipStatus,
     Person,
     Transfer,
@@ -93,6 +94,25 @@ def test_the_database_refuses_a_second_current_membership(world):
         Membership.objects.create(
             person=m.person, org=world.union_a2, status="active", joined_on=m.joined_on
         )
+
+
+def test_the_database_refuses_a_second_transfer_in_for_one_membership(world):
+    # The statistics join a membership to the 转入 that opened it (入会率's unrated unions).
+    t = services.send_transfer(world.member_a1, world.union_a2, actor=world.county_admin)
+    new = services.accept_transfer(t, actor=world.county_admin)
+    first = new.events.get(change_type=ChangeType.TRANSFER_IN)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        MembershipEvent.objects.create(
+            person=new.person,
+            membership=new,
+            org=new.org,
+            change_type=ChangeType.TRANSFER_IN,
+            occurred_on=first.occurred_on,
+        )
+    # Other events of the membership are as many as happen.
+    services.retain_membership(new, actor=world.county_admin, reason=ChangeReason.RETIRED)
+    services.restore_membership(new, actor=world.county_admin)
+    assert new.events.count() == 3
 
 
 def test_transfer_is_sent_then_accepted_and_history_kept(world):

@@ -354,6 +354,20 @@ def test_the_membership_table_keeps_its_constraints_and_only_the_indexes_its_que
 
 
 @postgres
+def test_the_transfer_ins_are_one_per_membership_and_indexed_with_their_dates(db):
+    # members 0013: 入会率's unrated unions join each membership to its 转入 (members/indicators.py).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes "
+            "WHERE tablename = 'members_membershipevent' AND indexdef LIKE '%%transfer_in%%'"
+        )
+        found = dict(cursor.fetchall())
+    assert set(found) == {"event_transfer_in_idx", "event_one_transfer_in_per_membership"}
+    assert "UNIQUE" in found["event_one_transfer_in_per_membership"]
+    assert "(membership_id, occurred_on)" in found["event_transfer_in_idx"]
+
+
+@postgres
 def test_the_name_indexes_are_in_code_point_order(db):
     with connection.cursor() as cursor:
         cursor.execute(

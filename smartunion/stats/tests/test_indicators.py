@@ -135,6 +135,52 @@ def test_a_trend_gives_each_month_as_the_figure_at_its_end(seeded):
             assert _same(value, expected), (code, last)
 
 
+def test_a_rates_trend_counts_a_union_from_its_backdated_dissolution_as_unrated(world):
+    """入会率's trend reads the members of unrated unions once for all its months, finding the
+    unions unrated at either end: a union rated when the months begin, dissolved on a date
+    between them that was entered after its members had left, is unrated from that date and
+    its members, current until they left, count against no workers."""
+    from smartunion.members.models import CURRENT_STATUSES, Membership
+    from smartunion.members.services import leave_union
+    from smartunion.orgs.services import dissolve_org, update_org
+
+    today = timezone.localdate()
+    union, other = world.union_a1, world.union_a2
+    update_org(union, {"founded_on": today - dt.timedelta(days=900)}, actor=world.county_admin)
+    # Another union's workers, so that the rate is a number after the dissolution.
+    update_org(
+        other,
+        {"employee_count": 50, "founded_on": today - dt.timedelta(days=900)},
+        actor=world.county_admin,
+    )
+    for i in range(3):
+        world.add_member(union, f"老会员{i}", joined_on=today - dt.timedelta(days=700))
+    for membership in Membership.objects.filter(org=union, status__in=CURRENT_STATUSES):
+        leave_union(membership, actor=world.county_admin, on=today)
+    dissolve_org(union, actor=world.county_admin, on=today - dt.timedelta(days=120))
+    # A union founded between the months, rated since, with a member whose 入会日期 is older
+    # than the union: unrated (not yet there) while the member already counts.
+    founded = world.union_b1
+    update_org(
+        founded,
+        {"founded_on": today - dt.timedelta(days=200), "employee_count": 40},
+        actor=world.city_admin,
+    )
+    world.add_member(founded, "早入会", joined_on=today - dt.timedelta(days=400))
+
+    indicator = indicators.get("members.rate")
+    with reading_once():
+        for org in (world.county_a, world.province):
+            for last, value in indicators.trend(indicator, org, today, 12):
+                assert _same(value, brute_force("members.rate", org, last)), (org.name, last)
+    # The union itself is unrated from the dissolution (its members over no workers).
+    before = today - dt.timedelta(days=200)
+    after = today - dt.timedelta(days=60)
+    assert brute_force("members.rate", union, before) == 3 / union.employee_count
+    assert brute_force("members.rate", union, after) is None
+    assert brute_force("members.rate", world.county_a, after) == 0  # 李四 joined today
+
+
 def test_the_months_of_a_trend_end_on_the_last_day_or_today():
     months = indicators.month_ends(dt.date(2026, 3, 15), 4)
     assert months == [
