@@ -19,6 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from smartunion.contests.testing import make_contest
+from smartunion.core.testing import new_id_number
 from smartunion.orgs import services as org_services
 from smartunion.stats import indicators, kept, summaries
 from smartunion.stats.testing import freeze_today
@@ -164,3 +165,29 @@ def test_an_overview_inside_a_month_asks_each_records_part_once(world, monkeypat
     assert [(f.indicator.code, f.value, f.own) for f in got] == [
         (f.indicator.code, f.value, f.own) for f in expected
     ]
+
+
+def test_an_overview_reads_the_unions_own_records_only_in_the_tables_that_hold_some(world):
+    """A federation's own records (本级) are read from the tables that hold any of them, found in
+    one query: the province of the personas has no member of its own, then one."""
+    today = timezone.localdate()
+    shown = [indicators.get("members"), indicators.get("members.by_gender")]
+    path = world.province.path
+
+    def overview():
+        with CaptureQueriesContext(connection) as queries:
+            got = indicators.figures_of(shown, world.province, today, today + dt.timedelta(days=1))
+        own = [
+            q["sql"]
+            for q in queries
+            if 'FROM "members_membership"' in q["sql"]
+            and f'"orgs_organization"."path" = \'{path}\'' in q["sql"]
+            and "EXISTS" not in q["sql"]
+        ]
+        return got, own
+
+    got, own = overview()
+    assert own == [] and [f.own for f in got] == [0, {"1": 0, "2": 0}]
+    world.add_member(world.province, "省总会员", id_number=new_id_number(male=False))
+    got, own = overview()
+    assert len(own) == 1 and [f.own for f in got] == [1, {"1": 0, "2": 1}]
