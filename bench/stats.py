@@ -151,6 +151,16 @@ def main() -> None:
         args.repeat,
         root,
     )
+    # A county's comparison is of its grassroots unions (hundreds to thousands of rows), read
+    # from the records: the summaries stop at the counties (decision 0020).
+    for code in ("members", "members.by_age"):
+        for when, on in (("today", today), ("year_end", year_end)):
+            measure(
+                f"comparison {code} of a county {when}",
+                lambda c=code, d=on: figures.comparison(indicators.get(c), county, d),
+                args.repeat,
+                root,
+            )
     measure(
         "annual report province",
         lambda: report.build(root, report.reference_date(year_end.year)),
