@@ -354,6 +354,17 @@ def test_the_membership_table_keeps_its_constraints_and_only_the_indexes_its_que
 
 
 @postgres
+def test_the_memberships_index_by_union_carries_their_dates(db):
+    # members 0014: whether a union's memberships count at a date, from the index alone.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'membership_org_status_idx'"
+        )
+        (definition,) = cursor.fetchone()
+    assert definition.endswith("(org_id, status, id) INCLUDE (joined_on, ended_on)")
+
+
+@postgres
 def test_the_transfer_ins_are_one_per_membership_and_indexed_with_their_dates(db):
     # members 0013: 入会率's unrated unions join each membership to its 转入 (members/indicators.py).
     with connection.cursor() as cursor:
