@@ -26,31 +26,16 @@ GROUP = "会员"
 UNFILLED = ("", "未填")
 
 
-def current_on(end: dt.date, prefix: str = "") -> Q:
+def current_on(end: dt.date) -> Q:
     """Memberships begun by ``end`` (入会日期) and not ended by then (终止日期).
 
     A membership opened by a transfer keeps the member's first 入会日期 but begins on the day
-    of its 转入: the memberships this counts whose 转入 came after ``end`` are taken off again
-    by the part's ``minus`` read (``transferred_in_after``), two plain reads instead of a
-    subquery per membership."""
+    of its 转入: the memberships this counts whose 转入 came after ``end`` are left out by
+    ``begun_by`` in the same read."""
     return Q(
-        **{
-            f"{prefix}status__in": [
-                MembershipStatus.ACTIVE,
-                MembershipStatus.RETAINED,
-                MembershipStatus.ENDED,
-            ],
-            f"{prefix}joined_on__lte": end,
-        }
-    ) & (Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gt": end}))
-
-
-def transferred_in_after(end: dt.date) -> Q:
-    """转入 events after ``end`` of memberships ``current_on(end)`` counts (read from the event,
-    through its membership)."""
-    return Q(change_type=ChangeType.TRANSFER_IN, occurred_on__gt=end) & current_on(
-        end, "membership__"
-    )
+        status__in=[MembershipStatus.ACTIVE, MembershipStatus.RETAINED, MembershipStatus.ENDED],
+        joined_on__lte=end,
+    ) & (Q(ended_on__isnull=True) | Q(ended_on__gt=end))
 
 
 def years_before(day: dt.date, years: int) -> dt.date:
@@ -70,17 +55,13 @@ AGE_BANDS = (
 )
 
 
-def age_band(end: dt.date, prefix: str = ""):
+def age_band(end: dt.date):
     """The age band of the person on ``end`` (age in full years, as core.idnumber.age_on)."""
     whens = [
-        When(**{f"{prefix}person__birth_date__lte": years_before(end, low)}, then=Value(code))
+        When(person__birth_date__lte=years_before(end, low), then=Value(code))
         for code, _, low in reversed(AGE_BANDS[1:])
     ]
     return Case(*whens, default=Value(AGE_BANDS[0][0]))
-
-
-def _memberships():
-    return Membership.objects.all()
 
 
 def _events():
@@ -88,39 +69,39 @@ def _events():
 
 
 def _person(field: str):
-    return lambda end, prefix: F(f"{prefix}person__{field}")
+    return lambda end: F(f"person__{field}")
 
 
 def _flag(field: str):
-    return lambda end, prefix: Case(
-        When(**{f"{prefix}person__{field}": True}, then=Value("1")), default=Value("0")
+    return lambda end: Case(When(**{f"person__{field}": True}, then=Value("1")), default=Value("0"))
+
+
+def _with_transfer_in():
+    """Memberships joined to the 转入 that opened them, if one did (at most one: the
+    constraint ``event_one_transfer_in_per_membership``)."""
+    return Membership.objects.annotate(
+        transfer_in=FilteredRelation(
+            "events", condition=Q(events__change_type=ChangeType.TRANSFER_IN)
+        )
     )
+
+
+def begun_by(end: dt.date) -> Q:
+    """Memberships not opened by a 转入 after ``end`` (joined to it: ``_with_transfer_in``)."""
+    return Q(transfer_in__occurred_on__isnull=True) | Q(transfer_in__occurred_on__lte=end)
 
 
 def _members(category=None, where=None, summary: FromSummary | None = None) -> Part:
-    """Memberships current at the date, those of ``where(end, prefix)`` (a Q over the
-    membership's lookups, written after ``prefix``), split by ``category(end, prefix)``;
-    ``summary``: the same from the summaries (members/summaries.py)."""
+    """Memberships current at the date (``current_on``, less those a 转入 after it opened:
+    ``begun_by``), those of ``where(end)`` (a Q over the membership's lookups), split by
+    ``category(end)``; ``summary``: the same from the summaries (members/summaries.py).
+    One read: each membership joined to the 转入 that opened it (``_with_transfer_in``)."""
 
-    def when(prefix: str):
-        def select(start: dt.date, end: dt.date) -> Q:
-            q = current_on(end, prefix)
-            return q & where(end, prefix) if where is not None else q
+    def when(start: dt.date, end: dt.date) -> Q:
+        q = current_on(end) & begun_by(end)
+        return q & where(end) if where is not None else q
 
-        return select
-
-    def split(prefix: str):
-        return (lambda end: category(end, prefix)) if category is not None else None
-
-    later = Part(
-        _events,
-        "membership__org__path",
-        lambda start, end: transferred_in_after(end) & when("membership__")(start, end),
-        category=split("membership__"),
-    )
-    return Part(
-        _memberships, "org__path", when(""), category=split(""), minus=later, summary=summary
-    )
+    return Part(_with_transfer_in, "org__path", when, category=category, summary=summary)
 
 
 def _all(value: str) -> str:
@@ -158,31 +139,14 @@ def _members_list(org) -> str:
     return url_for("members:list")
 
 
-def _rated(end: dt.date, prefix: str) -> Q:
+def _rated(end: dt.date) -> Q:
     """Members of unions 正常 at the date whose 职工人数 is filled in."""
-    return normal_on(end, f"{prefix}org__") & Q(**{f"{prefix}org__employee_count__gt": 0})
+    return normal_on(end, "org__") & Q(org__employee_count__gt=0)
 
 
-def _unrated(end: dt.date, prefix: str) -> Q:
+def _unrated(end: dt.date) -> Q:
     """Members of the other unions: not 正常 at the date, or without a 职工人数."""
-    return ~_rated(end, prefix)
-
-
-def _with_transfer_in():
-    """Memberships joined to the 转入 that opened them, if one did (at most one: the
-    constraint ``event_one_transfer_in_per_membership``)."""
-    return Membership.objects.annotate(
-        transfer_in=FilteredRelation(
-            "events", condition=Q(events__change_type=ChangeType.TRANSFER_IN)
-        )
-    )
-
-
-def _unrated_members(start: dt.date, end: dt.date) -> Q:
-    """Memberships of the unrated unions current at ``end``: those opened by a 转入 after
-    ``end`` left out by their 转入, joined in the same read (``_with_transfer_in``)."""
-    begun = Q(transfer_in__occurred_on__isnull=True) | Q(transfer_in__occurred_on__lte=end)
-    return current_on(end) & _unrated(end, "") & begun
+    return ~_rated(end)
 
 
 def _unrated_within(first: dt.date, last: dt.date) -> Q:
@@ -205,7 +169,7 @@ def _unrated_within(first: dt.date, last: dt.date) -> Q:
             joined_on__lte=last,
         )
         & (Q(ended_on__isnull=True) | Q(ended_on__gt=first))
-        & (_unrated(last, "") | Q(joined_on__lt=begins("org__")))
+        & (_unrated(last) | Q(joined_on__lt=begins("org__")))
     )
 
 
@@ -215,7 +179,7 @@ def _rated_members() -> Part:
     one read, for a trend too (all its months at once, ``within``)."""
     return replace(
         _members(summary=FromSummary("m", _all)),
-        less=Part(_with_transfer_in, "org__path", _unrated_members, within=_unrated_within),
+        less=replace(_members(where=_unrated), within=_unrated_within),
     )
 
 
@@ -255,7 +219,7 @@ FEMALE = Indicator(
     unit="人",
     parts=(
         _members(
-            where=lambda end, p: Q(**{f"{p}person__gender": Gender.FEMALE}),
+            where=lambda end: Q(person__gender=Gender.FEMALE),
             summary=FromSummary("g", _only(lambda v: v == Gender.FEMALE)),
         ),
     ),
@@ -269,7 +233,7 @@ MIGRANT = Indicator(
     unit="人",
     parts=(
         _members(
-            where=lambda end, p: Q(**{f"{p}person__is_migrant_worker": True}),
+            where=lambda end: Q(person__is_migrant_worker=True),
             summary=FromSummary("w", _only(lambda v: v == "1")),
         ),
     ),
@@ -283,7 +247,7 @@ NEW_FORM = Indicator(
     unit="人",
     parts=(
         _members(
-            where=lambda end, p: ~Q(**{f"{p}person__new_form_type": ""}),
+            where=lambda end: ~Q(person__new_form_type=""),
             summary=FromSummary("n", _only(lambda v: v != "")),
         ),
     ),

@@ -191,9 +191,6 @@ class Part:
     when: Callable[[dt.date, dt.date], Q]
     measure: Callable[[Q | None], Any] = count
     category: Callable[[dt.date], Any] | None = None
-    #: A read whose numbers are taken off this part's (same keys, same categories): records
-    #: the ``when`` of this part counts but the figure must not, found cheaper the other way.
-    minus: Part | None = None
     #: The same numbers from the summaries, for the large subtrees that keep them.
     summary: FromSummary | None = None
     #: Records the summaries count but this part must not (members of the unions without a
@@ -390,10 +387,6 @@ def _read_records(
     for row in qs.values(*group).annotate(_n=part.measure(None)).order_by() if group else ():
         key = row.get("_key", "")
         out.setdefault(key, Counter())[str(row.get("_cat", ""))] += row["_n"] or 0
-    if part.minus is not None:
-        less = _read(part.minus, path, start, end, by_child=by_child, exact=exact)
-        for key, numbers in less.items():
-            out.setdefault(key, Counter()).subtract(numbers)
     return out
 
 
@@ -476,7 +469,7 @@ def read_together(
     gives for each — in one grouped read per records table and path: every part of those
     indicators is a conditional measure of that read (its ``when``, and a category of a
     breakdown, as the aggregate's filter), the way a trend reads all its months at once. A
-    part with a ``minus`` read is read on its own (``numbers_by_key``). Where the union keeps
+    part with a ``less`` read is read on its own (``numbers_by_key``). Where the union keeps
     summaries for its sub-units (a province, a city), the parts kept from their declarations
     are read from the summaries instead, in one read of their rows (``read_kept``).
     Without ``by_child`` the records' grouped reads give the union's own numbers (key: its
@@ -492,7 +485,6 @@ def _read_together(
     out: dict[str, dict[str, list[Counter]]] = {}
     groups: dict[tuple[Any, str], list[tuple[Indicator, int, Any, dt.date, dt.date]]] = {}
     own: dict[tuple[Any, str], list[tuple[Indicator, int, Any, dt.date, dt.date]]] = {}
-    own_minus: dict[tuple[Any, str], list[tuple[Indicator, int, Any, dt.date, dt.date]]] = {}
     kept: dict[tuple[dt.date | None, dt.date], list[tuple[Indicator, int, Any]]] = {}
     alone: list[Indicator] = []
     for indicator in shown:
@@ -509,12 +501,8 @@ def _read_together(
                     own.setdefault((part.queryset().model, part.path), []).append(
                         (indicator, i, part, start, end)
                     )
-                    if part.minus is not None:
-                        own_minus.setdefault(
-                            (part.minus.queryset().model, part.minus.path), []
-                        ).append((indicator, i, part.minus, start, end))
             continue
-        if any(part.minus is not None or part.less is not None for part in indicator.parts) or all(
+        if any(part.less is not None for part in indicator.parts) or all(
             summarized(part, org.path, by_child=True) for part in indicator.parts
         ):
             # Read on its own: a correction read, or the summaries (the membership events of a
@@ -541,16 +529,6 @@ def _read_together(
                 )
     _read_grouped(groups, org, out, by_child=by_child)
     _read_grouped(own, org, out, by_child=False, exact=True)
-    # The own records' ``minus`` reads (the members' transfers in after the date), taken off.
-    less: dict[str, dict[str, list[Counter]]] = {
-        indicator.code: {} for entries in own_minus.values() for indicator, *_ in entries
-    }
-    _read_grouped(own_minus, org, less, by_child=False, exact=True)
-    for code, numbers in less.items():
-        for key, counters in numbers.items():
-            mine = out[code].setdefault(key, [Counter() for _ in counters])
-            for acc, n in zip(mine, counters, strict=True):
-                acc.subtract(n)
     for entries in own.values():
         for indicator, i, *_ in entries:
             numbers = out[indicator.code]
@@ -800,7 +778,7 @@ def trend(indicator: Indicator, org, end: dt.date, months: int) -> list[tuple[dt
 
 
 def _monthly(part: Part, path: str, windows, kind: str) -> list[int]:
-    """One read of ``part`` (and one of its ``minus``): its number for each window."""
+    """One read of ``part``: its number for each window."""
     if part.less is not None:
         whole = _monthly(replace(part, less=None), path, windows, kind)
         less = _monthly(part.less, path, windows, kind)
@@ -819,11 +797,7 @@ def _monthly(part: Part, path: str, windows, kind: str) -> list[int]:
     else:
         qs = qs.filter(reduce(or_, whens))
     row = qs.aggregate(**aggregates)
-    numbers = [row[f"m{i}"] or 0 for i in range(len(windows))]
-    if part.minus is not None:
-        less = _monthly(part.minus, path, windows, kind)
-        numbers = [a - b for a, b in zip(numbers, less, strict=True)]
-    return numbers
+    return [row[f"m{i}"] or 0 for i in range(len(windows))]
 
 
 def _monthly_from_summary(part: Part, path: str, windows, kind: str) -> list[int]:

@@ -196,7 +196,7 @@ def _reads(part, path: str = "") -> int:
     if part.summary is not None and summaries.covers(path):
         # The sub-units' paths (a loose scan of the index, decision 0032), then their rows.
         return 2 + less
-    return 1 + (_reads(part.minus) if part.minus is not None else 0) + less
+    return 1 + less
 
 
 #: The day-level remainder of a summary read inside a month: the memberships begun, ended or
