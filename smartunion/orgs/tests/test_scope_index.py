@@ -16,3 +16,21 @@ def test_a_scopes_union_ids_come_from_the_covering_index(world):
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "Index Only Scan using org_path_scope_idx" in plan
     assert Organization.objects.filter(path__startswith=world.province.path).exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's covering index")
+def test_the_home_pages_counts_of_a_scopes_unions_come_from_the_covering_index(world):
+    """orgs 0008: overdue elections and missing 女职工委员会 without reading the union rows."""
+    from django.test.utils import CaptureQueriesContext
+
+    from smartunion.orgs.home import todo_figures
+
+    with CaptureQueriesContext(connection) as queries:
+        todo_figures(world.county_admin)
+    (count,) = [q["sql"] for q in queries.captured_queries]
+    with connection.cursor() as cursor:
+        for setting in ("enable_seqscan", "enable_bitmapscan"):
+            cursor.execute(f"SET LOCAL {setting} = off")
+        cursor.execute(f"EXPLAIN {count}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Index Only Scan using org_todo_idx" in plan, plan
