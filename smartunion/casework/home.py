@@ -44,6 +44,8 @@ def todo_figures(user) -> list[Figure]:
     out = []
     for model in case_models():
         case_type = model.case_type
+        if not case_type.waiting_states():
+            continue  # no state gives working days: none of its cases ever has a deadline
         # One query per case type: the waiting and the overdue together.
         counts = _waiting(model, user).aggregate(
             count=Count("id"),

@@ -60,3 +60,17 @@ def test_the_waiting_cases_of_a_subtree_are_read_from_the_index_alone(world):
             for setting in settings:
                 cursor.execute(f"SET LOCAL {setting} = on")
     assert "Index Only Scan using assistance_hardshipfile_wait" in plan, plan
+
+
+def test_the_home_page_does_not_count_a_case_type_that_declares_no_deadline(world):
+    """A contest (劳动和技能竞赛) waits on nobody: its states declare no working days, so none
+    has a deadline and the 待办 counts leave its table alone (a query per home page)."""
+    from django.test.utils import CaptureQueriesContext
+
+    from smartunion.casework.home import todo_figures
+    from smartunion.contests.models import Contest
+
+    assert not Contest.case_type.waiting_states()
+    with CaptureQueriesContext(connection) as queries:
+        todo_figures(world.county_admin)
+    assert not [q for q in queries.captured_queries if 'FROM "contests_contest"' in q["sql"]]
