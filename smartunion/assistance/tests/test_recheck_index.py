@@ -26,7 +26,7 @@ def test_a_countys_files_due_for_re_check_are_counted_from_the_index_alone(world
         todo_figures(world.county_admin)
     (count,) = [q["sql"] for q in queries.captured_queries if "last_recheck_on" in q["sql"]]
     with connection.cursor() as cursor:
-        for setting in ("enable_seqscan", "enable_bitmapscan"):
+        for setting in ("enable_seqscan", "enable_bitmapscan", "enable_indexscan"):
             cursor.execute(f"SET LOCAL {setting} = off")
         cursor.execute(f"EXPLAIN {count}")
         plan = "\n".join(row[0] for row in cursor.fetchall())

@@ -49,7 +49,7 @@ def test_each_case_type_keeps_its_waiting_cases_in_a_partial_index_with_their_id
 def test_the_waiting_cases_of_a_subtree_are_read_from_the_index_alone(world):
     """The 待办 count's pick of the waiting files (casework.home ``waiting_ids``) can be an
     index-only scan: at province scale the full index read 2,762 heap pages for a county."""
-    settings = ("enable_seqscan", "enable_bitmapscan")
+    settings = ("enable_seqscan", "enable_bitmapscan", "enable_indexscan")
     with connection.cursor() as cursor:
         for setting in settings:
             cursor.execute(f"SET LOCAL {setting} = off")
