@@ -214,3 +214,14 @@ def test_the_navigation_bar_links_each_route_without_reversing_it_per_page(clien
     for name in ("core:home", "orgs:tree", "members:list", "assistance:files", "stats:home"):
         assert f'href="{reverse(name)}"' in again
     assert first.count("<a ") == again.count("<a ")
+
+
+def test_the_scope_figures_read_the_unions_summaries_once(world):
+    """Its union afresh, one read of the summaries and one of the month's remainder for the
+    unions by status and by kind together (stats.indicators.totals), 5 queries before; the
+    members and 入会率 are kept counters."""
+    for user in (world.province_admin, world.city_admin, world.county_admin):
+        with CaptureQueriesContext(connection) as queries:
+            figures = scope_figures(user)
+        assert len(queries.captured_queries) == 3, [q["sql"] for q in queries.captured_queries]
+        assert figures.unions_total == sum(f.value for f in figures.by_status)
