@@ -11,9 +11,13 @@ class RoleBackend(ModelBackend):
 
     def get_user(self, user_id):
         """The session's user with its scope organization in the same query: every page needs
-        the scope (its path filters every list), so it costs no second query per request."""
+        the scope (its path filters every list), so it costs no second query per request.
+        Unordered: by the primary key there is one row or none, and ``first()``'s ORDER BY
+        made Django compile the ordering over each of the ~60 selected columns on every
+        request (0.87 → 0.69 ms of CPU)."""
         model = get_user_model()
-        user = model._default_manager.select_related("scope_org").filter(pk=user_id).first()
+        found = model._default_manager.select_related("scope_org").filter(pk=user_id)
+        user = next(iter(found), None)
         return user if user is not None and self.user_can_authenticate(user) else None
 
     def has_perm(self, user_obj, perm, obj=None):

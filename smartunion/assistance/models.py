@@ -222,7 +222,13 @@ class HardshipFile(Case):
         indexes = [
             *Case.Meta.indexes,
             models.Index(fields=["category", "state"], name="hardship_category_idx"),
-            models.Index(fields=["last_recheck_on"], name="hardship_recheck_idx"),
+            # The files 在档 due for their yearly re-check (assistance.home ``not_rechecked``):
+            # a subtree's from the index alone, joined with its unions by id.
+            models.Index(
+                fields=["org", "last_recheck_on"],
+                condition=models.Q(state="in_file"),
+                name="hardship_recheck_org_idx",
+            ),
             # The files 在档 kept as a stock (decision 0033): the rest of a month is read from
             # the files whose span begins or ends in it.
             models.Index(fields=["filed_on"], name="hardship_filed_on_idx"),

@@ -19,10 +19,22 @@ def _waiting(model, user):
     empty or near-empty set walked every union of the province through the visibility's OR of
     paths (contest entries: 125–220 ms at 49,000 unions, 0.3 ms this way; bench/load.py).
     """
+    # ``due_on`` again on the outer rows (the same rows): it lets the planner reach them through
+    # the waiting cases' index too. Without it, once the ids came from that index alone,
+    # PostgreSQL priced a hash join with a scan of every service request at the province
+    # (84,777 rows, 27 ms) below 1,850 lookups by id (bench/load.py's province admin).
+    return model.objects.visible_to(user).filter(
+        due_on__isnull=False, pk__in=waiting_ids(model, user)
+    )
+
+
+def waiting_ids(model, user):
+    """The ids of the cases with a deadline that wait on the user's union or one below it,
+    from the waiting cases' index alone (``casework.models.waiting_index``)."""
     waiting = model.objects.filter(due_on__isnull=False)
     if not user.sees_whole_tree:
         waiting = waiting.filter(responsible_org__path__startswith=user.scope_path)
-    return model.objects.visible_to(user).filter(pk__in=waiting.values("pk"))
+    return waiting.values("pk").order_by()
 
 
 def todo_figures(user) -> list[Figure]:
@@ -32,6 +44,8 @@ def todo_figures(user) -> list[Figure]:
     out = []
     for model in case_models():
         case_type = model.case_type
+        if not case_type.waiting_states():
+            continue  # no state gives working days: none of its cases ever has a deadline
         # One query per case type: the waiting and the overdue together.
         counts = _waiting(model, user).aggregate(
             count=Count("id"),

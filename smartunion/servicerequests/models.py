@@ -21,7 +21,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
-from smartunion.casework.models import Case, CaseQuerySet
+from smartunion.casework.models import Case, CaseQuerySet, waiting_index
 from smartunion.core.actors import is_self
 from smartunion.core.fields import EncryptedTextField
 from smartunion.servicerequests.codes import URGENCY_DAYS, Channel, Urgency
@@ -207,7 +207,7 @@ class ServiceRequest(Case):
         verbose_name_plural = "诉求工单"
         indexes = [
             # Case.Meta's two, named here: "servicerequests_servicerequest_…" is too long.
-            models.Index(fields=["responsible_org", "due_on"], name="request_due"),
+            waiting_index("request_wait"),
             models.Index(fields=["org", "state"], name="request_org_st"),
             models.Index(fields=["intake_org", "state"], name="request_intake_idx"),
             models.Index(fields=["handling_org", "state"], name="request_handling_idx"),

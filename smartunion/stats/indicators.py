@@ -735,6 +735,35 @@ def total(indicator: Indicator, org, on: dt.date, today: dt.date) -> Value:
     return indicator.value(add(numbers.values(), len(indicator.parts)))
 
 
+def totals(shown: Sequence[Indicator], org, on: dt.date, today: dt.date) -> list[Value]:
+    """``total`` of each of ``shown``, the same figures, with the parts that ``total`` reads
+    from the summaries read together (``read_kept``): one read of their rows and one of the
+    records' part of the month per records table, rather than two reads per part (the home
+    page's unions by status and by kind: 4 → 2 queries). The others as ``total`` reads them."""
+    numbers: list[list[Counter] | None] = []
+    kept: dict[tuple[dt.date | None, dt.date], list[tuple[int, int, Part]]] = {}
+    for n, indicator in enumerate(shown):
+        if _uses_counters(indicator, on, today) or not all(
+            part.less is None and summarized(part, org.path, by_child=False)
+            for part in indicator.parts
+        ):
+            numbers.append(None)
+            continue
+        numbers.append([Counter() for _ in indicator.parts])
+        start, end = period(indicator, on)
+        for i, part in enumerate(indicator.parts):
+            since = start if part.summary.flow else None
+            kept.setdefault((since, end), []).append((n, i, part))
+    for (since, end), entries in kept.items():
+        reads = read_kept([part for _, _, part in entries], org.path, since, end, by_child=False)
+        for (n, i, _), read in zip(entries, reads, strict=True):
+            numbers[n][i] = read[""]
+    return [
+        total(indicator, org, on, today) if read is None else indicator.value(read)
+        for indicator, read in zip(shown, numbers, strict=True)
+    ]
+
+
 def by_child(indicator: Indicator, org, children, on: dt.date, today: dt.date) -> dict[Any, Value]:
     """The figure of each sub-unit's subtree (``children``: Organization rows), and of ``org``'s
     own records under the key None (本级)."""
