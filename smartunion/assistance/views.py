@@ -50,6 +50,7 @@ from smartunion.casework.views import (
     RegionalRatesView,
     attachments_context,
     case_context,
+    filter_cases,
 )
 from smartunion.core import audit
 from smartunion.core.forms import apply_service_errors
@@ -89,20 +90,11 @@ LISTS = {
 
 
 def filter_files(rows, params: dict[str, str], user):
-    """The file list's filters (the page, its export and the API share them)."""
+    """The file list's filters (the page, its export and the API share them): casework's
+    (``filter_cases``: waiting, overdue, state, union) and the files' own lists and codes."""
     today = timezone.localdate()
-    which = params.get("list", "")
-    if params.get("waiting") == "1":
-        which = "waiting"
-    if params.get("overdue") == "1":
-        which = "overdue"
-    if which == "waiting":
-        rows = rows.filter(due_on__isnull=False)
-        if not user.sees_whole_tree:
-            rows = rows.filter(responsible_org__path__startswith=user.scope_path)
-    elif which == "overdue":
-        rows = rows.filter(due_on__lt=today, clock_stopped_on=None)
-    elif which == "in_file":
+    rows, which = filter_cases(rows, params, user)
+    if which == "in_file":
         rows = rows.filter(state="in_file")
     elif which == "not_rechecked":
         rows = not_rechecked(rows, today)
@@ -121,13 +113,6 @@ def filter_files(rows, params: dict[str, str], user):
     cause = params.get("cause", "")
     if cause in Cause.values:
         rows = rows.filter(main_cause=cause)
-    state = params.get("state", "")
-    if state in dict(HardshipFile.case_type.state_choices()):
-        rows = rows.filter(state=state)
-    org = params.get("org", "")
-    if org.isdigit():
-        union = Organization.objects.visible_to(user).filter(pk=int(org)).first()
-        rows = rows.filter(org__path__startswith=union.path) if union else rows.none()
     q = (params.get("q") or "").strip()[:32]
     if q:
         rows = rows.filter(Q(head__name__startswith=q) | Q(number=q))

@@ -228,6 +228,41 @@ def test_the_file_list_filters_and_the_lists_staff_work_from(standards, client):
     assert "张建国" not in client.get(url).content.decode()
 
 
+def test_the_file_list_takes_the_case_lists_shared_filters(standards, client):
+    """Waiting (the user's turn), overdue, state and union: casework's filters, as on the other
+    case lists (``casework.views.filter_cases``), and only within the user's scope."""
+    from django.utils import timezone
+
+    world = standards
+    mine = new_file(world)
+    other = new_file(
+        world,
+        household(head_name="刘秀英", head_income="2500"),
+        org=world.union_a2,
+        actor=world.county_admin,
+    )
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    HardshipFile.objects.filter(pk=mine.pk).update(
+        due_on=yesterday, clock_stopped_on=None, responsible_org=world.county_a
+    )
+    HardshipFile.objects.filter(pk=other.pk).update(due_on=None, state="in_file")
+    client.force_login(world.county_admin)
+    url = reverse("assistance:files")
+
+    def names(**params) -> set[str]:
+        text = client.get(url, params).content.decode()
+        return {name for name in ("张建国", "刘秀英") if name in text}
+
+    assert names() == {"张建国", "刘秀英"}
+    assert names(list="waiting") == names(waiting="1") == {"张建国"}
+    assert names(list="overdue") == names(overdue="1") == {"张建国"}
+    assert names(state="in_file") == {"刘秀英"}
+    assert names(org=str(world.union_a2.pk)) == {"刘秀英"}
+    assert names(org=str(world.union_b1.pk)) == set()  # another county's union: nothing
+    client.force_login(world.sibling_admin)
+    assert names(list="overdue") == set()
+
+
 def test_attachments_are_checked_encrypted_and_only_for_those_in_scope(
     standards, client, settings, tmp_path
 ):
