@@ -44,7 +44,7 @@ from smartunion.assistance.models import (
 )
 from smartunion.assistance.rules import DIBAO
 from smartunion.casework import money, spawn
-from smartunion.casework.models import LedgerLine
+from smartunion.casework.models import LedgerLine, waiting_on
 from smartunion.casework.views import (
     PrintFormsMixin,
     RegionalRatesView,
@@ -1007,9 +1007,7 @@ class StudentAidListView(StudentAidMixin, TemplateView):
         rows = self.visible(StudentAid).select_related("org", "campaign", "household_file__head")
         params = self.request.GET
         if params.get("waiting") == "1":
-            rows = rows.filter(due_on__isnull=False)
-            if not self.request.user.sees_whole_tree:
-                rows = rows.filter(responsible_org__path__startswith=self.request.user.scope_path)
+            rows = waiting_on(rows, self.request.user)
         if params.get("overdue") == "1":
             rows = rows.filter(due_on__lt=timezone.localdate())
         state = params.get("state", "")

@@ -3,10 +3,10 @@ the user's union (or one below it) and those past their deadline."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 
-from smartunion.casework.models import Reminder
+from smartunion.casework.models import Reminder, overdue, waiting_on
 from smartunion.casework.workflow import case_models
 from smartunion.core.home import Figure, todo, url_for
 
@@ -29,12 +29,9 @@ def _waiting(model, user):
 
 
 def waiting_ids(model, user):
-    """The ids of the cases with a deadline that wait on the user's union or one below it,
+    """The ids of ``model``'s cases waiting on the user's union or one below it (``waiting_on``),
     from the waiting cases' index alone (``casework.models.waiting_index``)."""
-    waiting = model.objects.filter(due_on__isnull=False)
-    if not user.sees_whole_tree:
-        waiting = waiting.filter(responsible_org__path__startswith=user.scope_path)
-    return waiting.values("pk").order_by()
+    return waiting_on(model.objects.all(), user).values("pk").order_by()
 
 
 def todo_figures(user) -> list[Figure]:
@@ -49,18 +46,18 @@ def todo_figures(user) -> list[Figure]:
         # One query per case type: the waiting and the overdue together.
         counts = _waiting(model, user).aggregate(
             count=Count("id"),
-            overdue=Count("id", filter=Q(due_on__lt=today, clock_stopped_on=None)),
+            overdue=Count("id", filter=overdue(today)),
         )
-        count, overdue = counts["count"], counts["overdue"]
+        count, late = counts["count"], counts["overdue"]
         if not count:
             continue
         name = case_type.list_url_name
         out.append(todo(f"待办理的{case_type.label}", count, url_for(name, {"waiting": "1"})))
-        if overdue:
+        if late:
             out.append(
                 todo(
                     f"逾期未办的{case_type.label}",
-                    overdue,
+                    late,
                     url_for(name, {"overdue": "1"}),
                     note="已超过办理期限（工作日）",
                 )

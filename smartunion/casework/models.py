@@ -176,12 +176,22 @@ class RegionalRate(models.Model):
 # ---- the case -------------------------------------------------------------------------------
 
 
-class CaseQuerySet(ScopedQuerySet):
-    def waiting(self):
-        return self.filter(due_on__isnull=False)
+def waiting_on(rows, user):
+    """The cases of ``rows`` with a deadline whose turn is the user's union's or a union's
+    below it (待我办理: the home page's 待办 cards and every case list's ``waiting``)."""
+    rows = rows.filter(due_on__isnull=False)
+    if user.sees_whole_tree:
+        return rows
+    return rows.filter(responsible_org__path__startswith=user.scope_path)
 
-    def overdue(self, today):
-        return self.filter(due_on__lt=today)
+
+def overdue(today) -> models.Q:
+    """The cases past their deadline with the clock running (逾期未办)."""
+    return models.Q(due_on__lt=today, clock_stopped_on=None)
+
+
+class CaseQuerySet(ScopedQuerySet):
+    """The base of the case types' querysets (visibility from ``ScopedQuerySet``)."""
 
 
 def waiting_index(name: str) -> models.Index:

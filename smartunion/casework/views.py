@@ -42,6 +42,8 @@ from smartunion.casework.models import (
     ObjectionState,
     RegionalRate,
     Reminder,
+    overdue,
+    waiting_on,
 )
 from smartunion.casework.workflow import case_models
 from smartunion.core import audit
@@ -349,11 +351,9 @@ def filter_cases(rows, params, user) -> tuple[Any, str]:
     if params.get("overdue") == "1":
         which = "overdue"
     if which == "waiting":
-        rows = rows.filter(due_on__isnull=False)
-        if not user.sees_whole_tree:
-            rows = rows.filter(responsible_org__path__startswith=user.scope_path)
+        rows = waiting_on(rows, user)
     elif which == "overdue":
-        rows = rows.filter(due_on__lt=timezone.localdate(), clock_stopped_on=None)
+        rows = rows.filter(overdue(timezone.localdate()))
     state = params.get("state", "")
     if state in dict(rows.model.case_type.state_choices()):
         rows = rows.filter(state=state)
