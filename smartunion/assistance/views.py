@@ -44,7 +44,7 @@ from smartunion.assistance.models import (
 )
 from smartunion.assistance.rules import DIBAO
 from smartunion.casework import money, spawn
-from smartunion.casework.models import LedgerLine, waiting_on
+from smartunion.casework.models import LedgerLine, overdue, waiting_on
 from smartunion.casework.views import (
     PrintFormsMixin,
     RegionalRatesView,
@@ -1009,7 +1009,7 @@ class StudentAidListView(StudentAidMixin, TemplateView):
         if params.get("waiting") == "1":
             rows = waiting_on(rows, self.request.user)
         if params.get("overdue") == "1":
-            rows = rows.filter(due_on__lt=timezone.localdate())
+            rows = rows.filter(overdue(timezone.localdate()))
         state = params.get("state", "")
         if state in dict(StudentAid.case_type.state_choices()):
             rows = rows.filter(state=state)

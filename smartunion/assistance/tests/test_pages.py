@@ -8,7 +8,7 @@ import io
 
 from django.urls import reverse
 
-from smartunion.assistance.models import CampaignLine, HardshipFile
+from smartunion.assistance.models import CampaignLine, HardshipFile, StudentAid
 from smartunion.assistance.tests.conftest import CARD, household
 from smartunion.assistance.tests.test_files import in_file, new_file, through_review
 from smartunion.casework.models import Attachment
@@ -261,6 +261,37 @@ def test_the_file_list_takes_the_case_lists_shared_filters(standards, client):
     assert names(org=str(world.union_b1.pk)) == set()  # another county's union: nothing
     client.force_login(world.sibling_admin)
     assert names(list="overdue") == set()
+
+
+def test_the_student_aid_list_s_overdue_are_the_home_card_s(world, client):
+    """逾期未办的金秋助学申请: the list the home page's card opens holds what the card counts —
+    past the deadline with the clock running; one whose clock is stopped is neither."""
+    from django.utils import timezone
+
+    from smartunion.assistance.testing import make_campaign, make_file, make_student_aid
+    from smartunion.casework.home import todo_figures
+    from smartunion.core.testing import new_id_number
+    from smartunion.members.models import Person
+
+    heads = []
+    for name in ("张建国", "刘秀英"):
+        world.add_member(world.union_a1, name, id_number=new_id_number())
+        heads.append(Person.objects.get(name=name))
+    campaign = make_campaign(world.union_a1)
+    late, stopped = (
+        make_student_aid(make_file(world.union_a1, head, state="in_file"), campaign)
+        for head in heads
+    )
+    past = timezone.localdate() - dt.timedelta(days=3)
+    StudentAid.objects.filter(pk=late.pk).update(due_on=past, responsible_org=world.union_a1)
+    StudentAid.objects.filter(pk=stopped.pk).update(
+        due_on=past, responsible_org=world.union_a1, clock_stopped_on=past
+    )
+    client.force_login(world.county_admin)
+    text = client.get(reverse("assistance:student_aids"), {"overdue": "1"}).content.decode()
+    assert late.number in text and stopped.number not in text
+    card = [f for f in todo_figures(world.county_admin) if f.label == "逾期未办的金秋助学申请"]
+    assert [f.value for f in card] == [1]
 
 
 def test_attachments_are_checked_encrypted_and_only_for_those_in_scope(
