@@ -44,7 +44,7 @@ from smartunion.assistance.models import (
 )
 from smartunion.assistance.rules import DIBAO
 from smartunion.casework import money, spawn
-from smartunion.casework.models import LedgerLine, overdue, waiting_on
+from smartunion.casework.models import LedgerLine
 from smartunion.casework.views import (
     PrintFormsMixin,
     RegionalRatesView,
@@ -1006,13 +1006,9 @@ class StudentAidListView(StudentAidMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         rows = self.visible(StudentAid).select_related("org", "campaign", "household_file__head")
         params = self.request.GET
-        if params.get("waiting") == "1":
-            rows = waiting_on(rows, self.request.user)
-        if params.get("overdue") == "1":
-            rows = rows.filter(overdue(timezone.localdate()))
+        # casework's filters (waiting, overdue, state, union), as every case list.
+        rows, _ = filter_cases(rows, params, self.request.user)
         state = params.get("state", "")
-        if state in dict(StudentAid.case_type.state_choices()):
-            rows = rows.filter(state=state)
         page = fetch_page(rows.order_by("-id"), self.request, page_size=PAGE_SIZE)
         context.update(
             p=page, aids=page.items, states=StudentAid.case_type.state_choices(), state=state

@@ -340,7 +340,7 @@ def details_display(case_type, event, unions: dict[int, str] | None = None) -> l
 
 def filter_cases(rows, params, user) -> tuple[Any, str]:
     """The filters every case list shares (its page and its API): ``list`` "waiting" (the
-    user's union's turn) and "overdue" (past the deadline, clock running) — also as the home
+    user's union's turn) and "overdue" (of those, past the deadline, clock running) — also as the home
     page's ``?waiting=1`` and ``?overdue=1`` —, ``state`` and ``org`` (with its subtree).
     Returns the rows and the list asked for, for the app's own lists."""
     from smartunion.orgs.models import Organization
@@ -353,7 +353,9 @@ def filter_cases(rows, params, user) -> tuple[Any, str]:
     if which == "waiting":
         rows = waiting_on(rows, user)
     elif which == "overdue":
-        rows = rows.filter(overdue(timezone.localdate()))
+        # Of the cases waiting on the user's union: the home page's card that opens this list
+        # counts those (casework.home), and the list holds what it counts.
+        rows = waiting_on(rows, user).filter(overdue(timezone.localdate()))
     state = params.get("state", "")
     if state in dict(rows.model.case_type.state_choices()):
         rows = rows.filter(state=state)

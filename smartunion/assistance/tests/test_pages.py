@@ -294,6 +294,29 @@ def test_the_student_aid_list_s_overdue_are_the_home_card_s(world, client):
     assert [f.value for f in card] == [1]
 
 
+def test_the_overdue_list_holds_what_the_home_card_counts(standards, client):
+    """逾期未办: of the files waiting on the user's union or below it, as the card that opens
+    the list counts them — not one in the county's subtree whose turn is the city's."""
+    from django.utils import timezone
+
+    from smartunion.casework.home import todo_figures
+
+    world = standards
+    mine = new_file(world)
+    above = new_file(world, household(head_name="刘秀英", head_income="2500"))
+    past = timezone.localdate() - dt.timedelta(days=2)
+    HardshipFile.objects.filter(pk=mine.pk).update(due_on=past, responsible_org=world.county_a)
+    HardshipFile.objects.filter(pk=above.pk).update(due_on=past, responsible_org=world.city)
+    client.force_login(world.county_admin)
+    text = client.get(reverse("assistance:files"), {"overdue": "1"}).content.decode()
+    assert "张建国" in text and "刘秀英" not in text
+    card = [f for f in todo_figures(world.county_admin) if f.label == "逾期未办的困难职工档案"]
+    assert [f.value for f in card] == [1]
+    client.force_login(world.city_admin)
+    text = client.get(reverse("assistance:files"), {"overdue": "1"}).content.decode()
+    assert "张建国" in text and "刘秀英" in text
+
+
 def test_attachments_are_checked_encrypted_and_only_for_those_in_scope(
     standards, client, settings, tmp_path
 ):
