@@ -19,8 +19,15 @@ for a fixed time, each request the next of a mixed list of a staff member's page
 - API lists: unions and members (50 a page).
 
 Prints one JSON line: {"rps", "p50_ms", "p95_ms", "p99_ms", "errors", "workers", "database",
-"persona", "connections", "seconds", "requests", "members", "load_before"}. Goal (issue 17):
-≥ 200 req/s with p99 ≤ 300 ms and 0 errors on 2 cores, the load generator included.
+"persona", "connections", "seconds", "requests", "members", "load_before", "cpu_ms_per_request",
+"baseline_rps", "ratio_to_baseline"}. Goal (issue 17): ≥ 200 req/s with p99 ≤ 300 ms and 0
+errors on 2 cores, the load generator included.
+
+The baseline, driven in the same run after the mix by the same generator, connections, server
+and session: the staff session's cheapest route (``BASELINE``, the indicators' definitions: the
+session, its user and second-factor device, the middleware and a JSON answer, no query of its
+own) — the rate this machine allows any staff request today. ``ratio_to_baseline`` is the mix's
+rate over it: a change that keeps the ratio on a slower or busier machine has not become slower.
 
 ``--profile FILE`` also records the workers with py-spy (collapsed stacks) during the run.
 """
@@ -66,6 +73,7 @@ from smartunion.members.models import CURRENT_STATUSES, Membership, Person  # no
 from smartunion.orgs.models import GRASSROOTS_KINDS, Kind, Organization  # noqa: E402
 
 HOST = "gonghui.example.gov.cn"
+BASELINE = "/api/v1/stats/indicators"
 SURNAMES = ("王", "李", "张", "刘", "陈")
 
 LUA = r"""
@@ -236,6 +244,64 @@ def wait_until_up(port: int, process: subprocess.Popen, seconds: float = 120) ->
     raise SystemExit("the server did not start")
 
 
+def drive(url: str, script: Path, args, master: int, *, profile: str | None) -> dict:
+    """One wrk run of ``script`` for ``args.seconds`` (after ``args.warmup`` seconds not
+    counted): wrk's figures, the rate, and the CPU a request of the server's workers, their
+    database backends and wrk (what sets the rate two idle cores could serve, whatever else
+    ran on the machine meanwhile)."""
+    wrk = ["wrk", "-t1", f"-c{args.connections}"]
+    if args.warmup:
+        subprocess.run(
+            [*wrk, f"-d{args.warmup}s", "-s", str(script), url], capture_output=True, check=True
+        )
+    pids = server_pids(master)
+    cpu_before = cpu_seconds(pids)
+    wrk_before = os.times()
+    spy = None
+    if profile:
+        spy = subprocess.Popen(
+            [
+                py_spy(),
+                "record",
+                "--pid",
+                str(master),
+                "--subprocesses",
+                "--format",
+                "raw",
+                "--rate",
+                "50",
+                "--duration",
+                str(args.seconds),
+                "--output",
+                profile,
+                "--nonblocking",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+    run = subprocess.run(
+        [*wrk, f"-d{args.seconds}s", "--timeout", "10s", "-s", str(script), url],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    wrk_after = os.times()
+    cpu_after = cpu_seconds(server_pids(master))
+    if spy is not None:
+        spy.wait(timeout=args.seconds + 60)
+    if run.stderr.strip():
+        print(run.stderr.strip(), file=sys.stderr)
+    line = next(x for x in run.stdout.splitlines() if x.startswith("RESULT "))
+    result = json.loads(line.removeprefix("RESULT "))
+    server_cpu = sum(cpu_after[p] - cpu_before.get(p, 0.0) for p in cpu_after)
+    wrk_cpu = (wrk_after.children_user + wrk_after.children_system) - (
+        wrk_before.children_user + wrk_before.children_system
+    )
+    result["rps"] = round(result["requests"] / result["seconds"], 1)
+    result["cpu_ms"] = round((server_cpu + wrk_cpu) * 1000 / max(1, result["requests"]), 2)
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (default 4)")
@@ -255,6 +321,10 @@ def main() -> None:
     (tmp / "paths.txt").write_text("\n".join(workload(user, rng)) + "\n")
     cookie = f"{settings.SESSION_COOKIE_NAME}={verified_session(user)}"
     (tmp / "mix.lua").write_text(LUA % {"paths": tmp / "paths.txt", "cookie": cookie, "host": HOST})
+    (tmp / "baseline.txt").write_text(BASELINE + "\n")
+    (tmp / "baseline.lua").write_text(
+        LUA % {"paths": tmp / "baseline.txt", "cookie": cookie, "host": HOST}
+    )
     members = Person.objects.count()
     database = connection.vendor
     connection.close()
@@ -292,88 +362,19 @@ def main() -> None:
         stdout=subprocess.DEVNULL,
         stderr=open(tmp / "server.log", "w"),
     )
-    spy = None
     try:
         wait_until_up(port, server)
         url = f"http://127.0.0.1:{port}"
-        if args.warmup:
-            subprocess.run(
-                [
-                    "wrk",
-                    "-t1",
-                    f"-c{args.connections}",
-                    f"-d{args.warmup}s",
-                    "-s",
-                    str(tmp / "mix.lua"),
-                    url,
-                ],
-                capture_output=True,
-                check=True,
-            )
         load_before = os.getloadavg()[0]
-        pids = server_pids(server.pid)
-        cpu_before = cpu_seconds(pids)
-        wrk_before = os.times()
-        if args.profile:
-            spy = subprocess.Popen(
-                [
-                    py_spy(),
-                    "record",
-                    "--pid",
-                    str(server.pid),
-                    "--subprocesses",
-                    "--format",
-                    "raw",
-                    "--rate",
-                    "50",
-                    "--duration",
-                    str(args.seconds),
-                    "--output",
-                    args.profile,
-                    "--nonblocking",
-                ],
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-        run = subprocess.run(
-            [
-                "wrk",
-                "-t1",
-                f"-c{args.connections}",
-                f"-d{args.seconds}s",
-                "--timeout",
-                "10s",
-                "-s",
-                str(tmp / "mix.lua"),
-                url,
-            ],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        wrk_after = os.times()
-        pids = server_pids(server.pid)
-        cpu_after = cpu_seconds(pids)
-        if spy is not None:
-            spy.wait(timeout=args.seconds + 60)
+        result = drive(url, tmp / "mix.lua", args, server.pid, profile=args.profile)
+        baseline = drive(url, tmp / "baseline.lua", args, server.pid, profile=None)
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=60)
-    if run.stderr.strip():
-        print(run.stderr.strip(), file=sys.stderr)
-    line = next(x for x in run.stdout.splitlines() if x.startswith("RESULT "))
-    result = json.loads(line.removeprefix("RESULT "))
-    # CPU per request, all of it (web workers, database backends, wrk): what sets the rate
-    # two idle cores could serve, whatever else ran on the machine meanwhile.
-    server_cpu = sum(cpu_after[p] - cpu_before.get(p, 0.0) for p in cpu_after)
-    wrk_cpu = (wrk_after.children_user + wrk_after.children_system) - (
-        wrk_before.children_user + wrk_before.children_system
-    )
-    cpu_ms = (server_cpu + wrk_cpu) * 1000 / max(1, result["requests"])
     print(
         json.dumps(
             {
-                "rps": round(result["requests"] / result["seconds"], 1),
+                "rps": result["rps"],
                 "p50_ms": round(result["p50_us"] / 1000, 1),
                 "p95_ms": round(result["p95_us"] / 1000, 1),
                 "p99_ms": round(result["p99_us"] / 1000, 1),
@@ -386,8 +387,13 @@ def main() -> None:
                 "requests": result["requests"],
                 "members": members,
                 "load_before": round(load_before, 2),
-                "cpu_ms_per_request": round(cpu_ms, 2),
-                "rps_on_2_idle_cores": round(2000 / cpu_ms, 1) if cpu_ms else None,
+                "cpu_ms_per_request": result["cpu_ms"],
+                "rps_on_2_idle_cores": round(2000 / result["cpu_ms"], 1),
+                "baseline": BASELINE,
+                "baseline_rps": baseline["rps"],
+                "baseline_errors": baseline["socket_errors"] + baseline["not_200"],
+                "baseline_cpu_ms_per_request": baseline["cpu_ms"],
+                "ratio_to_baseline": round(result["rps"] / baseline["rps"], 3),
             }
         )
     )

@@ -12,7 +12,13 @@ Targets (issue 15): overview, comparison and trend of the province p95 ≤ 150 m
 report of the province ≤ 2 s, the year in figures ≤ 300 ms (the member figures of the
 province, the cities and the counties read the summaries, decision 0020). Prints one
 JSON line per measurement: {"what", "p50_ms", "p95_ms", "max_ms", "n", "target_ms", "ok",
-"members", "database"}. Decisions 0018 and 0020 record what was measured.
+"members", "database", "ratio_to_baseline"}. Decisions 0018 and 0020 record what was measured.
+
+The baseline, measured in the same run before the figures and again after them (both printed):
+会员人数 of the province at the last 31 December counted from the records, without the
+summaries (``summaries.DEPTH = 0``) — what every member figure of a large subtree would cost
+without decision 0020. ``ratio_to_baseline`` is a measurement's p95 over the first baseline's
+p50: a figure that keeps its ratio on a slower or busier machine has not become slower.
 """
 
 from __future__ import annotations
@@ -41,12 +47,16 @@ from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from smartunion.orgs.models import Organization  # noqa: E402
-from smartunion.stats import figures, indicators, report, year  # noqa: E402
+from smartunion.stats import figures, indicators, report, summaries, year  # noqa: E402
 
 TARGET_MS = 150
+#: The baseline's p50 (ms), once measured.
+BASELINE: list[float] = []
 
 
-def measure(what: str, fn, repeat: int, root: Organization, target_ms: int = TARGET_MS) -> None:
+def measure(
+    what: str, fn, repeat: int, root: Organization, target_ms: int | None = TARGET_MS
+) -> float:
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
@@ -63,14 +73,38 @@ def measure(what: str, fn, repeat: int, root: Organization, target_ms: int = TAR
                 "max_ms": round(times[-1], 1),
                 "n": len(times),
                 "target_ms": target_ms,
-                "ok": p95 <= target_ms,
+                "ok": None if target_ms is None else p95 <= target_ms,
                 "members": root.subtree_member_count,
                 "database": settings.DATABASES["default"]["NAME"],
+                "ratio_to_baseline": round(p95 / BASELINE[0], 3) if BASELINE else None,
             },
             ensure_ascii=False,
         ),
         flush=True,
     )
+    return statistics.median(times)
+
+
+def from_records(root: Organization, on: dt.date, today: dt.date) -> None:
+    """The baseline: 会员人数 of ``root``'s subtree at ``on`` from the records alone."""
+    depth = summaries.DEPTH
+    summaries.DEPTH = 0
+    try:
+        indicators.figure(indicators.get("members"), root, on, today)
+    finally:
+        summaries.DEPTH = depth
+
+
+def baseline(root: Organization, on: dt.date, today: dt.date, repeat: int, when: str) -> None:
+    p50 = measure(
+        f"baseline: members year_end from the records ({when})",
+        lambda: from_records(root, on, today),
+        repeat,
+        root,
+        target_ms=None,
+    )
+    if not BASELINE:
+        BASELINE.append(p50)
 
 
 def main() -> None:
@@ -91,6 +125,8 @@ def main() -> None:
     today = timezone.localdate()
     year_end = dt.date(today.year - 1, 12, 31)
     children = list(figures.children_of(root).defer("chair_phone"))
+    print(json.dumps({"load_before": os.getloadavg()}), flush=True)
+    baseline(root, year_end, today, args.repeat, "before")
     for indicator in indicators.all_indicators():
         for label, on in (("today", today), ("year_end", year_end)):
             measure(
@@ -182,6 +218,8 @@ def main() -> None:
             args.repeat,
             root,
         )
+    baseline(root, year_end, today, args.repeat, "after")
+    print(json.dumps({"load_after": os.getloadavg()}), flush=True)
 
 
 if __name__ == "__main__":
