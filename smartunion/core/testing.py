@@ -200,6 +200,15 @@ class RowSnapshot:
 _read_once: dict | None = None
 
 
+def index_only(cursor) -> None:
+    """Price out every way but an index-only scan, for the rest of the transaction: the test
+    tables are tiny, and after other tests' rows (and their statistics) the planner picks any
+    index for them, so a plan test asks whether a covering index *can* answer the query alone
+    (PostgreSQL)."""
+    for setting in ("enable_seqscan", "enable_bitmapscan", "enable_indexscan"):
+        cursor.execute(f"SET LOCAL {setting} = off")
+
+
 @contextmanager
 def reading_once():
     """Inside: each ``read_once(name, read)`` reads once, not at every call (for a test that

@@ -328,6 +328,9 @@ def test_the_person_table_has_only_the_indexes_its_queries_use(db):
         # The statistics' birthdays at an age band's edge inside a month (members/summaries.py),
         # with the id: read from the index alone (members 0012).
         "person_birth_id_idx",
+        # A county's comparison of its grassroots unions by a person's attribute: each
+        # person's counted attributes from the index alone (members 0015).
+        "person_counted_idx",
     }
 
 
@@ -354,14 +357,29 @@ def test_the_membership_table_keeps_its_constraints_and_only_the_indexes_its_que
 
 
 @postgres
-def test_the_memberships_index_by_union_carries_their_dates(db):
-    # members 0014: whether a union's memberships count at a date, from the index alone.
+def test_the_memberships_index_by_union_carries_their_dates_and_people(db):
+    # members 0014, 0015: whether a union's memberships count at a date, and whose they are,
+    # from the index alone.
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT indexdef FROM pg_indexes WHERE indexname = 'membership_org_status_idx'"
         )
         (definition,) = cursor.fetchone()
-    assert definition.endswith("(org_id, status, id) INCLUDE (joined_on, ended_on)")
+    assert definition.endswith("(org_id, status, id) INCLUDE (joined_on, ended_on, person_id)")
+
+
+@postgres
+def test_the_people_by_id_carry_every_attribute_the_statistics_count(db):
+    # members 0015: a comparison by any member breakdown reads its people from this index
+    # alone; an attribute counted but left out of it would fetch every person's row again.
+    from smartunion.members.summaries import PERSON_FIELDS
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'person_counted_idx'")
+        (definition,) = cursor.fetchone()
+    key, payload = definition.split(" INCLUDE ")
+    assert key.endswith("(id)")
+    assert set(payload.strip("()").split(", ")) == {*PERSON_FIELDS, "gender", "birth_date"}
 
 
 @postgres
@@ -397,3 +415,40 @@ def test_the_name_indexes_are_in_code_point_order(db):
         in (definitions["person_initials_alt_idx"])
     )
     assert "person_name_idx" not in definitions
+
+
+@postgres
+def test_a_countys_comparison_by_a_persons_attribute_reads_indexes_alone(world):
+    # members 0015: the summaries stop at the counties, so a county's comparison of its
+    # grassroots unions reads their memberships and people: from the index by union and the
+    # people's counted attributes, not from the two tables' rows.
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from smartunion.core.testing import index_only
+    from smartunion.stats import figures, indicators
+
+    breakdowns = [
+        i
+        for i in indicators.all_indicators()
+        if i.group == "会员" and i.code.startswith("members.by_")
+    ]
+    assert {"members.by_age", "members.by_gender", "members.by_education"} <= {
+        i.code for i in breakdowns
+    }
+    for indicator in breakdowns:
+        with CaptureQueriesContext(connection) as queries:
+            rows = figures.comparison(indicator, world.county_a, timezone.localdate())
+        assert sum(sum(row.value.values()) for row in rows if row.value) > 0, indicator.code
+        (read,) = [q["sql"] for q in queries.captured_queries if "members_person" in q["sql"]]
+        with connection.cursor() as cursor:
+            index_only(cursor)
+            cursor.execute(f"EXPLAIN {read}")
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        scans = [
+            line
+            for line in plan.splitlines()
+            if re.search(r" on members_(membership|person) ", line)
+        ]
+        assert len(scans) == 2 and all("Index Only Scan" in line for line in scans), plan
+        assert "Index Only Scan using person_counted_idx" in plan, plan

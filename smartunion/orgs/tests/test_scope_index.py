@@ -1,15 +1,8 @@
 import pytest
 from django.db import connection
 
+from smartunion.core.testing import index_only
 from smartunion.orgs.models import Organization
-
-
-def index_only(cursor) -> None:
-    """Price out every way but an index-only scan: the test tables are tiny, and after other
-    tests' rows (and their statistics) the planner picked any index of the path for them, so
-    this asks whether the covering index *can* answer the query alone."""
-    for setting in ("enable_seqscan", "enable_bitmapscan", "enable_indexscan"):
-        cursor.execute(f"SET LOCAL {setting} = off")
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's covering index")
