@@ -24,7 +24,7 @@ Prints one JSON line: {"rps", "p50_ms", "p95_ms", "p99_ms", "errors", "workers",
 errors on 2 cores, the load generator included.
 
 The baseline, driven in the same run after the mix by the same generator, connections, server
-and session: the staff session's cheapest route (``BASELINE``, the indicators' definitions: the
+and session: the staff session's cheapest route (``BASELINE``, one indicator's definition: the
 session, its user and second-factor device, the middleware and a JSON answer, no query of its
 own) — the rate this machine allows any staff request today. ``ratio_to_baseline`` is the mix's
 rate over it: a change that keeps the ratio on a slower or busier machine has not become slower.
@@ -73,7 +73,7 @@ from smartunion.members.models import CURRENT_STATUSES, Membership, Person  # no
 from smartunion.orgs.models import GRASSROOTS_KINDS, Kind, Organization  # noqa: E402
 
 HOST = "gonghui.example.gov.cn"
-BASELINE = "/api/v1/stats/indicators"
+BASELINE = "/api/v1/stats/indicators?limit=1"
 SURNAMES = ("王", "李", "张", "刘", "陈")
 
 LUA = r"""
