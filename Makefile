@@ -11,10 +11,12 @@ PORT ?= 8000
 DEMO_ORGS ?= 1000
 DEMO_MEMBERS ?= 50000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
-# The suites run in parallel processes (pytest-xdist), a test file to a process: `auto` is one per
-# CPU; TEST_WORKERS=0 runs them in this process (for pdb).
+# The suites run in parallel processes (pytest-xdist): `auto` is one per CPU; TEST_WORKERS=0 runs
+# them in this process (for pdb). Tests are dealt out one by one and an idle process takes work
+# from a busy one (worksteal): dealt a file at a time, one process was left with the largest
+# files while the other stood idle (SQLite 5:51 → 4:05, PostgreSQL 8:29 → 7:06, session 15).
 TEST_WORKERS ?= auto
-XDIST = -n $(TEST_WORKERS) --dist loadfile
+XDIST = -n $(TEST_WORKERS) --dist worksteal
 # The demo logs straight in: no second factor (the login page says so). DEMO_OTP=1 turns it on.
 DEMO_OTP ?= 0
 export DEBUG ?= 1
