@@ -16,8 +16,9 @@ person's row from the 900 MB table: 1.9 s for the largest county's 年龄段, ~1
   the next ids, so an import appends to its right edge.
 
 Together, on a slow machine (docs/performance.md, session 15): the read of the largest county's
-年龄段 at 31 December 1,943 → 774 ms (``EXPLAIN ANALYZE``), its comparison page's figures
-1,530–1,730 → 710–1,030 ms, by 性别 and by 学历 alike; 会员人数 (no person) unchanged.
+年龄段 at 31 December 1,943 → 875 ms (``EXPLAIN ANALYZE``, with and without in one transaction,
+on a busy machine), its comparison page's figures 1,530–1,730 → 710–1,030 ms (alternated), by
+性别 and by 学历 alike; 会员人数 (no person) unchanged.
 SQLite has no ``INCLUDE`` and needs no help at its sizes: nothing changes there, and the models'
 state is unchanged (as orgs 0006 and members 0014).
 """
