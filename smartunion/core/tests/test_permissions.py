@@ -47,6 +47,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from smartunion.api import api
 from smartunion.core.testing import PASSWORD, new_id_number
+from smartunion.orgs.models import Organization
 from smartunion.personas import World
 from smartunion.regions.divisions import load_regions
 from smartunion.regions.models import Region
@@ -689,6 +690,14 @@ def test_the_allow_lists_name_only_existing_routes():
     assert set(PUBLIC_API) - ops == set()
     assert set(PROVINCE_ONLY_API) - ops == set()
     assert set(VIEWER_MAY_CALL) - ops == set()
+
+
+def test_the_database_state_sees_any_change_of_a_row(world):
+    # The rules' "nothing changed" compares db_state() before and after: it must see a change.
+    before = db_state()
+    assert db_state() == before
+    Organization.objects.filter(pk=world.union_a1.pk).update(name="改名")
+    assert db_state() != before
 
 
 def worker_page_problems(world: World, route: PageRoute, url: str) -> list[str]:
