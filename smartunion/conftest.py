@@ -100,6 +100,26 @@ def world(built):
     return built("world", build_world)
 
 
+@pytest.fixture
+def seeded_part(built):
+    """``seeded_part(run_part)``: a seed part's lines, run on the small seeded province (150
+    unions, 2,500 members, seed 5) that the parts' own tests check; generated and run once per
+    process and written back in every later test of the same part (``built``)."""
+    from smartunion.core.seeding import SeedOptions
+    from smartunion.members.seed import generate
+    from smartunion.personas import ensure_regions
+
+    def seed(run_part):
+        def build():
+            ensure_regions()
+            generate(orgs=150, members=2500, seed=5, workers=1)
+            return run_part(SeedOptions(seed=5))
+
+        return built(("seed part", run_part.__module__), build)
+
+    return seed
+
+
 def _transactional(request) -> bool:
     return bool({"transactional_db", "live_server"} & set(request.fixturenames))
 

@@ -13,18 +13,13 @@ from smartunion.assistance.seed import run_part
 from smartunion.casework.models import Cap, CaseEvent, LedgerLine
 from smartunion.core.seeding import SeedOptions
 from smartunion.members.models import CURRENT_STATUSES, Membership, Person
-from smartunion.members.seed import generate
-from smartunion.personas import ensure_regions
 from smartunion.stats import kept
 from smartunion.stats.models import Summary
 
 
 @pytest.fixture
-def seeded(db):
-    ensure_regions()
-    generate(orgs=150, members=2500, seed=5, workers=1)
-    lines = run_part(SeedOptions(seed=5))
-    return lines
+def seeded(seeded_part):
+    return seeded_part(run_part)
 
 
 def test_it_files_about_one_in_a_hundred_members_with_consistent_figures(seeded):

@@ -12,15 +12,11 @@ from smartunion.legalaid.codes import Stage
 from smartunion.legalaid.models import LegalAidCase, LegalAidHandler, LegalAidStage
 from smartunion.legalaid.seed import run_part
 from smartunion.members.models import CURRENT_STATUSES, Membership
-from smartunion.members.seed import generate
-from smartunion.personas import ensure_regions
 
 
 @pytest.fixture
-def seeded(db):
-    ensure_regions()
-    generate(orgs=150, members=2500, seed=5, workers=1)
-    return run_part(SeedOptions(seed=5))
+def seeded(seeded_part):
+    return seeded_part(run_part)
 
 
 def test_it_opens_cases_in_every_part_of_the_flow(seeded):

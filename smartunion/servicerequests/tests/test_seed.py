@@ -16,10 +16,8 @@ from smartunion.servicerequests.seed import run_centres, run_part
 
 
 @pytest.fixture
-def seeded(db):
-    ensure_regions()
-    generate(orgs=150, members=2500, seed=5, workers=1)
-    return run_part(SeedOptions(seed=5))
+def seeded(seeded_part):
+    return seeded_part(run_part)
 
 
 def test_requests_are_routed_down_and_reported_back(seeded):
