@@ -238,3 +238,54 @@ def test_each_figure_is_one_read_per_part_and_none_from_the_counters(world):
             # A part's few records taken off (``less``) are read once a month in a trend.
             monthly = sum(24 - 1 for p in indicator.parts if p.less is not None)
             assert len(trend) <= expected + monthly, indicator.code
+
+
+def test_a_second_tree_beside_the_province_is_not_counted_in_it(seeded):
+    """The only root's overview reads its records without the unions' paths: every record
+    with a union is under it (a read of the province's honours hashed all 49,000 unions to
+    filter by a prefix every union has). With a second root beside it, through the paths
+    again: that tree's unions, members and venues are not the province's."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from smartunion.members import summaries as member_summaries
+    from smartunion.orgs.models import Kind
+    from smartunion.personas import make_org
+    from smartunion.stats import kept
+    from smartunion.stats.tests.seeded import _venue
+    from smartunion.venues.models import Venue, VenueKind, VenueStatus
+
+    today = timezone.localdate()
+    shown = [indicators.get(code) for code in CODES]
+
+    def overview(on):
+        with CaptureQueriesContext(connection) as queries:
+            got = indicators.figures_of(shown, seeded.province, on, today)
+        reads = [q["sql"] for q in queries if 'FROM "venues_venue"' in q["sql"]]
+        return [(f.value, f.own) for f in got], reads
+
+    alone = {}
+    for on in (PAST, today):
+        alone[on], reads = overview(on)
+        assert reads and not [sql for sql in reads if 'JOIN "orgs_organization"' in sql]
+    other = make_org("另一总工会", None, Kind.PROVINCE, "620000")
+    union = make_org(
+        "另一工会", other, Kind.SINGLE, "620102", founded_on=dt.date(2010, 1, 1), employee_count=80
+    )
+    seeded.add_member(union, "另一会员", joined_on=dt.date(2015, 1, 1))
+    for i in range(3):
+        _venue(random.Random(i), union, 100 + i, today)
+    Venue.objects.filter(org=union).update(kind=VenueKind.STATION)
+    Venue.objects.filter(org=union).update(
+        built_on=dt.date(2015, 1, 1), status=VenueStatus.OPEN, closed_on=None
+    )
+    member_summaries.rebuild()
+    kept.rebuild()
+    for on in (PAST, today):
+        got, reads = overview(on)
+        assert got == alone[on], on
+        assert brute_force("venues.stations", other, on) >= 1
+        assert reads and all('JOIN "orgs_organization"' in sql for sql in reads)
+        for code, (value, own) in zip(CODES, got, strict=True):
+            assert _same(value, brute_force(code, seeded.province, on)), (code, on)
+            assert _same(own, brute_force(code, seeded.province, on, own=True)), (code, on)

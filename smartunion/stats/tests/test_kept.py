@@ -152,6 +152,7 @@ def test_after_every_service_the_summaries_equal_a_recount_and_the_pages_the_rec
     org_services.move_org(world.union_a1, world.county_b, actor=world.city_admin)
     recounted()
     org_services.move_org(world.county_b, world.province, actor=world.province_admin)
+    world.county_b.refresh_from_db()  # its path: under the province now
     recounted()
     province = request_figures(world.province_admin, TODAY.year).figures
     assert province["requests.count"].value == 3
@@ -335,6 +336,7 @@ def test_the_contests_and_their_entrants_follow_every_service(world, monkeypatch
     org_services.move_org(world.union_a1, world.county_b, actor=world.city_admin)
     recounted()
     org_services.move_org(world.county_b, world.province, actor=world.province_admin)
+    world.county_b.refresh_from_db()  # its path: under the province now
     recounted()
     days.append(dt.date(year - 1, 12, 31))
     from_summaries = _kept_figures(world, days)
@@ -406,6 +408,7 @@ def test_the_lines_paid_and_the_files_filed_follow_their_services(world, monkeyp
     days = [earlier, earlier.replace(day=1) - dt.timedelta(days=1), TODAY]
     assert _figure("assistance.aid_paid", world.province, TODAY)[0] == Decimal("2300.50")
     org_services.move_org(world.county_a, world.province, actor=world.province_admin)
+    world.county_a.refresh_from_db()  # its path: under the province now
     recounted()
     from_summaries = _kept_figures(world, days)
     monkeypatch.setattr(summaries, "DEPTH", 0)
