@@ -202,6 +202,15 @@ class Part:
     #: at either end, for 入会率's trend): a read of many months filters by it instead of by all
     #: the months' conditions OR'ed together, which it cannot use to find the few records.
     within: Callable[[dt.date, dt.date], Q] | None = None
+    #: ``narrowed(first)``: ``queryset()`` for a read whose every end is after ``first``, its
+    #: joins kept to what can matter then (the members' 转入 after that day, not all of them).
+    narrowed: Callable[[dt.date], QuerySet] | None = None
+
+    def records(self, first: dt.date | None = None) -> QuerySet:
+        """The records to read when every end of the read is on or after ``first``."""
+        if first is None or self.narrowed is None:
+            return self.queryset()
+        return self.narrowed(first)
 
 
 @dataclass(frozen=True)
@@ -373,7 +382,7 @@ def _read_records(
 ) -> dict:
     """``_read`` from the records."""
     lookup = part.path if exact else f"{part.path}__startswith"
-    qs = part.queryset().filter(**{lookup: path}).filter(part.when(start, end))
+    qs = part.records(end).filter(**{lookup: path}).filter(part.when(start, end))
     group = []
     if by_child:
         qs = qs.annotate(_key=Substr(part.path, 1, len(path) + SEGMENT))
@@ -572,7 +581,7 @@ def _read_grouped(groups, org, out, *, by_child: bool, exact: bool = False) -> N
         groups = _with_own_records(groups, org)
     whole = not by_child and not exact and groups and _the_only_root(org)
     for (_, lookup), entries in groups.items():
-        qs = entries[0][2].queryset()
+        qs = entries[0][2].records(min(end for *_, end in entries))
         qs = qs.filter(reduce(or_, (part.when(start, end) for _, _, part, start, end in entries)))
         measures: dict[str, Any] = {}
         aliases: dict[str, Any] = {}
@@ -850,7 +859,7 @@ def _monthly(part: Part, path: str, windows, kind: str) -> list[int]:
         return [a - b for a, b in zip(whole, less, strict=True)]
     if summarized(part, path, by_child=False):
         return _monthly_from_summary(part, path, windows, kind)
-    qs = part.queryset().filter(**{f"{part.path}__startswith": path})
+    qs = part.records(windows[0][1]).filter(**{f"{part.path}__startswith": path})
     aggregates, whens = {}, []
     for i, (first, last) in enumerate(windows):
         whens.append(part.when(first if kind == FLOW else last, last))

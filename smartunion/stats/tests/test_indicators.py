@@ -289,3 +289,41 @@ def test_a_second_tree_beside_the_province_is_not_counted_in_it(seeded):
         for code, (value, own) in zip(CODES, got, strict=True):
             assert _same(value, brute_force(code, seeded.province, on)), (code, on)
             assert _same(own, brute_force(code, seeded.province, on, own=True)), (code, on)
+
+
+def test_a_membership_opened_by_a_transfer_counts_from_its_transfer_in_every_read(world):
+    """A member who joined long ago and moved to another union counts in the old union until
+    the 转入 and in the new one from it — in a union's overview, its figure alone, its county's
+    comparison and its trend (each read joins only the 转入 after its first day: a bug there
+    counts the new membership from the member's first 入会日期)."""
+    from smartunion.members import summaries as member_summaries
+    from smartunion.stats.tests.seeded import _transfer
+
+    today = timezone.localdate()
+    moved_on = summaries.month_start(summaries.month_index(today - dt.timedelta(days=90)))
+    moved_on += dt.timedelta(days=9)
+    before = moved_on - dt.timedelta(days=10)  # the last day of the month before
+    after = summaries.month_end(summaries.month_index(moved_on))
+    members = indicators.get("members")
+    children = list(world.county_a.children.all())
+
+    def reads(union, on):
+        overview = indicators.figures_of([members], union, on, today)[0].value
+        alone = indicators.figure(members, union, on, today).value
+        compared = indicators.by_child(members, world.county_a, children, on, today)[union.pk]
+        trend = dict(indicators.trend(members, union, today, 6))[on]
+        return overview, alone, compared, trend
+
+    unions = (world.union_a1, world.union_a2)
+    was = {(u.pk, on): reads(u, on) for u in unions for on in (before, after)}
+    member = world.add_member(world.union_a1, "转出者", joined_on=dt.date(2015, 3, 1))
+    _transfer(member, world.union_a2, moved_on)
+    member_summaries.rebuild()
+    for union, on, more in (
+        (world.union_a1, before, 1),
+        (world.union_a2, before, 0),
+        (world.union_a1, after, 0),
+        (world.union_a2, after, 1),
+    ):
+        now = reads(union, on)
+        assert now == tuple(n + more for n in was[union.pk, on]), (union.name, on, now)
