@@ -79,8 +79,11 @@ def children_of(org: Organization):
 
 def comparison(indicator: Indicator, org: Organization, on: dt.date) -> list[Row]:
     """The figure of each direct sub-unit's subtree, then the union's own (本级) when it has
-    any, in tree order."""
-    children = list(children_of(org))
+    any, in tree order. Of each sub-unit only what a row shows (the API's ``OrgRef``), its
+    path and the kept counters its figures today read: a county's 3,367 grassroots unions as
+    whole rows took 85 ms to build, these 47."""
+    counters = {name for i in indicators.all_indicators() for name in i.counters}
+    children = list(children_of(org).only("name", "kind", "path", *sorted(counters)))
     values = indicators.by_child(indicator, org, children, on, timezone.localdate())
     rows = [Row(child, values[child.pk]) for child in children]
     own = values[None]
