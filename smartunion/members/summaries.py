@@ -297,12 +297,16 @@ def _birthdays(path: str, by_child: bool, day: dt.date, last: dt.date, out) -> N
         membership=OuterRef("pk"), change_type=ChangeType.TRANSFER_IN, occurred_on__gt=day
     )
     through = (
-        Membership.objects.filter(
-            org__path__startswith=path, status__in=COUNTED, joined_on__lte=day
-        )
+        Membership.objects.filter(status__in=COUNTED, joined_on__lte=day)
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=last))
         .exclude(Exists(later_tin))
     )
+    from smartunion.orgs.models import Organization
+
+    if by_child or not Organization.objects.holds_all(path):
+        # The province's own subtree is every membership: no union's path to read (its
+        # memberships' unions were half of each edge's read).
+        through = through.filter(org__path__startswith=path)
     key = Substr("org__path", 1, len(path) + SEGMENT) if by_child else SqlValue(path)
     for low, before, after in EDGES:
         rows = (

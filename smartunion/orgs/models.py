@@ -91,6 +91,12 @@ class OrganizationQuerySet(ScopedQuerySet):
     def active(self) -> OrganizationQuerySet:
         return self.filter(status=Status.NORMAL)
 
+    def holds_all(self, path: str) -> bool:
+        """Whether the subtree of ``path`` is every union: the path of the only root (a
+        province), whose subtree a read of records need not filter by the unions' paths."""
+        roots = self.filter(parent__isnull=True).values_list("path", flat=True)[:2]
+        return list(roots) == [path]
+
 
 class Organization(ScopedModel):
     """一个工会组织 with the fields of 《工会组织基本信息采集表》 (DOMAIN.md §2)."""

@@ -515,8 +515,9 @@ def _read_together(
             summarized(part, org.path, by_child=True) for part in indicator.parts
         ):
             # Read on its own: a correction read, or the summaries (the membership events of a
-            # province or a city: a few hundred rows, not a year's events). After the reads of
-            # the others, whose records' part of a month it then finds read (``reading``).
+            # province or a city: a few hundred rows, not a year's events). By sub-unit, before
+            # the others, whose reads of the subtree then find its records' part of a month
+            # read (``reading``).
             out[indicator.code] = {}
             alone.append(indicator)
             continue
@@ -526,6 +527,8 @@ def _read_together(
             groups.setdefault((part.queryset().model, part.path), []).append(
                 (indicator, i, part, start, end)
             )
+    for indicator in alone:
+        out[indicator.code] = numbers_by_key(indicator, org.path, on, by_child=True)
     for (start, end), entries in kept.items():
         reads = read_kept([part for _, _, part in entries], org.path, start, end, by_child=by_child)
         for (indicator, i, _), read in zip(entries, reads, strict=True):
@@ -544,8 +547,6 @@ def _read_together(
             rest = Counter(numbers[""][i])
             rest.subtract(numbers.get(org.path, [Counter() for _ in indicator.parts])[i])
             numbers[""][i] = rest
-    for indicator in alone:
-        out[indicator.code] = numbers_by_key(indicator, org.path, on, by_child=True)
     return out
 
 
@@ -631,10 +632,7 @@ def _with_own_records(groups, org):
 
 def _the_only_root(org) -> bool:
     """Whether ``org``'s subtree is every union: the root of the only tree (a province)."""
-    return (
-        org.parent_id is None
-        and not type(org).objects.filter(parent__isnull=True).exclude(pk=org.pk).exists()
-    )
+    return org.parent_id is None and type(org).objects.holds_all(org.path)
 
 
 def _owner(lookup: str) -> str:

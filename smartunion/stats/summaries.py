@@ -71,7 +71,8 @@ _READ: ContextVar[dict | None] = ContextVar("summaries_read", default=None)
 def reading() -> Iterator[None]:
     """The reads of one page's figures (``indicators.read_together``): inside, the records'
     part of a month (``Remainder``) of a union and a stretch of days is read once for each
-    dimension, by sub-unit, and later reads take that answer. An overview at a date inside a
+    dimension — by sub-unit when a read asks so, which answers the reads of the subtree too —
+    and later reads take that answer. An overview at a date inside a
     month read the members' memberships begun or ended in its rest twice: with the other
     member figures, and again for 入会率's own read (~0.9 s at the province). Numbers only,
     for the time of the block."""
@@ -89,13 +90,22 @@ def _changes(
     read = _READ.get()
     if read is None:
         return remainder(dims, path, by_child, after, upto)
-    known = read.setdefault((remainder, path, after, upto), {})
-    missing = [dim for dim in dims if dim not in known]
-    if missing:
-        known.update(remainder(missing, path, True, after, upto))
+    by_unit = read.setdefault((remainder, path, after, upto, True), {})
     if by_child:
-        return {dim: known[dim] for dim in dims}
-    return {dim: {path: known[dim].get(path, Counter())} for dim in dims}
+        missing = [dim for dim in dims if dim not in by_unit]
+        if missing:
+            by_unit.update(remainder(missing, path, True, after, upto))
+        return {dim: by_unit[dim] for dim in dims}
+    # The subtree alone: from a read by sub-unit where there was one, else read without them
+    # (an overview's birthdays of the province: without any union's path, half the read).
+    subtree = read.setdefault((remainder, path, after, upto, False), {})
+    missing = [dim for dim in dims if dim not in by_unit and dim not in subtree]
+    if missing:
+        subtree.update(remainder(missing, path, False, after, upto))
+    return {
+        dim: {path: (by_unit if dim in by_unit else subtree)[dim].get(path, Counter())}
+        for dim in dims
+    }
 
 
 def month_index(day: dt.date) -> int:

@@ -215,3 +215,14 @@ def test_an_empty_union_is_dissolved_or_merged(world):
     assert empty.status == Status.MERGED and empty.merged_into_id == world.union_a2.pk
     with pytest.raises(ValidationError):
         services.dissolve_org(empty, actor=world.county_admin)
+
+
+def test_only_the_root_of_the_only_tree_holds_every_union(world):
+    from smartunion.orgs.models import Kind, Organization
+    from smartunion.personas import make_org
+
+    unions = Organization.objects
+    assert unions.holds_all(world.province.path)
+    assert not unions.holds_all(world.city.path) and not unions.holds_all("")
+    make_org("另一总工会", None, Kind.PROVINCE, "620000")
+    assert not unions.holds_all(world.province.path)

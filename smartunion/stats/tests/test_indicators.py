@@ -248,7 +248,9 @@ def test_a_second_tree_beside_the_province_is_not_counted_in_it(seeded):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from smartunion.core.testing import new_id_number
     from smartunion.members import summaries as member_summaries
+    from smartunion.members.indicators import years_before
     from smartunion.orgs.models import Kind
     from smartunion.personas import make_org
     from smartunion.stats import kept
@@ -272,7 +274,16 @@ def test_a_second_tree_beside_the_province_is_not_counted_in_it(seeded):
     union = make_org(
         "另一工会", other, Kind.SINGLE, "620102", founded_on=dt.date(2010, 1, 1), employee_count=80
     )
-    seeded.add_member(union, "另一会员", joined_on=dt.date(2015, 1, 1))
+    # Turning 36 tomorrow (when tomorrow is in this month): the 年龄段 of the rest of the month
+    # read from the records for the province (the month's summary rows less it) must not
+    # count a birthday of the other tree.
+    tomorrow = today + dt.timedelta(days=1)
+    seeded.add_member(
+        union,
+        "另一会员",
+        joined_on=dt.date(2015, 1, 1),
+        id_number=new_id_number(birth=years_before(tomorrow, 36)),
+    )
     for i in range(3):
         _venue(random.Random(i), union, 100 + i, today)
     Venue.objects.filter(org=union).update(kind=VenueKind.STATION)
