@@ -7,7 +7,8 @@ Everything comes from the environment, like settings.py (docs/operator-guide.md)
 - ``GUNICORN_TIMEOUT`` (default 120 s): the longest a request (a download too) may take.
 
 The application is loaded once before the workers fork (less memory, and a settings error
-stops the server at once instead of in each worker), its URLconf with it (``when_ready``). Logs go to standard error as JSON lines
+stops the server at once instead of in each worker), its URLconf with it (``when_ready``).
+Logs go to standard error as JSON lines
 through smartunion.core.logs (the access log included; no ID or phone number in a path).
 """
 
@@ -39,17 +40,11 @@ control_socket_disable = True
 
 
 def when_ready(server):
-    """In the master, before the workers fork: import the URLconf, and with it every view, the
-    API with its schemas and pypinyin's dictionaries (~1.5 s of CPU on 2 cores), which Django
-    otherwise imports in each worker on its first request, and again after each restart of a
-    worker (max_requests): measured with bench/load.py without warm-up. No connection to the
-    database may cross the fork: any the imports opened is closed."""
+    """In the master, before the workers fork: ``core.serving.before_fork`` (the URLconf
+    imported, no connection open, the objects of the start frozen out of the garbage
+    collector's reach)."""
     if not server.cfg.preload_app:
         return
-    from importlib import import_module
+    from smartunion.core.serving import before_fork
 
-    from django.conf import settings
-    from django.db import connections
-
-    import_module(settings.ROOT_URLCONF)  # include() imports every app's URLs, hence views
-    connections.close_all()
+    before_fork()
