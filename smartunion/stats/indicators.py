@@ -202,8 +202,8 @@ class Part:
     #: at either end, for 入会率's trend): a read of many months filters by it instead of by all
     #: the months' conditions OR'ed together, which it cannot use to find the few records.
     within: Callable[[dt.date, dt.date], Q] | None = None
-    #: ``narrowed(first)``: ``queryset()`` for a read whose every end is after ``first``, its
-    #: joins kept to what can matter then (the members' 转入 after that day, not all of them).
+    #: ``narrowed(first)``: ``queryset()`` for a read whose every end is on or after ``first``,
+    #: its joins kept to what can matter then (the members' 转入 after that day, not all).
     narrowed: Callable[[dt.date], QuerySet] | None = None
 
     def records(self, first: dt.date | None = None) -> QuerySet:
@@ -580,7 +580,7 @@ def _read_grouped(groups, org, out, *, by_child: bool, exact: bool = False) -> N
     by sub-unit (``exact``: the union's own records only, keyed by its path)."""
     if exact:
         groups = _with_own_records(groups, org)
-    whole = not by_child and not exact and groups and _the_only_root(org)
+    whole = not by_child and not exact and bool(groups) and _the_only_root(org)
     for (_, lookup), entries in groups.items():
         qs = entries[0][2].records(min(end for *_, end in entries))
         qs = qs.filter(reduce(or_, (part.when(start, end) for _, _, part, start, end in entries)))
