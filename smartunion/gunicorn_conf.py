@@ -8,8 +8,8 @@ Everything comes from the environment, like settings.py (docs/operator-guide.md)
 
 The application is loaded once before the workers fork (less memory, and a settings error
 stops the server at once instead of in each worker), its URLconf with it (``when_ready``).
-Logs go to standard error as JSON lines
-through smartunion.core.logs (the access log included; no ID or phone number in a path).
+Logs go to standard error as JSON lines through smartunion.core.logs (the access log
+included; no ID or phone number in a path).
 """
 
 import multiprocessing

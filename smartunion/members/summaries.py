@@ -293,6 +293,8 @@ def _birthdays(path: str, by_child: bool, day: dt.date, last: dt.date, out) -> N
     parallel branches competed for the two cores. The later 转入 stay a subquery here, not the
     join of the member figures (``indicators.begun_by``): for these few thousand memberships
     the anti-join probes none, where the join hashed all 转入 (48 → 56–77 ms an edge)."""
+    from smartunion.orgs.models import Organization
+
     later_tin = MembershipEvent.objects.filter(
         membership=OuterRef("pk"), change_type=ChangeType.TRANSFER_IN, occurred_on__gt=day
     )
@@ -301,11 +303,9 @@ def _birthdays(path: str, by_child: bool, day: dt.date, last: dt.date, out) -> N
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=last))
         .exclude(Exists(later_tin))
     )
-    from smartunion.orgs.models import Organization
-
     if by_child or not Organization.objects.holds_all(path):
-        # The province's own subtree is every membership: no union's path to read (its
-        # memberships' unions were half of each edge's read).
+        # The subtree's memberships by their unions' paths; the province's own subtree is
+        # every membership, with no union's path to read (half of each edge's read).
         through = through.filter(org__path__startswith=path)
     key = Substr("org__path", 1, len(path) + SEGMENT) if by_child else SqlValue(path)
     for low, before, after in EDGES:

@@ -72,10 +72,9 @@ def reading() -> Iterator[None]:
     """The reads of one page's figures (``indicators.read_together``): inside, the records'
     part of a month (``Remainder``) of a union and a stretch of days is read once for each
     dimension — by sub-unit when a read asks so, which answers the reads of the subtree too —
-    and later reads take that answer. An overview at a date inside a
-    month read the members' memberships begun or ended in its rest twice: with the other
-    member figures, and again for 入会率's own read (~0.9 s at the province). Numbers only,
-    for the time of the block."""
+    and later reads take that answer. An overview at a date inside a month read the members'
+    memberships begun or ended in its rest twice: with the other member figures, and again
+    for 入会率's own read (~0.9 s at the province). Numbers only, for the time of the block."""
     token = _READ.set({})
     try:
         yield
