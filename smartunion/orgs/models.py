@@ -93,7 +93,10 @@ class OrganizationQuerySet(ScopedQuerySet):
 
     def holds_all(self, path: str) -> bool:
         """Whether the subtree of ``path`` is every union: the path of the only root (a
-        province), whose subtree a read of records need not filter by the unions' paths."""
+        province), whose subtree a read of records need not filter by the unions' paths. Only
+        a root's path is one segment: any other is answered without a query."""
+        if len(path) != SEGMENT:
+            return False
         roots = self.filter(parent__isnull=True).values_list("path", flat=True)[:2]
         return list(roots) == [path]
 
