@@ -64,6 +64,7 @@ from smartunion.members.models import (
     MembershipEvent,
     MembershipStatus,
     Person,
+    counted_from,
 )
 from smartunion.members.services import (
     PERSON_FIELDS,
@@ -556,6 +557,7 @@ def _member_values(
         "card_no": record.card_no or card_no_for(mid),
         "created_at": now,
         "updated_at": now,
+        **counted_from(person),
     }
     event = {
         "id": eid,

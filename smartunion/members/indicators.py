@@ -3,9 +3,9 @@
 A membership counts at a date when it had begun (入会日期) and not yet ended (终止日期): the
 status alone says only what is true today. A transfer ends one membership and opens another
 on the same day (keeping the first 入会日期), so the member counts once, in the receiving union
-from that day. The person's
-attributes (学历, 户籍, 农民工 …) have no history: the current ones are counted at every date; the
-age is the age on the date.
+from that day. The person's attributes (学历, 户籍, 农民工 …) have no history: the current ones
+are counted at every date, as each membership carries them (members/counted.py, decision
+0039); the age is the age on the date.
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ AGE_BANDS = (
 def age_band(end: dt.date):
     """The age band of the person on ``end`` (age in full years, as core.idnumber.age_on)."""
     whens = [
-        When(person__birth_date__lte=years_before(end, low), then=Value(code))
+        When(birth_date__lte=years_before(end, low), then=Value(code))
         for code, _, low in reversed(AGE_BANDS[1:])
     ]
     return Case(*whens, default=Value(AGE_BANDS[0][0]))
@@ -68,11 +68,12 @@ def _events():
 
 
 def _person(field: str):
-    return lambda end: F(f"person__{field}")
+    """The person's attribute as their membership carries it (``models.COUNTED_FIELDS``)."""
+    return lambda end: F(field)
 
 
 def _flag(field: str):
-    return lambda end: Case(When(**{f"person__{field}": True}, then=Value("1")), default=Value("0"))
+    return lambda end: Case(When(**{field: True}, then=Value("1")), default=Value("0"))
 
 
 def _with_transfer_in(after: dt.date | None = None):
@@ -229,7 +230,7 @@ FEMALE = Indicator(
     unit="人",
     parts=(
         _members(
-            where=lambda end: Q(person__gender=Gender.FEMALE),
+            where=lambda end: Q(gender=Gender.FEMALE),
             summary=FromSummary("g", _only(lambda v: v == Gender.FEMALE)),
         ),
     ),
@@ -243,7 +244,7 @@ MIGRANT = Indicator(
     unit="人",
     parts=(
         _members(
-            where=lambda end: Q(person__is_migrant_worker=True),
+            where=lambda end: Q(is_migrant_worker=True),
             summary=FromSummary("w", _only(lambda v: v == "1")),
         ),
     ),
@@ -257,7 +258,7 @@ NEW_FORM = Indicator(
     unit="人",
     parts=(
         _members(
-            where=lambda end: ~Q(person__new_form_type=""),
+            where=lambda end: ~Q(new_form_type=""),
             summary=FromSummary("n", _only(lambda v: v != "")),
         ),
     ),

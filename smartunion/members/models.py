@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.db import models
 from django.utils import timezone
 
@@ -173,6 +176,28 @@ class MembershipStatus(models.TextChoices):
 
 CURRENT_STATUSES = (MembershipStatus.ACTIVE, MembershipStatus.RETAINED)
 
+#: The person's attributes the statistics count, copied on each of their memberships
+#: (``Membership.gender`` …, members/counted.py).
+COUNTED_FIELDS = (
+    "gender",
+    "birth_date",
+    "education",
+    "hukou_type",
+    "is_migrant_worker",
+    "new_form_type",
+)
+
+
+def counted_from(person: Person | Mapping[str, Any]) -> dict[str, Any]:
+    """The counted attributes of a person, or of a person's column values (a bulk write's:
+    those left out take the field's default, as ``bulk.Table`` gives them)."""
+    if isinstance(person, Person):
+        return {name: getattr(person, name) for name in COUNTED_FIELDS}
+    return {name: person.get(name, _COUNTED_DEFAULTS[name]) for name in COUNTED_FIELDS}
+
+
+_COUNTED_DEFAULTS = {name: Person._meta.get_field(name).get_default() for name in COUNTED_FIELDS}
+
 #: The status filter of the member list (会员查询) and its export.
 LIST_STATUS_FILTERS = (MembershipStatus.APPLIED, MembershipStatus.ACTIVE, MembershipStatus.RETAINED)
 
@@ -239,6 +264,27 @@ class Membership(ScopedModel):
     retained_on = models.DateField("保留会籍日期", null=True, blank=True)
     ended_on = models.DateField("终止日期", null=True, blank=True)
     end_type = models.CharField("终止方式", max_length=16, choices=EndType.choices, blank=True)
+    # The person's attributes the statistics count (``COUNTED_FIELDS``), copied from the
+    # person when the membership is written and whenever the person's change (members/
+    # counted.py, decision 0039): a union's members by any of them from the index by union
+    # alone, not a probe of the person for each (a county's grassroots unions by 年龄段).
+    gender = models.CharField("性别", max_length=1, choices=Gender.choices, editable=False)
+    birth_date = models.DateField("出生日期", editable=False)
+    education = models.CharField(
+        "学历", max_length=2, choices=Education.choices, blank=True, default="", editable=False
+    )
+    hukou_type = models.CharField(
+        "户籍类型", max_length=1, choices=HukouType.choices, blank=True, default="", editable=False
+    )
+    is_migrant_worker = models.BooleanField("是否农民工", default=False, editable=False)
+    new_form_type = models.CharField(
+        "新就业形态劳动者类型",
+        max_length=2,
+        choices=NewFormType.choices,
+        blank=True,
+        default="",
+        editable=False,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -316,6 +362,13 @@ class Membership(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.person} @ {self.org}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self._state.adding:
+            # A new membership counts by its person's attributes as they are now.
+            for name, value in counted_from(self.person).items():
+                setattr(self, name, value)
+        super().save(*args, **kwargs)
 
     @property
     def is_current(self) -> bool:

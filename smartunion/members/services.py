@@ -23,6 +23,7 @@ from smartunion.core import audit, crypto, ratelimit
 from smartunion.core.actors import SelfActor, is_self
 from smartunion.core.errors import Conflict, NotInScope, TooManyRequests
 from smartunion.core.idnumber import IdNumber, age_on, mask_phone, parse_id_number, validate_phone
+from smartunion.members import counted as member_counted
 from smartunion.members import decisions
 from smartunion.members import summaries as member_summaries
 from smartunion.members.models import (
@@ -887,6 +888,7 @@ def update_person(person: Person, changes: dict[str, Any], *, actor) -> Person:
         counted = member_summaries.before(person_ids=[p.pk])
     p.save()
     if counted is not None:
+        member_counted.refresh(person_ids=[p.pk])
         member_summaries.after(counted, person_ids=[p.pk])
     if after:
         audit.record(actor, "member.update", p, changes={k: [before[k], after[k]] for k in after})

@@ -34,6 +34,7 @@ from django.db.models.functions import Substr
 
 from smartunion.members.indicators import AGE_BANDS, years_before
 from smartunion.members.models import (
+    COUNTED_FIELDS,
     ChangeType,
     Membership,
     MembershipEvent,
@@ -52,19 +53,10 @@ DIMS = (*PLAIN, AGE)
 #: (lowest age, band before the birthday, band after) of each band's lower edge.
 EDGES = tuple((low, AGE_BANDS[i - 1][0], code) for i, (code, _, low) in enumerate(AGE_BANDS) if i)
 
-FIELDS = (
-    "org__path",
-    "status",
-    "joined_on",
-    "ended_on",
-    "tin",
-    "person__gender",
-    "person__birth_date",
-    "person__education",
-    "person__hukou_type",
-    "person__is_migrant_worker",
-    "person__new_form_type",
-)
+#: What a membership's rows are made of: its union, its counting dates and the person's
+#: counted attributes as the membership carries them (members/counted.py); the rebuild's
+#: recount reads the people's own (``_base_sql``), so a drifted copy shows in ``check``.
+FIELDS = ("org__path", "status", "joined_on", "ended_on", "tin", *COUNTED_FIELDS)
 
 
 def _records(memberships) -> Iterator[tuple]:
@@ -190,8 +182,9 @@ def difference(after: Counter, before: Counter) -> Counter:
     return out
 
 
-#: The person's fields the summaries count by.
-PERSON_FIELDS = {"education", "hukou_type", "is_migrant_worker", "new_form_type"}
+#: The person's fields the summaries count by that a person's edit can change (the gender and
+#: the birth date come from the ID number).
+PERSON_FIELDS = set(COUNTED_FIELDS) - {"gender", "birth_date"}
 
 
 def _chosen(membership_ids: Iterable[int], person_ids: Iterable[int]):

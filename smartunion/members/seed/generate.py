@@ -36,6 +36,7 @@ from smartunion.members.models import (
     Person,
     Transfer,
     TransferStatus,
+    counted_from,
 )
 from smartunion.orgs.models import Kind
 from smartunion.orgs.seed import Area, OrgSpec
@@ -175,6 +176,7 @@ class MemberGenerator:
         self.pools = {k: IdRange(chunk.starts[k], chunk.limit(k)) for k in self.tables}
         self.out: dict[str, list] = {k: [] for k in self.tables}
         self.current = Counter()  # org id → current members
+        self.held: list[dict] = []  # the person's memberships, until the person is written
         self.stats = Counter()
         self.other_birthplaces = job.other_birthplaces
         self.pick_area = Weighted([(a, a.weight) for a in job.areas], rnd)
@@ -254,8 +256,8 @@ class MemberGenerator:
             card = card_no_for(mid) if joined is not None else ""
         if status in (MembershipStatus.ACTIVE, MembershipStatus.RETAINED):
             self.current[org.pk] += 1
-        self.emit(
-            "membership",
+        # Written with the person (``person``), once their counted attributes are known.
+        self.held.append(
             {
                 "id": mid,
                 "person_id": pid,
@@ -377,19 +379,22 @@ class MemberGenerator:
             employment = self._current(pid, union, birth, male, age, first, latest, history)
 
         extra = self._person_fields(union, birthplace, age, employment)
-        self.emit(
-            "person",
-            person_values(
-                pk=pid,
-                name=self.names(gender),
-                ident=ident,
-                phone=self.phones() if rnd.random() < 0.92 else "",
-                org_id=union.pk,
-                now=self.now,
-                pinyin=self.pinyin,
-                extra=extra,
-            ),
+        values = person_values(
+            pk=pid,
+            name=self.names(gender),
+            ident=ident,
+            phone=self.phones() if rnd.random() < 0.92 else "",
+            org_id=union.pk,
+            now=self.now,
+            pinyin=self.pinyin,
+            extra=extra,
         )
+        self.emit("person", values)
+        counted = counted_from(values)
+        for membership in self.held:
+            membership.update(counted)
+            self.emit("membership", membership)
+        self.held.clear()
 
     def _current(self, pid, union, birth, male, age, first, latest, history) -> str:
         """A current member's history; returns their 就业状况."""

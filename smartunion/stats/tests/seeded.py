@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from smartunion.core.codes import Education, HukouType, NewFormType
 from smartunion.core.testing import new_id_number, read_once
+from smartunion.members import counted
 from smartunion.members import summaries as member_summaries
 from smartunion.members.indicators import AGE_BANDS
 from smartunion.members.models import (
@@ -90,6 +91,7 @@ def seed(world: World, rng: random.Random, *, members: int = 40) -> list[Organiz
             is_migrant_worker=rng.random() < 0.3,
             new_form_type=rng.choice([*NewFormType.values[:3], "", ""]),
         )
+        counted.refresh(person_ids=[m.person_id])
         fate = rng.random()
         if fate < 0.2:
             _leave(m, _day(rng, joined, today), rng)

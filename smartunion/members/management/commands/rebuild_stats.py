@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from smartunion.core import audit
+from smartunion.members import counted
 from smartunion.members import summaries as member_summaries
 from smartunion.orgs import counters
 from smartunion.stats import kept as kept_summaries
@@ -76,6 +77,7 @@ class Command(BaseCommand):
         "（省、市州、县区工会按月的变化数）。"
         "--check 与重新计算的结果比对，报告不一致之处（有差异时以非零状态退出），--check --fix "
         "比对并修正。"
+        "会籍上复制的会员统计属性（性别、出生日期、学历、户籍类型、农民工、新就业形态）同样比对、修正。"
     )
 
     def add_arguments(self, parser):
@@ -88,23 +90,37 @@ class Command(BaseCommand):
             # Writers hold the counters' root lock until they commit: none is half-counted.
             counters.lock_roots()
             if not options["check"]:
+                copied = counted.refresh()
                 rows = member_summaries.rebuild() + kept_summaries.rebuild()
                 self.stdout.write(
                     f"summaries rebuilt: {rows} rows in {time.perf_counter() - start:.1f} s "
-                    f"统计汇总表已重建（{rows} 行）。"
+                    f"统计汇总表已重建（{rows} 行）；会籍上的会员属性更正 {copied} 条。"
                 )
                 return
+            copies, first = counted.drifted()
+            if copies and options["fix"]:
+                counted.refresh()
             drift = member_summaries.check(fix=options["fix"]) + kept_summaries.check(
                 fix=options["fix"]
             )
-            if drift and options["fix"]:
+            if (drift or copies) and options["fix"]:
                 audit.record(
                     None,
                     "stats.rebuild_summaries",
                     object_type="stats.summary",
-                    changes={"drifted": len(drift), "cells": [list(d) for d in drift[:200]]},
+                    changes={
+                        "drifted": len(drift),
+                        "cells": [list(d) for d in drift[:200]],
+                        "memberships": copies,
+                    },
                 )
-        if not drift:
+        if copies:
+            shown = "、".join(str(pk) for pk in first)
+            self.stdout.write(
+                f"  {copies} 条会籍上的会员属性与会员不一致（会籍 ID：{shown}"
+                f"{' 等' if copies > len(first) else ''}）"
+            )
+        if not drift and not copies:
             self.stdout.write(
                 f"summaries ok ({time.perf_counter() - start:.1f} s) 统计汇总表与记录一致。"
             )
@@ -116,12 +132,11 @@ class Command(BaseCommand):
             )
         if len(drift) > SHOWN:
             self.stdout.write(f"  …… 另有 {len(drift) - SHOWN} 处")
+        fixed = len(drift) + copies
         if options["fix"]:
-            self.stdout.write(
-                self.style.WARNING(f"fixed {len(drift)} cells 已修正 {len(drift)} 处。")
-            )
+            self.stdout.write(self.style.WARNING(f"fixed {fixed} cells 已修正 {fixed} 处。"))
             return
         raise CommandError(
-            f"{len(drift)} summary cells drifted（{len(drift)} 处与记录不一致；加 --fix 即可修正）。",
+            f"{fixed} summary cells drifted（{fixed} 处与记录不一致；加 --fix 即可修正）。",
             returncode=1,
         )
