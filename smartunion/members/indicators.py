@@ -14,6 +14,7 @@ import datetime as dt
 from dataclasses import replace
 
 from django.db.models import Case, F, FilteredRelation, Q, Value, When
+from django.utils import timezone
 
 from smartunion.core.codes import Education, Gender, HukouType, NewFormType
 from smartunion.core.home import url_for
@@ -90,7 +91,14 @@ def _with_transfer_in(after: dt.date | None = None):
 
 
 def begun_by(end: dt.date) -> Q:
-    """Memberships not opened by a 转入 after ``end`` (joined to it: ``_with_transfer_in``)."""
+    """Memberships not opened by a 转入 after ``end`` (joined to it: ``_with_transfer_in``).
+
+    Every membership from today on: a 转入 is dated the day it is accepted, never later
+    (``services.accept_transfer``), so a read at today needs no join at all — the ORM adds
+    the 转入's join only where a condition names it. With it, a county's comparison at today
+    probed its 224,000 memberships against the empty set of later 转入 (~40 of 430 ms)."""
+    if end >= timezone.localdate():
+        return Q()
     return Q(transfer_in__occurred_on__isnull=True) | Q(transfer_in__occurred_on__lte=end)
 
 

@@ -338,3 +338,33 @@ def test_a_membership_opened_by_a_transfer_counts_from_its_transfer_in_every_rea
     ):
         now = reads(union, on)
         assert now == tuple(n + more for n in was[union.pk, on]), (union.name, on, now)
+
+
+def test_a_read_at_today_joins_no_transfer_in_and_counts_todays_transfer_in_the_new_union(world):
+    """A 转入 is dated the day it is accepted: a read at today joins none (``begun_by``), a
+    read at an earlier day still leaves out the memberships opened after it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from smartunion.members.services import transfer_membership
+
+    today = timezone.localdate()
+    yesterday = today - dt.timedelta(days=1)
+    # By gender: read from the records at today too (会员人数 today is the kept counters').
+    by_gender = indicators.get("members.by_gender")
+    children = list(world.county_a.children.all())
+
+    def compared(on):
+        with CaptureQueriesContext(connection) as queries:
+            numbers = indicators.by_child(by_gender, world.county_a, children, on, today)
+        joined = any("members_membershipevent" in q["sql"] for q in queries.captured_queries)
+        return {pk: sum(value.values()) for pk, value in numbers.items()}, joined
+
+    (was_today, _), (was_yesterday, _) = compared(today), compared(yesterday)
+    member = world.add_member(world.union_a1, "今日转会", joined_on=dt.date(2015, 3, 1))
+    transfer_membership(member, world.union_a2, actor=world.county_admin)
+    (now, joined_today), (then, joined_yesterday) = compared(today), compared(yesterday)
+    a1, a2 = world.union_a1.pk, world.union_a2.pk
+    assert (now[a1], now[a2]) == (was_today[a1], was_today[a2] + 1)
+    assert (then[a1], then[a2]) == (was_yesterday[a1] + 1, was_yesterday[a2])
+    assert not joined_today and joined_yesterday
