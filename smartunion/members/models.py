@@ -265,9 +265,9 @@ class Membership(ScopedModel):
     ended_on = models.DateField("终止日期", null=True, blank=True)
     end_type = models.CharField("终止方式", max_length=16, choices=EndType.choices, blank=True)
     # The person's attributes the statistics count (``COUNTED_FIELDS``), copied from the
-    # person when the membership is written and whenever the person's change (members/
-    # counted.py, decision 0039): a union's members by any of them from the index by union
-    # alone, not a probe of the person for each (a county's grassroots unions by 年龄段).
+    # person when the membership is written and again whenever they change on the person
+    # (members/counted.py, decision 0039): a union's members by any of them from the index by
+    # union alone, not a probe of the person for each (a county's grassroots unions by 年龄段).
     gender = models.CharField("性别", max_length=1, choices=Gender.choices, editable=False)
     birth_date = models.DateField("出生日期", editable=False)
     education = models.CharField(

@@ -574,7 +574,7 @@ def accept_transfer(transfer: Transfer, *, actor) -> Membership:
     old.ended_on = on
     old.save(update_fields=["status", "end_type", "ended_on", "updated_at"])
     new = Membership(
-        person_id=old.person_id,
+        person=old.person,  # read with the old one: its counted attributes for the copies
         org=t.to_org,
         # Moving with a new job: a retained member becomes active again in the new union.
         status=MembershipStatus.ACTIVE,
