@@ -51,6 +51,7 @@ from smartunion.core.idnumber import parse_id_number  # noqa: E402
 from smartunion.core.pinyin import PinyinCache  # noqa: E402
 from smartunion.core.synthetic.people import IdNumbers, Names, Phones, add_years  # noqa: E402
 from smartunion.members import bulk  # noqa: E402
+from smartunion.members import summaries as member_summaries  # noqa: E402
 from smartunion.members.models import Membership, MembershipEvent, Person  # noqa: E402
 from smartunion.members.services import id_blind_index, phone_blind_index  # noqa: E402
 from smartunion.orgs.models import GRASSROOTS_KINDS, Organization  # noqa: E402
@@ -191,6 +192,8 @@ def reset_members() -> None:
             for table in ["members_transfer", "imports_importissue", *tables]:
                 cursor.execute(f"DELETE FROM {table}")
         cursor.execute("UPDATE orgs_organization SET member_count = 0")
+    # The statistics' summaries of the members, now none: each run writes its own rows.
+    member_summaries.rebuild()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             # The counters' reset leaves a dead version of every union: start clean.

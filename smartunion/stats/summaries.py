@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -152,12 +152,29 @@ def with_years(cells: Mapping[tuple[str, str, int, str], int]) -> Cells:
     return out
 
 
+#: Rows written by one statement of ``add`` on PostgreSQL.
+STATEMENT_ROWS = 20_000
+
+#: Ends each value of a text column that ``add`` passes as one text: dimensions, unions' paths
+#: and categories are codes, without control characters (one that had it is refused).
+_END = "\x1f"
+
+
+def _column(values: Sequence[str]) -> str:
+    text = _END.join(values) + _END
+    if text.count(_END) != len(values):
+        raise ValueError("a summary key holds the unit separator (U+001F)")
+    return text
+
+
 def add(cells: Mapping[tuple[str, str, int, str], int]) -> None:
     """Add the changes of months to their rows and to their years' rows (creating the missing
     ones), in key order so that two writers never wait on each other crosswise (they hold the
-    counters' root lock anyway). On PostgreSQL one statement per 20,000 rows, the values
-    passed as arrays (an import batch of 5,000 people spread over a province is ~100,000
-    rows)."""
+    counters' root lock anyway). On PostgreSQL one statement per ``STATEMENT_ROWS``. An import
+    batch of 5,000 people spread over a province is ~120,000 rows: each column goes as one text
+    that the server splits (``string_to_array``), not as an array that psycopg quotes value by
+    value in Python (0.63 → 0.17 s a batch, session 18). The table leaves room in its pages for
+    the rows' new versions (stats 0011)."""
     rows = sorted(
         (dim, len(path) // SEGMENT, path, month, value, n)
         for (path, dim, month, value), n in with_years(cells).items()
@@ -171,14 +188,33 @@ def add(cells: Mapping[tuple[str, str, int, str], int]) -> None:
     )
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            # Each text value ends with _END, so that an empty category stays one element (the
+            # empty text alone would split into no element at all): the slice drops the last.
+            texts = "(string_to_array(%s, E'\\x1f'))[:%s]"
+            numbers = "string_to_array(%s, ',')::{}[]"
             sql = (
-                f"INSERT INTO {table} (dim, level, path, month, value, n) SELECT * FROM "
-                "unnest(%s::text[], %s::int[], %s::text[], %s::int[], %s::text[], %s::bigint[]) "
-                + conflict
+                f"INSERT INTO {table} (dim, level, path, month, value, n) SELECT * FROM unnest("
+                f"{texts}, {numbers.format('int')}, {texts}, {numbers.format('int')}, {texts},"
+                f" {numbers.format('bigint')}) {conflict}"
             )
-            for start in range(0, len(rows), 20000):
+            for start in range(0, len(rows), STATEMENT_ROWS):
+                dims, levels, paths, months, values, ns = zip(
+                    *rows[start : start + STATEMENT_ROWS], strict=True
+                )
+                size = len(dims)
                 cursor.execute(
-                    sql, [list(column) for column in zip(*rows[start : start + 20000], strict=True)]
+                    sql,
+                    [
+                        _column(dims),
+                        size,
+                        ",".join(map(str, levels)),
+                        _column(paths),
+                        size,
+                        ",".join(map(str, months)),
+                        _column(values),
+                        size,
+                        ",".join(map(str, ns)),
+                    ],
                 )
             return
         sql = (

@@ -189,3 +189,51 @@ def test_migration_0006_fills_the_year_rows_of_an_existing_database(cells):
     assert summaries.stored([DIM]) == written
     migration.empty(apps, editor)
     assert not Summary.objects.filter(month__gte=summaries.YEARS).exists()
+
+
+def test_an_empty_category_alone_in_a_statement(db, monkeypatch):
+    # PostgreSQL gets each text column as one text the server splits: an empty category
+    # alone in a statement must stay one row (an empty text splits into no element at all).
+    monkeypatch.setattr(summaries, "STATEMENT_ROWS", 3)
+    cell = (CITIES[0], DIM, 24000, "")
+    summaries.add(summaries.fan_out(Counter({cell: 2})))  # 4 rows: the city's year row last
+    assert summaries.stored([DIM]) == summaries.with_years(summaries.fan_out(Counter({cell: 2})))
+
+
+def test_a_batch_of_more_rows_than_one_statement_takes(db):
+    batch: Counter = Counter()
+    months = range(
+        summaries.month_index(dt.date(1985, 1, 1)), summaries.month_index(dt.date(2031, 1, 1))
+    )
+    for month in months:
+        for value in ("", *(f"v{i}" for i in range(19))):
+            batch[CITIES[1], DIM, month, value] = month % 7 - 3 or 1
+    rows = summaries.with_years(summaries.fan_out(batch))
+    assert len(rows) > summaries.STATEMENT_ROWS
+    summaries.add(summaries.fan_out(batch))
+    assert summaries.stored([DIM]) == Counter({cell: n for cell, n in rows.items() if n})
+
+
+@pytest.mark.parametrize("where", [0, 1, 3])
+def test_a_key_with_the_unit_separator_is_refused_and_nothing_written(db, where):
+    cell = [CITIES[0], DIM, 24000, "a"]
+    cell[where] = f"{cell[where]}\x1f"
+    cells = Counter({(PROVINCE, DIM, 24000, "b"): 1, tuple(cell): 1})
+    if connection.vendor == "postgresql":
+        with pytest.raises(ValueError):
+            summaries.add(cells)
+        assert not Summary.objects.exists()
+    else:  # one row per statement: nothing to split
+        summaries.add(cells)
+        assert summaries.stored([DIM, cell[1]])[tuple(cell)] == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's storage setting")
+def test_the_summaries_pages_leave_room_for_their_rows_next_versions(db):
+    # An upsert that adds to a row writes its new version in the same page (a HOT update,
+    # no index touched) only where the page has room: 70 % full (stats 0011).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reloptions FROM pg_class WHERE oid = %s::regclass", [Summary._meta.db_table]
+        )
+        assert cursor.fetchone()[0] == ["fillfactor=70"]
