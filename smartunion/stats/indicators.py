@@ -387,8 +387,12 @@ def _read_records(
     if by_child:
         qs = qs.annotate(_key=Substr(part.path, 1, len(path) + SEGMENT))
         group.append("_key")
-    if part.category is not None:
-        qs = qs.annotate(_cat=part.category(end))
+    category = part.category(end) if part.category is not None else None
+    pivot = _pivot(category)
+    if pivot is not None:
+        return _read_pivoted(part, qs, group, pivot)
+    if category is not None:
+        qs = qs.annotate(_cat=category)
         group.append("_cat")
     out: dict[str, Counter] = {}
     if not group:
@@ -396,6 +400,47 @@ def _read_records(
     for row in qs.values(*group).annotate(_n=part.measure(None)).order_by() if group else ():
         key = row.get("_key", "")
         out.setdefault(key, Counter())[str(row.get("_cat", ""))] += row["_n"] or 0
+    return out
+
+
+def _pivot(category) -> list[tuple[str, Q]] | None:
+    """A category that is a ``Case`` of constant values (年龄段, a yes/no flag) as each value
+    with the condition of its records, in the case's order (each when, less the ones before;
+    the default, less them all): one column of counts per value, grouped by sub-unit alone.
+    A county's 年龄段 by grassroots union grouped by (sub-unit, band) sorted 224,000 records by
+    their band within each sub-unit: 128 → 51 ms in ``psql`` (session 18). None for any
+    other category (a field's value: grouped by it)."""
+    if not isinstance(category, Case) or not isinstance(category.default, SqlValue):
+        return None
+    if not all(isinstance(w, When) and isinstance(w.result, SqlValue) for w in category.cases):
+        return None
+    out: list[tuple[str, Q]] = []
+    before: Q | None = None
+    for when in category.cases:
+        if not isinstance(when.condition, Q):
+            return None
+        out.append(
+            (str(when.result.value), when.condition if before is None else when.condition & ~before)
+        )
+        before = when.condition if before is None else before | when.condition
+    if before is None:
+        return None
+    out.append((str(category.default.value), ~before))
+    return out
+
+
+def _read_pivoted(part: Part, qs, group: list[str], pivot: list[tuple[str, Q]]) -> dict:
+    """``_read_records`` of a ``_pivot``ed category: a record counts in its value's column."""
+    measures = {f"_n{i}": part.measure(where) for i, (_, where) in enumerate(pivot)}
+    rows = (
+        qs.values(*group).annotate(**measures).order_by() if group else [qs.aggregate(**measures)]
+    )
+    out: dict[str, Counter] = {}
+    for row in rows:
+        numbers = out.setdefault(row.get("_key", ""), Counter())
+        for i, (value, _) in enumerate(pivot):
+            if row[f"_n{i}"]:
+                numbers[value] += row[f"_n{i}"]
     return out
 
 

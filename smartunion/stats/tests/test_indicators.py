@@ -4,6 +4,7 @@ where an indicator has them), on random small data sets; and its sub-units' figu
 
 import datetime as dt
 import random
+from collections import Counter
 
 import pytest
 from django.utils import timezone
@@ -368,3 +369,39 @@ def test_a_read_at_today_joins_no_transfer_in_and_counts_todays_transfer_in_the_
     assert (now[a1], now[a2]) == (was_today[a1], was_today[a2] + 1)
     assert (then[a1], then[a2]) == (was_yesterday[a1] + 1, was_yesterday[a2])
     assert not joined_today and joined_yesterday
+
+
+def test_a_breakdown_by_a_case_counts_each_category_in_its_own_column(world):
+    """年龄段 is a ``Case`` of constant bands: the records are grouped by sub-unit alone, each
+    band a filtered count (``_pivot``), not sorted by band within each sub-unit — and every
+    member still counts in the one band they are in on that day, on either side of each
+    band's edge."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from smartunion.core.testing import new_id_number
+    from smartunion.members.indicators import AGE_BANDS, age_band, years_before
+    from smartunion.members.models import Membership
+    from smartunion.members.summaries import band_on
+
+    today = timezone.localdate()
+    bands = indicators._pivot(age_band(today))
+    assert [value for value, _ in bands] == [code for code, _, _ in reversed(AGE_BANDS)]
+    assert indicators._pivot(indicators.get("members.by_gender").parts[0].category(today)) is None
+    for _, _, low in AGE_BANDS[1:]:
+        for shift in (0, 1):  # the band's first day, and the day before it
+            born = years_before(today, low) + dt.timedelta(days=shift)
+            world.add_member(world.union_a1, "边界", id_number=new_id_number(birth=born))
+    children = list(world.county_a.children.all())
+    with CaptureQueriesContext(connection) as queries:
+        numbers = indicators.by_child(
+            indicators.get("members.by_age"), world.county_a, children, today, today
+        )
+    reads = [q["sql"] for q in queries.captured_queries if "members_membership" in q["sql"]]
+    # Grouped by the sub-unit's path alone (Django names the grouped columns by position).
+    assert reads and all(sql.rstrip().endswith("GROUP BY 1") for sql in reads)
+    expected: dict[int, Counter] = {}
+    for membership in Membership.objects.filter(org__in=children).current():
+        band = band_on(membership.birth_date, today)
+        expected.setdefault(membership.org_id, Counter())[band] += 1
+    assert {pk: +Counter(n) for pk, n in numbers.items() if +Counter(n)} == expected
