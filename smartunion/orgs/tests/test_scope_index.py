@@ -34,3 +34,21 @@ def test_the_home_pages_counts_of_a_scopes_unions_come_from_the_covering_index(w
         cursor.execute(f"EXPLAIN {count}")
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "Index Only Scan using org_todo_idx" in plan, plan
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's storage settings")
+def test_the_union_table_keeps_room_for_updates_and_is_vacuumed_often(db):
+    """orgs 0002: room on each page for the counters' new row versions (HOT updates); orgs
+    0009: a vacuum after ~1,000 changed rows, so that the visibility map the index-only scans
+    above rely on is set again soon after the counters move."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reloptions FROM pg_class WHERE oid = %s::regclass",
+            [Organization._meta.db_table],
+        )
+        options = set(cursor.fetchone()[0])
+    assert options == {
+        "fillfactor=80",
+        "autovacuum_vacuum_threshold=500",
+        "autovacuum_vacuum_scale_factor=0.01",
+    }
