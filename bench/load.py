@@ -61,13 +61,13 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
-from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.db import connection  # noqa: E402
 from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
 from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
 from smartunion.accounts.models import User  # noqa: E402
 from smartunion.accounts.roles import Role  # noqa: E402
+from smartunion.accounts.sessions import SessionStore  # noqa: E402
 from smartunion.core.pinyin import name_pinyin  # noqa: E402
 from smartunion.members.models import CURRENT_STATUSES, Membership, Person  # noqa: E402
 from smartunion.orgs.models import GRASSROOTS_KINDS, Kind, Organization  # noqa: E402

@@ -23,13 +23,6 @@ VERIFY = reverse("accounts:otp_verify")
 HOME = reverse("core:home")
 
 
-@pytest.fixture
-def otp_on(settings):
-    settings.SMARTUNION_OTP_REQUIRED = True
-    settings.SMARTUNION_OTP_GRASSROOTS = False
-    return settings
-
-
 def code_for(key: str, steps_ahead: int = 0) -> str:
     """What an authenticator holding ``key`` shows now (or ``steps_ahead`` × 30 s later:
     a code once used is refused, and the next step's is still accepted)."""
