@@ -188,6 +188,10 @@ else:
     # 300–450 ms (入会率's 24-month trend 4.6 → 3.0 s, session 13). Off for this application's
     # connections unless DATABASE_URL sets its own ``options``.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # Django's, whose health check of a reused connection costs no round trip while the
+        # server has sent nothing on it (core/postgresql/base.py).
+        DATABASES["default"]["ENGINE"] = "smartunion.core.postgresql"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

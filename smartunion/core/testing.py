@@ -84,9 +84,10 @@ def scratch_database_url(tmp_dir):
     import uuid
 
     from django.conf import settings
+    from django.db import connection
 
     db = settings.DATABASES["default"]
-    if db["ENGINE"] != "django.db.backends.postgresql":
+    if connection.vendor != "postgresql":
         yield f"sqlite:///{tmp_dir}/scratch-{uuid.uuid4().hex[:6]}.sqlite3"
         return
     import psycopg

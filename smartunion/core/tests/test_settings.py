@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
 
 from smartunion.core.env import env_bool, env_int, env_list, env_str
 
@@ -193,13 +194,11 @@ def test_an_older_development_keys_file_gets_the_keys_it_lacks(tmp_path):
 
 @pytest.mark.django_db
 @pytest.mark.skipif(
-    settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
+    connection.vendor != "postgresql",
     reason="PostgreSQL's JIT",
 )
 def test_postgresql_connections_run_without_jit():
     # Compiling took 100–150 ms of a statistics read of 300–450 ms (docs/performance.md).
-    from django.db import connection
-
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"

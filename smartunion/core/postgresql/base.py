@@ -1,0 +1,41 @@
+"""Django's PostgreSQL backend, with a health check that costs no round trip while the server
+has said nothing.
+
+With persistent connections and ``CONN_HEALTH_CHECKS`` (settings: a connection the server
+closed — a restart, a failover, an administrator's ``pg_terminate_backend`` — is replaced
+before a request uses it, instead of failing that request), Django checks a reused connection
+with ``SELECT 1`` at the first query of every request: one round trip more before every page
+(bench/load.py, issue 17). A connection at rest between requests has no query running, so the
+server sends nothing on it unless it is closing it (PostgreSQL sends the reason, then closes)
+or has a notice to give: when the socket has nothing to read, the connection is as the last
+request left it and is used without a query; when it has, Django's ``SELECT 1`` decides as
+before. A network that dropped without a word fails the request either way (``SELECT 1``
+would wait for it as the request's query does).
+"""
+
+from __future__ import annotations
+
+import select
+
+from django.db.backends.postgresql import base
+from psycopg import pq
+
+
+class DatabaseWrapper(base.DatabaseWrapper):
+    def is_usable(self):
+        # After an error that was not about the data (errors_occurred), Django asks whether
+        # the connection still works: that is answered by a query, as before.
+        if self.connection is not None and not self.errors_occurred and _quiet(self.connection):
+            return True
+        return super().is_usable()
+
+
+def _quiet(connection) -> bool:
+    """Whether a connection at rest (open, no transaction) has nothing to read."""
+    try:
+        if connection.closed or connection.info.transaction_status != pq.TransactionStatus.IDLE:
+            return False
+        readable, _, _ = select.select([connection.fileno()], [], [], 0)
+    except (OSError, ValueError):
+        return False
+    return not readable
