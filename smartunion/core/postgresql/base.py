@@ -32,10 +32,13 @@ class DatabaseWrapper(base.DatabaseWrapper):
 
 def _quiet(connection) -> bool:
     """Whether a connection at rest (open, no transaction) has nothing to read."""
+    if not hasattr(select, "poll"):  # (not on Windows: checked by the query there)
+        return False
     try:
         if connection.closed or connection.info.transaction_status != pq.TransactionStatus.IDLE:
             return False
-        readable, _, _ = select.select([connection.fileno()], [], [], 0)
+        poller = select.poll()  # poll, not select: any descriptor number
+        poller.register(connection.fileno(), select.POLLIN)
+        return not poller.poll(0)
     except (OSError, ValueError):
         return False
-    return not readable
