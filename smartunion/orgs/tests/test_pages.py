@@ -321,6 +321,43 @@ def test_members_in_and_retained_are_paged_together_newest_first(as_county, worl
     assert second == ["成员1", "成员0", "张三"] and "下一页" not in second_html
 
 
+def test_paging_in_and_retained_together_lists_each_member_once_newest_first(
+    as_county, world, settings
+):
+    # Page after page equals the union's current memberships by descending id, whichever of the
+    # two statuses fills a page; a status read after a full page is read above its last row.
+    settings.SMARTUNION_PAGE_SIZE = 3
+    added = [world.add_member(world.union_a1, f"成员{i:02d}") for i in range(11)]
+    for i in (1, 2, 3, 4, 8):
+        member_services.retain_membership(
+            added[i], actor=world.county_admin, reason=ChangeReason.RETIRED
+        )
+    expected = ["成员" + f"{i:02d}" for i in reversed(range(11))] + ["张三"]
+    active = [m.pk for i, m in enumerate(added) if i not in (1, 2, 3, 4, 8)]
+    active.append(world.member_a1.pk)
+    detail = url("orgs:detail", org_id=world.union_a1.pk)
+    seen, params, bounded = [], {}, []
+    for _ in range(6):
+        with CaptureQueriesContext(connection) as queries:
+            part = as_county.get(detail, params).content.decode().split('id="members"')[1]
+        seen += sorted((n for n in expected if n in part), key=part.index)
+        reads = [q["sql"] for q in queries.captured_queries if "members_membership" in q["sql"]]
+        assert [("'active'" in sql, "'retained'" in sql) for sql in reads] == [
+            (True, False),
+            (False, True),
+        ]
+        # The 在籍 page full with more after it: the 保留会籍 read only above its last row.
+        after = int(params.get("after", 10**9))
+        full = len([pk for pk in active if pk < after]) > 3
+        assert ('"members_membership"."id" >' in reads[1]) == full, reads[1]
+        bounded.append(full)
+        if "下一页" not in part:
+            break
+        params = {"after": part.split("after=")[1].split('"')[0].split("&")[0]}
+    assert seen == expected
+    assert True in bounded and False in bounded
+
+
 def test_the_sub_union_list_shows_the_children_only_in_path_order(client, world):
     client.force_login(world.city_admin)
     page = client.get(url("orgs:detail", org_id=world.city.pk)).content.decode()
