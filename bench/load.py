@@ -30,6 +30,8 @@ own) — the rate this machine allows any staff request today. ``ratio_to_baseli
 rate over it: a change that keeps the ratio on a slower or busier machine has not become slower.
 
 ``--profile FILE`` also records the workers with py-spy (collapsed stacks) during the run.
+``DATABASE_PREPARE_THRESHOLD`` is passed on to the server (``off``: without prepared
+statements, decision 0041).
 """
 
 from __future__ import annotations
@@ -331,7 +333,11 @@ def main() -> None:
 
     port = free_port()
     env = {
-        **{k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "DATABASE_URL", "LANG")},
+        **{
+            k: v
+            for k, v in os.environ.items()
+            if k in ("PATH", "HOME", "DATABASE_URL", "LANG", "DATABASE_PREPARE_THRESHOLD")
+        },
         "DEBUG": "0",
         "SMARTUNION_DEV_KEYS": "1",  # the keys the data set was seeded with (.local/keys.env)
         "ALLOWED_HOSTS": HOST,

@@ -188,6 +188,18 @@ else:
     # 300–450 ms (入会率's 24-month trend 4.6 → 3.0 s, session 13). Off for this application's
     # connections unless DATABASE_URL sets its own ``options``.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    # The values bound on the server, and a statement a connection runs for the fifth time
+    # prepared there: PostgreSQL stops planning the short reads of pages and the API again at
+    # every request (decision 0041: a quarter of its time in bench/load.py's staff mix; the
+    # statistics' reads are planned for their values as before, core/plans.py). "off" for a
+    # pooler that cannot keep prepared statements (PgBouncer in transaction mode before 1.21):
+    # the values are then merged into the text, as Django does by default.
+    prepare = (env_str("DATABASE_PREPARE_THRESHOLD") or "5").strip().lower()
+    if prepare != "off":
+        DATABASES["default"]["OPTIONS"]["server_side_binding"] = True
+        DATABASES["default"]["OPTIONS"]["prepare_threshold"] = env_int(
+            "DATABASE_PREPARE_THRESHOLD", 5
+        )
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         # Django's, whose health check of a reused connection costs no round trip while the
         # server has sent nothing on it (core/postgresql/base.py).

@@ -164,7 +164,7 @@ class RowSnapshot:
                         f"SELECT {select} FROM {quote(table)} WHERE {where} ORDER BY {quote(pk)}"
                     )
                     if connection.vendor == "postgresql":
-                        literal = cursor.cursor.mogrify(query, added)
+                        literal = connection.ops.compose_sql(query, added)
                         with cursor.cursor.copy(f"COPY ({literal}) TO STDOUT") as copy:
                             data = b"".join(bytes(block) for block in copy)
                     else:

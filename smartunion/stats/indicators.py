@@ -39,6 +39,7 @@ from django.db.models.functions import Cast, Substr
 from django.db.models.lookups import Exact
 from django.utils import timezone
 
+from smartunion.core.plans import unprepared
 from smartunion.stats import summaries
 
 #: The path's width per level (orgs.models.SEGMENT, repeated here: core-like, no domain import).
@@ -505,6 +506,7 @@ def _kept_remainder(
     return out
 
 
+@unprepared()
 def numbers_by_key(
     indicator: Indicator, path: str, on: dt.date, *, by_child: bool
 ) -> dict[str, list[Counter]]:
@@ -515,6 +517,7 @@ def numbers_by_key(
     return {key: [read.get(key, Counter()) for read in reads] for key in keys}
 
 
+@unprepared()
 def read_together(
     shown: Sequence[Indicator], org, on: dt.date, *, by_child: bool = True
 ) -> dict[str, dict[str, list[Counter]]]:
@@ -774,6 +777,7 @@ def _from_numbers(indicator: Indicator, org, numbers: dict[str, list[Counter]]) 
     return Figure(indicator, indicator.value(add(numbers.values(), parts)), indicator.value(own))
 
 
+@unprepared()
 def figures_of(shown: Sequence[Indicator], org, on: dt.date, today: dt.date) -> list[Figure]:
     """``figure`` of each of ``shown``, the same figures, with the indicators that ``figure``
     reads grouped by sub-unit read together (``read_together``: one grouped read per records
@@ -788,6 +792,7 @@ def figures_of(shown: Sequence[Indicator], org, on: dt.date, today: dt.date) -> 
     ]
 
 
+@unprepared()
 def figure(indicator: Indicator, org, on: dt.date, today: dt.date) -> Figure:
     """The figure of ``org``'s subtree and of the union itself at ``on``: from its kept counters
     when they answer it (today), else one read per part grouped by sub-unit."""
@@ -814,6 +819,7 @@ def figure(indicator: Indicator, org, on: dt.date, today: dt.date) -> Figure:
     return _from_numbers(indicator, org, numbers_by_key(indicator, org.path, on, by_child=True))
 
 
+@unprepared()
 def total(indicator: Indicator, org, on: dt.date, today: dt.date) -> Value:
     """The figure of ``org``'s subtree alone (no 本级): a kept counter, or one plain read per
     part without grouping by sub-unit (the home page's figures)."""
@@ -823,6 +829,7 @@ def total(indicator: Indicator, org, on: dt.date, today: dt.date) -> Value:
     return indicator.value(add(numbers.values(), len(indicator.parts)))
 
 
+@unprepared()
 def totals(shown: Sequence[Indicator], org, on: dt.date, today: dt.date) -> list[Value]:
     """``total`` of each of ``shown``, the same figures, with the parts that ``total`` reads
     from the summaries read together (``read_kept``): one read of their rows and one of the
@@ -852,6 +859,7 @@ def totals(shown: Sequence[Indicator], org, on: dt.date, today: dt.date) -> list
     ]
 
 
+@unprepared()
 def by_child(indicator: Indicator, org, children, on: dt.date, today: dt.date) -> dict[Any, Value]:
     """The figure of each sub-unit's subtree (``children``: Organization rows), and of ``org``'s
     own records under the key None (本级)."""
@@ -883,6 +891,7 @@ def month_ends(end: dt.date, months: int) -> list[tuple[dt.date, dt.date]]:
     return out[::-1]
 
 
+@unprepared()
 def trend(indicator: Indicator, org, end: dt.date, months: int) -> list[tuple[dt.date, Value]]:
     """The figure of ``org``'s subtree for each month up to ``end``: a stock at the month's last
     day, a flow over the month. One read per part, one conditional measure per month."""

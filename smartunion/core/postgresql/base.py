@@ -1,5 +1,5 @@
 """Django's PostgreSQL backend, with a health check that costs no round trip while the server
-has said nothing.
+has said nothing (and a compiler whose grouping holds with prepared statements: compiler.py).
 
 With persistent connections and ``CONN_HEALTH_CHECKS`` (settings: a connection the server
 closed — a restart, a failover, an administrator's ``pg_terminate_backend`` — is replaced
@@ -17,11 +17,18 @@ from __future__ import annotations
 
 import select
 
-from django.db.backends.postgresql import base
+from django.db.backends.postgresql import base, operations
 from psycopg import pq
 
 
+class DatabaseOperations(operations.DatabaseOperations):
+    # Grouping that holds with the values bound on the server (compiler.py, decision 0041).
+    compiler_module = "smartunion.core.postgresql.compiler"
+
+
 class DatabaseWrapper(base.DatabaseWrapper):
+    ops_class = DatabaseOperations
+
     def is_usable(self):
         # After an error that was not about the data (errors_occurred), Django asks whether
         # the connection still works: that is answered by a query, as before.
